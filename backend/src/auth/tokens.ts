@@ -1,0 +1,52 @@
+import { SignJWT, jwtVerify, createLocalJWKSet } from 'jose';
+import { JWT_ALG, type SigningKeys } from './keys.ts';
+
+/** Access tokens live 15 minutes: short enough that revocation by refresh-family is enough. */
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** Tolerated clock difference between signer and verifier. */
+export const CLOCK_SKEW_SECONDS = 30;
+
+export type Role = 'student' | 'provider' | 'admin';
+export interface AccessClaims {
+  sub: string;
+  role: Role;
+  email?: string;
+}
+
+export interface TokenConfig {
+  keys: SigningKeys;
+  issuer: string;
+  audience: string;
+}
+
+export async function signAccessToken(cfg: TokenConfig, claims: AccessClaims, now = Date.now()): Promise<string> {
+  const iat = Math.floor(now / 1000);
+  return new SignJWT({ role: claims.role, ...(claims.email ? { email: claims.email } : {}) })
+    .setProtectedHeader({ alg: JWT_ALG, kid: cfg.keys.kid, typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuer(cfg.issuer)
+    .setAudience(cfg.audience)
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(iat + ACCESS_TOKEN_TTL_SECONDS)
+    .setJti(crypto.randomUUID())
+    .sign(cfg.keys.privateKey);
+}
+
+/** Verifies signature (algorithm pinned), exp/nbf/iss/aud; returns null on any failure. */
+export async function verifyAccessToken(cfg: TokenConfig, token: string): Promise<AccessClaims | null> {
+  try {
+    const jwks = createLocalJWKSet(cfg.keys.jwks);
+    const { payload } = await jwtVerify(token, jwks, {
+      algorithms: [JWT_ALG],
+      issuer: cfg.issuer,
+      audience: cfg.audience,
+      clockTolerance: CLOCK_SKEW_SECONDS,
+    });
+    const role = payload.role;
+    if (typeof payload.sub !== 'string' || (role !== 'student' && role !== 'provider' && role !== 'admin')) return null;
+    return { sub: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,4 @@
+// Every table, one file per domain; drizzle-kit reads this file (drizzle.config.ts).
+export * from './providers.ts';
+export * from './users.ts';
+export * from './scholarships.ts';

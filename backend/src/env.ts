@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the backend reads, validated once at start. A bad value stops the
+ * process with a message naming the variable (see `loadEnv`). Documented in README.md.
+ */
+const EnvSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8788),
+  /** Postgres URL; unset → embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  /** Where users reach the product (links in mail, sitemap, canonical URLs). */
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
+  /** HMAC secret shared with the gateway; `npm start` generates one per run when unset. */
+  GATEWAY_SHARED_SECRET: z.string().min(16).optional(),
+  /** Refuse requests without a valid gateway signature (health probes excepted). */
+  REQUIRE_GATEWAY_SIGNATURE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** ES256 private key as a JWK (JSON); unset → generated on first start under DATA_DIR/keys. */
+  JWT_PRIVATE_JWK: z.string().optional(),
+  JWT_ISSUER: z.string().default('gatehouse'),
+  JWT_AUDIENCE: z.string().default('gatehouse-api'),
+  SMTP_URL: z.string().url().optional(),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must look like sk_test_… or sk_live_…').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),
+  STRIPE_API_BASE: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Load demo data on first start when the database is empty. */
+  SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+}).superRefine((env, ctx) => {
+  if (env.REQUIRE_GATEWAY_SIGNATURE && !env.GATEWAY_SHARED_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['GATEWAY_SHARED_SECRET'], message: 'is required unless REQUIRE_GATEWAY_SIGNATURE=false' });
+  }
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const r = EnvSchema.safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}

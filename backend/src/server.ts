@@ -1,0 +1,57 @@
+import { serve } from '@hono/node-server';
+import { parseEnv } from './env.ts';
+import { createLogger } from './logger.ts';
+import { connect, runMigrations } from './db/client.ts';
+import { loadSigningKeys } from './auth/keys.ts';
+import { createApp } from './app.ts';
+import { isEmpty, seedDemo, DEMO_ACCOUNTS } from './db/seed.ts';
+import { startPaymentWorkers } from './payments/workers.ts';
+import type { AppDeps } from './deps.ts';
+
+/** Scholarships loaded on first start with the embedded defaults. */
+const DEMO_SCHOLARSHIP_COUNT = 500;
+
+async function main() {
+  let env;
+  try {
+    env = parseEnv(process.env);
+  } catch (e) {
+    console.error(`backend: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  const log = createLogger(env.LOG_LEVEL);
+  const database = await connect({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  await runMigrations(database);
+  if (env.SEED_DEMO && await isEmpty(database.db)) {
+    console.log(`backend: first start, loading demo data (${DEMO_SCHOLARSHIP_COUNT} scholarships)…`);
+    await seedDemo(database.db, { count: DEMO_SCHOLARSHIP_COUNT });
+  }
+  const keys = await loadSigningKeys({ privateJwk: env.JWT_PRIVATE_JWK, dataDir: env.DATA_DIR });
+  const deps: AppDeps = { db: database.db, env, log, keys, now: () => new Date() };
+  const app = createApp(deps);
+  const workers = startPaymentWorkers(deps);
+  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+    console.log(`backend: listening on http://${info.address}:${info.port} (database: ${database.describe})`);
+    if (DEMO_ACCOUNTS.length) {
+      console.log('backend: demo accounts: ' + DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join(' · '));
+    }
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`backend: ${signal}, shutting down`);
+    server.close();
+    await workers.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error('backend: failed to start:', e);
+  process.exit(1);
+});

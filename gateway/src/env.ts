@@ -1,0 +1,33 @@
+/**
+ * The Worker's bindings (wrangler.toml [vars] / secrets, or the workerd config `npm start` writes)
+ * and every context variable a pipeline stage sets. Declared once here so stages stay typed.
+ */
+export interface Bindings {
+  /** Where clean traffic goes, e.g. http://127.0.0.1:8788. */
+  BACKEND_URL: string;
+  /** HMAC secret shared with the backend; signs every forwarded request. */
+  GATEWAY_SHARED_SECRET: string;
+  /** Upstash REST endpoint and token; unset → in-memory limiter (local runs only). */
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+}
+
+/** How the gateway sees the client; set by the client-class stage. */
+export type ClientClass = 'anonymous' | 'user' | 'qa' | 'monitor' | 'verified_crawler';
+
+export interface Variables {
+  requestId: string;
+  /** From CF-Connecting-IP only; 'unknown' when absent or not an IP. */
+  clientIp: string;
+  clientClass: ClientClass;
+  /** Grants of a matching allowlist entry (issue: access rules). */
+  grants: ReadonlySet<string>;
+  /** Verified identity forwarded to the backend in signed headers. */
+  identity: { userId: string; role: string } | undefined;
+  /** The request body, read once within the limits, reused by the WAF and the proxy. */
+  body: Uint8Array | undefined;
+  /** Headers a stage wants on the final response (rate-limit headers, debug verdicts). */
+  responseHeaders: Headers;
+}
+
+export type GatewayEnv = { Bindings: Bindings; Variables: Variables };

@@ -1,0 +1,62 @@
+import type { Handler } from 'hono';
+import type { GatewayEnv } from '../../env.ts';
+import { SIGNATURE_HEADER, USER_HEADER, ROLE_HEADER, signGatewayRequest } from '../../../../shared/gateway-signature.ts';
+import { problemResponse } from '../../respond.ts';
+
+/** RFC 9110 §7.6.1 hop-by-hop headers, never forwarded in either direction. */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+/** Headers only the gateway may set towards the backend; a client's copy is dropped. */
+const GATEWAY_OWNED = [SIGNATURE_HEADER, USER_HEADER, ROLE_HEADER, 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip'];
+
+function stripHopByHop(h: Headers): void {
+  for (const name of (h.get('connection') ?? '').split(',')) if (name.trim()) h.delete(name.trim());
+  for (const name of HOP_BY_HOP) h.delete(name);
+}
+
+/**
+ * The last stage: forwards the request to BACKEND_URL with the client IP, request id, verified
+ * identity and the gateway signature, and returns the backend's response (redirects untouched).
+ */
+export function proxy(): Handler<GatewayEnv> {
+  return async function proxy(c) {
+    const incoming = new URL(c.req.url);
+    const backend = new URL(c.env.BACKEND_URL);
+    const target = new URL(incoming.pathname + incoming.search, backend);
+    const headers = new Headers(c.req.raw.headers);
+    stripHopByHop(headers);
+    for (const name of GATEWAY_OWNED) headers.delete(name);
+    const requestId = c.get('requestId');
+    const identity = c.get('identity');
+    headers.set('x-request-id', requestId);
+    if (c.get('clientIp') !== 'unknown') headers.set('x-forwarded-for', c.get('clientIp'));
+    headers.set('x-forwarded-proto', incoming.protocol.replace(':', ''));
+    headers.set('x-forwarded-host', incoming.host);
+    if (identity) {
+      headers.set(USER_HEADER, identity.userId);
+      headers.set(ROLE_HEADER, identity.role);
+    }
+    headers.set(SIGNATURE_HEADER, await signGatewayRequest(c.env.GATEWAY_SHARED_SECRET, {
+      method: c.req.method,
+      pathAndQuery: target.pathname + target.search,
+      requestId,
+      userId: identity?.userId ?? '',
+      role: identity?.role ?? '',
+    }));
+    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
+    const buffered = c.get('body');
+    let upstream: Response;
+    try {
+      upstream = await fetch(target.toString(), {
+        method: c.req.method,
+        headers,
+        body: hasBody ? (buffered ?? c.req.raw.body) : undefined,
+        redirect: 'manual',
+      });
+    } catch {
+      return problemResponse(c, 'UPSTREAM_UNAVAILABLE');
+    }
+    const out = new Headers(upstream.headers);
+    stripHopByHop(out);
+    return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: out });
+  };
+}

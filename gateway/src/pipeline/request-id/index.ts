@@ -1,0 +1,17 @@
+import type { MiddlewareHandler } from 'hono';
+import type { GatewayEnv } from '../../env.ts';
+
+/**
+ * Assigns a fresh `X-Request-Id` to every request (a client-supplied one is ignored: it would let a
+ * client forge log correlation) and echoes it on the response.
+ */
+export function requestId(): MiddlewareHandler<GatewayEnv> {
+  return async function requestId(c, next) {
+    const id = crypto.randomUUID();
+    c.set('requestId', id);
+    c.set('responseHeaders', new Headers());
+    await next();
+    c.res.headers.set('x-request-id', id);
+    c.get('responseHeaders').forEach((v, k) => c.res.headers.set(k, v));
+  };
+}

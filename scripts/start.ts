@@ -1,0 +1,59 @@
+/**
+ * `npm start`: the backend on 127.0.0.1:8788 and the gateway (workerd) on 127.0.0.1:8787 in front of
+ * it. With no DATABASE_URL the backend uses embedded PGlite under .data/; with no
+ * UPSTASH_REDIS_REST_URL the gateway limits in memory. Ctrl-C stops both.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { startGateway } from './gateway.ts';
+
+const env: Record<string, string | undefined> = { ...process.env };
+// One secret per run when none is configured: only these two processes need to agree on it.
+env.GATEWAY_SHARED_SECRET ??= randomBytes(32).toString('hex');
+const backendPort = Number(env.PORT ?? 8788);
+env.BACKEND_URL ??= `http://127.0.0.1:${backendPort}`;
+const gatewayPort = Number(env.GATEWAY_PORT ?? 8787);
+
+const backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], { stdio: 'inherit', env });
+const backendExited = new Promise<number>((resolve) => backend.once('exit', (code) => resolve(code ?? 1)));
+
+async function waitForBackend(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (backend.exitCode !== null) throw new Error('the backend exited during start (see above)');
+    try {
+      const r = await fetch(`${env.BACKEND_URL}/readyz`, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the backend did not become ready within 120 s');
+}
+
+try {
+  await waitForBackend();
+  if (!env.UPSTASH_REDIS_REST_URL) console.log('gateway: UPSTASH_REDIS_REST_URL is not set: rate limits use an in-memory limiter (one host only)');
+  const gateway = await startGateway({ port: gatewayPort, env });
+  console.log(`\nGatehouse is up: open ${gateway.url} in a browser (API under ${gateway.url}/api). Ctrl-C stops both.\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    backend.kill('SIGTERM');
+    await Promise.all([gateway.stop(), backendExited]);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  void backendExited.then(async (code) => {
+    if (stopping) return;
+    console.error(`backend exited with code ${code}; stopping the gateway`);
+    await gateway.stop();
+    process.exit(code || 1);
+  });
+} catch (e) {
+  console.error(`start: ${(e as Error).message}`);
+  backend.kill('SIGTERM');
+  process.exit(1);
+}

@@ -1,0 +1,49 @@
+import { defineConfig } from 'vitest/config';
+import { defineWorkersProject } from '@cloudflare/vitest-pool-workers/config';
+
+/**
+ * Three projects, one `npm test`:
+ * - `backend`: Node tests against the real Postgres (each file in its own database).
+ * - `gateway`: tests inside workerd through Cloudflare's Workers pool.
+ * - `e2e`: cross-process tests (gateway on workerd + backend + Redis + Postgres), run one file at a time.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'backend',
+          include: ['backend/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      defineWorkersProject({
+        test: {
+          name: 'gateway',
+          include: ['gateway/**/*.test.ts'],
+          poolOptions: {
+            workers: {
+              singleWorker: true,
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: { bindings: { GATEWAY_SHARED_SECRET: 'test-gateway-secret-0123456789', BACKEND_URL: 'http://127.0.0.1:1' } },
+            },
+          },
+        },
+      }),
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
