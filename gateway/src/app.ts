@@ -11,23 +11,26 @@ import { jwt } from './pipeline/jwt/index.ts';
 import { rateLimit } from './pipeline/rate-limit/index.ts';
 import { proxy } from './pipeline/proxy/index.ts';
 import { problemResponse } from './respond.ts';
+import { bundledRules } from './config/bundled.ts';
+import type { RuleSet } from '../../shared/rules/index.ts';
 
 /**
  * The gateway pipeline. The stage order lives here and only here:
  * request id → security headers → client IP → client class (allowlists, crawlers) → CORS →
  * body (read within limits) → WAF → JWT rule → rate limit → proxy to the backend.
  */
-export function createGateway() {
+/** `rules` defaults to the bundled rule files; tests pass their own. */
+export function createGateway(rules: RuleSet = bundledRules()) {
   const app = new Hono<GatewayEnv>();
   app.use(requestId());
   app.use(securityHeaders());
   app.use(clientIp());
-  app.use(clientClass());
-  app.use(cors());
-  app.use(body());
-  app.use(waf());
-  app.use(jwt());
-  app.use(rateLimit());
+  app.use(clientClass(rules['access.yaml']));
+  app.use(cors(rules['access.yaml']));
+  app.use(body(rules['waf.yaml']));
+  app.use(waf(rules['waf.yaml']));
+  app.use(jwt(rules['access.yaml']));
+  app.use(rateLimit(rules['limits.yaml']));
   app.all('*', proxy());
   app.onError((err, c) => {
     console.error(JSON.stringify({ level: 'error', msg: 'gateway error', request_id: c.get('requestId'), error: err.message }));

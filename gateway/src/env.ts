@@ -12,6 +12,8 @@ export interface Bindings {
   UPSTASH_REDIS_REST_TOKEN?: string;
 }
 
+import type { Verdict } from './waf/types.ts';
+
 /** How the gateway sees the client; set by the client-class stage. */
 export type ClientClass = 'anonymous' | 'user' | 'qa' | 'monitor' | 'verified_crawler';
 
@@ -26,6 +28,8 @@ export interface Variables {
   identity: { userId: string; role: string } | undefined;
   /** The request body, read once within the limits, reused by the WAF and the proxy. */
   body: Uint8Array | undefined;
+  /** Set by the WAF stage (absent when the WAF is off for the route). */
+  wafVerdict: Verdict | undefined;
   /** Headers a stage wants on the final response (rate-limit headers, debug verdicts). */
   responseHeaders: Headers;
 }

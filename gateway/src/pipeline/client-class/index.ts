@@ -1,8 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
+import type { AccessRules } from '../../../../shared/rules/access.ts';
 
 /** Stage placeholder: passes every request through until its issue lands. */
-export function clientClass(): MiddlewareHandler<GatewayEnv> {
+export function clientClass(rules: AccessRules): MiddlewareHandler<GatewayEnv> {
+  void rules;
   return async function clientClass(_c, next) {
     await next();
   };

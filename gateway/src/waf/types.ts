@@ -1,0 +1,100 @@
+/**
+ * The WAF's shared vocabulary. Normalizers and detectors are small pure modules registered by name
+ * (normalizers/registry.ts, detectors/registry.ts); the engine (engine.ts) turns a request into
+ * Targets, runs the detectors and scores the Matches into a Verdict.
+ */
+
+/** critical 5, error 4, warning 3, notice 2 (CRS anomaly scoring). */
+export type Severity = 'critical' | 'error' | 'warning' | 'notice';
+export const SEVERITY_SCORE: Record<Severity, number> = { critical: 5, error: 4, warning: 3, notice: 2 };
+
+export type Family =
+  | 'sqli' | 'xss' | 'lfi' | 'rfi' | 'ssrf' | 'rce' | 'ssti' | 'nosql' | 'prototype-pollution'
+  | 'crlf' | 'ldap' | 'xxe' | 'mail' | 'scanner' | 'protocol' | 'php' | 'java' | 'session-fixation';
+
+export type Paranoia = 1 | 2 | 3 | 4;
+
+/** Where a value came from. `*_name` kinds are keys (parameter, field, cookie names). */
+export type TargetKind =
+  | 'path' | 'query' | 'query_name' | 'header' | 'cookie' | 'cookie_name'
+  | 'json' | 'json_key' | 'form' | 'form_name' | 'multipart' | 'filename' | 'xml' | 'body';
+
+export interface Target {
+  kind: TargetKind;
+  /**
+   * The selector exclusions match on: query/form/multipart field name, header name (lower-case),
+   * cookie name, JSON path (`$.profile.essay`, `$.items[3].q`), `path` for the URL path, `body` for raw text.
+   */
+  name: string;
+  /** Value after the normalizer chain (decoded, nulls removed, Unicode folded to ASCII where possible). */
+  value: string;
+  /** Value as received (for excerpts, redacted before logging). */
+  raw: string;
+}
+
+export interface RuleMeta {
+  /** Stable id, e.g. WAF_SQLI_001; never reused for another meaning. */
+  id: string;
+  family: Family;
+  severity: Severity;
+  paranoia: Paranoia;
+  /** One line for logs, docs and `waf explain`. */
+  description: string;
+}
+
+export interface Match {
+  ruleId: string;
+  target: Target;
+  /** Up to ~40 chars around what matched, from `target.value`; redacted before it is logged. */
+  excerpt: string;
+}
+
+/** Request-level facts some detectors need (protocol rules, content-type aware rules). */
+export interface RequestInfo {
+  method: string;
+  path: string;
+  host: string | null;
+  contentType: string | null;
+  contentLength: number | null;
+  headers: ReadonlyMap<string, string>;
+}
+
+export interface DetectContext {
+  request: RequestInfo;
+  paranoia: Paranoia;
+}
+
+/**
+ * A detector: one attack class, one file. `detect` is pure, never throws, and does work linear in
+ * `target.value.length` (no backtracking regex without a proven bound).
+ */
+export interface Detector {
+  name: string;
+  rules: readonly RuleMeta[];
+  /** Target kinds this detector inspects; omitted = all. */
+  targets?: readonly TargetKind[];
+  detect(target: Target, ctx: DetectContext): Match[];
+}
+
+/** A pure string transform; `changed` lets the engine stop repeated decoding early. */
+export interface Normalizer {
+  name: string;
+  apply(input: string): { value: string; changed: boolean };
+}
+
+export type WafAction = 'block' | 'monitor' | 'allow';
+export type WafMode = 'block' | 'monitor' | 'off';
+
+export interface Verdict {
+  /** What the engine would do in block mode, whatever the route's mode. */
+  wouldBlock: boolean;
+  /** What actually happens for this request given its mode and grants. */
+  action: WafAction;
+  mode: WafMode;
+  score: number;
+  threshold: number;
+  matches: Match[];
+  /** The rule id reported in a block (highest-scoring match). */
+  primaryRule: string | null;
+  reason: 'clean' | 'below_threshold' | 'over_threshold' | 'mode_off' | 'excluded' | 'body_limit';
+}

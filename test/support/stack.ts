@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startGateway } from '../../scripts/gateway.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+import { TEST_GATEWAY_SECRET } from './backend.ts';
+
+/** A free TCP port on `host` (the OS picks; we release it right away). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Stack {
+  backendUrl: string;
+  /** One URL per gateway started, in the order of `gateways`. */
+  gatewayUrls: string[];
+  gatewayUrl: string;
+  database: TestDatabase;
+  dataDir: string;
+  backend: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return;
+    } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error('backend not ready in time');
+}
+
+/**
+ * The whole product as separate processes, as in production: the backend (Node) on a fresh
+ * Postgres database, and one or more gateways on workerd in front of it. For e2e tests.
+ */
+export async function startStack(opts: {
+  gateways?: { host?: string; port?: number }[];
+  env?: Record<string, string>;
+  backendEnv?: Record<string, string>;
+  gatewayEnv?: Record<string, string>;
+} = {}): Promise<Stack> {
+  const database = await createTestDatabase();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-e2e-'));
+  const backendPort = await freePort();
+  const backendUrl = `http://127.0.0.1:${backendPort}`;
+  const common = { GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET, ...opts.env };
+  const backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
+    env: { ...process.env, ...common, DATABASE_URL: database.url, PORT: String(backendPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false', ...opts.backendEnv },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
+  try {
+    await waitReady(backendUrl, backend);
+    for (const g of opts.gateways ?? [{}]) {
+      const host = g.host ?? '127.0.0.1';
+      const port = g.port ?? await freePort(host);
+      gateways.push(await startGateway({ host, port, env: { ...process.env, ...common, BACKEND_URL: backendUrl, ...opts.gatewayEnv } }));
+    }
+  } catch (e) {
+    backend.kill('SIGKILL');
+    await Promise.all(gateways.map((g) => g.stop()));
+    await database.close();
+    throw e;
+  }
+  return {
+    backendUrl,
+    gatewayUrls: gateways.map((g) => g.url),
+    gatewayUrl: gateways[0].url,
+    database,
+    dataDir,
+    backend,
+    async stop() {
+      await Promise.all(gateways.map((g) => g.stop()));
+      if (backend.exitCode === null) {
+        const exited = new Promise((r) => backend.once('exit', r));
+        backend.kill('SIGTERM');
+        await exited;
+      }
+      await database.close();
+    },
+  };
+}
