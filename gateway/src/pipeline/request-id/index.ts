@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
 
+const NO_GRANTS: ReadonlySet<string> = new Set();
+
 /**
  * Assigns a fresh `X-Request-Id` to every request (a client-supplied one is ignored: it would let a
  * client forge log correlation) and echoes it on the response.
@@ -9,7 +11,13 @@ export function requestId(): MiddlewareHandler<GatewayEnv> {
   return async function requestId(c, next) {
     const id = crypto.randomUUID();
     c.set('requestId', id);
+    // Per-request defaults every later stage may rely on.
     c.set('responseHeaders', new Headers());
+    c.set('clientClass', 'anonymous');
+    c.set('grants', NO_GRANTS);
+    c.set('identity', undefined);
+    c.set('wafVerdict', undefined);
+    c.set('body', undefined);
     await next();
     c.res.headers.set('x-request-id', id);
     c.get('responseHeaders').forEach((v, k) => c.res.headers.set(k, v));
