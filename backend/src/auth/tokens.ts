@@ -34,7 +34,7 @@ export async function signAccessToken(cfg: TokenConfig, claims: AccessClaims, no
 }
 
 /** Verifies signature (algorithm pinned), exp/nbf/iss/aud; returns null on any failure. */
-export async function verifyAccessToken(cfg: TokenConfig, token: string): Promise<AccessClaims | null> {
+export async function verifyAccessToken(cfg: TokenConfig, token: string, now: Date = new Date()): Promise<AccessClaims | null> {
   try {
     const jwks = createLocalJWKSet(cfg.keys.jwks);
     const { payload } = await jwtVerify(token, jwks, {
@@ -42,6 +42,8 @@ export async function verifyAccessToken(cfg: TokenConfig, token: string): Promis
       issuer: cfg.issuer,
       audience: cfg.audience,
       clockTolerance: CLOCK_SKEW_SECONDS,
+      currentDate: now,
+      requiredClaims: ['exp', 'iat', 'sub'],
     });
     const role = payload.role;
     if (typeof payload.sub !== 'string' || (role !== 'student' && role !== 'provider' && role !== 'admin')) return null;

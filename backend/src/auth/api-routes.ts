@@ -1,0 +1,88 @@
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppDeps } from '../deps.ts';
+import { ProblemError, problemResponse } from '../http/problem.ts';
+import { readJson } from '../http/validate.ts';
+import { authenticate, createStudent } from './accounts.ts';
+import { REFRESH_COOKIE } from './middleware.ts';
+import { revokeFamilyOf, rotate } from './refresh-tokens.ts';
+import { LoginBody, RefreshBody, SignupBody } from './schemas.ts';
+import { clearSessionCookies, setSessionCookies, startSession, tokenResponse } from './session.ts';
+import type { Role } from './tokens.ts';
+
+/** Who may log in where: the student login also admits providers and admins (one account, one login). */
+const ANY_ROLE: readonly Role[] = ['student', 'provider', 'admin'];
+const PROVIDER_ONLY: readonly Role[] = ['provider'];
+
+/** Public keys change rarely; five minutes lets the gateway pick up a rotation quickly. */
+const JWKS_MAX_AGE_SECONDS = 300;
+
+/** Token responses must never be cached (RFC 6749 §5.1). */
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+/** The refresh token from a JSON body, else from the cookie (browsers). Empty bodies are allowed. */
+async function presentedRefreshToken(c: Context): Promise<string | undefined> {
+  const hasBody = c.req.header('content-type') !== undefined || Number(c.req.header('content-length') ?? 0) > 0;
+  const body = hasBody ? await readJson(c, RefreshBody) : {};
+  return body.refresh_token ?? getCookie(c, REFRESH_COOKIE);
+}
+
+/** JSON endpoints of the auth domain (the forms live in pages.tsx). */
+export function authApiRoutes(deps: AppDeps) {
+  const app = new Hono();
+
+  app.get('/.well-known/jwks.json', (c) => {
+    c.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
+    return c.json(deps.keys.jwks);
+  });
+
+  app.post('/api/auth/signup', async (c) => {
+    const body = await readJson(c, SignupBody);
+    const account = await createStudent(deps.db, body, deps.now());
+    if (!account) throw new ProblemError('EMAIL_TAKEN', 'Log in or reset your password instead', [{ path: 'email', message: 'is already registered' }]);
+    deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'signup' }, 'account created');
+    return c.json(account, 201, { location: '/api/me' });
+  });
+
+  const login = (roles: readonly Role[]) => async (c: Context) => {
+    const body = await readJson(c, LoginBody);
+    const account = await authenticate(deps.db, body.email, body.password, roles);
+    if (!account) {
+      deps.log.info({ request_id: c.get('requestId'), event: 'login_failed' }, 'login failed');
+      throw new ProblemError('INVALID_CREDENTIALS');
+    }
+    const tokens = await startSession(deps, account);
+    setSessionCookies(c, deps, tokens);
+    deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'login' }, 'logged in');
+    return c.json(tokens, 200, NO_STORE);
+  };
+  app.post('/api/auth/login', login(ANY_ROLE));
+  app.post('/api/provider/login', login(PROVIDER_ONLY));
+
+  app.post('/api/auth/refresh', async (c) => {
+    const token = await presentedRefreshToken(c);
+    if (!token) throw new ProblemError('VALIDATION_FAILED', 'Send refresh_token in the body or the refresh cookie', [{ path: 'refresh_token', message: 'is required' }]);
+    const result = await rotate(deps.db, token, deps.now());
+    if (result.kind !== 'rotated') {
+      if (result.kind === 'reuse') {
+        deps.log.warn({ request_id: c.get('requestId'), user_id: result.userId, family_id: result.familyId, event: 'refresh_reuse' }, 'rotated refresh token presented again; family revoked');
+      }
+      clearSessionCookies(c, deps);
+      const res = problemResponse(c, 'INVALID_TOKEN', { detail: 'The refresh token is invalid, expired or revoked; log in again' });
+      for (const cookie of c.res.headers.getSetCookie()) res.headers.append('set-cookie', cookie);
+      return res;
+    }
+    const tokens = await tokenResponse(deps, result.user, result.refresh);
+    setSessionCookies(c, deps, tokens);
+    return c.json(tokens, 200, NO_STORE);
+  });
+
+  app.post('/api/auth/logout', async (c) => {
+    const token = await presentedRefreshToken(c);
+    if (token) await revokeFamilyOf(deps.db, token, deps.now());
+    clearSessionCookies(c, deps);
+    return c.body(null, 204);
+  });
+
+  return app;
+}
