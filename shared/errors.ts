@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflict' },
   EMAIL_TAKEN: { status: 409, title: 'An account with this email already exists' },
+  RESET_TOKEN_INVALID: { status: 400, title: 'The password reset link is invalid, used or expired' },
+  CSRF_REJECTED: { status: 403, title: 'The form was not sent from this site' },
   IDEMPOTENCY_KEY_MISSING: { status: 400, title: 'The Idempotency-Key header is required' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used with a different request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still running' },

@@ -20,7 +20,12 @@ const EnvSchema = z.object({
   JWT_PRIVATE_JWK: z.string().optional(),
   JWT_ISSUER: z.string().default('gatehouse'),
   JWT_AUDIENCE: z.string().default('gatehouse-api'),
-  SMTP_URL: z.string().url().optional(),
+  /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; unset → dev mailbox transport. */
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://').optional(),
+  /** Sender of outgoing mail; unset → no-reply@<PUBLIC_URL host>. */
+  MAIL_FROM: z.string().email().optional(),
+  /** Serve GET /api/dev/mailbox (only ever without SMTP_URL); unset → on when PUBLIC_URL is a loopback address. */
+  DEV_MAILBOX: z.enum(['true', 'false']).optional(),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must look like sk_test_… or sk_live_…').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),
   STRIPE_API_BASE: z.string().url().optional(),
