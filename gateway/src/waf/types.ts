@@ -30,6 +30,8 @@ export interface Target {
   value: string;
   /** Value as received (for excerpts, redacted before logging). */
   raw: string;
+  /** JSON targets only: the path as segments (keys, `[n]` for indices) that exclusion globs match. */
+  segments?: readonly string[];
 }
 
 export interface RuleMeta {

@@ -1,0 +1,92 @@
+import type { Match, RuleMeta, Target, Verdict, WafAction, WafMode } from './types.ts';
+import { extractTargets, type Extracted, type WafRequest } from './targets/index.ts';
+import { modeFor, thresholdFor, SEVERITY_RANK, type CompiledWaf, type RoutePolicy } from '../config/waf.ts';
+import { excludedBy, exclusionsFor } from './exclusions.ts';
+import { protocolMatches } from './protocol.ts';
+import { scoreMatches } from './scoring/anomaly-score.ts';
+import { requestPathSegments } from './glob.ts';
+import { decodeComponent } from './targets/decode.ts';
+
+export type { WafRequest } from './targets/index.ts';
+
+/** A match an exclusion removed, kept for `waf explain` and lint. */
+export interface ExcludedMatch extends Match { exclusion: string }
+
+/** Everything the engine learned about one request; the Verdict is what the pipeline acts on. */
+export interface Inspection {
+  verdict: Verdict;
+  route: RoutePolicy;
+  extracted: Extracted;
+  excluded: ExcludedMatch[];
+}
+
+export interface InspectOptions {
+  /** Force a mode (the stage passes `monitor` for `waf_monitor_only` grants); default the route's mode. */
+  mode?: WafMode;
+  /** The body was longer than the inspected prefix (inspect_prefix). */
+  truncated?: boolean;
+}
+
+/** Upper bound on matches kept per request: enough to explain, bounded for hostile input. */
+const MAX_MATCHES = 64;
+
+/**
+ * request → targets → normalize → detect → exclusions → score → Verdict. Pure and synchronous;
+ * `req.body` must already be cut to the inspected size. Never throws on request content.
+ * @example inspectRequest({ method: 'GET', url: '/search?q=x', headers: {}, body: null }, compiled).wouldBlock
+ */
+export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions = {}): Inspection {
+  const extracted = extractTargets(req, { jsonMaxDepth: waf.body.json_max_depth, maxFields: waf.body.max_fields }, waf.normalize);
+  const { info } = extracted;
+  const route = waf.route(info.path);
+  const mode = opts.mode ?? modeFor(route, info.method);
+  const active = exclusionsFor(waf.exclusions, requestPathSegments(info.path, (x) => decodeComponent(x, false)), info.method);
+  const matches: Match[] = [];
+  const excluded: ExcludedMatch[] = [];
+  const keep = (m: Match) => {
+    const rule = waf.rules.get(m.ruleId);
+    if (!rule || rule.paranoia > waf.paranoia) return; // disabled, unknown or above the paranoia level
+    const by = active.length ? excludedBy(active, rule, m.target) : null;
+    if (by) { if (excluded.length < MAX_MATCHES) excluded.push({ ...m, exclusion: by }); }
+    else if (matches.length < MAX_MATCHES) matches.push(m);
+  };
+  for (const m of protocolMatches(extracted, route, { truncated: opts.truncated ?? false })) keep(m);
+  const ctx = { request: info, paranoia: waf.paranoia };
+  for (const t of extracted.targets) {
+    if (t.value === '' && t.raw === '') continue;
+    for (const d of waf.detectors) {
+      if (d.targets && !d.targets.includes(t.kind)) continue;
+      let found: Match[];
+      try { found = d.detect(t, ctx); } catch { found = []; } // a detector bug must not become an outage
+      for (const m of found) keep(m);
+    }
+  }
+  const threshold = thresholdFor(waf, extracted.mediaType);
+  const verdict = decide(matches, excluded.length > 0, waf.rules, threshold, mode, route);
+  return { verdict, route, extracted, excluded };
+}
+
+/** The Verdict alone (what the pipeline stage and replay need). */
+export function inspectRequest(req: WafRequest, waf: CompiledWaf, opts: InspectOptions = {}): Verdict {
+  return inspect(req, waf, opts).verdict;
+}
+
+/**
+ * Decision table. `wouldBlock`: the score reaches the threshold. `block` mode blocks only when a
+ * matched rule is at least `block_min_severity` (known-bad); otherwise the would-be block is logged
+ * as `monitor`. `monitor` mode never blocks; `off` is reported as allow.
+ */
+export function decide(matches: Match[], anyExcluded: boolean, meta: ReadonlyMap<string, RuleMeta>, threshold: number, mode: WafMode, route: RoutePolicy): Verdict {
+  const { score, primaryRule, topSeverity } = scoreMatches(matches, meta);
+  const wouldBlock = score >= threshold;
+  let action: WafAction = 'allow';
+  let reason: Verdict['reason'] = matches.length === 0 ? (anyExcluded ? 'excluded' : 'clean') : wouldBlock ? 'over_threshold' : 'below_threshold';
+  if (mode === 'off') reason = 'mode_off';
+  else if (wouldBlock) {
+    const severeEnough = topSeverity !== null && SEVERITY_RANK[topSeverity] <= SEVERITY_RANK[route.blockMinSeverity];
+    action = mode === 'block' && severeEnough ? 'block' : 'monitor';
+  }
+  return { wouldBlock, action, mode, score, threshold, matches, primaryRule, reason };
+}
+
+export type { Target };

@@ -1,0 +1,63 @@
+import type { RuleMeta, Target } from './types.ts';
+import type { BodyFinding, Extracted } from './targets/index.ts';
+import type { RoutePolicy } from '../config/waf.ts';
+
+/**
+ * Protocol enforcement: rules that need the route's policy (allowed methods and content types) or
+ * the body parser's findings, so they live with the engine rather than among the detectors.
+ */
+export const PROTOCOL_RULES = [
+  { id: 'WAF_PROTO_001', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Method not allowed for this route' },
+  { id: 'WAF_PROTO_002', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Host header missing or empty' },
+  { id: 'WAF_PROTO_003', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Host header is not a valid host name (bare IP, bad characters)' },
+  { id: 'WAF_PROTO_004', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Content type not allowed for this route' },
+  { id: 'WAF_PROTO_005', family: 'protocol', severity: 'critical', paranoia: 1, description: 'GET or HEAD request with a body' },
+  { id: 'WAF_PROTO_006', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Body claims JSON but does not parse' },
+  { id: 'WAF_PROTO_007', family: 'protocol', severity: 'notice', paranoia: 1, description: 'Body larger than the inspection limit; only its prefix was inspected' },
+  { id: 'WAF_PROTO_008', family: 'protocol', severity: 'error', paranoia: 1, description: 'JSON nested deeper than body.json_max_depth' },
+  { id: 'WAF_PROTO_009', family: 'protocol', severity: 'error', paranoia: 1, description: 'More fields than body.max_fields' },
+  { id: 'WAF_PROTO_010', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Multipart body without a usable boundary' },
+] as const satisfies readonly RuleMeta[];
+
+const FINDING_RULE: Record<BodyFinding, string> = {
+  json_malformed: 'WAF_PROTO_006',
+  json_too_deep: 'WAF_PROTO_008',
+  too_many_fields: 'WAF_PROTO_009',
+  multipart_malformed: 'WAF_PROTO_010',
+};
+
+/** RFC 9110 §7.2 host: reg-name or IP literal, optional port. A bare IPv4/IPv6 literal is a scanner tell (CRS 920350). */
+function hostProblem(host: string): boolean {
+  if (host.length > 255) return true;
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)) return true;
+  const name = host.startsWith('[') ? host : host.replace(/:\d+$/, '');
+  return name.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(name);
+}
+
+/** Loopback hosts are how local runs, health checks and tests reach the gateway. */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+
+const requestTarget = (name: string, raw: string): Target => ({ kind: 'header', name, raw, value: raw });
+
+export interface ProtocolFacts {
+  /** True when the body was longer than the inspected prefix. */
+  truncated: boolean;
+}
+
+/** The protocol matches of one request, as ordinary Matches (excerpt = the offending value, redacted later). */
+export function protocolMatches(x: Extracted, route: RoutePolicy, facts: ProtocolFacts): { ruleId: string; target: Target; excerpt: string }[] {
+  const out: { ruleId: string; target: Target; excerpt: string }[] = [];
+  const add = (ruleId: string, name: string, raw: string) => out.push({ ruleId, target: requestTarget(name, raw), excerpt: raw.slice(0, 40) });
+  const { method, host } = x.info;
+  if (!route.allowedMethods.has(method)) add('WAF_PROTO_001', 'method', method.slice(0, 20));
+  if (host === null || host.trim() === '') add('WAF_PROTO_002', 'host', '');
+  else if (hostProblem(host) && !LOOPBACK_HOST.test(host)) add('WAF_PROTO_003', 'host', host);
+  const hasBody = x.bodyLength > 0;
+  if (hasBody && (method === 'GET' || method === 'HEAD')) add('WAF_PROTO_005', 'body', '');
+  if (hasBody && x.mediaType && !route.allowedContentTypes.has(x.mediaType) && !(x.mediaType.endsWith('+json') && route.allowedContentTypes.has('application/json'))) {
+    add('WAF_PROTO_004', 'content-type', x.mediaType);
+  }
+  if (facts.truncated) add('WAF_PROTO_007', 'body', '');
+  for (const f of x.findings) add(FINDING_RULE[f], 'body', '');
+  return out;
+}

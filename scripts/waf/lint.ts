@@ -1,0 +1,26 @@
+import { loadCompiled } from './load.ts';
+
+/**
+ * `waf lint`: validates every rule file (parseRuleFiles), compiles waf.yaml against the registered
+ * rules, and warns about expired entries and exclusions that can select nothing.
+ */
+export function lint(dir: string, out: (s: string) => void, err: (s: string) => void): number {
+  const { rules, waf } = loadCompiled(dir);
+  const warnings = [...waf.warnings];
+  for (const e of rules['waf.yaml'].exclusions) {
+    const hits = e.remove.filter((ref) => [...waf.rules.values()].some((r) => r.id === ref || r.family === ref));
+    if (!hits.length) warnings.push(`exclusions ${e.id}: removes nothing (no enabled rule matches ${e.remove.join(', ')})`);
+    const routes = e.routes ?? [];
+    if (routes.length && e.methods) {
+      const sel = routes.flatMap((r) => e.methods!.map((m) => ({ r, m })));
+      const none = sel.every(({ r, m }) => {
+        const p = waf.route(r.replace(/\*\*?/g, 'x'));
+        return !p.allowedMethods.has(m);
+      });
+      if (none) warnings.push(`exclusions ${e.id}: its routes do not allow methods ${e.methods.join(', ')}; it selects nothing`);
+    }
+  }
+  for (const w of warnings) err(`warning: ${w}`);
+  out(`ok: ${Object.keys(rules).length} rule files valid; waf.yaml: ${waf.rules.size} rules, ${waf.exclusions.length} active exclusions, ${warnings.length} warnings`);
+  return 0;
+}

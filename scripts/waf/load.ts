@@ -1,0 +1,43 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseRuleFiles, RULE_FILES, type RuleSet } from '../../shared/rules/index.ts';
+import { compileWaf, type CompiledWaf } from '../../gateway/src/config/waf.ts';
+import type { WafRequest } from '../../gateway/src/waf/engine.ts';
+
+export const DEFAULT_RULES_DIR = 'gateway/rules';
+
+/** Reads every rule file from `dir` and validates them together (throws RuleFileError). */
+export function loadRuleSet(dir: string): RuleSet {
+  const texts: Record<string, string> = {};
+  for (const file of Object.keys(RULE_FILES)) {
+    const p = path.join(dir, file);
+    if (existsSync(p)) texts[file] = readFileSync(p, 'utf8');
+  }
+  return parseRuleFiles(texts);
+}
+
+export function loadCompiled(dir: string, now?: Date): { rules: RuleSet; waf: CompiledWaf } {
+  const rules = loadRuleSet(dir);
+  return { rules, waf: compileWaf(rules['waf.yaml'], { now }) };
+}
+
+/** One recorded request, the format of ../shared/waf-dev-corpus and of `waf explain`. */
+export interface RecordedRequest {
+  id?: string;
+  method: string;
+  uri: string;
+  headers?: Record<string, string>;
+  body?: string | null;
+}
+
+/** Recorded request → engine input, with the body cut to the inspected size like the gateway does. */
+export function toWafRequest(r: RecordedRequest, waf: CompiledWaf): { req: WafRequest; truncated: boolean } {
+  const enc = r.body == null ? null : new TextEncoder().encode(r.body);
+  const max = waf.body.max_inspected_bytes;
+  const truncated = enc !== null && enc.length > max;
+  return { req: { method: r.method ?? 'GET', url: r.uri ?? '/', headers: r.headers ?? {}, body: enc && truncated ? enc.subarray(0, max) : enc }, truncated };
+}
+
+export function listYaml(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort() : [];
+}
