@@ -1,0 +1,83 @@
+import type { Detector, Match, RuleMeta, Target } from '../types.ts';
+import { matchAt } from './lib/match.ts';
+import {
+  blindProbe, commentAfterBreakout, dangerousObject, keywordAfterBreakout, stackedQuery, tautology, timeBased,
+  unionSelect, versionComment,
+} from './lib/sql-patterns.ts';
+import { tokenizeSql, type SqlToken } from './lib/sql-tokenizer.ts';
+
+const RULES = [
+  { id: 'WAF_SQLI_001', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL tautology or contradiction after a value (or 1=1, \' or \'a\'=\'a)' },
+  { id: 'WAF_SQLI_002', family: 'sqli', severity: 'critical', paranoia: 1, description: 'UNION SELECT with a select list' },
+  { id: 'WAF_SQLI_003', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Stacked query (; DROP TABLE, ; exec xp_…)' },
+  { id: 'WAF_SQLI_004', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Time-based blind injection (sleep, benchmark, pg_sleep, waitfor delay)' },
+  { id: 'WAF_SQLI_005', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Boolean-blind probe (and ascii(substring(…)), or (select …))' },
+  { id: 'WAF_SQLI_006', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Auth bypass: quote breakout followed by a comment (admin\'--)' },
+  { id: 'WAF_SQLI_007', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Quote breakout followed by SQL (\' having 1, \') or (, \'||(select)' },
+  { id: 'WAF_SQLI_008', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only objects and functions (information_schema, xp_cmdshell, load_file(, into outfile)' },
+  { id: 'WAF_SQLI_009', family: 'sqli', severity: 'critical', paranoia: 1, description: 'MySQL executable comment obfuscation (/*!50000select*/)' },
+] as const satisfies readonly RuleMeta[];
+
+/** Characters without which none of the patterns can match; most values have none and skip lexing. */
+const TRIGGER_CHARS = "'\"`;=()#-/@|&<>";
+
+function hasTrigger(v: string): boolean {
+  for (let i = 0; i < v.length; i++) if (TRIGGER_CHARS.includes(v[i])) return true;
+  return false;
+}
+
+/** Plain block comments are whitespace to SQL; patterns see the stream without them. */
+function withoutBlockComments(t: SqlToken[]): SqlToken[] {
+  let any = false;
+  for (const x of t) if (x.type === 'comment' && x.quote === '/*') { any = true; break; }
+  return any ? t.filter((x) => !(x.type === 'comment' && x.quote === '/*')) : t;
+}
+
+type Check = (t: readonly SqlToken[]) => number;
+const COMMON: ReadonlyArray<[string, Check]> = [
+  ['WAF_SQLI_001', tautology],
+  ['WAF_SQLI_002', unionSelect],
+  ['WAF_SQLI_004', timeBased],
+  ['WAF_SQLI_005', blindProbe],
+  ['WAF_SQLI_008', dangerousObject],
+  ['WAF_SQLI_009', versionComment],
+];
+
+function scan(target: Target, raw: SqlToken[], breakout: boolean, prefixLen: number, found: Map<string, Match>) {
+  const t = withoutBlockComments(raw);
+  const hit = (id: string, idx: number, tokens: readonly SqlToken[]) => {
+    if (idx >= 0 && !found.has(id)) found.set(id, matchAt(id, target, Math.max(0, tokens[idx].pos - prefixLen)));
+  };
+  for (const [id, check] of COMMON) if (!found.has(id)) hit(id, check(t), t);
+  if (!found.has('WAF_SQLI_003')) hit('WAF_SQLI_003', stackedQuery(t, breakout), t);
+  if (breakout) {
+    if (!found.has('WAF_SQLI_006')) hit('WAF_SQLI_006', commentAfterBreakout(raw), raw);
+    if (!found.has('WAF_SQLI_007')) hit('WAF_SQLI_007', keywordAfterBreakout(t), t);
+  }
+}
+
+/**
+ * SQL injection by lexing, not keyword lists: the value is tokenized as-is (numeric context) and,
+ * when it contains a quote, as if it began inside a string of that quote (string context, the
+ * classic breakout). Patterns run over the token streams. Prose such as "select the union of our
+ * interests" or O'Brien produces no SQL-shaped sequence.
+ */
+export const sqlInjection = {
+  name: 'sql-injection',
+  rules: RULES,
+  detect(target) {
+    const v = target.value;
+    if (v.length < 2) return [];
+    const lower = v.toLowerCase();
+    if (!hasTrigger(v) && lower.indexOf('union') < 0) return [];
+    const found = new Map<string, Match>();
+    scan(target, tokenizeSql(v), false, 0, found);
+    for (const q of ["'", '"']) {
+      if (v.indexOf(q) < 0) continue;
+      const t = tokenizeSql(v, q);
+      // Breakout only if the value closes the string the query opened.
+      if (t[0]?.type === 'str' && t[0].closed) scan(target, t, true, 1, found);
+    }
+    return [...found.values()];
+  },
+} satisfies Detector;

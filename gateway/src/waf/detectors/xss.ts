@@ -1,0 +1,151 @@
+import type { Detector, Match, RuleMeta, Target } from '../types.ts';
+import { viewsOf } from '../normalizers/index.ts';
+import { removeSqlComments } from '../normalizers/remove-sql-comments.ts';
+import { scanTags } from './lib/html-scan.ts';
+import { CALL_SINKS, DANGEROUS_TAGS, EVENT_HANDLERS, PROPERTY_SINKS, SCRIPT_SCHEMES } from './lib/js-sinks.ts';
+import { isAlphaCode, isWordCode, matchAt } from './lib/match.ts';
+
+const RULES = [
+  { id: 'WAF_XSS_001', family: 'xss', severity: 'critical', paranoia: 1, description: 'Script-capable HTML tag (script, iframe, object, embed, svg, math, base, meta, style …)' },
+  { id: 'WAF_XSS_002', family: 'xss', severity: 'critical', paranoia: 1, description: 'Event handler attribute (onerror=, onload=, " onmouseover=)' },
+  { id: 'WAF_XSS_003', family: 'xss', severity: 'critical', paranoia: 1, description: 'Script URI (javascript:, vbscript:, data:text/html) in a link or value' },
+  { id: 'WAF_XSS_004', family: 'xss', severity: 'critical', paranoia: 1, description: 'CSS script vector (expression(), url(javascript:), behavior:, @import)' },
+  { id: 'WAF_XSS_005', family: 'xss', severity: 'critical', paranoia: 1, description: 'JavaScript sink (document.cookie, alert(1), [].sort.call`…`, window["…"])' },
+  { id: 'WAF_XSS_006', family: 'xss', severity: 'critical', paranoia: 1, description: 'UTF-7 encoded markup (+ADw-script+AD4-)' },
+  { id: 'WAF_XSS_007', family: 'xss', severity: 'critical', paranoia: 1, description: 'JSFuck-style obfuscated JavaScript ([][(![]+[])…])' },
+] as const satisfies readonly RuleMeta[];
+
+/** Characters before a scheme that make it a URL value rather than prose ("JavaScript: The Good Parts"). */
+const SCHEME_LEAD = '="\'(`[,>;{|&?';
+/** What follows `javascript:` in an attack; prose after "JavaScript: " is words. */
+const SCRIPT_STARTERS = ['alert', 'eval', 'prompt', 'confirm', 'document', 'window', 'this', 'location', 'void', 'fetch', 'import', 'top', 'self', 'parent', 'new', 'history', 'with', 'function', '(', '`', '[', '/', '%', '\\', '"', "'", '{', '-', '+', '!', '~', 'a=', 'x='];
+/** Characters that start a code argument to a sink call: `alert(1)`, `alert(document…)`, `eval('…')`. */
+const ARG_START = '0123456789)"\'`[$/{-+!~';
+const ARG_WORDS = ['document', 'window', 'self', 'top', 'this', 'name', 'location', 'atob', 'string', 'code', 'unescape', 'decodeuri', 'navigator', 'origin', 'cookie', 'x', 'xss'];
+
+function tagChecks(lower: string, target: Target, found: Map<string, Match>) {
+  scanTags(lower, (tag) => {
+    if (DANGEROUS_TAGS.has(tag.name) && !found.has('WAF_XSS_001')) found.set('WAF_XSS_001', matchAt('WAF_XSS_001', target, tag.pos));
+    for (const a of tag.attrs) {
+      const an = a.name;
+      if (an.length > 2 && an.charCodeAt(0) === 111 && an.charCodeAt(1) === 110 && isAlphaCode(an.charCodeAt(2)) && !found.has('WAF_XSS_002')) {
+        found.set('WAF_XSS_002', matchAt('WAF_XSS_002', target, tag.pos));
+      }
+      if (a.value) {
+        const v = compactValue(a.value);
+        if (!found.has('WAF_XSS_003') && SCRIPT_SCHEMES.some((sch) => v.startsWith(sch) || v.includes('(' + sch))) found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, tag.pos));
+        if (!found.has('WAF_XSS_004') && (v.includes('expression(') || v.includes('url(javascript') || v.includes('behavior:') || v.includes('-moz-binding'))) found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, tag.pos));
+      }
+    }
+    return found.size >= 4;
+  });
+}
+
+function compactValue(v: string): string {
+  let out = '';
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c > 32 && c !== 127 && c !== 160 && c !== 92 /* \ */) out += v[i];
+  }
+  return out;
+}
+
+/** `on<event>=` outside a tag: attribute injection (`" onmouseover=alert(1)`). */
+function handlerInjection(lower: string): number {
+  let i = lower.indexOf('on');
+  while (i >= 0) {
+    const prev = i > 0 ? lower.charCodeAt(i - 1) : 32;
+    if (!isWordCode(prev)) {
+      let j = i + 2;
+      while (j < lower.length && isAlphaCode(lower.charCodeAt(j))) j++;
+      let k = j;
+      while (k < lower.length && (lower[k] === ' ' || lower[k] === '\t' || lower[k] === '\n' || lower[k] === '\r')) k++;
+      if (lower[k] === '=' && j - i > 3) {
+        const name = lower.slice(i, j);
+        const p = lower[i - 1];
+        if (EVENT_HANDLERS.has(name) || p === '"' || p === "'" || p === '/' || p === '`') return i;
+      }
+    }
+    i = lower.indexOf('on', i + 2);
+  }
+  return -1;
+}
+
+function schemeOutsideTags(compact: string, collapsed: string): number {
+  for (const sch of ['javascript:', 'vbscript:', 'livescript:', 'data:text/html']) {
+    let k = compact.indexOf(sch);
+    while (k >= 0) {
+      const prev = k > 0 ? compact[k - 1] : '=';
+      const rest = compact.slice(k + sch.length, k + sch.length + 12);
+      if (SCHEME_LEAD.includes(prev) && rest.length > 0) {
+        const spaced = collapsed.includes(sch + ' ') && !collapsed.includes(sch.slice(0, -1) + ':' + rest[0]);
+        if (!spaced || SCRIPT_STARTERS.some((w) => rest.startsWith(w))) return k;
+      }
+      k = compact.indexOf(sch, k + 1);
+    }
+  }
+  return -1;
+}
+
+function jsSinks(code: string): number {
+  for (const p of PROPERTY_SINKS) {
+    const k = code.indexOf(p);
+    if (k >= 0 && (k === 0 || !isWordCode(code.charCodeAt(k - 1)) || p[0] === '.')) return k;
+  }
+  for (const f of CALL_SINKS) {
+    let k = code.indexOf(f + '(');
+    if (k < 0) k = code.indexOf(f + '`');
+    while (k >= 0) {
+      if (k === 0 || !isWordCode(code.charCodeAt(k - 1)) || code[k - 1] === '.') {
+        const a = k + f.length + 1;
+        if (code[a - 1] === '`' || a >= code.length || ARG_START.includes(code[a]) || ARG_WORDS.some((w) => code.startsWith(w, a) && !isWordCode(code.charCodeAt(a + w.length)))) return k;
+      }
+      k = code.indexOf(f + '(', k + 1);
+    }
+  }
+  return -1;
+}
+
+function jsFuck(compact: string): boolean {
+  if (compact.length < 5 || (compact.indexOf('![]') < 0 && compact.indexOf('+[]') < 0)) return false;
+  let odd = 0;
+  for (let i = 0; i < compact.length; i++) if (!'[]()!+'.includes(compact[i])) odd++;
+  return odd * 10 < compact.length;
+}
+
+/**
+ * Cross-site scripting: a small tag scanner (dangerous tags, `on*` handlers, script URIs and CSS
+ * vectors in attributes), then checks outside tags for attribute injection, script URIs in URL
+ * values, JavaScript sinks and encodings (UTF-7, JSFuck). Plain rich text (`<b>`, `<p>`,
+ * `<a href="https://…">`) has none of these.
+ */
+export const xss = {
+  name: 'xss',
+  rules: RULES,
+  detect(target) {
+    const v = target.value;
+    if (v.length < 3) return [];
+    const views = viewsOf(v);
+    const lower = views.lower;
+    const found = new Map<string, Match>();
+    if (lower.indexOf('<') >= 0) tagChecks(lower, target, found);
+    if (!found.has('WAF_XSS_002') && lower.indexOf('on') >= 0) {
+      const k = handlerInjection(lower);
+      if (k >= 0) found.set('WAF_XSS_002', matchAt('WAF_XSS_002', target, k));
+    }
+    const compact = views.compact.indexOf('/*') >= 0 ? removeSqlComments(views.compact).split(' ').join('') : views.compact;
+    if (!found.has('WAF_XSS_003') && compact.indexOf('script:') + compact.indexOf('data:text') > -2) {
+      const k = schemeOutsideTags(compact.split('\\').join(''), views.collapsed);
+      if (k >= 0) found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, k));
+    }
+    if (!found.has('WAF_XSS_004') && (compact.includes('url(javascript') || compact.includes('expression(') && compact.includes('style') || compact.includes('@import') && (compact.includes('<style') || compact.includes('script:')))) {
+      found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, 0));
+    }
+    const code = compact.split('"').join('').split("'").join('');
+    const sink = jsSinks(code);
+    if (sink >= 0) found.set('WAF_XSS_005', matchAt('WAF_XSS_005', target, sink));
+    if (compact.indexOf('+adw-') >= 0 && compact.indexOf('+ad4-') >= 0) found.set('WAF_XSS_006', matchAt('WAF_XSS_006', target, compact.indexOf('+adw-')));
+    if (jsFuck(compact)) found.set('WAF_XSS_007', matchAt('WAF_XSS_007', target, 0));
+    return [...found.values()];
+  },
+} satisfies Detector;
