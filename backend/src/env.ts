@@ -29,6 +29,14 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must look like sk_test_… or sk_live_…').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),
   STRIPE_API_BASE: z.string().url().optional(),
+  /** How long finished Idempotency-Key records are kept (hours, 24-72); older ones are purged. */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(72).default(48),
+  /** A payment request holding its Idempotency-Key lock longer than this is presumed dead and taken over. */
+  IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** How often unfinished purchases and refunds are settled by asking the PSP. */
+  PAYMENTS_RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** TEST ONLY: SIGKILL the process right after this purchase recovery point commits (crash tests). */
+  PAYMENTS_CRASH_AT: z.enum(['started', 'purchase_created', 'payment_intent_created', 'finished']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Load demo data on first start when the database is empty. */
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
