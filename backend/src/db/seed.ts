@@ -1,15 +1,95 @@
+import { sql, eq } from 'drizzle-orm';
 import type { Db } from './client.ts';
+import { users, studentProfiles, providers } from './schema/index.ts';
+import { hashPassword } from '../auth/password.ts';
+import { DEMO_PROVIDERS, demoScholarship, utcDay } from '../catalog/demo/generate.ts';
 
-/** Demo accounts printed at start and listed in the README. */
-export const DEMO_ACCOUNTS: { email: string; password: string; role: 'student' | 'provider' }[] = [];
+/**
+ * Demo accounts printed at start and listed in the README. Demo-only credentials for local and
+ * test databases; never seed a production database.
+ */
+export const DEMO_ACCOUNTS: { email: string; password: string; role: 'student' | 'provider' }[] = [
+  { email: 'student@demo.gatehouse.test', password: 'demo-student-pass', role: 'student' },
+  { email: 'provider@demo.gatehouse.test', password: 'demo-provider-pass', role: 'provider' },
+];
+
+/** Rows per INSERT: ~2k rows of ~1 KB keeps one statement's JSON parameter around 2 MB. */
+export const SEED_BATCH_SIZE = 2000;
 
 /** True when the database holds no scholarships yet (first start). */
 export async function isEmpty(db: Db): Promise<boolean> {
-  void db;
-  return false;
+  const rows = await db.execute<{ one: number }>(sql`select 1 as one from scholarships limit 1`);
+  return rowsOf(rows).length === 0;
 }
 
-/** Loads demo providers, accounts and `count` scholarships; deterministic for a given count. */
-export async function seedDemo(db: Db, opts: { count: number; onProgress?: (done: number, total: number) => void }): Promise<void> {
-  void db; void opts;
+export interface SeedOptions {
+  count: number;
+  /** Day deadlines count from (default: today, UTC). Same count + same anchor → identical rows. */
+  anchor?: Date;
+  /** Delete every scholarship (and the search vocabulary) first. */
+  reset?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Loads demo providers, accounts and `count` scholarships; deterministic for a given count and
+ * anchor. Re-running is safe: rows are keyed by slug/email and existing ones are left alone.
+ */
+export async function seedDemo(db: Db, opts: SeedOptions): Promise<void> {
+  const anchor = utcDay(opts.anchor ?? new Date());
+  if (opts.reset) await db.execute(sql`truncate scholarships, search_words`);
+  const providerIds = await seedProviders(db);
+  await seedAccounts(db, providerIds[0]);
+  for (let start = 0; start < opts.count; start += SEED_BATCH_SIZE) {
+    const end = Math.min(opts.count, start + SEED_BATCH_SIZE);
+    const batch = [];
+    for (let i = start; i < end; i++) {
+      const { provider_index, ...row } = demoScholarship(i, anchor);
+      batch.push({ ...row, provider_id: providerIds[provider_index], updated_at: row.created_at });
+    }
+    // One JSON parameter per batch: a single round trip, and identical on Postgres and PGlite.
+    await db.execute(sql`
+      insert into scholarships (id, slug, provider_id, title, description, amount, deadline, levels, fields, min_gpa,
+        states, citizenship, essay_required, published, created_at, updated_at)
+      select id, slug, provider_id, title, description, amount, deadline, levels, fields, min_gpa,
+        states, citizenship, essay_required, published, created_at, updated_at
+      from json_populate_recordset(null::scholarships, ${JSON.stringify(batch)}::json)
+      on conflict (slug) do nothing`);
+    opts.onProgress?.(end, opts.count);
+  }
+}
+
+/** Upserts the demo providers by slug; returns their ids in DEMO_PROVIDERS order. */
+async function seedProviders(db: Db): Promise<string[]> {
+  await db.insert(providers)
+    .values(DEMO_PROVIDERS.map((p) => ({ id: p.id, slug: p.slug, name: p.name, website: p.website })))
+    .onConflictDoNothing();
+  const rows = await db.select({ id: providers.id, slug: providers.slug }).from(providers);
+  const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
+  return DEMO_PROVIDERS.map((p) => bySlug.get(p.slug)!);
+}
+
+async function seedAccounts(db: Db, providerId: string): Promise<void> {
+  for (const a of DEMO_ACCOUNTS) {
+    const existing = await db.select({ id: users.id }).from(users).where(eq(users.email, a.email));
+    if (existing.length) continue;
+    const [u] = await db.insert(users).values({
+      email: a.email,
+      passwordHash: await hashPassword(a.password),
+      name: a.role === 'student' ? 'Demo Student' : 'Demo Provider',
+      role: a.role,
+      providerId: a.role === 'provider' ? providerId : null,
+    }).onConflictDoNothing().returning({ id: users.id });
+    if (u && a.role === 'student') {
+      await db.insert(studentProfiles).values({
+        userId: u.id, level: 'undergraduate', fieldOfStudy: 'Nursing', gpa: '3.40', state: 'CA', citizenship: 'us_citizen',
+        interests: ['community service', 'public health'],
+      }).onConflictDoNothing();
+    }
+  }
+}
+
+/** Rows of `db.execute`: an array on postgres.js, `{ rows }` on PGlite. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

@@ -1,0 +1,73 @@
+import { and, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { scholarships as s, providers as p } from '../db/schema/index.ts';
+import { rowsOf } from '../db/seed.ts';
+import { filterConditions } from './filters.ts';
+import { itemColumns, providerJoin, toItem, type ItemRow } from './serialize.ts';
+import { encodeCursor, decodeCursor, isFiniteNumber } from './cursor.ts';
+import { correctQuery, type Correction } from './typo.ts';
+import type { SearchQuery } from './query.ts';
+
+/**
+ * Added to the score when every query term is in the title (weight A): ts_rank_cd of a
+ * description-only match stays far below this, so title matches always rank first.
+ */
+export const TITLE_BOOST = 1000;
+/** ts_headline markers: control characters cannot occur in stored text (validation strips them). */
+const START = '\u0001';
+const STOP = '\u0002';
+const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+const CURSOR_KIND = 's';
+
+const esc = (t: string) => t.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** Escapes the headline, then turns the markers into `<mark>`: the only HTML a snippet can contain. */
+export function snippetHtml(headline: string): string {
+  const marks = { [START]: '<mark>', [STOP]: '</mark>' } as Record<string, string>;
+  let open = false;
+  return esc(headline).replace(/[\u0001\u0002]/g, (m) => {
+    if ((m === START) === open) return '';
+    open = !open;
+    return marks[m];
+  }) + (open ? '</mark>' : '');
+}
+
+export interface SearchPage {
+  items: (ReturnType<typeof toItem> & { score: number; snippet: string })[];
+  next_cursor: string | null;
+  /** The query actually run when a word was corrected, else null. */
+  corrected_query: string | null;
+  corrections: Correction[];
+}
+
+/** `GET /api/search`: full-text match, ranked, highlighted; misspelled words corrected first. */
+export async function searchScholarships(db: Db, q: SearchQuery, day: string): Promise<SearchPage> {
+  const after = q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, isFiniteNumber) : null;
+  const { text, corrections } = await correctQuery(db, q.q);
+  const tsq = sql`websearch_to_tsquery('english', ${text})`;
+  const matches = rowsOf<{ id: string; score: number }>(await db.execute(sql`
+    select id, score from (
+      select ${s.id} as id,
+        (case when ts_filter(search_vector, '{a}') @@ q.q then ${TITLE_BOOST} else 0 end + ts_rank_cd(search_vector, q.q))::float8 as score
+      from ${s}, ${tsq} as q(q)
+      where search_vector @@ q.q and ${and(...filterConditions(q, day))}
+    ) x
+    ${after ? sql`where (score, id) < (${after.value}::float8, ${after.id}::uuid)` : sql``}
+    order by score desc, id desc
+    limit ${q.limit + 1}`));
+  const more = matches.length > q.limit;
+  const page = more ? matches.slice(0, q.limit) : matches;
+  const base = { corrected_query: corrections.length ? text : null, corrections };
+  if (page.length === 0) return { items: [], next_cursor: null, ...base };
+  const rows = await db.select({
+    ...itemColumns,
+    headline: sql<string>`ts_headline('english', regexp_replace(${s.description}, '<[^>]*>', ' ', 'g'), ${tsq}, ${HEADLINE_OPTIONS})`,
+  }).from(s).innerJoin(p, providerJoin).where(inArray(s.id, page.map((m) => m.id))) as (ItemRow & { headline: string })[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const items = page.flatMap((m) => {
+    const r = byId.get(m.id);
+    return r ? [{ ...toItem(r), score: m.score, snippet: snippetHtml(r.headline) }] : [];
+  });
+  const last = page[page.length - 1];
+  return { items, next_cursor: more ? encodeCursor(CURSOR_KIND, last.score, last.id) : null, ...base };
+}

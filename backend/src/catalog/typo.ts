@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { rowsOf } from '../db/seed.ts';
+
+/** Shorter words are too ambiguous to correct ("art" → "arts"/"cart"). */
+export const MIN_CORRECTABLE_LENGTH = 4;
+/** Trigram similarity a correction needs: a one-letter typo in a 6+ letter word scores ≥ 0.45. */
+export const MIN_SIMILARITY = 0.4;
+/** Words looked up per query; the rest pass through unchanged. */
+const MAX_WORDS = 8;
+/** Letters (any script) and digits: the words of a query, as Postgres' parser would see them. */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+export interface Correction {
+  from: string;
+  to: string;
+}
+
+/**
+ * Typo tolerance: each query word that appears nowhere in the catalog (`search_words`, filled by
+ * a trigger) and is not a stop word is replaced by its nearest catalog word by trigram similarity.
+ * The query's syntax (quotes, OR, -) is kept because only the words themselves are replaced.
+ */
+export async function correctQuery(db: Db, text: string): Promise<{ text: string; corrections: Correction[] }> {
+  const words = [...new Set((text.match(WORD) ?? []).map((w) => w.toLowerCase()))]
+    .filter((w) => w.length >= MIN_CORRECTABLE_LENGTH && w.length <= 40 && !/^\d+$/.test(w) && w !== 'or')
+    .slice(0, MAX_WORDS);
+  if (words.length === 0) return { text, corrections: [] };
+  const rows = rowsOf<{ word: string; nearest: string | null }>(await db.execute(sql`
+    select t.word,
+      (select w.word from search_words w
+        where w.word % t.word and similarity(w.word, t.word) >= ${MIN_SIMILARITY}
+        order by w.word <-> t.word, w.word limit 1) as nearest
+    from json_array_elements_text(${JSON.stringify(words)}::json) as t(word)
+    where not exists (select 1 from search_words w where w.word = t.word)
+      and numnode(plainto_tsquery('english', t.word)) > 0`));
+  const map = new Map(rows.filter((r) => r.nearest).map((r) => [r.word, r.nearest!]));
+  if (map.size === 0) return { text, corrections: [] };
+  const corrected = text.replace(WORD, (w) => map.get(w.toLowerCase()) ?? w);
+  return { text: corrected, corrections: [...map].map(([from, to]) => ({ from, to })) };
+}
