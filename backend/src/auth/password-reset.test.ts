@@ -121,7 +121,7 @@ describe('dev mailbox', () => {
     expect((await t.request('/api/dev/mailbox?to=nope')).status).toBe(400);
   });
 
-  it.each([
+  it.each<{ name: string; env: Record<string, string> }>([
     { name: 'SMTP_URL set', env: { SMTP_URL: 'smtp://127.0.0.1:1' } },
     { name: 'public host without DEV_MAILBOX', env: { PUBLIC_URL: 'https://scholarships.example.org' } },
     { name: 'DEV_MAILBOX=false', env: { DEV_MAILBOX: 'false' } },
