@@ -1,11 +1,13 @@
-import { loadCompiled } from './load.ts';
+import { loadCompiled, loadRuleSet } from './load.ts';
 
 /**
  * `waf lint`: validates every rule file (parseRuleFiles), compiles waf.yaml against the registered
  * rules, and warns about expired entries and exclusions that can select nothing.
  */
 export function lint(dir: string, out: (s: string) => void, err: (s: string) => void): number {
-  const { rules, waf } = loadCompiled(dir);
+  const all = loadRuleSet(dir);
+  const { rules: wafRules, waf } = loadCompiled(dir);
+  const rules = { 'waf.yaml': wafRules };
   const warnings = [...waf.warnings];
   for (const e of rules['waf.yaml'].exclusions) {
     const hits = e.remove.filter((ref) => [...waf.rules.values()].some((r) => r.id === ref || r.family === ref));
@@ -21,6 +23,6 @@ export function lint(dir: string, out: (s: string) => void, err: (s: string) => 
     }
   }
   for (const w of warnings) err(`warning: ${w}`);
-  out(`ok: ${Object.keys(rules).length} rule files valid; waf.yaml: ${waf.rules.size} rules, ${waf.exclusions.length} active exclusions, ${warnings.length} warnings`);
+  out(`ok: ${Object.keys(all).length} rule files valid; waf.yaml: ${waf.rules.size} rules, ${waf.exclusions.length} active exclusions, ${warnings.length} warnings`);
   return 0;
 }

@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseRuleFiles, RULE_FILES, type RuleSet } from '../../shared/rules/index.ts';
+import { parseRuleFiles, RuleFileError, RULE_FILES, type RuleSet } from '../../shared/rules/index.ts';
 import { compileWaf, type CompiledWaf } from '../../gateway/src/config/waf.ts';
+import { WafRulesSchema, type WafRules } from '../../shared/rules/waf.ts';
+import { parse as parseYaml } from 'yaml';
 import type { WafRequest } from '../../gateway/src/waf/engine.ts';
 
 export const DEFAULT_RULES_DIR = 'gateway/rules';
@@ -16,9 +18,17 @@ export function loadRuleSet(dir: string): RuleSet {
   return parseRuleFiles(texts);
 }
 
-export function loadCompiled(dir: string, now?: Date): { rules: RuleSet; waf: CompiledWaf } {
-  const rules = loadRuleSet(dir);
-  return { rules, waf: compileWaf(rules['waf.yaml'], { now }) };
+/** waf.yaml alone, validated and compiled (replay, test and explain do not need the other files). */
+export function loadCompiled(dir: string, now?: Date): { rules: WafRules; waf: CompiledWaf } {
+  const p = path.join(dir, 'waf.yaml');
+  if (!existsSync(p)) throw new RuleFileError([{ file: 'waf.yaml', path: '', message: `file is missing in ${dir}` }]);
+  let data: unknown;
+  try { data = parseYaml(readFileSync(p, 'utf8'), { prettyErrors: true, uniqueKeys: true }); } catch (e) {
+    throw new RuleFileError([{ file: 'waf.yaml', path: '', message: `YAML: ${(e as Error).message.split('\n')[0]}` }]);
+  }
+  const r = WafRulesSchema.safeParse(data);
+  if (!r.success) throw new RuleFileError(r.error.issues.map((i) => ({ file: 'waf.yaml', path: i.path.join('.'), message: i.message })));
+  return { rules: r.data, waf: compileWaf(r.data, { now }) };
 }
 
 /** One recorded request, the format of ../shared/waf-dev-corpus and of `waf explain`. */

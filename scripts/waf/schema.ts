@@ -2,13 +2,15 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { RULE_FILES } from '../../shared/rules/index.ts';
+import { WafTestFileSchema } from '../../shared/rules/waf-tests.ts';
 
 /** The JSON Schema of each rule file, as editors (yaml-language-server) read it. */
 export function ruleFileSchemas(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [file, schema] of Object.entries(RULE_FILES)) {
+  const files: [string, z.ZodType][] = [...Object.entries(RULE_FILES), ['waf-tests.yaml', WafTestFileSchema]];
+  for (const [file, schema] of files) {
     const json = z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' });
-    out[file.replace(/\.yaml$/, '.schema.json')] = JSON.stringify({ ...json, title: `gateway/rules/${file}` }, null, 2) + '\n';
+    out[file.replace(/\.yaml$/, '.schema.json')] = JSON.stringify({ ...json, title: file === 'waf-tests.yaml' ? 'gateway/rules/tests/*.yaml' : `gateway/rules/${file}` }, null, 2) + '\n';
   }
   return out;
 }

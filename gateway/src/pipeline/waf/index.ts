@@ -1,11 +1,49 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
 import type { WafRules } from '../../../../shared/rules/waf.ts';
+import { compiledWaf, modeFor } from '../../config/waf.ts';
+import { inspectRequest } from '../../waf/engine.ts';
+import { recordVerdict, wafEvent } from '../../waf/events.ts';
+import { problemResponse } from '../../respond.ts';
 
-/** Stage placeholder: passes every request through until its issue lands. */
+/** Grant (access rules) that turns blocks into monitor events for a client: inspect and log, never block. */
+export const WAF_MONITOR_ONLY = 'waf_monitor_only';
+
+/**
+ * The WAF stage: inspects the request (path, query, headers, the body the body stage read), sets
+ * `wafVerdict`, writes one event line when anything matched, counts, and blocks with 403
+ * problem+json (code = primary rule id, request id; HTML for browsers) when the verdict says so.
+ * Never echoes the payload. Routes in mode `off` are not inspected and get no verdict.
+ */
 export function waf(rules: WafRules): MiddlewareHandler<GatewayEnv> {
-  void rules;
-  return async function waf(_c, next) {
+  const compiled = compiledWaf(rules);
+  const max = compiled.body.max_inspected_bytes;
+  return async function waf(c, next) {
+    const url = new URL(c.req.url);
+    const method = c.req.method;
+    const route = compiled.route(url.pathname);
+    const routeMode = modeFor(route, method);
+    if (routeMode === 'off') return next();
+    const monitorOnly = c.get('grants')?.has(WAF_MONITOR_ONLY) ?? false;
+    const buffered = c.get('body');
+    const truncated = buffered !== undefined && buffered.byteLength > max;
+    const verdict = inspectRequest(
+      { method, url: url.pathname + url.search, headers: c.req.raw.headers, body: buffered ? (truncated ? buffered.subarray(0, max) : buffered) : null },
+      compiled,
+      { mode: monitorOnly && routeMode === 'block' ? 'monitor' : routeMode, truncated },
+    );
+    c.set('wafVerdict', verdict);
+    recordVerdict(verdict);
+    if (verdict.matches.length) {
+      console.log(JSON.stringify(wafEvent(verdict, { requestId: c.get('requestId'), route: route.name, method, rules: compiled.rules, sensitive: compiled.sensitive })));
+    }
+    if (verdict.action === 'block') {
+      return problemResponse(c, verdict.primaryRule ?? 'WAF_BLOCKED', {
+        status: 403,
+        title: 'The request was blocked by the web application firewall',
+        detail: 'If you believe this is a mistake, contact support with the request id.',
+      });
+    }
     await next();
   };
 }

@@ -1,0 +1,152 @@
+import type { Match, RuleMeta, Target, Verdict } from './types.ts';
+
+/**
+ * The WAF's observable output: one structured JSON event line per request with matches, and
+ * per-isolate counters of matches and blocks by rule and action (read by the ops dashboard through
+ * `wafCounters()` or the Prometheus text of `wafPrometheus()`).
+ */
+
+export interface WafEvent {
+  level: 'warn' | 'info';
+  msg: 'waf';
+  request_id: string;
+  route: string;
+  method: string;
+  mode: Verdict['mode'];
+  action: Verdict['action'];
+  would_block: boolean;
+  score: number;
+  threshold: number;
+  primary_rule: string | null;
+  rules: string[];
+  matches: { rule: string; family: string; severity: string; field: string; excerpt: string }[];
+}
+
+/** Characters of a match excerpt kept in logs: enough to recognise the attack, too short to carry data. */
+const EXCERPT_CHARS = 40;
+/** Field names in events are cut to this length (a parameter name can itself be the payload). */
+const FIELD_CHARS = 64;
+/** Runs of token-like characters this long are credentials or session ids more often than attacks. */
+const TOKEN_RUN = 24;
+export const REDACTED = '[REDACTED]';
+
+/** Headers and cookie names whose values are always secrets, whatever the rule file says. */
+const ALWAYS_SENSITIVE = ['authorization', 'cookie', 'password', 'token', 'secret'];
+
+function leafName(t: Target): string {
+  if (t.segments) {
+    for (let i = t.segments.length - 1; i >= 0; i--) if (!t.segments[i].startsWith('[')) return t.segments[i];
+    return '';
+  }
+  return t.name;
+}
+
+/** True when a target's own name marks it sensitive (substring, case-insensitive). */
+export function isSensitiveTarget(t: Target, sensitive: readonly string[]): boolean {
+  if (t.kind === 'json_key' || t.kind === 'query_name' || t.kind === 'form_name' || t.kind === 'cookie_name') return false;
+  const name = leafName(t).toLowerCase();
+  return ALWAYS_SENSITIVE.some((s) => name.includes(s)) || sensitive.some((s) => name.includes(s));
+}
+
+function isTokenChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 46 || c === 43 || c === 47 || c === 61;
+}
+
+/** Masks token-like runs (JWTs, API keys, session ids) inside an excerpt. */
+export function maskTokens(s: string): string {
+  let out = '', run = 0, start = 0;
+  for (let i = 0; i <= s.length; i++) {
+    if (i < s.length && isTokenChar(s.charCodeAt(i))) { if (run === 0) start = i; run++; continue; }
+    if (run >= TOKEN_RUN) out += REDACTED; else out += s.slice(start, start + run);
+    run = 0;
+    if (i < s.length) out += s[i];
+  }
+  return out;
+}
+
+/** The excerpt as it may be logged: redacted for sensitive fields, short, tokens masked. */
+export function redactExcerpt(m: Match, sensitive: readonly string[]): string {
+  if (isSensitiveTarget(m.target, sensitive)) return REDACTED;
+  return maskTokens(m.excerpt.slice(0, EXCERPT_CHARS));
+}
+
+function fieldLabel(t: Target): string {
+  const name = t.name.length > FIELD_CHARS ? t.name.slice(0, FIELD_CHARS) + '…' : t.name;
+  return `${t.kind}:${maskTokens(name)}`;
+}
+
+/** Builds the event line for a verdict with matches. */
+export function wafEvent(v: Verdict, ctx: { requestId: string; route: string; method: string; rules: ReadonlyMap<string, RuleMeta>; sensitive: readonly string[] }): WafEvent {
+  return {
+    level: v.action === 'allow' ? 'info' : 'warn',
+    msg: 'waf',
+    request_id: ctx.requestId,
+    route: ctx.route,
+    method: ctx.method,
+    mode: v.mode,
+    action: v.action,
+    would_block: v.wouldBlock,
+    score: v.score,
+    threshold: v.threshold,
+    primary_rule: v.primaryRule,
+    rules: [...new Set(v.matches.map((m) => m.ruleId))],
+    matches: v.matches.slice(0, 16).map((m) => {
+      const meta = ctx.rules.get(m.ruleId);
+      return { rule: m.ruleId, family: meta?.family ?? 'unknown', severity: meta?.severity ?? 'unknown', field: fieldLabel(m.target), excerpt: redactExcerpt(m, ctx.sensitive) };
+    }),
+  };
+}
+
+// Per-isolate counters. Workers isolates are short-lived and many: dashboards sum them from the
+// scraped text or the event lines; these exist so one instance can be read without a log pipeline.
+const requests = { block: 0, monitor: 0, allow: 0 };
+const matchesByRule = new Map<string, { block: number; monitor: number; allow: number }>();
+const blocksByRule = new Map<string, number>();
+
+/** Counts one inspected request: its action, each distinct matched rule under that action, the primary rule of a block. */
+export function recordVerdict(v: Verdict): void {
+  requests[v.action]++;
+  for (const id of new Set(v.matches.map((m) => m.ruleId))) {
+    let c = matchesByRule.get(id);
+    if (!c) { c = { block: 0, monitor: 0, allow: 0 }; matchesByRule.set(id, c); }
+    c[v.action]++;
+  }
+  if (v.action === 'block' && v.primaryRule) blocksByRule.set(v.primaryRule, (blocksByRule.get(v.primaryRule) ?? 0) + 1);
+}
+
+export interface WafCounters {
+  requests: { block: number; monitor: number; allow: number };
+  matches: Record<string, { block: number; monitor: number; allow: number }>;
+  blocks: Record<string, number>;
+}
+
+/** A snapshot (copies) of this isolate's counters. */
+export function wafCounters(): WafCounters {
+  return {
+    requests: { ...requests },
+    matches: Object.fromEntries([...matchesByRule].map(([k, v]) => [k, { ...v }])),
+    blocks: Object.fromEntries(blocksByRule),
+  };
+}
+
+/** Prometheus text exposition (version 0.0.4) of the counters. */
+export function wafPrometheus(): string {
+  const lines = [
+    '# HELP gatehouse_waf_requests_total Requests inspected by the WAF, by action.',
+    '# TYPE gatehouse_waf_requests_total counter',
+    ...Object.entries(requests).map(([a, n]) => `gatehouse_waf_requests_total{action="${a}"} ${n}`),
+    '# HELP gatehouse_waf_matches_total Requests a rule matched, by rule and the action taken.',
+    '# TYPE gatehouse_waf_matches_total counter',
+  ];
+  for (const [rule, c] of [...matchesByRule].sort()) for (const [a, n] of Object.entries(c)) if (n) lines.push(`gatehouse_waf_matches_total{rule="${rule}",action="${a}"} ${n}`);
+  lines.push('# HELP gatehouse_waf_blocks_total Blocked requests by primary rule.', '# TYPE gatehouse_waf_blocks_total counter');
+  for (const [rule, n] of [...blocksByRule].sort()) lines.push(`gatehouse_waf_blocks_total{rule="${rule}"} ${n}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Tests only: start from zero. */
+export function resetWafCounters(): void {
+  requests.block = requests.monitor = requests.allow = 0;
+  matchesByRule.clear();
+  blocksByRule.clear();
+}
