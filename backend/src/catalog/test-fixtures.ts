@@ -32,5 +32,5 @@ export async function addUser(db: Db, role: Role, providerId?: string) {
 }
 
 export function tokenFor(deps: AppDeps, user: { id: string; role: Role }) {
-  return signAccessToken({ keys: deps.keys, issuer: deps.env.JWT_ISSUER, audience: deps.env.JWT_AUDIENCE }, { sub: user.id, role: user.role });
+  return signAccessToken({ keys: deps.keys, issuer: deps.env.JWT_ISSUER, audience: deps.env.JWT_AUDIENCE }, { sub: user.id, role: user.role }, deps.now().getTime());
 }
