@@ -24,6 +24,11 @@ export interface Variables {
   clientClass: ClientClass;
   /** Grants of a matching allowlist entry (issue: access rules). */
   grants: ReadonlySet<string>;
+  /**
+   * The User-Agent claims a crawler named in access.yaml but the address is neither in its published
+   * ranges nor Cloudflare-verified: an ordinary client, and a signal the WAF and rate limiter may score.
+   */
+  spoofedCrawler: boolean;
   /** Verified identity forwarded to the backend in signed headers. */
   identity: { userId: string; role: string } | undefined;
   /** The request body, read once within the limits, reused by the WAF and the proxy. */
