@@ -12,7 +12,8 @@ import { normalizeValue } from '../waf/normalizers/index.ts';
 export interface RoutePolicy {
   /** The matching pattern, or `default`; logged as the event's `route`. */
   name: string;
-  modes: ReadonlyMap<string, WafMode>;
+  /** Lookup order: this route's method, this route's `*`, the defaults' method, the defaults' `*`. */
+  modes: readonly ReadonlyMap<string, WafMode>[];
   blockMinSeverity: Severity;
   allowedMethods: ReadonlySet<string>;
   allowedContentTypes: ReadonlySet<string>;
@@ -82,7 +83,7 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
   const base = rules.defaults;
   const toPolicy = (name: string, r: Partial<typeof base>): RoutePolicy => ({
     name,
-    modes: new Map(Object.entries({ ...base.modes, ...r.modes }) as [string, WafMode][]),
+    modes: [...(r.modes ? [new Map(Object.entries(r.modes) as [string, WafMode][])] : []), new Map(Object.entries(base.modes) as [string, WafMode][])],
     blockMinSeverity: r.block_min_severity ?? base.block_min_severity,
     allowedMethods: new Set(r.allowed_methods ?? base.allowed_methods),
     allowedContentTypes: new Set(r.allowed_content_types ?? base.allowed_content_types),
@@ -116,7 +117,8 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
 
 /** The mode for a method on a route: the method's entry, else `*`. */
 export function modeFor(policy: RoutePolicy, method: string): WafMode {
-  return policy.modes.get(method) ?? policy.modes.get('*') ?? 'block';
+  for (const m of policy.modes) { const mode = m.get(method) ?? m.get('*'); if (mode) return mode; }
+  return 'block';
 }
 
 /** The inbound threshold for a request's body media type (`+json` counts as application/json). */
