@@ -1,0 +1,81 @@
+import type { Context } from 'hono';
+import type { GatewayEnv } from '../env.ts';
+import type { LimitKey } from '../../../shared/rules/limits.ts';
+
+/**
+ * The counter key of a policy for one request. Keys never hold raw personal data: the login email is
+ * hashed (SHA-256, lowercased and trimmed first) before it reaches Redis or a log line.
+ */
+
+/** Login bodies are tiny; reading more than this for the account key would be wasted work. */
+const ACCOUNT_BODY_MAX = 8 * 1024;
+
+async function sha256Hex(s: string): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
+  return Array.from(d.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Reads at most `max` bytes of a stream, then cancels it. */
+async function readBounded(stream: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array | undefined> {
+  if (!stream) return undefined;
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size > max) return undefined;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.byteLength; }
+  return out;
+}
+
+/** The hashed login email of a JSON body `{ "email": ... }`, or undefined when there is none. */
+export async function accountHash(c: Context<GatewayEnv>): Promise<string | undefined> {
+  // The body stage reads the body once; until it has, read a bounded clone ourselves.
+  const bytes = c.get('body') ?? (await readBounded(c.req.raw.clone().body, ACCOUNT_BODY_MAX));
+  if (!bytes || bytes.byteLength > ACCOUNT_BODY_MAX) return undefined;
+  try {
+    const json = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    const email = json && typeof json === 'object' ? (json as Record<string, unknown>).email : undefined;
+    if (typeof email !== 'string' || !email.trim()) return undefined;
+    return sha256Hex(email.trim().toLowerCase());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds a key resolver for one request; the account hash is computed at most once. Returns
+ * undefined when the policy has nothing to key on (no account in the body): the policy is skipped.
+ */
+export function keyResolver(c: Context<GatewayEnv>) {
+  let account: Promise<string | undefined> | undefined;
+  const acct = () => (account ??= accountHash(c));
+  return async function keyFor(kind: LimitKey): Promise<string | undefined> {
+    const ip = c.get('clientIp') ?? 'unknown';
+    switch (kind) {
+      case 'ip': return `ip:${ip}`;
+      case 'user': {
+        const id = c.get('identity')?.userId;
+        return id ? `user:${id}` : `ip:${ip}`;
+      }
+      case 'account': {
+        const a = await acct();
+        return a && `acct:${a}`;
+      }
+      case 'ip+account': {
+        const a = await acct();
+        return a && `ipacct:${ip}:${a}`;
+      }
+    }
+  };
+}
