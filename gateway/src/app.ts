@@ -10,6 +10,7 @@ import { waf } from './pipeline/waf/index.ts';
 import { jwt } from './pipeline/jwt/index.ts';
 import { rateLimit } from './pipeline/rate-limit/index.ts';
 import { proxy } from './pipeline/proxy/index.ts';
+import { gatewayMetrics } from './pipeline/metrics/index.ts';
 import { problemResponse } from './respond.ts';
 import { bundledRules } from './config/bundled.ts';
 import type { RuleSet } from '../../shared/rules/index.ts';
@@ -25,6 +26,7 @@ export function createGateway(rules: RuleSet = bundledRules()) {
   app.use(requestId());
   app.use(securityHeaders());
   app.use(clientIp());
+  app.use(gatewayMetrics());
   app.use(clientClass(rules['access.yaml']));
   app.use(cors(rules['access.yaml']));
   app.use(body(rules['waf.yaml']));

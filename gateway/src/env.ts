@@ -10,6 +10,10 @@ export interface Bindings {
   /** Upstash REST endpoint and token; unset → in-memory limiter (local runs only). */
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
+  /** Redis key prefix of the rate limiter (default gh:rl); tests use one per run. */
+  RATE_LIMIT_PREFIX?: string;
+  /** Bearer token for GET /__gateway/metrics; unset → the endpoint answers 404. */
+  GATEWAY_METRICS_TOKEN?: string;
 }
 
 import type { Verdict } from './waf/types.ts';
