@@ -1,0 +1,87 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { idempotencyKeys } from '../db/schema/idempotency.ts';
+import { ProblemError } from '../http/problem.ts';
+import type { Db } from '../db/client.ts';
+import { serializable } from './serializable.ts';
+
+export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
+export type Operation = 'purchase.create' | 'refund.create';
+
+/** Idempotency-Key is 1-255 printable ASCII characters (Stripe's limit is 255 too). */
+const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Reads and checks the `Idempotency-Key` header: missing → 400 IDEMPOTENCY_KEY_MISSING. */
+export function readIdempotencyKey(header: string | undefined): string {
+  if (header === undefined || header === '') throw new ProblemError('IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header (1-255 characters) so the request can be retried safely', [{ path: 'Idempotency-Key', message: 'required' }]);
+  if (!VALID_KEY.test(header)) throw new ProblemError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters', [{ path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }]);
+  return header;
+}
+
+export type Begin = { kind: 'replay'; status: number; body: unknown } | { kind: 'run'; key: IdempotencyKeyRow };
+
+export interface BeginInput {
+  userId: string;
+  key: string;
+  operation: Operation;
+  fingerprint: string;
+  params: Record<string, unknown>;
+  /** A lock older than this belongs to a crashed or stuck request and may be taken over. */
+  lockTimeoutMs: number;
+}
+
+const sameKey = (i: BeginInput) => and(eq(idempotencyKeys.userId, i.userId), eq(idempotencyKeys.idempotencyKey, i.key), eq(idempotencyKeys.operation, i.operation));
+
+function check(row: IdempotencyKeyRow, i: BeginInput): Begin | null {
+  if (row.fingerprint !== i.fingerprint) throw new ProblemError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request; use a new key for a new request');
+  if (row.recoveryPoint === 'finished') return { kind: 'replay', status: row.responseStatus!, body: row.responseBody };
+  return null;
+}
+
+/**
+ * The first atomic phase: insert the key (recovery point `started`, locked) or find it. Same key
+ * and request: replay when finished, 409 while another run holds a fresh lock, take over a stale
+ * lock otherwise. Different request: 422.
+ */
+export async function beginIdempotentRequest(db: Db, i: BeginInput): Promise<Begin> {
+  // Fast path without a transaction: a finished key never changes, so replays cost one read.
+  const [seen] = await db.select().from(idempotencyKeys).where(sameKey(i)).limit(1);
+  if (seen) {
+    const done = check(seen, i);
+    if (done) return done;
+  }
+  return serializable(db, async (tx) => {
+    const [row] = await tx.select().from(idempotencyKeys).where(sameKey(i)).limit(1);
+    if (!row) {
+      const [created] = await tx.insert(idempotencyKeys).values({
+        userId: i.userId, idempotencyKey: i.key, operation: i.operation, fingerprint: i.fingerprint,
+        requestParams: i.params, recoveryPoint: 'started', lockedAt: sql`now()`,
+      }).returning();
+      return { kind: 'run', key: created } as Begin;
+    }
+    const done = check(row, i);
+    if (done) return done;
+    const lockAgeMs = row.lockedAt ? Date.now() - row.lockedAt.getTime() : Infinity;
+    if (lockAgeMs < i.lockTimeoutMs) throw new ProblemError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; retry shortly', undefined, { 'retry-after': '1' });
+    const [taken] = await tx.update(idempotencyKeys).set({ lockedAt: sql`now()`, lastRunAt: sql`now()` }).where(eq(idempotencyKeys.id, row.id)).returning();
+    return { kind: 'run', key: taken } as Begin;
+  });
+}
+
+/**
+ * Takes the lock of an unfinished key for recovery, only if nobody holds a fresh one.
+ * Returns the row, or null when a live request owns it.
+ */
+export async function takeOverStaleKey(db: Db, id: string, lockTimeoutMs: number): Promise<IdempotencyKeyRow | null> {
+  return serializable(db, async (tx) => {
+    const [taken] = await tx.update(idempotencyKeys).set({ lockedAt: sql`now()`, lastRunAt: sql`now()` })
+      .where(and(eq(idempotencyKeys.id, id), sql`${idempotencyKeys.recoveryPoint} <> 'finished'`,
+        sql`(${idempotencyKeys.lockedAt} is null or ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${lockTimeoutMs / 1000}))`))
+      .returning();
+    return taken ?? null;
+  });
+}
+
+/** Gives the lock back after a transient failure, keeping the recovery point for the retry. */
+export async function releaseKey(db: Db, id: string): Promise<void> {
+  await db.update(idempotencyKeys).set({ lockedAt: null }).where(eq(idempotencyKeys.id, id));
+}

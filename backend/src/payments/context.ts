@@ -1,0 +1,12 @@
+import type Stripe from 'stripe';
+import type { Db } from '../db/client.ts';
+import type { Env } from '../env.ts';
+import type { Logger } from '../logger.ts';
+
+/** What payment flows need: the database, a configured Stripe SDK, env and log. */
+export interface PaymentsContext {
+  db: Db;
+  stripe: Stripe;
+  env: Env;
+  log: Logger;
+}

@@ -1,0 +1,113 @@
+import { eq, sql } from 'drizzle-orm';
+import Stripe from 'stripe';
+import { creditPurchases } from '../db/schema/payments.ts';
+import { idempotencyKeys } from '../db/schema/idempotency.ts';
+import { atomicPhase, recoveryPoint, response, type PhaseResult } from '../idempotency/atomic-phase.ts';
+import { releaseKey, type IdempotencyKeyRow } from '../idempotency/key-store.ts';
+import { ProblemError } from '../http/problem.ts';
+import { problem } from '../../../shared/errors.ts';
+import { findPackage } from './packages.ts';
+import { isTransientPspError, piIdempotencyKey } from './psp.ts';
+import { crashPoint } from './crash-hook.ts';
+import { purchaseJson } from './views.ts';
+import type { PaymentsContext } from './context.ts';
+
+/** The purchase state machine's recovery points, in order (rocket-rides `atomic_phase`s). */
+export const PURCHASE_RECOVERY_POINTS = ['started', 'purchase_created', 'payment_intent_created', 'finished'] as const;
+export type PurchasePoint = (typeof PURCHASE_RECOVERY_POINTS)[number];
+
+export interface PurchaseParams {
+  package_id: string;
+  payment_method?: string;
+}
+
+export interface Outcome { status: number; body: unknown }
+
+/**
+ * Drives one purchase from its key's recovery point to `finished`; each step is one atomic phase,
+ * so a crash anywhere resumes here (from the client's retry or from recovery) without a second
+ * PaymentIntent: the PSP call is keyed by our purchase id.
+ */
+export async function runPurchase(ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string): Promise<Outcome> {
+  const params = key.requestParams as PurchaseParams;
+  const after = (r: PhaseResult<PurchasePoint>) => crashPoint(ctx.env, r.kind === 'response' ? 'finished' : r.kind === 'recovery_point' ? r.point : '');
+  let point = key.recoveryPoint as PurchasePoint;
+  let purchaseId = key.resourceId;
+  for (;;) {
+    let r: PhaseResult<PurchasePoint>;
+    switch (point) {
+      case 'started':
+        r = await atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+          const pkg = findPackage(params.package_id);
+          if (!pkg) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such credit package' }));
+          const id = crypto.randomUUID();
+          await tx.insert(creditPurchases).values({
+            id, userId: key.userId, packageId: pkg.id, amountCents: pkg.priceCents, currency: pkg.currency, credits: pkg.credits,
+            status: 'created', paymentMethod: params.payment_method ?? null,
+          });
+          return recoveryPoint('purchase_created', id);
+        }, after);
+        break;
+      case 'purchase_created':
+        r = await callPsp(ctx, key, purchaseId!, params, requestId, after);
+        break;
+      case 'payment_intent_created':
+        r = await atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+          const [p] = await tx.select().from(creditPurchases).where(eq(creditPurchases.id, purchaseId!));
+          return response(201, purchaseJson(p));
+        }, after);
+        break;
+      case 'finished': {
+        const [k] = await ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.id, key.id));
+        return { status: k.responseStatus!, body: k.responseBody };
+      }
+      default:
+        throw new Error(`unknown purchase recovery point: ${String(point)}`);
+    }
+    if (r.kind === 'response') return { status: r.status, body: r.body };
+    if (r.kind === 'recovery_point') {
+      point = r.point;
+      purchaseId = r.resourceId ?? purchaseId;
+    }
+  }
+}
+
+async function callPsp(ctx: PaymentsContext, key: IdempotencyKeyRow, purchaseId: string, params: PurchaseParams, requestId: string, after: (r: PhaseResult<PurchasePoint>) => void): Promise<PhaseResult<PurchasePoint>> {
+  const [p] = await ctx.db.select().from(creditPurchases).where(eq(creditPurchases.id, purchaseId));
+  let pi: Stripe.PaymentIntent;
+  try {
+    pi = await ctx.stripe.paymentIntents.create({
+      amount: p.amountCents, currency: p.currency, description: `Gatehouse credits: ${p.packageId}`,
+      metadata: { purchase_id: p.id, user_id: p.userId, package_id: p.packageId },
+      ...(params.payment_method ? { payment_method: params.payment_method, confirm: true, payment_method_types: ['card'] } : { payment_method_types: ['card'] }),
+    }, { idempotencyKey: piIdempotencyKey(p.id) });
+  } catch (e) {
+    if (e instanceof Stripe.errors.StripeCardError) {
+      const declined = e.payment_intent;
+      return atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+        await tx.update(creditPurchases).set({ status: 'failed', paymentIntentId: declined?.id ?? null, failureCode: e.decline_code ?? e.code ?? 'card_declined', updatedAt: sql`now()` })
+          .where(eq(creditPurchases.id, p.id));
+        return response(402, problem('PAYMENT_FAILED', requestId, { detail: 'The card was declined', extra: { purchase_id: p.id, decline_code: e.decline_code ?? e.code ?? null } }));
+      }, after);
+    }
+    if (isTransientPspError(e)) {
+      await releaseKey(ctx.db, key.id);
+      ctx.log.warn({ request_id: requestId, purchase_id: p.id, err: (e as Error).message }, 'psp unavailable; purchase will resume on retry or recovery');
+      throw new ProblemError('PSP_UNAVAILABLE', 'The payment provider did not answer; retry with the same Idempotency-Key', undefined, { 'retry-after': '2' });
+    }
+    const invalidMethod = e instanceof Stripe.errors.StripeInvalidRequestError && e.param === 'payment_method';
+    return atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+      await tx.update(creditPurchases).set({ status: 'failed', failureCode: (e as Stripe.errors.StripeError).code ?? 'psp_rejected', updatedAt: sql`now()` }).where(eq(creditPurchases.id, p.id));
+      return invalidMethod
+        ? response(400, problem('VALIDATION_FAILED', requestId, { detail: 'The payment method was not accepted', errors: [{ path: 'payment_method', message: 'not accepted by the payment provider' }], extra: { purchase_id: p.id } }))
+        : response(502, problem('PSP_UNAVAILABLE', requestId, { detail: 'The payment provider refused the request', extra: { purchase_id: p.id } }));
+    }, after);
+  }
+  return atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+    const [cur] = await tx.select().from(creditPurchases).where(eq(creditPurchases.id, p.id)).for('update');
+    // A verified webhook may already have settled it while we waited for the PSP: never move it back.
+    const status = cur.status === 'succeeded' ? cur.status : pi.status === 'succeeded' || pi.status === 'processing' ? 'processing' : pi.status === 'canceled' ? 'canceled' : pi.status as typeof cur.status;
+    await tx.update(creditPurchases).set({ paymentIntentId: pi.id, clientSecret: pi.client_secret, status, updatedAt: sql`now()` }).where(eq(creditPurchases.id, p.id));
+    return recoveryPoint('payment_intent_created');
+  }, after);
+}

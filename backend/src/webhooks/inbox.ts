@@ -1,0 +1,67 @@
+import { eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { webhookEvents } from '../db/schema/webhooks.ts';
+import { creditPurchases } from '../db/schema/payments.ts';
+import { serializable } from '../idempotency/serializable.ts';
+import { applyPaymentIntentFacts } from '../payments/apply-payment-intent.ts';
+import { applyRefundFacts } from '../payments/apply-refund.ts';
+import { fetchPaymentIntentFacts, paymentIntentFacts, refundFacts, type PaymentIntentFacts, type RefundFacts } from '../payments/facts.ts';
+import type { PaymentsContext } from '../payments/context.ts';
+
+const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
+
+export type InboxOutcome = 'duplicate' | 'ignored' | string;
+
+/** Facts an event needs, gathered from the PSP before the transaction (network stays outside it). */
+interface Plan {
+  pi?: PaymentIntentFacts;
+  refunds: RefundFacts[];
+}
+
+async function purchaseSettled(ctx: PaymentsContext, piId: string): Promise<boolean> {
+  const [p] = await ctx.db.select({ status: creditPurchases.status }).from(creditPurchases).where(eq(creditPurchases.paymentIntentId, piId));
+  return p?.status === 'succeeded';
+}
+
+async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | null> {
+  const obj = event.data.object as unknown as Record<string, unknown>;
+  if (event.type.startsWith('payment_intent.')) {
+    let pi = paymentIntentFacts(obj as unknown as Stripe.PaymentIntent);
+    // The event carries the charge id, not the fee: fetch the charge's balance transaction.
+    if (pi.status === 'succeeded' && pi.feeCents === null) pi = await fetchPaymentIntentFacts(ctx.stripe, pi.id);
+    return { pi, refunds: [] };
+  }
+  let refunds: RefundFacts[];
+  if (REFUND_EVENTS.has(event.type)) refunds = [refundFacts(obj as unknown as Stripe.Refund)];
+  else if (event.type === 'charge.refunded') {
+    const piId = typeof obj.payment_intent === 'string' ? obj.payment_intent : null;
+    if (!piId) return null;
+    refunds = (await ctx.stripe.refunds.list({ payment_intent: piId, limit: 100 })).data.map(refundFacts);
+  } else return null;
+  const piId = refunds[0]?.paymentIntentId;
+  // A refund can arrive before the success it refunds: then settle the purchase first, from the PSP.
+  const pi = piId && !(await purchaseSettled(ctx, piId)) ? await fetchPaymentIntentFacts(ctx.stripe, piId) : undefined;
+  return { pi, refunds };
+}
+
+/**
+ * Handles one verified event: the inbox row (unique on the event id) and every effect commit in
+ * one SERIALIZABLE transaction, so a duplicate, concurrent or late delivery is a no-op and the
+ * state converges whatever the order.
+ */
+export async function handleStripeEvent(ctx: PaymentsContext, event: Stripe.Event): Promise<InboxOutcome> {
+  const [seen] = await ctx.db.select({ id: webhookEvents.id }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
+  if (seen) return 'duplicate';
+  const facts = await plan(ctx, event);
+  const objectId = (event.data.object as { id?: string }).id ?? null;
+  return serializable(ctx.db, async (tx) => {
+    const [again] = await tx.select({ id: webhookEvents.id }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
+    if (again) return 'duplicate';
+    const outcomes: string[] = [];
+    if (facts?.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook')}`);
+    for (const r of facts?.refunds ?? []) outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook')}`);
+    const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
+    await tx.insert(webhookEvents).values({ id: event.id, type: event.type, objectId, outcome, payload: event as unknown as object });
+    return outcome;
+  });
+}
