@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
 import type { WafRules } from '../../../../shared/rules/waf.ts';
-import { compiledWaf, modeFor } from '../../config/waf.ts';
+import { compiledWaf, modeFor, type CompiledWaf } from '../../config/waf.ts';
 import { inspectRequest } from '../../waf/engine.ts';
 import { recordVerdict, wafEvent } from '../../waf/events.ts';
 import { problemResponse } from '../../respond.ts';
@@ -14,9 +14,9 @@ export const WAF_MONITOR_ONLY = 'waf_monitor_only';
  * `wafVerdict`, writes one event line when anything matched, counts, and blocks with 403
  * problem+json (code = primary rule id, request id; HTML for browsers) when the verdict says so.
  * Never echoes the payload. Routes in mode `off` are not inspected and get no verdict.
+ * `compiled` defaults to the rules compiled once with the registered detectors (tests pass their own).
  */
-export function waf(rules: WafRules): MiddlewareHandler<GatewayEnv> {
-  const compiled = compiledWaf(rules);
+export function waf(rules: WafRules, compiled: CompiledWaf = compiledWaf(rules)): MiddlewareHandler<GatewayEnv> {
   const max = compiled.body.max_inspected_bytes;
   return async function waf(c, next) {
     const url = new URL(c.req.url);
