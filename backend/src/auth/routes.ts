@@ -5,6 +5,7 @@ import { meRoutes } from '../me/routes.ts';
 import { mailTransportFor } from '../mail/index.ts';
 import { devMailboxRoutes } from '../mail/dev-mailbox-routes.ts';
 import { resetApiRoutes } from './reset-routes.ts';
+import { authPageRoutes } from './pages.tsx';
 
 /**
  * Routes of the auth domain: the JSON API, /api/me, password reset, the dev mailbox and the
@@ -18,5 +19,6 @@ export function authRoutes(deps: AppDeps) {
   app.route('/', resetApiRoutes(deps, mail));
   app.route('/', meRoutes(deps));
   app.route('/', devMailboxRoutes(deps));
+  app.route('/', authPageRoutes(deps, mail));
   return app;
 }

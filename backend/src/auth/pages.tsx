@@ -1,0 +1,116 @@
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { asc, eq } from 'drizzle-orm';
+import type { AppDeps } from '../deps.ts';
+import { passwordResets, scholarships, users } from '../db/schema/index.ts';
+import type { MailTransport } from '../mail/index.ts';
+import { authenticate, createStudent } from './accounts.ts';
+import { sameOrigin } from './csrf.ts';
+import { readForm, readFormFields, validateForm } from './form.ts';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from './middleware.ts';
+import { hashToken } from './opaque-token.ts';
+import { confirmReset, requestReset } from './password-reset.ts';
+import { revokeFamilyOf } from './refresh-tokens.ts';
+import { LoginBody, OpaqueToken, ResetConfirmBody, ResetRequestBody, SignupBody } from './schemas.ts';
+import { clearSessionCookies, setSessionCookies, startSession, tokenConfig } from './session.ts';
+import { verifyAccessToken, type Role } from './tokens.ts';
+import { LoginPage, ProviderHomePage, ResetConfirmPage, ResetInvalidPage, ResetRequestPage, SignupPage } from './pages-views.tsx';
+
+/** Where each role lands after logging in. */
+const HOME: Record<Role, string> = { student: '/scholarships', provider: '/provider', admin: '/provider' };
+/** Providers' own listings shown on their page; the API pages through the rest. */
+const PROVIDER_PAGE_LISTINGS = 50;
+
+function render(c: Context, page: unknown, status: 200 | 400 | 401 | 409 = 200) {
+  // Pages with forms (and possibly a reset token in the URL) must not be stored by caches.
+  c.header('cache-control', 'no-store');
+  return c.html(`<!doctype html>${String(page)}`, status);
+}
+
+/** Only what may be shown back to the user: never the password. */
+const echo = (values: Record<string, string>) => ({ email: values.email ?? '', name: values.name ?? '' });
+
+/** Server-rendered login, signup, password reset and provider pages; forms work without JavaScript. */
+export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
+  const app = new Hono();
+  const csrf = sameOrigin(deps.env.PUBLIC_URL);
+
+  const loginPages = (path: '/login' | '/provider/login', roles: readonly Role[]) => {
+    app.get(path, (c) => render(c, <LoginPage action={path} notice={c.req.query('reset') === 'done' ? 'Your password was changed. Log in with the new one.' : undefined} />));
+    app.post(path, csrf, async (c) => {
+      const form = await readForm(c, LoginBody);
+      if (!form.ok) return render(c, <LoginPage action={path} values={echo(form.values)} errors={form.errors} message="Please check the fields below." />, 400);
+      const account = await authenticate(deps.db, form.data.email, form.data.password, roles);
+      if (!account) return render(c, <LoginPage action={path} values={{ email: form.data.email }} message="Email or password is wrong." />, 401);
+      setSessionCookies(c, deps, await startSession(deps, account));
+      deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'login' }, 'logged in (form)');
+      return c.redirect(HOME[account.role], 303);
+    });
+  };
+  loginPages('/login', ['student', 'provider', 'admin']);
+  loginPages('/provider/login', ['provider']);
+
+  app.get('/signup', (c) => render(c, <SignupPage />));
+  app.post('/signup', csrf, async (c) => {
+    const form = await readForm(c, SignupBody);
+    if (!form.ok) return render(c, <SignupPage values={echo(form.values)} errors={form.errors} message="Please check the fields below." />, 400);
+    const account = await createStudent(deps.db, form.data, deps.now());
+    if (!account) return render(c, <SignupPage values={echo(form.data)} errors={{ email: 'is already registered; log in or reset your password' }} />, 409);
+    deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'signup' }, 'account created (form)');
+    setSessionCookies(c, deps, await startSession(deps, account));
+    return c.redirect(HOME.student, 303);
+  });
+
+  app.get('/reset-password', async (c) => {
+    const raw = c.req.query('token');
+    if (raw === undefined) return render(c, <ResetRequestPage />);
+    // The token is in the URL: keep it out of Referer headers to other sites.
+    c.header('referrer-policy', 'same-origin');
+    const token = OpaqueToken.safeParse(raw);
+    const [row] = token.success ? await deps.db.select().from(passwordResets).where(eq(passwordResets.tokenHash, hashToken(token.data))) : [];
+    if (!token.success || !row || row.usedAt || row.expiresAt <= deps.now()) return render(c, <ResetInvalidPage />, 400);
+    return render(c, <ResetConfirmPage token={token.data} />);
+  });
+  app.post('/reset-password', csrf, async (c) => {
+    const fields = await readFormFields(c);
+    if ('token' in fields.values) {
+      const token = fields.values.token;
+      c.header('referrer-policy', 'same-origin');
+      const form = validateForm(fields, ResetConfirmBody);
+      if (!form.ok) {
+        if (form.errors.token) return render(c, <ResetInvalidPage />, 400);
+        return render(c, <ResetConfirmPage token={token} errors={form.errors} />, 400);
+      }
+      const done = await confirmReset(deps, form.data.token, form.data.password);
+      if (!done) return render(c, <ResetInvalidPage />, 400);
+      clearSessionCookies(c, deps);
+      return c.redirect('/login?reset=done', 303);
+    }
+    const form = validateForm(fields, ResetRequestBody);
+    if (!form.ok) return render(c, <ResetRequestPage values={echo(form.values)} errors={form.errors} />, 400);
+    await requestReset(deps, mail, form.data.email, c.get('requestId'));
+    return render(c, <ResetRequestPage sent />);
+  });
+
+  app.post('/logout', csrf, async (c) => {
+    const refresh = getCookie(c, REFRESH_COOKIE);
+    if (refresh) await revokeFamilyOf(deps.db, refresh, deps.now());
+    clearSessionCookies(c, deps);
+    return c.redirect('/', 303);
+  });
+
+  app.get('/provider', async (c) => {
+    const token = getCookie(c, ACCESS_COOKIE);
+    const claims = token ? await verifyAccessToken(tokenConfig(deps), token, deps.now()) : null;
+    if (!claims || (claims.role !== 'provider' && claims.role !== 'admin')) return c.redirect('/provider/login', 303);
+    const [user] = await deps.db.select({ name: users.name, email: users.email, providerId: users.providerId }).from(users).where(eq(users.id, claims.sub));
+    if (!user) return c.redirect('/provider/login', 303);
+    const listings = user.providerId
+      ? await deps.db.select({ slug: scholarships.slug, title: scholarships.title }).from(scholarships)
+        .where(eq(scholarships.providerId, user.providerId)).orderBy(asc(scholarships.title)).limit(PROVIDER_PAGE_LISTINGS)
+      : [];
+    return render(c, <ProviderHomePage name={user.name} email={user.email} scholarships={listings} />);
+  });
+
+  return app;
+}
