@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { inspectRequest } from '../../gateway/src/waf/engine.ts';
 import type { CompiledWaf } from '../../gateway/src/config/waf.ts';
 import { toWafRequest, type RecordedRequest } from './load.ts';
+import { addToRates, emptyRates, formatRates, type Labelled } from './corpus-rates.ts';
 
 export interface ReplayLine { id: string; would_block: boolean; action: 'block' | 'monitor' | 'allow'; score: number; rules: string[] }
 
@@ -15,7 +16,7 @@ export function replayOne(r: RecordedRequest, waf: CompiledWaf, fallbackId: stri
 
 /**
  * `waf replay FILE.jsonl|-`: one JSON line per request on stdout, a summary (counts by action and
- * rule) on stderr. Unparseable lines are reported and counted, never fatal.
+ * rule; detection and false-positive rates when lines carry corpus labels) on stderr. Unparseable lines are reported and counted, never fatal.
  */
 export async function replay(file: string, waf: CompiledWaf, out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const input = file === '-' ? process.stdin : createReadStream(file);
@@ -25,6 +26,7 @@ export async function replay(file: string, waf: CompiledWaf, out: (line: string)
   let n = 0, wouldBlock = 0, bad = 0;
   const t0 = performance.now();
   const buf: string[] = [];
+  const rates = emptyRates();
   for await (const line of rl) {
     if (!line.trim()) continue;
     n++;
@@ -33,6 +35,7 @@ export async function replay(file: string, waf: CompiledWaf, out: (line: string)
     const res = replayOne(r, waf, `line-${n}`);
     byAction[res.action]++;
     if (res.would_block) wouldBlock++;
+    addToRates(rates, r as Labelled, res.would_block);
     for (const id of res.rules) byRule.set(id, (byRule.get(id) ?? 0) + 1);
     buf.push(JSON.stringify(res));
     if (buf.length >= 1000) { out(buf.join('\n')); buf.length = 0; }
@@ -41,5 +44,6 @@ export async function replay(file: string, waf: CompiledWaf, out: (line: string)
   const ms = performance.now() - t0;
   err(`replayed ${n} requests in ${ms.toFixed(0)} ms (${bad} unreadable): would_block ${wouldBlock}; block ${byAction.block}, monitor ${byAction.monitor}, allow ${byAction.allow}`);
   for (const [id, c] of [...byRule].sort((a, b) => b[1] - a[1])) err(`  ${id.padEnd(16)} ${c}`);
+  for (const l of formatRates(rates)) err(l);
   return bad > 0 ? 1 : 0;
 }
