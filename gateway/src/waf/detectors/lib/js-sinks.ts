@@ -23,7 +23,7 @@ export const EVENT_HANDLERS = new Set([
 export const DANGEROUS_TAGS = new Set([
   'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'meta', 'link', 'style', 'svg',
   'math', 'import', 'vmlframe', 'isindex', 'bgsound', 'layer', 'ilayer', 'portal', 'xss', 'handler', 'listener',
-  'animate', 'set', 'xml', 'template', 'form', 'entity', 'doctype',
+  'animate', 'set', 'template', 'form', 'entity', 'doctype',
 ]);
 
 /** URI schemes that run script when navigated to. */

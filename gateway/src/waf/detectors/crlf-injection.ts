@@ -1,0 +1,75 @@
+import type { Detector, Match, RuleMeta, TargetKind } from '../types.ts';
+import { isWordCode, matchAt } from './lib/match.ts';
+
+const RULES = [
+  { id: 'WAF_CRLF_001', family: 'crlf', severity: 'critical', paranoia: 1, description: 'CR/LF followed by a header line in a URL, header or cookie value (response splitting)' },
+  { id: 'WAF_CRLF_002', family: 'crlf', severity: 'critical', paranoia: 1, description: 'Embedded HTTP request or response line (request smuggling: \\nGET /x HTTP/1.1)' },
+  { id: 'WAF_CRLF_003', family: 'crlf', severity: 'critical', paranoia: 1, description: 'CR/LF inside the URL path' },
+] as const satisfies readonly RuleMeta[];
+
+/** Where a newline is never legitimate; body fields (essays) have newlines and "Note:" lines. */
+const LINE_KINDS = new Set<TargetKind>(['path', 'query', 'query_name', 'header', 'cookie', 'cookie_name', 'form_name']);
+/** Headers an attacker injects into a body field to be safe to flag there too. */
+const HTTP_HEADERS = ['set-cookie', 'location', 'content-type', 'content-length', 'transfer-encoding', 'x-forwarded-for', 'host', 'refresh', 'access-control-allow-origin', 'remote-addr', 'connection', 'cache-control', 'x-xss-protection', 'content-security-policy'];
+const METHODS = ['get', 'post', 'put', 'head', 'delete', 'options', 'patch', 'connect', 'trace', 'propfind'];
+
+function headerAfterNewline(s: string, strictNames: boolean): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== '\r' && c !== '\n') continue;
+    let j = i + 1;
+    while (j < s.length && (s[j] === '\r' || s[j] === '\n')) j++;
+    const st = j;
+    while (j < s.length && j - st < 64 && (isWordCode(s.charCodeAt(j)) || s[j] === '-')) j++;
+    while (s[j] === ' ' || s[j] === '\r' || s[j] === '\t') j++;
+    if (j > st && s[j] === ':') {
+      const name = s.slice(st, j).trim().toLowerCase();
+      if (!strictNames || HTTP_HEADERS.includes(name)) return i;
+    }
+    // Blank line then markup: body injection in a split response.
+    if (s.startsWith('<', st) && s.slice(i, st).includes('\n') && s.slice(i, st).length >= 2) return i;
+    i = Math.max(i, st - 1);
+  }
+  return -1;
+}
+
+function embeddedHttpLine(s: string): number {
+  const l = s.toLowerCase();
+  let k = l.indexOf(' http/');
+  while (k >= 0) {
+    // Walk back over the request target to the method word.
+    let b = k - 1;
+    while (b >= 0 && l[b] !== ' ') b--;
+    let m = b - 1;
+    while (m >= 0 && l[m] >= 'a' && l[m] <= 'z') m--;
+    const method = l.slice(m + 1, b);
+    const target = l.slice(b + 1, k);
+    if (b > 0 && METHODS.includes(method) && (target.startsWith('/') || target.startsWith('http')) && /[0-9]/.test(l[k + 6] ?? '')) return m + 1;
+    k = l.indexOf(' http/', k + 6);
+  }
+  return -1;
+}
+
+/**
+ * CRLF / header injection and request smuggling payloads. In URL, header and cookie values any
+ * newline followed by `Name:` counts; in body fields only real HTTP header names do.
+ */
+export const crlfInjection = {
+  name: 'crlf-injection',
+  rules: RULES,
+  detect(target) {
+    const v = target.value;
+    const found: Match[] = [];
+    const hasNl = v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
+    if (hasNl) {
+      if (target.kind === 'path') found.push(matchAt('WAF_CRLF_003', target, Math.max(v.indexOf('\n'), v.indexOf('\r'))));
+      const k = headerAfterNewline(v, !LINE_KINDS.has(target.kind));
+      if (k >= 0) found.push(matchAt('WAF_CRLF_001', target, k));
+    }
+    if (v.length > 12 && (v.indexOf(' HTTP/') >= 0 || v.indexOf(' http/') >= 0)) {
+      const k = embeddedHttpLine(v);
+      if (k >= 0 && (hasNl || target.kind === 'query' || target.kind === 'form' || target.kind === 'header')) found.push(matchAt('WAF_CRLF_002', target, k));
+    }
+    return found;
+  },
+} satisfies Detector;

@@ -1,0 +1,37 @@
+import type { Detector, RuleMeta } from '../types.ts';
+import { isAlphaCode, isWordCode, matchAt } from './lib/match.ts';
+
+const RULES = [
+  { id: 'WAF_LDAP_001', family: 'ldap', severity: 'critical', paranoia: 1, description: 'LDAP filter injection (*)(uid=*, )(|(cn=, admin)(&(objectClass=*)' },
+] as const satisfies readonly RuleMeta[];
+
+/**
+ * LDAP filter breakout: a `)` closing the application's filter, optional `!`, `|`, `&` and `(`,
+ * then `attribute=`, `~=`, `>=` or `<=`. Arithmetic such as `(a+b)*(c=d)` needs the `)(` join and an
+ * attribute name, which prose and math rarely produce.
+ */
+export const ldapInjection = {
+  name: 'ldap-injection',
+  rules: RULES,
+  detect(target) {
+    const s = target.value;
+    let k = s.indexOf(')');
+    let n = 0;
+    while (k >= 0 && n++ < 1024) {
+      let j = k + 1;
+      let ops = 0;
+      while (j < s.length && (s[j] === '!' || s[j] === '|' || s[j] === '&' || s[j] === ' ') && ops < 4) { j++; ops++; }
+      if (s[j] === '(') {
+        while (s[j] === '(' || s[j] === '|' || s[j] === '&' || s[j] === '!') j++;
+        const a = j;
+        while (j < s.length && j - a < 40 && (isWordCode(s.charCodeAt(j)) || s[j] === '-' || s[j] === '.')) j++;
+        if (j > a && isAlphaCode(s.charCodeAt(a))) {
+          const op = s[j] === '=' ? '=' : s.slice(j, j + 2);
+          if (op === '=' || op === '~=' || op === '>=' || op === '<=') return [matchAt('WAF_LDAP_001', target, k)];
+        }
+      }
+      k = s.indexOf(')', k + 1);
+    }
+    return [];
+  },
+} satisfies Detector;

@@ -1,0 +1,69 @@
+/**
+ * Host classification for SSRF: cloud metadata endpoints, loopback/private/link-local ranges, and
+ * the numeric IPv4 spellings (decimal 2130706433, hex 0x7f000001, octal 0177.0.0.1, short 127.1)
+ * that URL parsers accept and naive filters miss.
+ */
+export const METADATA_HOSTS = new Set([
+  '169.254.169.254', 'metadata.google.internal', 'metadata.goog', 'metadata', '100.100.100.200', '169.254.170.2',
+  'fd00:ec2::254', '[fd00:ec2::254]', 'metadata.azure.com', '169.254.169.253', 'instance-data', 'instance-data.ec2.internal',
+  'metadata.tencentyun.com', 'metadata.platformequinix.com', '192.0.0.192',
+]);
+
+const INTERNAL_NAMES = new Set([
+  'localhost', 'localhost.localdomain', 'localhost4', 'localhost6', 'localhost4.localdomain4', 'localhost6.localdomain6',
+  'ip6-localhost', 'ip6-loopback', 'host.docker.internal', 'gateway.docker.internal', 'host.containers.internal',
+  'kubernetes.default', 'kubernetes.default.svc', 'localtest.me', 'lvh.me', 'vcap.me', 'nip.io', 'broadcasthost',
+  '[::1]', '[::]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '::1',
+]);
+
+/** Parses one IPv4 component the way inet_aton does (0x hex, leading-0 octal, decimal). */
+function part(p: string): number {
+  if (!p) return NaN;
+  if (p.startsWith('0x')) return p.length > 2 && /* hex digits only */ [...p.slice(2)].every((c) => '0123456789abcdef'.includes(c)) ? parseInt(p.slice(2), 16) : NaN;
+  if (![...p].every((c) => c >= '0' && c <= '9')) return NaN;
+  if (p.length > 1 && p[0] === '0') return [...p].every((c) => c < '8') ? parseInt(p, 8) : NaN;
+  return parseInt(p, 10);
+}
+
+/** inet_aton: 1–4 parts, the last filling the remaining bytes. Returns a 32-bit number or null. */
+export function parseIpv4Loose(host: string): { value: number; canonical: boolean } | null {
+  if (host.length > 40) return null;
+  const parts = host.split('.');
+  if (parts.length > 4) return null;
+  const nums = parts.map(part);
+  if (nums.some((n) => Number.isNaN(n))) return null;
+  let value = 0;
+  for (let i = 0; i < nums.length - 1; i++) {
+    if (nums[i] > 255) return null;
+    value = value * 256 + nums[i];
+  }
+  const last = nums[nums.length - 1];
+  const room = 4 - (nums.length - 1);
+  if (last >= 256 ** room) return null;
+  value = value * 256 ** room + last;
+  const canonical = parts.length === 4 && parts.every((p) => p === String(parseInt(p, 10)));
+  return { value, canonical };
+}
+
+export type HostClass = 'metadata' | 'internal' | 'ip-public' | 'name';
+
+export function classifyHost(hostRaw: string): HostClass {
+  const host = hostRaw.toLowerCase().replace(/\.$/, '');
+  if (METADATA_HOSTS.has(host)) return 'metadata';
+  if (INTERNAL_NAMES.has(host) || host.endsWith('.internal') || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.localtest.me')) return 'internal';
+  if (host.startsWith('[')) {
+    const h = host.slice(1, -1);
+    if (h === '::1' || h === '::' || h.startsWith('fe80:') || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('::ffff:')) return h.startsWith('fd00:ec2') ? 'metadata' : 'internal';
+    return 'ip-public';
+  }
+  const ip = parseIpv4Loose(host);
+  if (!ip) return 'name';
+  const v = ip.value;
+  const a = Math.floor(v / 16777216);
+  const b = Math.floor(v / 65536) % 256;
+  if (v === 0xa9fea9fe) return 'metadata';
+  if (a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127)) return 'internal';
+  // Non-canonical spellings of any address are an evasion in themselves.
+  if (!ip.canonical) return 'internal';
+  return 'ip-public';
+}

@@ -1,0 +1,50 @@
+import { indexOfWord } from './match.ts';
+
+/** PowerShell cmdlets and .NET calls used to fetch and run code; verb-noun names are never prose. */
+const POWERSHELL = [
+  'invoke-webrequest', 'invoke-expression', 'invoke-restmethod', 'invoke-command', 'invoke-item', 'start-process',
+  'new-object', 'get-wmiobject', 'invoke-wmimethod', 'downloadstring(', 'downloadfile(', 'net.webclient',
+  'frombase64string(', 'set-executionpolicy', 'add-mppreference', 'start-bitstransfer', '[system.', 'iex(', 'iex (',
+  'get-content', 'set-content', 'get-childitem', 'remove-item', 'copy-item',
+];
+const IF_OPS = [' equ ', ' neq ', ' lss ', ' leq ', ' gtr ', ' geq ', '=='];
+const IF_HEADS = ['exist', 'not', 'errorlevel', 'defined', '/i', '%', '"', '['];
+
+function startAfterSep(s: string, word: string): number {
+  // At value start or after & | ; ( newline.
+  let i = indexOfWord(s, word);
+  while (i >= 0) {
+    let p = i - 1;
+    while (p >= 0 && (s[p] === ' ' || s[p] === '\t' || s[p] === '@')) p--;
+    if (p < 0 || '&|;(\n\r'.includes(s[p])) return i;
+    i = indexOfWord(s, word, i + 1);
+  }
+  return -1;
+}
+
+/** Index of a Windows batch FOR/IF construct or PowerShell cmdlet in lower-cased `s`, or -1. */
+export function windowsBatch(s: string): number {
+  for (const p of POWERSHELL) {
+    const k = s.indexOf(p);
+    if (k >= 0) return k;
+  }
+  const f = startAfterSep(s, 'for');
+  if (f >= 0) {
+    let j = f + 3;
+    while (s[j] === ' ' || s[j] === '\t') j++;
+    if ((s[j] === '/' || s[j] === '%') && indexOfWord(s, 'in', j) > 0 && indexOfWord(s, 'do', j) > 0) return f;
+  }
+  const i = startAfterSep(s, 'if');
+  if (i >= 0) {
+    let j = i + 2;
+    while (s[j] === ' ' || s[j] === '\t') j++;
+    const head = IF_HEADS.find((h) => s.startsWith(h, j));
+    if (head && (head !== 'not' || /* if not exist/defined/x==y */ /^not\s+(exist|defined|errorlevel|\S+\s*==)/.test(s.slice(j, j + 40)) || IF_OPS.some((o) => s.includes(o, j)))) {
+      if (head === '"' || head === '[' || head === '%' || head === '/i') {
+        if (IF_OPS.some((o) => s.includes(o, j)) || s.includes('exist', j)) return i;
+      } else return i;
+    }
+    if (IF_OPS.some((o) => { const k = s.indexOf(o, j); return k > 0 && k - j < 60; })) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,79 @@
+import type { Detector, Match, RuleMeta, Target } from '../types.ts';
+import { matchAt } from './lib/match.ts';
+
+const RULES = [
+  { id: 'WAF_NOSQL_001', family: 'nosql', severity: 'critical', paranoia: 1, description: 'MongoDB query operator as a JSON key ($ne, $gt, $where, $regex …)' },
+  { id: 'WAF_NOSQL_002', family: 'nosql', severity: 'critical', paranoia: 1, description: 'MongoDB operator in a bracketed parameter name (user[$ne]=…)' },
+  { id: 'WAF_NOSQL_003', family: 'nosql', severity: 'critical', paranoia: 1, description: 'Operator object or $where JavaScript inside a string value ({"$gt":""}, sleep() in $where)' },
+] as const satisfies readonly RuleMeta[];
+
+/** Query/aggregation operators (lower-case); any `$`-key that is one of these is an operator. */
+const OPERATORS = new Set([
+  '$ne', '$eq', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$regex', '$options', '$where', '$exists', '$expr', '$or', '$and',
+  '$nor', '$not', '$elemmatch', '$function', '$accumulator', '$type', '$size', '$all', '$mod', '$text', '$search',
+  '$jsonschema', '$lookup', '$merge', '$out', '$set', '$unset', '$push', '$inc', '$rename', '$comment', '$natural',
+  '$where', '$geowithin', '$near', '$slice', '$project', '$match', '$group', '$unwind', '$addfields', '$replaceroot',
+]);
+
+/** The last path step of a JSON key target name (`$.password.$ne` → `$ne`), or the raw key. */
+function keyOf(t: Target): string {
+  return (t.raw || t.value).toLowerCase();
+}
+
+function bracketOperator(name: string): number {
+  let k = name.indexOf('[$');
+  while (k >= 0) {
+    const close = name.indexOf(']', k);
+    if (close < 0) return -1;
+    if (OPERATORS.has(name.slice(k + 1, close).toLowerCase())) return k;
+    k = name.indexOf('[$', close);
+  }
+  return -1;
+}
+
+function operatorInString(v: string): number {
+  let k = v.indexOf('$');
+  let n = 0;
+  while (k >= 0 && n++ < 256) {
+    let e = k + 1;
+    while (e < v.length && ((v[e] >= 'a' && v[e] <= 'z') || (v[e] >= 'A' && v[e] <= 'Z'))) e++;
+    const op = v.slice(k, e).toLowerCase();
+    if (OPERATORS.has(op)) {
+      let p = k - 1;
+      while (p >= 0 && (v[p] === ' ' || v[p] === '"' || v[p] === "'")) p--;
+      let q = e;
+      while (q < v.length && (v[q] === ' ' || v[q] === '"' || v[q] === "'")) q++;
+      if (p >= 0 && (v[p] === '{' || v[p] === ',' || v[p] === '[') && v[q] === ':') return k;
+    }
+    k = v.indexOf('$', k + 1);
+  }
+  return -1;
+}
+
+/**
+ * NoSQL (MongoDB) operator injection: operator keys in JSON bodies, `param[$op]` names in query and
+ * form data, and operator objects smuggled inside string values. Ordinary `$` (prices) passes.
+ */
+export const nosqlInjection = {
+  name: 'nosql-injection',
+  rules: RULES,
+  detect(target) {
+    const found: Match[] = [];
+    if (target.kind === 'json_key') {
+      const key = keyOf(target);
+      if (key.startsWith('$') && OPERATORS.has(key)) found.push(matchAt('WAF_NOSQL_001', target, 0));
+      return found;
+    }
+    if (target.kind === 'query_name' || target.kind === 'form_name' || target.kind === 'cookie_name') {
+      const k = bracketOperator(target.value);
+      if (k >= 0) found.push(matchAt('WAF_NOSQL_002', target, k));
+      return found;
+    }
+    const v = target.value;
+    if (v.indexOf('$') >= 0) {
+      const k = operatorInString(v);
+      if (k >= 0) found.push(matchAt('WAF_NOSQL_003', target, k));
+    }
+    return found;
+  },
+} satisfies Detector;

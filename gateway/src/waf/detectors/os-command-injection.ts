@@ -1,0 +1,177 @@
+import type { Detector, Match, RuleMeta, Target } from '../types.ts';
+import { viewsOf } from '../normalizers/index.ts';
+import { indexOfWord, isWordCode, matchAt } from './lib/match.ts';
+import { COMMAND_PREFIXES, STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
+import { windowsBatch } from './lib/windows-batch.ts';
+
+const RULES = [
+  { id: 'WAF_RCE_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), `…`)' },
+  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, shellshock () { :;}, glob-obfuscated paths)' },
+  { id: 'WAF_RCE_003', family: 'rce', severity: 'critical', paranoia: 1, description: 'Command invoked by interpreter path (/bin/sh -c, cmd.exe /c, powershell -enc)' },
+  { id: 'WAF_RCE_004', family: 'rce', severity: 'critical', paranoia: 1, description: 'Windows batch control flow (FOR /F … DO, IF EXIST …) or PowerShell cmdlets' },
+  { id: 'WAF_RCE_005', family: 'rce', severity: 'critical', paranoia: 1, description: 'Value that is a shell command line (ls -la, cat /etc/passwd, nohup ifconfig)' },
+] as const satisfies readonly RuleMeta[];
+
+/** Interpreter paths and launchers that only appear when someone runs a command. */
+const INTERPRETER_MARKERS = [
+  '/bin/sh', '/bin/bash', '/bin/zsh', '/bin/ksh', '/bin/dash', '/bin/busybox', '/usr/bin/env', '/usr/bin/perl', '/usr/bin/python',
+  'cmd.exe', 'cmd /c', 'cmd /k', 'powershell -', 'powershell.exe', 'pwsh -', 'sh -c ', 'bash -c ', 'bash -i', '-encodedcommand',
+  'system32\\', '/dev/tcp/', '/dev/udp/', 'nc -e', 'nc -l', 'ncat -e', 'mkfifo /tmp', '$shell', 'sh -i',
+];
+const EVASIONS = ['${ifs', '$ifs', '$@', '${path', '${home', '${shell', '${pwd', '$(())', '$((', '${#', '${!', '${x#', '<<<'];
+/** Paths whose presence makes a bare command line a file read, not prose. */
+const SENSITIVE_PREFIXES = ['/etc/', '/var/', '/proc/', '/tmp/', '/dev/', '/usr/', '/bin/', '/sbin/', '/root', '/home/', '~/', '../', 'c:\\', '%systemroot%', '%windir%', '%systemdrive%'];
+
+type Shape = 'end' | 'sep' | 'flag' | 'path' | 'quoted' | 'word' | 'hostlike' | 'none';
+
+function argShape(s: string, j: number): Shape {
+  const c = s[j];
+  if (j >= s.length) return 'end';
+  if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r' && !';|&`)><\'"$'.includes(c)) return 'none';
+  let k = j;
+  while (k < s.length && (s[k] === ' ' || s[k] === '\t')) k++;
+  if (k >= s.length) return 'end';
+  const d = s[k];
+  if (';|&`)><\n\r'.includes(d)) return 'sep';
+  if (d === '-' && k + 1 < s.length && s[k + 1] !== ' ') return 'flag';
+  if ('/~.\\$%{'.includes(d)) return 'path';
+  if (d === '"' || d === "'") return 'quoted';
+  let e = k;
+  while (e < s.length && !' \t\n;|&'.includes(s[e])) e++;
+  const word = s.slice(k, e);
+  if (word.includes('.') || word.includes('/') || word.includes('=') || /* digits-only or ip:port */ (word.length > 0 && !Number.isNaN(Number(word)))) return 'hostlike';
+  return 'word';
+}
+
+/** Reads a command word at `i`, dropping quotes and backslashes used to split it (w'h'o'am'i). */
+function readCommand(s: string, i: number): { word: string; end: number } {
+  let j = i;
+  let word = '';
+  // Path prefix /bin/, /usr/local/bin/ … : keep only the last segment.
+  while (j < s.length && word.length < 40) {
+    const c = s.charCodeAt(j);
+    if (isWordCode(c) || c === 45 || c === 46) word += s[j];
+    else if (c === 39 || c === 34 || c === 92) { /* quote or backslash inside the word */ }
+    else if (c === 47 /* / */ && (word === '' || /* path segment */ true)) word = '';
+    else break;
+    j++;
+  }
+  while (word.endsWith('.') && word !== '.') word = word.slice(0, -1);
+  return { word, end: j };
+}
+
+const SEPARATORS = [';', '|', '&', '\n', '`', '$(', '<(', '>(', '{', '\r'];
+
+/** Scans every command position; returns the index of a command that looks executed, or -1. */
+function commandAfterSeparator(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    let sep = '';
+    if (c === '$' || c === '<' || c === '>') {
+      if (s[i + 1] === '(') sep = c + '(';
+      else continue;
+    } else if (SEPARATORS.includes(c)) sep = c;
+    else continue;
+    let j = i + sep.length;
+    if (sep === '{') while (s[j] === ',') j++;
+    while (s[j] === '|' || s[j] === '&') j++;
+    const tight = s[j] !== ' ' && s[j] !== '\t';
+    while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
+    for (let hop = 0; hop < 3; hop++) {
+      const { word, end } = readCommand(s, j);
+      if (!word) break;
+      const shape = argShape(s, end);
+      if (shape === 'none') break;
+      const hard = sep !== ';' && sep !== '&' && sep !== '{' && sep !== '\n' && sep !== '\r';
+      if (STRONG_COMMANDS.has(word) && (shape !== 'word' || hard || tight)) return i;
+      if (WEAK_COMMANDS.has(word) && shape !== 'word' && (shape !== 'hostlike' || hard || tight) && (sep !== '{' || shape !== 'end')) return i;
+      if (!COMMAND_PREFIXES.has(word)) break;
+      j = end;
+      while (j < s.length && (s[j] === ' ' || s[j] === '\t' || s[j] === ';')) j++;
+    }
+  }
+  return -1;
+}
+
+/** The whole value is a command line: `ls -la /`, `cat /etc/passwd`, `nohup ifconfig`. */
+function commandLine(s: string): number {
+  let j = 0;
+  while (j < s.length && (s[j] === ' ' || s[j] === '"' || s[j] === "'")) j++;
+  for (let hop = 0; hop < 3; hop++) {
+    const { word, end } = readCommand(s, j);
+    if (!word) return -1;
+    const strong = STRONG_COMMANDS.has(word);
+    const weak = WEAK_COMMANDS.has(word);
+    const shape = argShape(s, end);
+    if (shape === 'none') return -1;
+    const rest = s.slice(end).trimStart();
+    const sensitive = SENSITIVE_PREFIXES.some((p) => rest.startsWith(p)) || rest.startsWith('-') && SENSITIVE_PREFIXES.some((p) => rest.includes(' ' + p));
+    if (strong && (shape === 'flag' || shape === 'path' || shape === 'sep' || shape === 'hostlike' && hop > 0 || sensitive)) return 0;
+    if (weak && (sensitive || (shape === 'flag' && /* `ls -la`, `ps -ef`: short flag cluster */ rest.length < 40) || shape === 'sep' && hop > 0)) return 0;
+    if (!COMMAND_PREFIXES.has(word)) return -1;
+    if (strong || weak) {
+      const nextShape = argShape(s, end);
+      if (nextShape === 'end') return -1;
+    }
+    j = end;
+    while (j < s.length && (s[j] === ' ' || s[j] === '\t' || s[j] === ';')) j++;
+    const next = readCommand(s, j).word;
+    if (STRONG_COMMANDS.has(next) && hop === 0) return 0;
+  }
+  return -1;
+}
+
+function globPath(s: string): number {
+  if (s.indexOf('[') < 0 && s.indexOf('?') < 0 && s.indexOf('*') < 0 && s.indexOf("'") < 0 && s.indexOf('"') < 0 && s.indexOf('\\') < 0) return -1;
+  let cleaned = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '[' || c === ']' || c === "'" || c === '"' || c === '\\') continue;
+    if (c === '/' && cleaned.endsWith('/')) continue;
+    cleaned += c;
+  }
+  if (cleaned === s) return -1;
+  for (const p of ['/etc/passwd', '/etc/shadow', '/bin/', '/usr/bin', '/etc/hosts', '/proc/self']) if (cleaned.includes(p)) return 0;
+  // `/???/??t /???/p??s??`: wildcard-only path segments are never real input.
+  return s.includes('/???/') || s.includes('/??') && s.includes('/???') ? 0 : -1;
+}
+
+/**
+ * OS command injection: finds command positions (after `;`, `|`, `&`, newlines, backticks, `$(`)
+ * and asks whether the word there is a command used like one (strong names anywhere, word-like
+ * names only with shell-shaped arguments), plus interpreter paths, shell evasions and Windows
+ * batch/PowerShell forms. "Tom & Jerry" or "coding; python is great" are prose, not commands.
+ */
+export const osCommandInjection = {
+  name: 'os-command-injection',
+  rules: RULES,
+  detect(target) {
+    const v = target.value;
+    if (v.length < 2) return [];
+    const s = viewsOf(v).lower;
+    const found: Match[] = [];
+    const add = (id: string, at: number) => found.push(matchAt(id, target, at));
+    const k1 = commandAfterSeparator(s);
+    if (k1 >= 0) add('WAF_RCE_001', k1);
+    let k2 = -1;
+    for (const e of EVASIONS) if ((k2 = s.indexOf(e)) >= 0) break;
+    if (k2 < 0 && s.indexOf('()') >= 0) {
+      const sh = s.indexOf('() {');
+      if (sh >= 0 && (s.indexOf(':;', sh) >= 0 || s.indexOf(';}', sh) >= 0)) k2 = sh;
+    }
+    if (k2 < 0) k2 = globPath(s);
+    if (k2 >= 0) add('WAF_RCE_002', k2);
+    for (const m of INTERPRETER_MARKERS) {
+      const k = s.indexOf(m);
+      if (k >= 0) { add('WAF_RCE_003', k); break; }
+    }
+    const k4 = windowsBatch(s);
+    if (k4 >= 0) add('WAF_RCE_004', k4);
+    if (!found.length && target.kind !== 'header') {
+      const k5 = commandLine(s);
+      if (k5 >= 0) add('WAF_RCE_005', k5);
+    }
+    void indexOfWord;
+    return found;
+  },
+} satisfies Detector;

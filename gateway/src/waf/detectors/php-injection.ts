@@ -1,0 +1,169 @@
+import type { Detector, Match, RuleMeta } from '../types.ts';
+import { viewsOf } from '../normalizers/index.ts';
+import { isWordCode, matchAt } from './lib/match.ts';
+
+const RULES = [
+  { id: 'WAF_PHP_001', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP open tag or BBCode-style PHP block (<?php, <?=, <? echo, [php])' },
+  { id: 'WAF_PHP_002', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP stream wrapper (php://, phar://, zip://, expect://, compress.zlib://)' },
+  { id: 'WAF_PHP_003', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP serialized object (O:8:"stdClass":…)' },
+  { id: 'WAF_PHP_004', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP code-execution function call (shell_exec(, passthru(, base64_decode(, system(\'…\'))' },
+  { id: 'WAF_PHP_005', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP superglobal or variable-function trick ($_GET, $GLOBALS, $x(, ${\'…\'})' },
+  { id: 'WAF_PHP_006', family: 'php', severity: 'critical', paranoia: 1, description: 'Upload of an executable PHP file name (.php, .phtml, .phar …)' },
+  { id: 'WAF_PHP_007', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP configuration directive injection (auto_prepend_file=, allow_url_include=)' },
+] as const satisfies readonly RuleMeta[];
+
+const WRAPPERS = ['php://', 'phar://', 'zip://', 'expect://', 'compress.zlib://', 'compress.bzip2://', 'zlib://', 'glob://', 'ogg://', 'rar://', 'ssh2.shell://', 'ssh2.exec://'];
+/** PHP-only function names: any call is code. */
+const PHP_FUNCS = [
+  'shell_exec', 'passthru', 'proc_open', 'popen', 'pcntl_exec', 'base64_decode', 'gzinflate', 'gzuncompress', 'gzdecode',
+  'str_rot13', 'call_user_func', 'call_user_func_array', 'create_function', 'phpinfo', 'file_get_contents', 'file_put_contents',
+  'move_uploaded_file', 'fsockopen', 'assert_options', 'preg_replace', 'array_map', 'array_filter', 'usort', 'uasort',
+  'register_shutdown_function', 'register_tick_function', 'ini_set', 'ini_get', 'set_include_path', 'highlight_file',
+  'show_source', 'php_uname', 'getenv', 'putenv', 'posix_getpwuid', 'posix_kill', 'proc_nice', 'fputcsv', 'fwrite', 'fputs',
+  'fopen', 'readfile', 'unserialize', 'serialize', 'var_dump', 'print_r', 'var_export', 'escapeshellcmd', 'escapeshellarg',
+  'chmod', 'symlink', 'stream_get_contents', 'get_defined_vars', 'extract', 'parse_str', 'mb_ereg_replace', 'iconv',
+  'hex2bin', 'bin2hex', 'convert_uudecode', 'str_replace', 'strrev', 'dl', 'opcache_get_status', 'curl_exec', 'is_callable',
+];
+/** Names that are also words: only a call with a code-shaped argument counts (`system('id')`). */
+const WORDY_FUNCS = ['system', 'exec', 'eval', 'assert', 'include', 'require', 'include_once', 'require_once', 'echo', 'print', 'die', 'exit'];
+const SUPERGLOBALS = ['$_get', '$_post', '$_request', '$_cookie', '$_server', '$_files', '$_env', '$_session', '$globals', '$http_raw_post_data', '$http_get_vars', '$http_post_vars'];
+const EXEC_EXT = ['.php', '.phtml', '.php3', '.php4', '.php5', '.php7', '.php8', '.phar', '.phpt', '.pht', '.phps', '.pgif', '.shtml', '.htaccess', '.user.ini', '.jsp', '.jspx', '.asp', '.aspx', '.cgi'];
+const INI_DIRECTIVES = ['auto_prepend_file', 'auto_append_file', 'allow_url_include', 'allow_url_fopen', 'disable_functions', 'open_basedir', 'safe_mode', 'register_globals', 'enable_dl', 'mbstring.func_overload', 'session.auto_start', 'session.save_path', 'error_log', 'include_path', 'short_open_tag', 'opcache.', 'mbstring.', 'unserialize_', 'pcre.', 'engine', 'zend.', 'xdebug.', 'phar.readonly', 'extension_dir', 'sendmail_path', 'output_handler'];
+
+function openTag(s: string): number {
+  let k = s.indexOf('<?');
+  while (k >= 0) {
+    let j = k + 2;
+    if (s[j] === '=') return k;
+    if (s.startsWith('php', j)) return k;
+    while (j < s.length && (s[j] === ' ' || s[j] === '\t' || s[j] === '\n' || s[j] === '\r')) j++;
+    if (s.startsWith('php', j)) return k;
+    let e = j;
+    while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
+    const w = s.slice(j, e);
+    // `<?xml :fputcsv(`: a colon right after the target name is PHP's short-tag trick.
+    if (w === 'xml' && s[e] === ' ' && s[e + 1] === ':' || w === 'xml' && s[e] === '\t' && s[e + 1] === ':') return k;
+    if (j > k + 2 && w && w !== 'xml' && w !== 'xpacket' && w !== 'import') return k;
+    k = s.indexOf('<?', k + 2);
+  }
+  for (const m of ['[php]', '{php}', '[/php]', '{/php}', '[\\php]']) {
+    const i = s.indexOf(m);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+function serialized(s: string): number {
+  for (const lead of ['o:', 'c:', 'a:']) {
+    let k = s.indexOf(lead);
+    while (k >= 0) {
+      if (k === 0 || !isWordCode(s.charCodeAt(k - 1))) {
+        let j = k + 2;
+        const d0 = j;
+        while (j < s.length && j - d0 < 6 && s[j] >= '0' && s[j] <= '9') j++;
+        if (j > d0 && s[j] === ':' && (lead === 'a:' ? s[j + 1] === '{' : s[j + 1] === '"')) return k;
+      }
+      k = s.indexOf(lead, k + 1);
+    }
+  }
+  return -1;
+}
+
+function funcCall(s: string): number {
+  for (const f of PHP_FUNCS) {
+    let k = s.indexOf(f);
+    while (k >= 0) {
+      let j = k + f.length;
+      while (s[j] === ' ' || s[j] === '\t') j++;
+      const prevOk = k === 0 || !isWordCode(s.charCodeAt(k - 1));
+      // Underscored names are PHP-only (a prefix is still a call: FOOcall_user_func()); plain ones
+      // must be written as calls, without a space, after a word boundary.
+      if (s[j] === '(' && (f.includes('_') || (prevOk && j === k + f.length))) return k;
+      k = s.indexOf(f, k + 1);
+    }
+  }
+  for (const f of WORDY_FUNCS) {
+    let k = s.indexOf(f + '(');
+    while (k >= 0) {
+      const a = s[k + f.length + 1];
+      if ((k === 0 || !isWordCode(s.charCodeAt(k - 1))) && (a === '"' || a === "'" || a === '$' || a === '`' || a === '@')) return k;
+      k = s.indexOf(f + '(', k + 1);
+    }
+  }
+  return -1;
+}
+
+function superglobal(s: string): number {
+  if (s.indexOf('$') < 0) return -1;
+  for (const g of SUPERGLOBALS) {
+    const k = s.indexOf(g);
+    if (k >= 0 && !isWordCode(s.charCodeAt(k + g.length))) return k;
+  }
+  for (let k = s.indexOf('$'); k >= 0; k = s.indexOf('$', k + 1)) {
+    let j = k + 1;
+    while (s[j] === ' ' || s[j] === '\t') j++;
+    // ${'x'} / ${$a}: variable-variable syntax.
+    if (s[j] === '{' && (s[j + 1] === "'" || s[j + 1] === '"' || s[j + 1] === '$' || s[j + 1] === ' ')) {
+      let q = j + 1;
+      while (s[q] === ' ') q++;
+      if (s[q] === "'" || s[q] === '"' || s[q] === '$') return k;
+    }
+    // $x( / $___[…]( / @$b374k(: calling a variable.
+    let e = k + 1;
+    while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
+    if (e > k + 1) {
+      if (s[e] === '[') {
+        const close = s.indexOf(']', e);
+        if (close > 0 && close - e < 24 && s[close + 1] === '(') return k;
+      }
+      if (s[e] === '(' && !(s.charCodeAt(k + 1) >= 48 && s.charCodeAt(k + 1) <= 57)) return k;
+    }
+  }
+  return -1;
+}
+
+function execFilename(s: string): boolean {
+  let t = s.trim();
+  while (t.endsWith('.') || t.endsWith(' ')) t = t.slice(0, -1);
+  t = t.split(' ').join('');
+  return EXEC_EXT.some((e) => t.endsWith(e)) || /* a.php.jpg double extension */ ['.php.', '.phtml.', '.phar.'].some((e) => t.includes(e));
+}
+
+function iniDirective(s: string): number {
+  for (const d of INI_DIRECTIVES) {
+    const k = s.indexOf(d);
+    if (k < 0 || (k > 0 && isWordCode(s.charCodeAt(k - 1)))) continue;
+    let e = k + d.length;
+    while (e < s.length && (isWordCode(s.charCodeAt(e)) || s[e] === '.')) e++;
+    while (s[e] === ' ') e++;
+    if (s[e] === '=' && (k === 0 || s[k - 1] === '\n' || s[k - 1] === ';' || s[k - 1] === ' ' || s[k - 1] === '-')) {
+      if (d === 'engine' && k !== 0) continue;
+      return k;
+    }
+  }
+  return -1;
+}
+
+/** PHP injection: open tags, wrappers, serialized objects, PHP-only calls, superglobals, uploads. */
+export const phpInjection = {
+  name: 'php-injection',
+  rules: RULES,
+  detect(target) {
+    const v = target.value;
+    if (v.length < 3) return [];
+    const s = viewsOf(v).lower;
+    const found: Match[] = [];
+    const add = (id: string, at: number) => { if (at >= 0) found.push(matchAt(id, target, at)); };
+    if (s.indexOf('<?') >= 0 || s.indexOf('php') >= 0) add('WAF_PHP_001', openTag(s));
+    if (s.indexOf('://') >= 0) {
+      for (const w of WRAPPERS) { const k = s.indexOf(w); if (k >= 0) { add('WAF_PHP_002', k); break; } }
+    }
+    if (s.indexOf(':') >= 0) add('WAF_PHP_003', serialized(s));
+    if (s.indexOf('(') >= 0) add('WAF_PHP_004', funcCall(s));
+    add('WAF_PHP_005', superglobal(s));
+    const fileish = target.kind === 'filename' || (target.kind === 'header' && target.name.replace(/[-_.]/g, '').includes('filename'));
+    if (fileish && execFilename(s)) add('WAF_PHP_006', 0);
+    if (s.indexOf('=') >= 0 && target.kind !== 'header' && target.kind !== 'cookie') add('WAF_PHP_007', iniDirective(s));
+    return found;
+  },
+} satisfies Detector;

@@ -1,0 +1,39 @@
+import type { Detector, Match, RuleMeta } from '../types.ts';
+import { viewsOf } from '../normalizers/index.ts';
+import { matchAt } from './lib/match.ts';
+
+const RULES = [
+  { id: 'WAF_PROTO_POLLUTION_001', family: 'prototype-pollution', severity: 'critical', paranoia: 1, description: 'Prototype pollution key (__proto__, constructor.prototype, constructor[prototype])' },
+  { id: 'WAF_PROTO_POLLUTION_002', family: 'prototype-pollution', severity: 'error', paranoia: 2, description: '"prototype" or "constructor" as a key/parameter name' },
+] as const satisfies readonly RuleMeta[];
+
+const KEY_KINDS = new Set(['json_key', 'query_name', 'form_name', 'cookie_name']);
+
+/**
+ * Prototype pollution: `__proto__` anywhere (keys, bracket names, dotted paths or serialized JSON
+ * in values), and `constructor` followed by `prototype`. JSON keys arrive as `json_key` targets.
+ */
+export const prototypePollution = {
+  name: 'prototype-pollution',
+  rules: RULES,
+  detect(target) {
+    const v = target.value;
+    if (v.length < 9) {
+      if (KEY_KINDS.has(target.kind) && (v === 'prototype' || v === 'constructor')) return [matchAt('WAF_PROTO_POLLUTION_002', target, 0)];
+      return [];
+    }
+    const s = viewsOf(v).lower;
+    const found: Match[] = [];
+    let k = s.indexOf('__proto__');
+    if (k < 0) {
+      const c = s.indexOf('constructor');
+      if (c >= 0) {
+        const p = s.indexOf('prototype', c + 11);
+        if (p > 0 && p - c <= 16) k = c;
+      }
+    }
+    if (k >= 0) found.push(matchAt('WAF_PROTO_POLLUTION_001', target, k));
+    else if (KEY_KINDS.has(target.kind) && (s === 'prototype' || s === 'constructor')) found.push(matchAt('WAF_PROTO_POLLUTION_002', target, 0));
+    return found;
+  },
+} satisfies Detector;

@@ -1,0 +1,100 @@
+import type { Detector, Match, RuleMeta, Target } from '../types.ts';
+import { viewsOf } from '../normalizers/index.ts';
+import { classifyHost, METADATA_HOSTS } from './lib/hosts.ts';
+import { isAlphaCode, matchAt } from './lib/match.ts';
+
+const RULES = [
+  { id: 'WAF_SSRF_001', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL or address pointing at a cloud metadata service (169.254.169.254, metadata.google.internal …)' },
+  { id: 'WAF_SSRF_002', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL pointing at an internal host (localhost, 127/8, 10/8, 192.168/16, [::1], numeric IP spellings)' },
+  { id: 'WAF_SSRF_003', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL with a scheme used for SSRF (file://, gopher://, dict://, ldap://, jar:, netdoc:)' },
+  { id: 'WAF_RFI_001', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: URL to a raw IP address or ending in ? (suffix truncation)' },
+  { id: 'WAF_RFI_002', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: external URL in an include-style parameter (_CONF[path], mosConfig_absolute_path …)' },
+] as const satisfies readonly RuleMeta[];
+
+const SSRF_SCHEMES = new Set(['file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'expect', 'sftp', 'smb', 'ogg', 'rmi', 'iiop', 'jndi']);
+const WEB_SCHEMES = new Set(['http', 'https', 'ftp', 'ftps', 'ws', 'wss']);
+/** URLs examined per value; bounds work on values stuffed with `://`. */
+const MAX_URLS = 32;
+/** Parameter names PHP apps pass to include(); a URL there is remote file inclusion. */
+const INCLUDE_PARAM_MARKERS = ['[path]', 'absolute_path', 'root_path', 'base_path', 'basepath', 'include', 'inc_dir', 'includedir', 'rootdir', 'root_dir', 'basedir', 'base_dir', 'template_path', 'abspath', 'config[', '_conf[', 'gallery_basedir', 'phpbb_root_path', 'appserv_root', 'path_to_'];
+
+interface UrlParts { scheme: string; host: string; at: number; end: number }
+
+function* urls(s: string): Generator<UrlParts> {
+  let k = s.indexOf('://');
+  let n = 0;
+  while (k >= 0 && n < MAX_URLS) {
+    n++;
+    let b = k;
+    while (b > 0 && (isAlphaCode(s.charCodeAt(b - 1)) || s[b - 1] === '+' || s[b - 1] === '.')) b--;
+    const scheme = s.slice(b, k);
+    let h = k + 3;
+    let e = h;
+    while (e < s.length && !'/?#\\ "\'<>'.includes(s[e])) e++;
+    let authority = s.slice(h, e);
+    const atSign = authority.lastIndexOf('@');
+    if (atSign >= 0) authority = authority.slice(atSign + 1);
+    let host = authority;
+    if (host.startsWith('[')) host = host.slice(0, host.indexOf(']') + 1 || host.length);
+    else if (host.indexOf(':') >= 0 && host.indexOf(':') === host.lastIndexOf(':')) host = host.slice(0, host.indexOf(':'));
+    let end = e;
+    while (end < s.length && s[end] !== ' ' && s[end] !== '"' && s[end] !== "'") end++;
+    yield { scheme, host, at: b, end };
+    k = s.indexOf('://', k + 3);
+  }
+}
+
+/** A scheme-less value that starts with an internal host and a path (`localhost/`, `127.0.0.1:80/`). */
+function bareInternal(s: string): number {
+  let e = 0;
+  while (e < s.length && !'/?#:'.includes(s[e])) e++;
+  if (e === s.length || e === 0) return -1;
+  const host = s.slice(0, e);
+  const cls = classifyHost(host);
+  return cls === 'internal' && host.indexOf('.') >= 0 || cls === 'metadata' || host === 'localhost' ? 0 : -1;
+}
+
+function includeParam(name: string): boolean {
+  const n = name.toLowerCase();
+  return INCLUDE_PARAM_MARKERS.some((m) => n.includes(m));
+}
+
+/**
+ * SSRF and remote file inclusion over URL-shaped text in any value: every `scheme://host` is
+ * classified (metadata, internal, raw IP, name); SSRF-only schemes are flagged on their own.
+ */
+export const ssrfRfi = {
+  name: 'ssrf-rfi',
+  rules: RULES,
+  detect(target: Target) {
+    const v = target.value;
+    if (v.length < 4) return [];
+    const s = viewsOf(v).lower.trim();
+    const found = new Map<string, Match>();
+    const add = (id: string, at: number) => { if (!found.has(id)) found.set(id, matchAt(id, target, at)); };
+    if (s.indexOf('://') >= 0) {
+      for (const u of urls(s)) {
+        const cls = u.host ? classifyHost(u.host) : 'name';
+        if (SSRF_SCHEMES.has(u.scheme) && target.kind !== 'header') add('WAF_SSRF_003', u.at);
+        if (cls === 'metadata') add('WAF_SSRF_001', u.at);
+        else if (cls === 'internal' && (WEB_SCHEMES.has(u.scheme) || SSRF_SCHEMES.has(u.scheme)) && target.name !== 'referer' && target.name !== 'origin') add('WAF_SSRF_002', u.at);
+        if (WEB_SCHEMES.has(u.scheme) && target.kind !== 'header') {
+          const tail = s.slice(u.at, u.end);
+          if (cls === 'ip-public' && tail.length > u.scheme.length + 3 + u.host.length + 1) add('WAF_RFI_001', u.at);
+          if (tail.endsWith('?') && u.at === 0) add('WAF_RFI_001', u.at);
+          if (includeParam(target.name) && u.at === 0) add('WAF_RFI_002', u.at);
+        }
+      }
+    } else if (target.kind !== 'header' && target.kind !== 'path') {
+      const k = bareInternal(s);
+      if (k >= 0) add(classifyHost(s.slice(0, s.search(/[/?#:]/))) === 'metadata' ? 'WAF_SSRF_001' : 'WAF_SSRF_002', k);
+    }
+    if (!found.has('WAF_SSRF_001')) {
+      const m = s.indexOf('169.254.169.254');
+      if (m >= 0 && (s.indexOf('/latest', m) > 0 || s.indexOf('/metadata', m) > 0 || s.indexOf('/computemetadata', m) > 0 || s.indexOf('/openstack', m) > 0)) add('WAF_SSRF_001', m);
+      for (const h of ['metadata.google.internal', 'metadata.azure.com']) if (s.indexOf(h) >= 0) add('WAF_SSRF_001', s.indexOf(h));
+    }
+    void METADATA_HOSTS;
+    return [...found.values()];
+  },
+} satisfies Detector;

@@ -1,0 +1,76 @@
+import type { Detector, Match, RuleMeta } from '../types.ts';
+import { viewsOf } from '../normalizers/index.ts';
+import { matchAt } from './lib/match.ts';
+
+const RULES = [
+  { id: 'WAF_SSTI_001', family: 'ssti', severity: 'critical', paranoia: 1, description: 'Template expression probing evaluation ({{7*7}}, ${7*7}, <%= 7*7 %>, #{7*7})' },
+  { id: 'WAF_SSTI_002', family: 'ssti', severity: 'critical', paranoia: 1, description: 'Template engine gadget ({{config}}, __class__.__mro__, ?new(), freemarker Execute, lipsum.__globals__)' },
+] as const satisfies readonly RuleMeta[];
+
+/** Expression openers of the common engines (Jinja/Twig/Handlebars, EL/Freemarker/Thymeleaf, ERB/JSP, Ruby/EL, Razor). */
+const OPENERS: ReadonlyArray<[string, string]> = [['{{', '}}'], ['${', '}'], ['<%=', '%>'], ['<%', '%>'], ['#{', '}'], ['*{', '}'], ['@{', '}'], ['{%', '%}'], ['[[', ']]'], ['[=', ']']];
+/** Names that are only interesting to someone walking a template engine's object graph. */
+const GADGETS = [
+  '__class__', '__mro__', '__subclasses__', '__globals__', '__builtins__', '__import__', '__init__', '__getattribute__',
+  'config.items()', 'self._templatereference', 'lipsum.__', 'cycler.__', 'joiner.__', 'namespace.__', 'request.application.__',
+  'get_flashed_messages.__', 'url_for.__', '.popen(', 'os.system(', 'subprocess.', 'freemarker.template.utility', '?new(', 'execute"?',
+  'objectconstructor', 'jythonruntime', '_self.env', 'registerundefinedfiltercallback', 'getfilter(', 'filter(\'system', "['system']",
+  '.getruntime()', 't(java.lang', 'runtime.exec', '#set($', '$class.inspect', '.forname(',
+  '{{config', '{{self', '{{request', '{{settings', '{{app', '{{range', '{{dump', '{{_self', 'constructor.constructor', 'process.mainmodule',
+  '<#assign', '<#import', '[#assign', '${product.getclass', '.getclass()', '{{this', '{{#with', '{{lookup', 'sys.modules',
+];
+
+function hasArithmetic(inner: string): boolean {
+  // digit(s) operator digit(s), e.g. 7*7, 7 * '7', 1337-1
+  let sawDigit = false;
+  let sawOpAfterDigit = false;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (c >= '0' && c <= '9') {
+      if (sawOpAfterDigit) return true;
+      sawDigit = true;
+    } else if ('*+-/%'.includes(c) && sawDigit) sawOpAfterDigit = true;
+    else if (c === ' ' || c === "'" || c === '"') continue;
+    else { sawDigit = false; sawOpAfterDigit = false; }
+  }
+  return false;
+}
+
+/** Expression openers in a value; bounded to the first few hundred occurrences. */
+function arithmeticProbe(s: string): number {
+  for (const [open, close] of OPENERS) {
+    let k = s.indexOf(open);
+    let n = 0;
+    while (k >= 0 && n++ < 256) {
+      const end = s.indexOf(close, k + open.length);
+      if (end < 0) break;
+      if (end - k < 64 && hasArithmetic(s.slice(k + open.length, end))) return k;
+      k = s.indexOf(open, k + open.length);
+    }
+  }
+  return -1;
+}
+
+/**
+ * Server-side template injection: an expression opener wrapping arithmetic (the universal probe)
+ * or a gadget name used to escape the sandbox. Plain `{{first_name}}` placeholders pass.
+ */
+export const templateInjection = {
+  name: 'template-injection',
+  rules: RULES,
+  detect(target) {
+    const v = target.value;
+    if (v.length < 5) return [];
+    const s = viewsOf(v).lower;
+    const found: Match[] = [];
+    if (s.indexOf('{') >= 0 || s.indexOf('<%') >= 0 || s.indexOf('[') >= 0) {
+      const k = arithmeticProbe(s);
+      if (k >= 0) found.push(matchAt('WAF_SSTI_001', target, k));
+    }
+    for (const g of GADGETS) {
+      const k = s.indexOf(g);
+      if (k >= 0) { found.push(matchAt('WAF_SSTI_002', target, k)); break; }
+    }
+    return found;
+  },
+} satisfies Detector;
