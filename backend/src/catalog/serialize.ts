@@ -22,14 +22,27 @@ export interface ItemRow {
   providerId: string; providerName: string; providerSlug: string; createdUs: number;
 }
 
-/** Plain text of a stored description (which may hold basic HTML): tags dropped, entities kept as typed. */
+/** Elements whose content is code, not description text. */
+const CODE_ELEMENTS = /^<\s*(script|style|template|svg|math|iframe|object|noscript|textarea|title)\b/i;
+
+/** Plain text of a stored description (which may hold basic HTML): tags and script-like content dropped. */
 export function plainText(html: string): string {
   let out = '';
-  let inTag = false;
-  for (const ch of html) {
-    if (ch === '<') inTag = true;
-    else if (ch === '>' && inTag) { inTag = false; out += ' '; }
-    else if (!inTag) out += ch;
+  let i = 0;
+  let lower: string | undefined;
+  while (i < html.length) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) { out += html.slice(i); break; }
+    out += html.slice(i, lt);
+    const gt = html.indexOf('>', lt);
+    if (gt < 0) { out += html.slice(lt); break; }
+    const code = CODE_ELEMENTS.exec(html.slice(lt, Math.min(gt + 1, lt + 40)));
+    i = gt + 1;
+    if (code) {
+      const close = (lower ??= html.toLowerCase()).indexOf(`</${code[1].toLowerCase()}`, i);
+      i = close < 0 ? html.length : Math.max(i, html.indexOf('>', close) + 1 || html.length);
+    }
+    out += ' ';
   }
   return out.replace(/\s+/g, ' ').trim();
 }

@@ -1,0 +1,89 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
+import { seedDemo } from '../db/seed.ts';
+import { addProvider, addScholarship, TEST_DAY, TEST_NOW } from '../catalog/test-fixtures.ts';
+
+let t: TestBackend;
+
+beforeAll(async () => {
+  t = await createTestBackend({ now: TEST_NOW, env: { PUBLIC_URL: 'https://scholarships.example.org' } });
+  await seedDemo(t.deps.db, { count: 60, anchor: new Date(`${TEST_DAY}T00:00:00Z`) });
+  const p = await addProvider(t.deps.db, 'Page Test Fund');
+  await addScholarship(t.deps.db, p.id, {
+    title: 'Evil </script><script>alert(1)</script> Award', slug: 'evil-award', amount: 4321,
+    description: '<p>Real <b>bold</b> text.</p><script>alert(2)</script><img src=x onerror=alert(3)>',
+  });
+  await addScholarship(t.deps.db, p.id, { title: 'Draft Listing Of Page Test Fund', published: false });
+});
+afterAll(() => t?.close());
+
+const page = async (path: string, init: { headers?: Record<string, string> } = {}) => {
+  const r = await t.request(path, { ...init, headers: { accept: 'text/html', ...init.headers } });
+  return { status: r.status, html: await r.text(), type: r.headers.get('content-type'), location: r.headers.get('location') };
+};
+
+describe('pages', () => {
+  it('/ has the intro, a search form and featured scholarships', async () => {
+    const { status, html, type } = await page('/');
+    expect(status).toBe(200);
+    expect(type).toContain('text/html');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('Find scholarships you qualify for');
+    expect(html).toMatch(/<form method="get" action="\/search"/);
+    expect((html.match(/class="card"/g) ?? []).length).toBeGreaterThan(6);
+  });
+
+  it('/scholarships lists, filters and pages with plain links', async () => {
+    const first = await page('/scholarships?level=graduate&field=&utm_source=x');
+    expect(first.status).toBe(200);
+    expect(first.html).toContain('Browse scholarships');
+    expect(first.html).toMatch(/<option value="graduate" selected/);
+    const next = /href="(\/scholarships\?[^"]*cursor=[^"]+)"/.exec(first.html);
+    expect(next).not.toBeNull();
+    const second = await page(next![1].replace(/&amp;/g, '&'));
+    expect(second.status).toBe(200);
+    expect(second.html).toContain('First page');
+    const bad = await page('/scholarships?limit=1000');
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('limit');
+  });
+
+  it('/scholarships/:slug renders escaped content and JSON-LD that parses', async () => {
+    const { status, html } = await page('/scholarships/evil-award');
+    expect(status).toBe(200);
+    expect(html).toContain('$4,321');
+    expect(html).toContain('<p>Real <b>bold</b> text.</p>');
+    expect(html).not.toContain('alert(2)');
+    expect(html).not.toContain('onerror');
+    expect(html).not.toContain('<script>alert(1)');
+    const blocks = [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)];
+    expect(blocks).toHaveLength(1);
+    const ld = JSON.parse(blocks[0][1]);
+    expect(ld).toMatchObject({ '@type': 'MonetaryGrant', name: 'Evil </script><script>alert(1)</script> Award', url: 'https://scholarships.example.org/scholarships/evil-award' });
+    expect(ld.amount).toMatchObject({ currency: 'USD', value: 4321 });
+    expect(html).toContain('<link rel="canonical" href="https://scholarships.example.org/scholarships/evil-award"');
+  });
+
+  it('unknown and draft scholarships are HTML 404s', async () => {
+    for (const path of ['/scholarships/no-such-thing', '/scholarships/NOPE']) {
+      const { status, html } = await page(path);
+      expect(status).toBe(404);
+      expect(html).toContain('Scholarship not found');
+    }
+  });
+
+  it('/search shows highlighted snippets, corrections and survives hostile queries', async () => {
+    const { status, html } = await page('/search?q=nursing');
+    expect(status).toBe(200);
+    expect(html).toContain('<mark>');
+    const typo = await page('/search?q=nursng');
+    expect(typo.html).toContain('Showing results for <strong>nursing</strong>');
+    const empty = await page('/search');
+    expect(empty.status).toBe(200);
+    for (const q of ['%3Cscript%3Ealert(1)%3C%2Fscript%3E', '%27%22%26%7C!(', 'x'.repeat(5000)]) {
+      const r = await page(`/search?q=${q}`);
+      expect([200, 400]).toContain(r.status);
+      expect(r.html).not.toContain('<script>alert(1)');
+    }
+  });
+});
