@@ -1,7 +1,45 @@
 import type { AppDeps } from '../deps.ts';
+import { stripeFor } from './psp.ts';
+import { recoverOnce } from '../workers/recovery.ts';
+import { relayOnce } from '../workers/outbox-relay.ts';
+import { purgeIdempotencyKeys } from '../workers/purge.ts';
+import { receiptMailer, creditAuditLog } from '../workers/consumers.ts';
 
-/** Background work of the payments domain (outbox relay, recovery, purge); started by server.ts. */
+/** The relay polls this often; delivery lag is at most this plus the consumer's time. */
+export const OUTBOX_POLL_MS = 500;
+/** Expired Idempotency-Key records are purged this often (retention is in hours, so hourly is plenty). */
+export const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Runs `fn` now and then every `ms`, never overlapping itself. */
+function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => void) {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    if (stopped) return;
+    running = fn().catch(onError).finally(() => { if (!stopped) timer = setTimeout(tick, ms); });
+  };
+  timer = setTimeout(tick, 0);
+  return async () => { stopped = true; clearTimeout(timer); await running; };
+}
+
+/**
+ * Background work of the payments domain, started by server.ts: recovery on start and every
+ * PAYMENTS_RECOVERY_INTERVAL_SECONDS, the outbox relay, and the idempotency purge.
+ */
 export function startPaymentWorkers(deps: AppDeps): { stop(): Promise<void> } {
-  void deps;
-  return { stop: async () => {} };
+  const onError = (what: string) => (e: unknown) => deps.log.error({ err: (e as Error).message }, `payments ${what} failed`);
+  const stops: (() => Promise<void>)[] = [];
+  const stripe = stripeFor(deps.env);
+  if (stripe) {
+    const ctx = { db: deps.db, stripe, env: deps.env, log: deps.log };
+    stops.push(every(deps.env.PAYMENTS_RECOVERY_INTERVAL_SECONDS * 1000, async () => {
+      const r = await recoverOnce(ctx, { lockTimeoutMs: deps.env.IDEMPOTENCY_LOCK_TIMEOUT_SECONDS * 1000 });
+      if (r.keysResumed || r.purchasesSettled || r.refundsSettled || r.errors) deps.log.info(r, 'payments recovery round');
+    }, onError('recovery')));
+  }
+  const consumers = [receiptMailer, creditAuditLog(deps.log)];
+  stops.push(every(OUTBOX_POLL_MS, () => relayOnce(deps.db, consumers), onError('outbox relay')));
+  stops.push(every(PURGE_INTERVAL_MS, () => purgeIdempotencyKeys(deps.db, deps.env.IDEMPOTENCY_RETENTION_HOURS), onError('idempotency purge')));
+  return { stop: async () => { await Promise.all(stops.map((s) => s())); } };
 }

@@ -95,6 +95,13 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
     res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${Math.random().toString(36).slice(2, 14)}`, 'stripe-version': '2025-01-27.acacia', ...extra });
     res.end(body);
   }
+  /** The "lost response" fault: the work is done (and stored for replay), the answer never arrives. */
+  function dropped(req: IncomingMessage): boolean {
+    if (faults.dropResponseNext <= 0) return false;
+    faults.dropResponseNext--;
+    req.socket.destroy();
+    return true;
+  }
   const errorBody = (e: Record<string, unknown>) => JSON.stringify({ error: e });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -128,6 +135,7 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
       if (seen && !seen.done) return send(res, 409, errorBody({ type: 'idempotency_error', code: 'idempotency_key_in_use', message: 'There is currently another in-progress request using this Idempotent Key.' }));
       if (seen?.done) {
         state.stats.idempotentReplays++;
+        if (dropped(req)) return;
         return send(res, seen.done.status, seen.done.body, { 'idempotent-replayed': 'true', 'idempotency-key': key! });
       }
       idem.set(scope, { fingerprint });
@@ -144,11 +152,7 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
       body = errorBody(e.body);
     }
     if (scope) idem.get(scope)!.done = { status, body };
-    if (method === 'POST' && faults.dropResponseNext > 0) {
-      faults.dropResponseNext--;
-      req.socket.destroy();
-      return;
-    }
+    if (method === 'POST' && dropped(req)) return;
     send(res, status, body, key ? { 'idempotency-key': key } : {});
   }
 

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { createPaymentsHarness, type PaymentsHarness } from '../../../test/support/psp-sim/harness.ts';
+import { unbalancedTransactions } from '../ledger/balance.ts';
+import { recoverOnce } from '../workers/recovery.ts';
+import { stripeFor } from './psp.ts';
+import { requestFingerprint } from '../idempotency/fingerprint.ts';
+
+let h: PaymentsHarness;
+// A 1 s lock timeout lets the stale-lock test run quickly; live requests finish far sooner.
+beforeAll(async () => { h = await createPaymentsHarness({ env: { IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: '1' } }); });
+afterAll(async () => { await h?.close(); });
+
+const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
+async function count(q: ReturnType<typeof sql>): Promise<number> {
+  return Number(rows<{ n: number }>(await h.t.deps.db.execute(q))[0].n);
+}
+
+describe('idempotency under forced retries', () => {
+  it('50 concurrent purchases with one key → one PaymentIntent, one charge, one ledger purchase', async () => {
+    const u = await h.user();
+    const pi0 = h.sim.state.stats.paymentIntentsCreated;
+    const ch0 = h.sim.state.stats.chargesSucceeded;
+    // Slow the PSP a little so the racers really overlap the first request's PSP call.
+    h.sim.faults.delayMs = 50;
+    const responses = await Promise.all(Array.from({ length: 50 }, () => h.purchase(u.token, 'race-50', { package_id: 'starter-100', payment_method: 'pm_card_visa' })));
+    h.sim.faults.delayMs = 0;
+    const statuses = responses.map((r) => r.status);
+    const created = responses.filter((r) => r.status === 201);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    const conflicts = responses.filter((r) => r.status === 409);
+    for (const r of conflicts) expect((await r.json()).code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    const ids = new Set(await Promise.all(created.map(async (r) => (await r.json()).id)));
+    expect(ids.size).toBe(1);
+    // Replays after the fact answer the same purchase.
+    const late = await h.purchase(u.token, 'race-50', { package_id: 'starter-100', payment_method: 'pm_card_visa' });
+    expect(late.headers.get('idempotency-replayed')).toBe('true');
+    expect((await late.json()).id).toBe([...ids][0]);
+    await h.sim.webhooksIdle();
+    expect(h.sim.state.stats.paymentIntentsCreated - pi0).toBe(1);
+    expect(h.sim.state.stats.chargesSucceeded - ch0).toBe(1);
+    expect(await count(sql`select count(*) as n from credit_purchases where user_id = ${u.id}`)).toBe(1);
+    expect(await count(sql`select count(*) as n from ledger_transactions t join credit_purchases p on p.id = t.purchase_id where p.user_id = ${u.id} and t.kind = 'purchase'`)).toBe(1);
+    expect(await (await h.t.request('/api/credits/balance', { token: u.token })).json()).toEqual({ credits: 100 });
+  });
+
+  it('a dropped PSP response, retried by the SDK with our key → one charge', async () => {
+    const u = await h.user();
+    const ch0 = h.sim.state.stats.chargesSucceeded;
+    const replays0 = h.sim.state.stats.idempotentReplays;
+    h.sim.faults.dropResponseNext = 1;
+    const res = await h.purchase(u.token, 'drop-1', { package_id: 'starter-100', payment_method: 'pm_card_visa' });
+    expect(res.status).toBe(201);
+    expect(h.sim.state.stats.chargesSucceeded - ch0).toBe(1);
+    expect(h.sim.state.stats.idempotentReplays - replays0).toBe(1);
+  });
+
+  it('dropped responses beyond the SDK retry → 502, then the client retry with the same key → still one charge', async () => {
+    const u = await h.user();
+    const ch0 = h.sim.state.stats.chargesSucceeded;
+    h.sim.faults.dropResponseNext = 2;
+    const first = await h.purchase(u.token, 'drop-2', { package_id: 'starter-100', payment_method: 'pm_card_visa' });
+    expect(first.status).toBe(502);
+    expect((await first.json()).code).toBe('PSP_UNAVAILABLE');
+    const retry = await h.purchase(u.token, 'drop-2', { package_id: 'starter-100', payment_method: 'pm_card_visa' });
+    expect(retry.status).toBe(201);
+    expect(h.sim.state.stats.chargesSucceeded - ch0).toBe(1);
+    await h.sim.webhooksIdle();
+    expect(await (await h.t.request('/api/credits/balance', { token: u.token })).json()).toEqual({ credits: 100 });
+  });
+
+  it('PSP failing the first calls → 502 without a stored response; the retry succeeds once', async () => {
+    const u = await h.user();
+    const ch0 = h.sim.state.stats.chargesSucceeded;
+    h.sim.faults.failNext = 2;
+    const first = await h.purchase(u.token, 'fail-2', { package_id: 'pro-1200', payment_method: 'pm_card_visa' });
+    expect(first.status).toBe(502);
+    const retry = await h.purchase(u.token, 'fail-2', { package_id: 'pro-1200', payment_method: 'pm_card_visa' });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotency-replayed')).toBeNull();
+    expect(h.sim.state.stats.chargesSucceeded - ch0).toBe(1);
+  });
+
+  it('a stale lock (crashed request) is taken over; a fresh one answers 409', async () => {
+    const u = await h.user();
+    // Simulate a request that died after `started`: the key is locked, nothing else happened.
+    const body = { package_id: 'starter-100', payment_method: 'pm_card_visa' };
+    const fp = requestFingerprint('POST', '/api/credits/purchases', body);
+    await h.t.deps.db.execute(sql`insert into idempotency_keys (user_id, idempotency_key, operation, fingerprint, request_params, recovery_point, locked_at)
+      values (${u.id}, 'stale-1', 'purchase.create', ${fp}, ${JSON.stringify(body)}::jsonb, 'started', now())`);
+    const busy = await h.purchase(u.token, 'stale-1', body);
+    expect(busy.status).toBe(409);
+    await new Promise((r) => setTimeout(r, 1100));
+    const taken = await h.purchase(u.token, 'stale-1', body);
+    expect(taken.status).toBe(201);
+  });
+
+  it('recovery resumes a key whose request died after the PSP call, without a second PaymentIntent', async () => {
+    const u = await h.user();
+    const pi0 = h.sim.state.stats.paymentIntentsCreated;
+    // Lose every response of the PSP: the PaymentIntent exists at the PSP, our record does not know its id.
+    h.sim.faults.dropResponseNext = 2;
+    const res = await h.purchase(u.token, 'resume-1', { package_id: 'standard-500', payment_method: 'pm_card_visa' });
+    expect(res.status).toBe(502);
+    expect(h.sim.state.stats.paymentIntentsCreated - pi0).toBe(1);
+    const stripe = stripeFor(h.t.deps.env)!;
+    await new Promise((r) => setTimeout(r, 2100));
+    const report = await recoverOnce({ db: h.t.deps.db, stripe, env: h.t.deps.env, log: h.t.deps.log }, { lockTimeoutMs: 1000 });
+    expect(report.errors).toBe(0);
+    expect(h.sim.state.stats.paymentIntentsCreated - pi0).toBe(1);
+    await h.sim.webhooksIdle();
+    const replay = await h.purchase(u.token, 'resume-1', { package_id: 'standard-500', payment_method: 'pm_card_visa' });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotency-replayed')).toBe('true');
+    expect(await (await h.t.request('/api/credits/balance', { token: u.token })).json()).toEqual({ credits: 500 });
+    expect(await unbalancedTransactions(h.t.deps.db)).toEqual([]);
+  });
+});

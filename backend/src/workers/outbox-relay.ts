@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import type { Tx } from '../idempotency/serializable.ts';
+import { outboxConsumed } from '../db/schema/outbox.ts';
+import type { OutboxTopic } from './outbox.ts';
+
+/** After this many failed deliveries a message is dead-lettered (visible in /api/ops/payments). */
+export const OUTBOX_MAX_ATTEMPTS = 8;
+/** A claimed message is invisible to other relays this long; a relay that dies mid-batch loses only its lease. */
+export const OUTBOX_LEASE_SECONDS = 30;
+/** Messages claimed per round: small batches keep the claim transaction short. */
+export const OUTBOX_BATCH = 20;
+
+/** Exponential backoff between attempts: 1 s, 2 s, 4 s … capped at 5 minutes. */
+export function outboxBackoffSeconds(attempts: number): number {
+  return Math.min(2 ** Math.max(attempts - 1, 0), 300);
+}
+
+export interface OutboxMessage {
+  id: string;
+  topic: OutboxTopic;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** A consumer's effect runs in a transaction with its dedupe row: a redelivered message is a no-op. */
+export interface OutboxConsumer {
+  name: string;
+  topics: readonly OutboxTopic[];
+  handle(tx: Tx, msg: OutboxMessage): Promise<void>;
+}
+
+function rows<T>(r: unknown): T[] {
+  return (r as { rows?: T[] }).rows ?? (r as T[]);
+}
+
+/**
+ * One relay round: claim due messages with FOR UPDATE SKIP LOCKED (several relays never take the
+ * same one), deliver each to its consumers, then mark it delivered, retry later with backoff, or
+ * dead-letter it. At least once: a crash after a consumer committed redelivers, and the consumer's
+ * (consumer, message id) row turns that into a no-op.
+ */
+export async function relayOnce(db: Db, consumers: readonly OutboxConsumer[], batch = OUTBOX_BATCH): Promise<{ delivered: number; retried: number; dead: number }> {
+  const claimed = rows<OutboxMessage>(await db.execute(sql`
+    update outbox_messages set attempts = attempts + 1, available_at = now() + make_interval(secs => ${OUTBOX_LEASE_SECONDS})
+    where id in (
+      select id from outbox_messages where delivered_at is null and dead_at is null and available_at <= now()
+      order by available_at limit ${batch} for update skip locked)
+    returning id, topic, payload, attempts`));
+  const result = { delivered: 0, retried: 0, dead: 0 };
+  for (const msg of claimed) {
+    try {
+      for (const consumer of consumers.filter((c) => c.topics.includes(msg.topic))) {
+        await db.transaction(async (tx) => {
+          const [fresh] = await tx.insert(outboxConsumed).values({ consumer: consumer.name, messageId: msg.id }).onConflictDoNothing().returning();
+          if (fresh) await consumer.handle(tx, msg);
+        });
+      }
+      await db.execute(sql`update outbox_messages set delivered_at = now(), last_error = null where id = ${msg.id}`);
+      result.delivered++;
+    } catch (e) {
+      const error = String((e as Error).message ?? e).slice(0, 500);
+      if (msg.attempts >= OUTBOX_MAX_ATTEMPTS) {
+        await db.execute(sql`update outbox_messages set dead_at = now(), last_error = ${error} where id = ${msg.id}`);
+        result.dead++;
+      } else {
+        await db.execute(sql`update outbox_messages set available_at = now() + make_interval(secs => ${outboxBackoffSeconds(msg.attempts)}), last_error = ${error} where id = ${msg.id}`);
+        result.retried++;
+      }
+    }
+  }
+  return result;
+}

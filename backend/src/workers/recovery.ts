@@ -1,0 +1,78 @@
+import { and, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
+import { idempotencyKeys } from '../db/schema/idempotency.ts';
+import { creditPurchases, creditRefunds } from '../db/schema/payments.ts';
+import { serializable } from '../idempotency/serializable.ts';
+import { takeOverStaleKey } from '../idempotency/key-store.ts';
+import { runPurchase } from '../payments/purchase-phases.ts';
+import { runRefund } from '../payments/refund-phases.ts';
+import { applyPaymentIntentFacts, FINAL_PURCHASE_STATUSES } from '../payments/apply-payment-intent.ts';
+import { applyRefundFacts } from '../payments/apply-refund.ts';
+import { fetchPaymentIntentFacts, refundFacts, searchPaymentIntentFacts, type PaymentIntentFacts, type RefundFacts } from '../payments/facts.ts';
+import type { PaymentsContext } from '../payments/context.ts';
+
+/** Rows touched more recently than this are left to the request still working on them. */
+export const RECOVERY_MIN_AGE_SECONDS = 2;
+/** Work per round, so one round stays short even after a long outage. */
+export const RECOVERY_BATCH = 100;
+
+export interface RecoveryReport { keysResumed: number; purchasesSettled: number; refundsSettled: number; errors: number }
+
+/**
+ * One recovery round, run on start and periodically:
+ * 1. resume idempotency keys whose request died (stale lock) from their recovery point;
+ * 2. settle purchases not in a final state by asking the PSP (by id, or by our metadata when the
+ *    PaymentIntent id was never stored);
+ * 3. settle pending refunds the same way.
+ * Facts go through the same apply functions as webhooks, so whichever path comes first wins once.
+ */
+export async function recoverOnce(ctx: PaymentsContext, opts: { lockTimeoutMs: number }): Promise<RecoveryReport> {
+  const report: RecoveryReport = { keysResumed: 0, purchasesSettled: 0, refundsSettled: 0, errors: 0 };
+  const fail = (what: string, id: string, e: unknown) => { report.errors++; ctx.log.warn({ [what]: id, err: (e as Error).message }, 'payments recovery: will retry next round'); };
+
+  const keys = await ctx.db.select({ id: idempotencyKeys.id }).from(idempotencyKeys)
+    .where(and(sql`${idempotencyKeys.recoveryPoint} <> 'finished'`, sql`(${idempotencyKeys.lockedAt} is null or ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${opts.lockTimeoutMs / 1000}))`))
+    .orderBy(idempotencyKeys.lastRunAt).limit(RECOVERY_BATCH);
+  for (const { id } of keys) {
+    try {
+      const key = await takeOverStaleKey(ctx.db, id, opts.lockTimeoutMs);
+      if (!key) continue;
+      const run = key.operation === 'refund.create' ? runRefund : runPurchase;
+      await run(ctx, key, `recovery-${key.id}`);
+      report.keysResumed++;
+    } catch (e) { fail('idempotency_key_id', id, e); }
+  }
+
+  const ageCut = sql`now() - make_interval(secs => ${RECOVERY_MIN_AGE_SECONDS})`;
+  const purchases = await ctx.db.select().from(creditPurchases)
+    .where(and(notInArray(creditPurchases.status, [...FINAL_PURCHASE_STATUSES]), lt(creditPurchases.updatedAt, ageCut)))
+    .orderBy(creditPurchases.updatedAt).limit(RECOVERY_BATCH);
+  for (const p of purchases) {
+    try {
+      const candidates: PaymentIntentFacts[] = p.paymentIntentId ? [await fetchPaymentIntentFacts(ctx.stripe, p.paymentIntentId)] : await searchPaymentIntentFacts(ctx.stripe, p.id);
+      const facts = candidates.find((f) => f.status === 'succeeded') ?? candidates[0];
+      if (!facts) continue;
+      const outcome = await serializable(ctx.db, (tx) => applyPaymentIntentFacts(tx, facts, 'recovery'));
+      if (outcome === 'applied') report.purchasesSettled++;
+    } catch (e) { fail('purchase_id', p.id, e); }
+  }
+
+  const refunds = await ctx.db.select({ r: creditRefunds, pi: creditPurchases.paymentIntentId }).from(creditRefunds)
+    .innerJoin(creditPurchases, eq(creditPurchases.id, creditRefunds.purchaseId))
+    .where(and(inArray(creditRefunds.status, ['pending']), lt(creditRefunds.updatedAt, ageCut))).limit(RECOVERY_BATCH);
+  for (const { r, pi } of refunds) {
+    try {
+      let facts: RefundFacts | undefined;
+      if (r.pspRefundId) facts = refundFacts(await ctx.stripe.refunds.retrieve(r.pspRefundId));
+      else if (pi) facts = (await ctx.stripe.refunds.list({ payment_intent: pi, limit: 100 })).data.map(refundFacts).find((f) => f.metadata.refund_id === r.id);
+      if (!facts) continue;
+      const settled = facts;
+      const piFacts = pi ? await fetchPaymentIntentFacts(ctx.stripe, pi) : undefined;
+      const outcome = await serializable(ctx.db, async (tx) => {
+        if (piFacts) await applyPaymentIntentFacts(tx, piFacts, 'recovery');
+        return applyRefundFacts(tx, settled, 'recovery');
+      });
+      if (outcome === 'applied') report.refundsSettled++;
+    } catch (e) { fail('refund_id', r.id, e); }
+  }
+  return report;
+}
