@@ -55,12 +55,7 @@ function xmlTargets(body: string, out: Target[]) {
     const gt = body.indexOf('>', lt);
     const tag = body.slice(lt, gt < 0 ? body.length : gt + 1);
     if (tag.startsWith('<!')) out.push(t('xml', 'decl', tag));
-    for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*"([^"]*)"/g)) {
-      out.push(t('xml', 'attr-name', m[1]));
-      out.push(t('xml', m[1], m[2]));
-    }
-    const name = /^<\/?([\w:.-]+)/.exec(tag)?.[1];
-    if (name) out.push(t('xml', 'tag-name', name));
+    for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*"([^"]*)"/g)) out.push(t('xml', m[1], m[2]));
     i = gt < 0 ? body.length : gt + 1;
   }
 }

@@ -4,6 +4,7 @@ import {
   blindProbe, commentAfterBreakout, dangerousObject, keywordAfterBreakout, stackedQuery, tautology, timeBased,
   unionSelect, versionComment,
 } from './lib/sql-patterns.ts';
+import { magicNumber, sqlFunctionCall, sqlStatement } from './lib/sql-fragments.ts';
 import { tokenizeSql, type SqlToken } from './lib/sql-tokenizer.ts';
 
 const RULES = [
@@ -16,6 +17,9 @@ const RULES = [
   { id: 'WAF_SQLI_007', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Quote breakout followed by SQL (\' having 1, \') or (, \'||(select)' },
   { id: 'WAF_SQLI_008', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only objects and functions (information_schema, xp_cmdshell, load_file(, into outfile)' },
   { id: 'WAF_SQLI_009', family: 'sqli', severity: 'critical', paranoia: 1, description: 'MySQL executable comment obfuscation (/*!50000select*/)' },
+  { id: 'WAF_SQLI_010', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only function call (concat(, unhex(, database(), if(1=1 …)' },
+  { id: 'WAF_SQLI_011', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL statement fragment (select 1,2 from, create table, insert into … values, ::jsonb casts, group by … having)' },
+  { id: 'WAF_SQLI_012', family: 'sqli', severity: 'error', paranoia: 1, description: 'Integer/float overflow probe (4294967296, 2.2250738585072011e-308)' },
 ] as const satisfies readonly RuleMeta[];
 
 /** Characters without which none of the patterns can match; most values have none and skip lexing. */
@@ -41,6 +45,8 @@ const COMMON: ReadonlyArray<[string, Check]> = [
   ['WAF_SQLI_005', blindProbe],
   ['WAF_SQLI_008', dangerousObject],
   ['WAF_SQLI_009', versionComment],
+  ['WAF_SQLI_010', sqlFunctionCall],
+  ['WAF_SQLI_011', sqlStatement],
 ];
 
 function scan(target: Target, raw: SqlToken[], breakout: boolean, prefixLen: number, found: Map<string, Match>) {
@@ -69,8 +75,9 @@ export const sqlInjection = {
     const v = target.value;
     if (v.length < 2) return [];
     const lower = v.toLowerCase();
-    if (!hasTrigger(v) && lower.indexOf('union') < 0) return [];
+    if (!hasTrigger(v) && lower.indexOf('union') < 0 && lower.indexOf('select') < 0 && !magicNumber(v) && lower.indexOf('exec') < 0 && lower.indexOf('_') < 0) return [];
     const found = new Map<string, Match>();
+    if (magicNumber(v)) found.set('WAF_SQLI_012', matchAt('WAF_SQLI_012', target, 0));
     scan(target, tokenizeSql(v), false, 0, found);
     for (const q of ["'", '"']) {
       if (v.indexOf(q) < 0) continue;

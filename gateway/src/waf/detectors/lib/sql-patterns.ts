@@ -115,7 +115,7 @@ export function stackedQuery(t: readonly SqlToken[], breakout: boolean): number 
     if (!isWord(kw)) continue;
     const rule = STACKED[kw!.text];
     if (!rule) continue;
-    const nearBreakout = breakout && i <= 3;
+    const nearBreakout = (breakout && i <= 3) || i === 0;
     const next = t[i + 2];
     if (rule === 'any') {
       if (nearBreakout || afterValue(t, i)) return i;
@@ -139,8 +139,8 @@ export function timeBased(t: readonly SqlToken[]): number {
     if (w.type !== 'word') continue;
     const a = t[i + 1];
     const b = t[i + 2];
-    if ((w.text === 'sleep' || w.text === 'pg_sleep') && a?.type === 'lparen' && b && (b.type === 'num' || b.type === 'lparen' || isWord(b, 'select') || b.type === 'var')) return i;
-    if (w.text === 'benchmark' && a?.type === 'lparen' && b?.type === 'num' && t[i + 3]?.type === 'comma') return i;
+    if ((w.text === 'sleep' || w.text === 'pg_sleep') && a?.type === 'lparen' && b && (b.type === 'num' || b.type === 'lparen' || b.type === 'str' || b.type === 'op' || isWord(b, 'select') || b.type === 'var' || (isWord(b) && t[i + 3]?.type === 'lparen'))) return i;
+    if (w.text === 'benchmark' && a?.type === 'lparen' && b?.type === 'num') return i;
     if (w.text === 'waitfor' && (isWord(a, 'delay') || isWord(a, 'time')) && b?.type === 'str') return i;
     if ((w.text === 'dbms_pipe' || w.text === 'dbms_lock') && a?.type === 'dot') return i;
     if (w.text === 'randomblob' && a?.type === 'lparen' && b?.type === 'num' && b.text.length >= 6) return i;
@@ -166,7 +166,9 @@ export function blindProbe(t: readonly SqlToken[]): number {
 export function commentAfterBreakout(t: readonly SqlToken[]): number {
   let j = 1;
   while (t[j]?.type === 'rparen' || t[j]?.type === 'semi') j++;
-  return t[j]?.type === 'comment' && t[j].quote !== '/*!' ? j : -1;
+  if (t[j]?.type === 'comment' && t[j].quote !== '/*!') return j;
+  // `admin@x.op';` — the statement is terminated right after the breakout.
+  return j > 1 && !t[j] && t[j - 1].type === 'semi' ? j - 1 : -1;
 }
 
 /** Breakout string, then a SQL keyword followed by something SQL-shaped, or an operator chain. */
@@ -195,7 +197,10 @@ const DANGER_WORDS = new Set([
   'information_schema', 'xp_cmdshell', 'sp_executesql', 'sp_oacreate', 'sp_makewebtask', 'sysobjects', 'syscolumns',
   'pg_shadow', 'pg_user', 'sqlite_master', 'msysaccessobjects', 'msysobjects', 'all_tables', 'user_tables',
   'utl_http', 'utl_inaddr', 'dbms_xmlgen', 'pg_read_file', 'pg_ls_dir', 'lo_import', 'xp_regread', 'xp_dirtree',
-  'sys.dm_exec_sessions', 'mysql.user', 'openrowset', 'opendatasource', 'sysdatabases', 'pg_catalog',
+  'sys.dm_exec_sessions', 'mysql.user', 'openrowset', 'opendatasource', 'sysdatabases', 'pg_catalog', 'tempdb', 'msdb',
+  'northwind', 'schema_name', 'table_name', 'column_name', 'pg_sleep', 'sysusers', 'sysprocesses', 'sp_password',
+  'sp_configure', 'xp_servicecontrol', 'xp_availablemedia', 'xp_fileexist', 'xp_terminate', 'xp_ntsec', 'sp_addlogin',
+  'sp_addsrvrolemember', 'dbms_java', 'utl_file', 'sys_context', 'pg_stat_activity', 'mysql.db', 'sqlite_version',
 ]);
 const DANGER_FUNCS = new Set(['load_file', 'extractvalue', 'updatexml', 'group_concat', 'json_keys', 'gtid_subset', 'exp', 'name_const', 'polygon', 'multipoint']);
 const DANGER_VARS = new Set(['@@version', '@@datadir', '@@hostname', '@@basedir', '@@servername', '@@tmpdir', '@@secure_file_priv']);
@@ -207,6 +212,9 @@ export function dangerousObject(t: readonly SqlToken[]): number {
     if (w.type === 'var' && DANGER_VARS.has(w.text)) return i;
     if (w.type !== 'word') continue;
     if (DANGER_WORDS.has(w.text)) return i;
+    if (t[i + 1]?.type === 'dot' && isWord(t[i + 2]) && DANGER_WORDS.has(w.text + '.' + t[i + 2].text)) return i;
+    if ((w.text === 'exec' || w.text === 'execute') && (isWord(t[i + 1], 'immediate') || (isWord(t[i + 1]) && ['xp_', 'sp_', 'master'].some((p) => t[i + 1].text.startsWith(p))))) return i;
+    if (w.text === 'procedure' && isWord(t[i + 1], 'analyse')) return i;
     if (DANGER_FUNCS.has(w.text) && t[i + 1]?.type === 'lparen' && (w.text !== 'exp' && w.text !== 'polygon' && w.text !== 'multipoint' || t[i + 2]?.type === 'lparen' || isWord(t[i + 2], 'select') || t[i + 2]?.type === 'op')) return i;
     if (w.text === 'into' && (isWord(t[i + 1], 'outfile') || isWord(t[i + 1], 'dumpfile'))) return i;
   }

@@ -74,7 +74,7 @@ export function tokenizeSql(input: string, prefixQuote = ''): SqlToken[] {
         j++;
       }
       const end = Math.min(j, n);
-      if (ch === '`') out.push({ type: 'word', text: s.slice(i + 1, end).toLowerCase(), pos: start });
+      if (ch === '`') out.push({ type: 'word', text: s.slice(i + 1, end).toLowerCase(), quote: '`', closed, pos: start });
       else out.push({ type: 'str', text: s.slice(i + 1, end), quote: ch, closed, pos: start });
       i = closed ? j + 1 : n;
       continue;
