@@ -33,7 +33,7 @@ const PolicySchema = z
     match: z
       .object({
         /** Exact paths, or a prefix ending in `/*` (`/api/*` matches `/api/x/y`, not `/api`). */
-        paths: z.array(z.string().regex(/^\/[^\s*]*(\/\*)?$/, 'an absolute path, optionally ending in /*')).min(1),
+        paths: z.array(z.string().regex(/^\/(\*|[^\s*]*(\/\*)?)$/, 'an absolute path, optionally ending in /*')).min(1),
         methods: z.array(z.enum(METHODS)).min(1),
         /** Only these client classes; unset = every class without a dedicated policy on the route. */
         clients: z.array(z.enum(CLIENT_CLASSES)).min(1).optional(),
