@@ -10,6 +10,8 @@ const MAX_REPLY_BYTES = 64 * 1024;
 export interface SmtpOptions {
   url: URL;
   from: string;
+  /** Extra TLS options (a test CA); production uses the system's trusted CAs. */
+  tls?: tls.ConnectionOptions;
 }
 export interface SmtpMessage {
   to: string;
@@ -85,7 +87,7 @@ export async function sendSmtp(opts: SmtpOptions, msg: SmtpMessage): Promise<voi
   const host = url.hostname;
   const port = Number(url.port || (implicitTls ? 465 : 587));
   const reader = new ReplyReader();
-  let socket: net.Socket = implicitTls ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
+  let socket: net.Socket = implicitTls ? tls.connect({ ...opts.tls, host, port, servername: host }) : net.connect({ host, port });
   let secure = implicitTls;
   socket.setTimeout(SMTP_TIMEOUT_MS, () => socket.destroy(new Error('SMTP timeout')));
   reader.attach(socket);
@@ -109,7 +111,7 @@ export async function sendSmtp(opts: SmtpOptions, msg: SmtpMessage): Promise<voi
     if (!secure && offers(ehlo, 'STARTTLS')) {
       await command('STARTTLS', is(220), 'STARTTLS');
       reader.detach();
-      socket = tls.connect({ socket, servername: host });
+      socket = tls.connect({ ...opts.tls, socket, servername: host });
       socket.setTimeout(SMTP_TIMEOUT_MS, () => socket.destroy(new Error('SMTP timeout')));
       reader.attach(socket);
       await new Promise<void>((resolve, reject) => { socket.once('secureConnect', resolve); socket.once('error', reject); });
