@@ -1,9 +1,12 @@
 /**
  * `npm run gateway -- [--port N] [--host H] [--no-build]`: one gateway instance on workerd, with the
- * current environment (BACKEND_URL, GATEWAY_SHARED_SECRET, UPSTASH_REDIS_REST_URL/_TOKEN).
- * Several instances can share one Redis: that is how multi-host tests and benchmarks run.
+ * current environment (BACKEND_URL, GATEWAY_SHARED_SECRET, UPSTASH_REDIS_REST_URL/_TOKEN,
+ * RATE_LIMIT_PREFIX, GATEWAY_METRICS_TOKEN). Several instances can share one Redis: that is how
+ * multi-host tests and benchmarks run. GATEWAY_RULES_DIR (tests, benchmarks) replaces bundled rule
+ * files by the same-named files of that directory in this instance's bundle.
  */
 import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGateway, writeWorkerdConfig } from './workerd-config.ts';
@@ -27,13 +30,23 @@ export async function startGateway(opts: GatewayOptions = {}) {
     BACKEND_URL: env.BACKEND_URL ?? 'http://127.0.0.1:8788',
     GATEWAY_SHARED_SECRET: env.GATEWAY_SHARED_SECRET ?? '',
   };
-  for (const k of ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN'] as const) if (env[k]) bindings[k] = env[k]!;
+  for (const k of ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'RATE_LIMIT_PREFIX', 'GATEWAY_METRICS_TOKEN'] as const) if (env[k]) bindings[k] = env[k]!;
+  if (env.GATEWAY_RULES_DIR) overrideRules(outDir, modules, env.GATEWAY_RULES_DIR);
   if (!bindings.GATEWAY_SHARED_SECRET) throw new Error('GATEWAY_SHARED_SECRET is required to start the gateway');
   const config = writeWorkerdConfig(outDir, modules, `${host}:${port}`, bindings);
   const bin = path.resolve('node_modules/.bin/workerd');
   const child = spawn(bin, ['serve', config, '--experimental'], { stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForPort(host, port, child);
   return { url: `http://${host}:${port}`, child, stop: () => stopChild(child) };
+}
+
+/** wrangler emits each rule file as `<hash>-<name>.yaml`; swap in the override's text. */
+function overrideRules(outDir: string, modules: string[], dir: string): void {
+  for (const m of modules.filter((x) => x.endsWith('.yaml'))) {
+    const name = path.basename(m).replace(/^[0-9a-f]{40}-/, '');
+    const file = path.resolve(dir, name);
+    if (existsSync(file)) copyFileSync(file, path.join(outDir, m));
+  }
 }
 
 async function waitForPort(host: string, port: number, child: ReturnType<typeof spawn>): Promise<void> {

@@ -38,14 +38,22 @@ async function readBounded(stream: ReadableStream<Uint8Array> | null, max: numbe
   return out;
 }
 
-/** The hashed login email of a JSON body `{ "email": ... }`, or undefined when there is none. */
+function emailOf(c: Context<GatewayEnv>, text: string): unknown {
+  if (/^application\/x-www-form-urlencoded/i.test(c.req.header('content-type') ?? '')) return new URLSearchParams(text).get('email');
+  const json = JSON.parse(text) as unknown;
+  return json && typeof json === 'object' ? (json as Record<string, unknown>).email : undefined;
+}
+
+/**
+ * The hashed login email of a JSON body `{ "email": ... }` (or of an HTML form post), or undefined
+ * when there is none.
+ */
 export async function accountHash(c: Context<GatewayEnv>): Promise<string | undefined> {
   // The body stage reads the body once; until it has, read a bounded clone ourselves.
   const bytes = c.get('body') ?? (await readBounded(c.req.raw.clone().body, ACCOUNT_BODY_MAX));
   if (!bytes || bytes.byteLength > ACCOUNT_BODY_MAX) return undefined;
   try {
-    const json = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-    const email = json && typeof json === 'object' ? (json as Record<string, unknown>).email : undefined;
+    const email = emailOf(c, new TextDecoder().decode(bytes));
     if (typeof email !== 'string' || !email.trim()) return undefined;
     return sha256Hex(email.trim().toLowerCase());
   } catch {
