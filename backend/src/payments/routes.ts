@@ -79,8 +79,7 @@ export function paymentsRoutes(deps: AppDeps) {
     readIdempotencyKey(c.req.header('idempotency-key'));
     const id = c.req.param('id');
     if (!UUID.test(id)) throw new ProblemError('NOT_FOUND', 'No such purchase');
-    const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding');
-    const body = hasBody ? await readJson(c, RefundBody) : {};
+    const body = await optionalJson(c);
     const asAdmin = c.get('user')!.role === 'admin';
     return idempotent(c, 'refund.create', body, { purchase_id: id, amount: body.amount, as_admin: asAdmin }, runRefund);
   });
@@ -100,6 +99,13 @@ export function paymentsRoutes(deps: AppDeps) {
   app.get('/api/ops/payments', requireAuth(deps, 'admin'), async (c) => c.json(await paymentsOpsSnapshot(deps.db)));
 
   return app;
+}
+
+/** The refund body is optional (no body = refund what is left), but a body must be JSON: never guess an amount. */
+async function optionalJson(c: Context): Promise<z.infer<typeof RefundBody>> {
+  if (c.req.header('content-type')) return readJson(c, RefundBody);
+  if ((await readBodyText(c)).trim() !== '') throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  return {};
 }
 
 function reply(c: Context, o: Outcome, replayed: boolean): Response {
