@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
+import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -38,6 +38,7 @@ export const jsInjection = {
     const v = target.value;
     if (v.length < 7) return [];
     const views = viewsOf(v);
+    if (!hasAny(views.has, '._([') && v.indexOf('XyQk') < 0) return [];
     const found: Match[] = [];
     const c = views.compact;
     for (const m of NODE_MARKERS) {

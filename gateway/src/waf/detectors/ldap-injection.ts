@@ -15,6 +15,7 @@ export const ldapInjection = {
   rules: RULES,
   detect(target) {
     const s = target.value;
+    if (s.indexOf(')(') < 0 && s.indexOf(')!(') < 0 && s.indexOf(')|(') < 0 && s.indexOf(')&(') < 0 && s.indexOf(') (') < 0) return [];
     let k = s.indexOf(')');
     let n = 0;
     while (k >= 0 && n++ < 1024) {

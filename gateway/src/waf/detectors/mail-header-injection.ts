@@ -18,7 +18,9 @@ export const mailHeaderInjection = {
   rules: RULES,
   detect(target) {
     const v = target.value;
-    const nl = v.search(/[\r\n]/);
+    const lf = v.indexOf('\n');
+    const cr = v.indexOf('\r');
+    const nl = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
     if (nl < 0) return [];
     const first = v.slice(0, nl);
     const name = target.name.toLowerCase();

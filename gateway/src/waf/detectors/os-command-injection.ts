@@ -1,6 +1,6 @@
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
-import { indexOfWord, isWordCode, matchAt } from './lib/match.ts';
+import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { isWordCode, matchAt } from './lib/match.ts';
 import { COMMAND_PREFIXES, STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
 import { windowsBatch } from './lib/windows-batch.ts';
 
@@ -60,18 +60,18 @@ function readCommand(s: string, i: number): { word: string; end: number } {
   return { word, end: j };
 }
 
-const SEPARATORS = [';', '|', '&', '\n', '`', '$(', '<(', '>(', '{', '\r'];
-
 /** Scans every command position; returns the index of a command that looks executed, or -1. */
 function commandAfterSeparator(s: string): number {
   for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    // ; | & \n ` { \r and $( <( >(
+    if (code !== 59 && code !== 124 && code !== 38 && code !== 10 && code !== 96 && code !== 123 && code !== 13 && code !== 36 && code !== 60 && code !== 62) continue;
     const c = s[i];
     let sep = '';
     if (c === '$' || c === '<' || c === '>') {
       if (s[i + 1] === '(') sep = c + '(';
       else continue;
-    } else if (SEPARATORS.includes(c)) sep = c;
-    else continue;
+    } else sep = c;
     let j = i + sep.length;
     if (sep === '{') while (s[j] === ',') j++;
     while (s[j] === '|' || s[j] === '&') j++;
@@ -142,36 +142,56 @@ function globPath(s: string): number {
  * names only with shell-shaped arguments), plus interpreter paths, shell evasions and Windows
  * batch/PowerShell forms. "Tom & Jerry" or "coding; python is great" are prose, not commands.
  */
+/** Characters that every separator-, evasion- or interpreter-based indicator needs. */
+const SHELL_CHARS = ';|&`$(){}<>\n\r/\\-%[?*';
+
+function evasion(s: string): number {
+  let k = -1;
+  for (const e of EVASIONS) if ((k = s.indexOf(e)) >= 0) return k;
+  const sh = s.indexOf('() {');
+  if (sh >= 0 && (s.indexOf(':;', sh) >= 0 || s.indexOf(';}', sh) >= 0)) return sh;
+  return -1;
+}
+
+function interpreter(s: string): number {
+  for (const m of INTERPRETER_MARKERS) {
+    const k = s.indexOf(m);
+    if (k >= 0) return k;
+  }
+  return -1;
+}
+
+/**
+ * OS command injection: finds command positions (after `;`, `|`, `&`, newlines, backticks, `$(`)
+ * and asks whether the word there is a command used like one (strong names anywhere, word-like
+ * names only with shell-shaped arguments), plus interpreter paths, shell evasions and Windows
+ * batch/PowerShell forms. "Tom & Jerry" or "coding; python is great" are prose, not commands.
+ */
 export const osCommandInjection = {
   name: 'os-command-injection',
   rules: RULES,
   detect(target) {
     const v = target.value;
     if (v.length < 2) return [];
-    const s = viewsOf(v).lower;
+    const views = viewsOf(v);
+    const s = views.lower;
+    const has = views.has;
     const found: Match[] = [];
-    const add = (id: string, at: number) => found.push(matchAt(id, target, at));
-    const k1 = commandAfterSeparator(s);
-    if (k1 >= 0) add('WAF_RCE_001', k1);
-    let k2 = -1;
-    for (const e of EVASIONS) if ((k2 = s.indexOf(e)) >= 0) break;
-    if (k2 < 0 && s.indexOf('()') >= 0) {
-      const sh = s.indexOf('() {');
-      if (sh >= 0 && (s.indexOf(':;', sh) >= 0 || s.indexOf(';}', sh) >= 0)) k2 = sh;
+    if (hasAny(has, SHELL_CHARS)) {
+      const k1 = hasAny(has, ';|&`$(){}<>\n\r') ? commandAfterSeparator(s) : -1;
+      if (k1 >= 0) found.push(matchAt('WAF_RCE_001', target, k1));
+      let k2 = hasAny(has, '$<(') ? evasion(s) : -1;
+      if (k2 < 0 && has[47] && hasAny(has, '[?*\'"\\')) k2 = globPath(s);
+      if (k2 >= 0) found.push(matchAt('WAF_RCE_002', target, k2));
+      const k3 = hasAny(has, '/\\-$') ? interpreter(s) : -1;
+      if (k3 >= 0) found.push(matchAt('WAF_RCE_003', target, k3));
     }
-    if (k2 < 0) k2 = globPath(s);
-    if (k2 >= 0) add('WAF_RCE_002', k2);
-    for (const m of INTERPRETER_MARKERS) {
-      const k = s.indexOf(m);
-      if (k >= 0) { add('WAF_RCE_003', k); break; }
-    }
-    const k4 = windowsBatch(s);
-    if (k4 >= 0) add('WAF_RCE_004', k4);
+    const k4 = windowsBatch(s, has);
+    if (k4 >= 0) found.push(matchAt('WAF_RCE_004', target, k4));
     if (!found.length && target.kind !== 'header') {
       const k5 = commandLine(s);
-      if (k5 >= 0) add('WAF_RCE_005', k5);
+      if (k5 >= 0) found.push(matchAt('WAF_RCE_005', target, k5));
     }
-    void indexOfWord;
     return found;
   },
 } satisfies Detector;

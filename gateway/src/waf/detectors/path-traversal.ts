@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
+import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -57,6 +57,13 @@ function sensitiveFile(s: string): number {
   return -1;
 }
 
+/** Sensitive names that are recognisable without any path separator. */
+const BARE_FILES = ['win.ini', 'system.ini', 'boot.ini', '.htpasswd', '.htaccess', 'wp-config.php', 'id_rsa', 'web.config', 'authorized_keys', '.bash_history'];
+function bareSensitiveFile(s: string): number {
+  for (const f of BARE_FILES) { const k = s.indexOf(f); if (k >= 0) return k; }
+  return -1;
+}
+
 function restrictedPath(path: string): number {
   const segs = path.split('/');
   let at = 0;
@@ -81,14 +88,16 @@ export const pathTraversal = {
   detect(target) {
     const v = target.value;
     if (v.length < 3) return [];
-    const s = viewsOf(v).lower;
+    const views = viewsOf(v);
+    if (!hasAny(views.has, './\\')) return [];
+    const s = views.lower;
     const found: Match[] = [];
     const norm = s.indexOf('\\') >= 0 ? s.split('\\').join('/') : s;
     const t = traversals(norm);
     if (t.count >= 2 || (t.count === 1 && (t.first === 0 || norm.startsWith('/..') || target.kind === 'filename' || target.kind === 'path'))) {
       found.push(matchAt('WAF_LFI_001', target, t.first));
     } else if (t.count === 1) found.push(matchAt('WAF_LFI_004', target, t.first));
-    const f = sensitiveFile(norm);
+    const f = hasAny(views.has, '/\\') ? sensitiveFile(norm) : bareSensitiveFile(norm);
     if (f >= 0) found.push(matchAt('WAF_LFI_002', target, f));
     if (target.kind === 'path') {
       const r = restrictedPath(norm);

@@ -1,5 +1,5 @@
-import type { Detector, Match, RuleMeta } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
+import type { Detector, Match, RuleMeta, Target } from '../types.ts';
+import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -144,6 +144,10 @@ function iniDirective(s: string): number {
   return -1;
 }
 
+function push(found: Match[], target: Target, id: string, at: number): void {
+  if (at >= 0) found.push(matchAt(id, target, at));
+}
+
 /** PHP injection: open tags, wrappers, serialized objects, PHP-only calls, superglobals, uploads. */
 export const phpInjection = {
   name: 'php-injection',
@@ -151,19 +155,21 @@ export const phpInjection = {
   detect(target) {
     const v = target.value;
     if (v.length < 3) return [];
-    const s = viewsOf(v).lower;
+    const views = viewsOf(v);
+    const has = views.has;
+    const s = views.lower;
     const found: Match[] = [];
-    const add = (id: string, at: number) => { if (at >= 0) found.push(matchAt(id, target, at)); };
-    if (s.indexOf('<?') >= 0 || s.indexOf('php') >= 0) add('WAF_PHP_001', openTag(s));
-    if (s.indexOf('://') >= 0) {
-      for (const w of WRAPPERS) { const k = s.indexOf(w); if (k >= 0) { add('WAF_PHP_002', k); break; } }
+    const fileish = target.kind === 'filename' || (target.kind === 'header' && target.name.split('-').join('').split('_').join('').split('.').join('').includes('filename'));
+    if (!hasAny(has, '<[{:($=') && !fileish) return found;
+    if (has[60] || has[91] || has[123]) push(found, target, 'WAF_PHP_001', openTag(s));
+    if (has[58] && s.indexOf('://') >= 0) {
+      for (const w of WRAPPERS) { const k = s.indexOf(w); if (k >= 0) { push(found, target, 'WAF_PHP_002', k); break; } }
     }
-    if (s.indexOf(':') >= 0) add('WAF_PHP_003', serialized(s));
-    if (s.indexOf('(') >= 0) add('WAF_PHP_004', funcCall(s));
-    add('WAF_PHP_005', superglobal(s));
-    const fileish = target.kind === 'filename' || (target.kind === 'header' && target.name.replace(/[-_.]/g, '').includes('filename'));
-    if (fileish && execFilename(s)) add('WAF_PHP_006', 0);
-    if (s.indexOf('=') >= 0 && target.kind !== 'header' && target.kind !== 'cookie') add('WAF_PHP_007', iniDirective(s));
+    if (has[58]) push(found, target, 'WAF_PHP_003', serialized(s));
+    if (has[40]) push(found, target, 'WAF_PHP_004', funcCall(s));
+    if (has[36]) push(found, target, 'WAF_PHP_005', superglobal(s));
+    if (fileish && execFilename(s)) push(found, target, 'WAF_PHP_006', 0);
+    if (has[61] && target.kind !== 'header' && target.kind !== 'cookie') push(found, target, 'WAF_PHP_007', iniDirective(s));
     return found;
   },
 } satisfies Detector;

@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
+import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { classifyHost, METADATA_HOSTS } from './lib/hosts.ts';
 import { isAlphaCode, matchAt } from './lib/match.ts';
 
@@ -69,7 +69,9 @@ export const ssrfRfi = {
   detect(target: Target) {
     const v = target.value;
     if (v.length < 4) return [];
-    const s = viewsOf(v).lower.trim();
+    const views = viewsOf(v);
+    if (!hasAny(views.has, ':/.')) return [];
+    const s = views.lower.trim();
     const found = new Map<string, Match>();
     const add = (id: string, at: number) => { if (!found.has(id)) found.set(id, matchAt(id, target, at)); };
     if (s.indexOf('://') >= 0) {

@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
+import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -61,7 +61,9 @@ export const templateInjection = {
   detect(target) {
     const v = target.value;
     if (v.length < 5) return [];
-    const s = viewsOf(v).lower;
+    const views = viewsOf(v);
+    if (!hasAny(views.has, '{}[<_.($#?\'')) return [];
+    const s = views.lower;
     const found: Match[] = [];
     if (s.indexOf('{') >= 0 || s.indexOf('<%') >= 0 || s.indexOf('[') >= 0) {
       const k = arithmeticProbe(s);

@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
+import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { removeSqlComments } from '../normalizers/remove-sql-comments.ts';
 import { scanTags } from './lib/html-scan.ts';
 import { CALL_SINKS, DANGEROUS_TAGS, EVENT_HANDLERS, PROPERTY_SINKS, SCRIPT_SCHEMES } from './lib/js-sinks.ts';
@@ -126,6 +126,8 @@ export const xss = {
     const v = target.value;
     if (v.length < 3) return [];
     const views = viewsOf(v);
+    // Every vector needs markup, a scheme colon, a call, a property access or an encoding mark.
+    if (!hasAny(views.has, '<:([`=+.$!')) return [];
     const lower = views.lower;
     const found = new Map<string, Match>();
     if (lower.indexOf('<') >= 0) tagChecks(lower, target, found);
@@ -141,8 +143,8 @@ export const xss = {
     if (!found.has('WAF_XSS_004') && (compact.includes('url(javascript') || compact.includes('expression(') && compact.includes('style') || compact.includes('@import') && (compact.includes('<style') || compact.includes('script:')))) {
       found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, 0));
     }
-    const code = compact.split('"').join('').split("'").join('');
-    const sink = jsSinks(code);
+    const code = views.has[34] || views.has[39] ? compact.split('"').join('').split("'").join('') : compact;
+    const sink = target.kind === 'path' || !hasAny(views.has, '.([`$') ? -1 : jsSinks(code);
     if (sink >= 0) found.set('WAF_XSS_005', matchAt('WAF_XSS_005', target, sink));
     if (compact.indexOf('+adw-') >= 0 && compact.indexOf('+ad4-') >= 0) found.set('WAF_XSS_006', matchAt('WAF_XSS_006', target, compact.indexOf('+adw-')));
     if (jsFuck(compact)) found.set('WAF_XSS_007', matchAt('WAF_XSS_007', target, 0));

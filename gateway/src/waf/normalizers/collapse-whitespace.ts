@@ -7,17 +7,17 @@ export function isSpaceCode(c: number): boolean {
 
 /** Collapses every whitespace run (tabs, newlines, NBSP) into a single space and trims the ends. */
 export function collapseWhitespace(input: string): string {
+  // Copy runs of non-space characters as slices (fast on long text), one space between runs.
   let out = '';
-  let pendingSpace = false;
-  for (let i = 0; i < input.length; i++) {
-    const c = input.charCodeAt(i);
-    if (isSpaceCode(c)) {
-      pendingSpace = out.length > 0;
-      continue;
-    }
-    if (pendingSpace) out += ' ';
-    pendingSpace = false;
-    out += input[i];
+  const n = input.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) break;
+    let j = i;
+    while (j < n && !isSpaceCode(input.charCodeAt(j))) j++;
+    out += out.length ? ' ' + input.slice(i, j) : input.slice(i, j);
+    i = j;
   }
   return out;
 }

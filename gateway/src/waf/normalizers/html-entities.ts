@@ -23,19 +23,18 @@ function isAlnum(c: number): boolean {
  * (`&lt;`, `&colon;`) character references. Unknown names stay as written (`AT&T` survives).
  */
 export function decodeHtmlEntities(input: string): string {
-  if (input.indexOf('&') < 0) return input;
+  let i = input.indexOf('&');
+  if (i < 0) return input;
+  // Copy untouched stretches as slices: per-character concatenation is ~100x slower on long text.
   let out = '';
+  let last = 0;
   const n = input.length;
-  let i = 0;
-  while (i < n) {
-    if (input.charCodeAt(i) !== 38 /* & */) {
-      out += input[i];
-      i++;
-      continue;
-    }
+  while (i >= 0) {
+    let rep: string | null = null;
+    let j = i;
     if (input.charCodeAt(i + 1) === 35 /* # */) {
       const hex = (input.charCodeAt(i + 2) | 0x20) === 120;
-      let j = i + (hex ? 3 : 2);
+      j = i + (hex ? 3 : 2);
       let v = 0;
       const start = j;
       while (j < n && j - start < MAX_DIGITS) {
@@ -49,26 +48,25 @@ export function decodeHtmlEntities(input: string): string {
       }
       if (j > start) {
         if (input.charCodeAt(j) === 59 /* ; */) j++;
-        out += v > 0 && v <= 0x10ffff ? String.fromCodePoint(v) : '\ufffd';
-        i = j;
-        continue;
+        rep = v > 0 && v <= 0x10ffff ? String.fromCodePoint(v) : '\ufffd';
       }
     } else {
-      let j = i + 1;
+      j = i + 1;
       while (j < n && j - i - 1 < MAX_NAME && isAlnum(input.charCodeAt(j))) j++;
       if (j > i + 1 && input.charCodeAt(j) === 59) {
-        const rep = NAMED[input.slice(i + 1, j).toLowerCase()];
-        if (rep !== undefined) {
-          out += rep;
-          i = j + 1;
-          continue;
-        }
+        const named = NAMED[input.slice(i + 1, j).toLowerCase()];
+        if (named !== undefined) { rep = named; j++; }
       }
     }
-    out += '&';
-    i++;
+    if (rep !== null) {
+      out += input.slice(last, i) + rep;
+      last = j;
+      i = input.indexOf('&', j);
+    } else {
+      i = input.indexOf('&', i + 1);
+    }
   }
-  return out;
+  return last === 0 ? input : out + input.slice(last);
 }
 
 export const htmlEntities = {

@@ -39,15 +39,37 @@ export interface ValueViews {
   collapsed: string;
   /** Lower-cased with all whitespace and control characters removed (`jav\tascript:` → `javascript:`). */
   compact: string;
+  /** Presence table of ASCII codes in the value: `has[59]` is 1 when `;` occurs. O(1) prefilters. */
+  has: Uint8Array;
+}
+
+function presence(value: string): Uint8Array {
+  const t = new Uint8Array(128);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 128) t[c] = 1;
+  }
+  return t;
+}
+
+/** True when any character of `chars` occurs in the value (per the presence table). */
+export function hasAny(has: Uint8Array, chars: string): boolean {
+  for (let i = 0; i < chars.length; i++) if (has[chars.charCodeAt(i)]) return true;
+  return false;
 }
 
 /** Characters the compact view drops: whitespace and C0 controls, which browsers ignore in schemes. */
 function compactOf(lower: string): string {
   let out = '';
-  for (let i = 0; i < lower.length; i++) {
-    const c = lower.charCodeAt(i);
-    if (c <= 32 || c === 127 || c === 160) continue;
-    out += lower[i];
+  const n = lower.length;
+  let i = 0;
+  const drop = (c: number) => c <= 32 || c === 127 || c === 160;
+  while (i < n) {
+    while (i < n && drop(lower.charCodeAt(i))) i++;
+    let j = i;
+    while (j < n && !drop(lower.charCodeAt(j))) j++;
+    out += lower.slice(i, j);
+    i = j;
   }
   return out;
 }
@@ -65,7 +87,11 @@ export function viewsOf(value: string): ValueViews {
   let lower: string | null = null;
   let collapsed: string | null = null;
   let compact: string | null = null;
+  let has: Uint8Array | null = null;
   const views: ValueViews = {
+    get has() {
+      return (has ??= presence(value));
+    },
     get lower() {
       return (lower ??= value.toLowerCase());
     },

@@ -23,46 +23,39 @@ function readHex(s: string, at: number, len: number): number {
  * `\xXX`. Other backslashes stay (Windows paths must survive). One linear pass.
  */
 export function decodeJsEscapes(input: string): string {
-  if (input.indexOf('\\') < 0) return input;
+  let i = input.indexOf('\\');
+  if (i < 0) return input;
   let out = '';
+  let last = 0;
   const n = input.length;
-  let i = 0;
-  while (i < n) {
-    const c = input.charCodeAt(i);
-    if (c === 92 /* \ */ && i + 1 < n) {
-      const t = input.charCodeAt(i + 1) | 0x20;
-      if (t === 117 /* u */) {
-        if (input.charCodeAt(i + 2) === 123 /* { */) {
-          const close = input.indexOf('}', i + 3);
-          if (close > i + 3 && close - (i + 3) <= 6) {
-            const v = readHex(input, i + 3, close - (i + 3));
-            if (v >= 0 && v <= 0x10ffff) {
-              out += String.fromCodePoint(v);
-              i = close + 1;
-              continue;
-            }
-          }
-        } else {
-          const v = readHex(input, i + 2, 4);
-          if (v >= 0) {
-            out += String.fromCharCode(v);
-            i += 6;
-            continue;
-          }
+  while (i >= 0 && i + 1 < n) {
+    const t = input.charCodeAt(i + 1) | 0x20;
+    let rep: string | null = null;
+    let j = i;
+    if (t === 117 /* u */) {
+      if (input.charCodeAt(i + 2) === 123 /* { */) {
+        const close = input.indexOf('}', i + 3);
+        if (close > i + 3 && close - (i + 3) <= 6) {
+          const v = readHex(input, i + 3, close - (i + 3));
+          if (v >= 0 && v <= 0x10ffff) { rep = String.fromCodePoint(v); j = close + 1; }
         }
-      } else if (t === 120 /* x */) {
-        const v = readHex(input, i + 2, 2);
-        if (v >= 0) {
-          out += String.fromCharCode(v);
-          i += 4;
-          continue;
-        }
+      } else {
+        const v = readHex(input, i + 2, 4);
+        if (v >= 0) { rep = String.fromCharCode(v); j = i + 6; }
       }
+    } else if (t === 120 /* x */) {
+      const v = readHex(input, i + 2, 2);
+      if (v >= 0) { rep = String.fromCharCode(v); j = i + 4; }
     }
-    out += input[i];
-    i++;
+    if (rep !== null) {
+      out += input.slice(last, i) + rep;
+      last = j;
+      i = input.indexOf('\\', j);
+    } else {
+      i = input.indexOf('\\', i + 1);
+    }
   }
-  return out;
+  return last === 0 ? input : out + input.slice(last);
 }
 
 export const jsEscapes = {

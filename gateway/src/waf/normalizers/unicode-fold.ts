@@ -4,11 +4,11 @@ import type { Normalizer } from '../types.ts';
  * Unicode NFKC: full-width `＜ｓｃｒｉｐｔ＞` and compatibility forms become ASCII. Skipped for
  * pure-ASCII input (the common case), so the cost is one scan.
  */
+/** One character class, no quantifier: a linear native scan (no backtracking possible). */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export function unicodeFold(input: string): string {
-  for (let i = 0; i < input.length; i++) {
-    if (input.charCodeAt(i) > 0x7f) return input.normalize('NFKC');
-  }
-  return input;
+  return NON_ASCII.test(input) ? input.normalize('NFKC') : input;
 }
 
 export const unicodeFoldNormalizer = {

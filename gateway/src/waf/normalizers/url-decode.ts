@@ -15,50 +15,46 @@ function hexVal(c: number): number {
  * the engine already form-decoded query and form values once. Linear, never throws.
  */
 export function urlDecodeOnce(input: string): string {
-  if (input.indexOf('%') < 0) return input;
+  let i = input.indexOf('%');
+  if (i < 0) return input;
   let out = '';
-  let bytes: number[] | null = null;
+  let last = 0;
   const n = input.length;
-  let i = 0;
-  const flush = () => {
-    if (bytes && bytes.length) out += decodeUtf8Bytes(bytes);
-    bytes = null;
-  };
-  while (i < n) {
-    const c = input.charCodeAt(i);
-    if (c === 37 /* % */) {
-      if (i + 2 < n) {
-        const h = hexVal(input.charCodeAt(i + 1));
-        const l = hexVal(input.charCodeAt(i + 2));
-        if (h >= 0 && l >= 0) {
-          (bytes ??= []).push(h * 16 + l);
-          i += 3;
-          continue;
-        }
+  while (i >= 0) {
+    // A run of %XX bytes decodes together (multi-byte UTF-8); %uXXXX is one code unit.
+    let j = i;
+    const bytes: number[] = [];
+    while (j + 2 < n && input.charCodeAt(j) === 37) {
+      const h = hexVal(input.charCodeAt(j + 1));
+      const l = hexVal(input.charCodeAt(j + 2));
+      if (h < 0 || l < 0) break;
+      bytes.push(h * 16 + l);
+      j += 3;
+    }
+    if (bytes.length) {
+      out += input.slice(last, i) + decodeUtf8Bytes(bytes);
+      last = j;
+      i = input.indexOf('%', j);
+      continue;
+    }
+    if ((input.charCodeAt(i + 1) | 0x20) === 117 /* u */ && i + 5 < n) {
+      let v = 0;
+      let ok = true;
+      for (let k = 2; k < 6; k++) {
+        const d = hexVal(input.charCodeAt(i + k));
+        if (d < 0) { ok = false; break; }
+        v = v * 16 + d;
       }
-      const u = input.charCodeAt(i + 1) | 0x20;
-      if (u === 117 /* u */ && i + 5 < n) {
-        let v = 0;
-        let ok = true;
-        for (let k = 2; k < 6; k++) {
-          const d = hexVal(input.charCodeAt(i + k));
-          if (d < 0) { ok = false; break; }
-          v = v * 16 + d;
-        }
-        if (ok) {
-          flush();
-          out += String.fromCharCode(v);
-          i += 6;
-          continue;
-        }
+      if (ok) {
+        out += input.slice(last, i) + String.fromCharCode(v);
+        last = i + 6;
+        i = input.indexOf('%', last);
+        continue;
       }
     }
-    flush();
-    out += input[i];
-    i++;
+    i = input.indexOf('%', i + 1);
   }
-  flush();
-  return out;
+  return last === 0 ? input : out + input.slice(last);
 }
 
 export const urlDecode = {

@@ -10,6 +10,21 @@ const POWERSHELL = [
 const IF_OPS = [' equ ', ' neq ', ' lss ', ' leq ', ' gtr ', ' geq ', '=='];
 const IF_HEADS = ['exist', 'not', 'errorlevel', 'defined', '/i', '%', '"', '['];
 
+const VERBS = new Set(['invoke', 'start', 'new', 'get', 'set', 'remove', 'copy', 'add']);
+
+/** Is some `-` preceded by a PowerShell verb (`invoke-`, `get-` …)? Linear in the number of dashes. */
+function cmdletDash(s: string): boolean {
+  let k = s.indexOf('-');
+  let n = 0;
+  while (k > 0 && n++ < 256) {
+    let b = k - 1;
+    while (b >= 0 && s.charCodeAt(b) >= 97 && s.charCodeAt(b) <= 122 && k - b <= 7) b--;
+    if (VERBS.has(s.slice(b + 1, k))) return true;
+    k = s.indexOf('-', k + 1);
+  }
+  return false;
+}
+
 function startAfterSep(s: string, word: string): number {
   // At value start or after & | ; ( newline.
   let i = indexOfWord(s, word);
@@ -23,11 +38,13 @@ function startAfterSep(s: string, word: string): number {
 }
 
 /** Index of a Windows batch FOR/IF construct or PowerShell cmdlet in lower-cased `s`, or -1. */
-export function windowsBatch(s: string): number {
-  for (const p of POWERSHELL) {
+export function windowsBatch(s: string, has: Uint8Array): number {
+  // Every cmdlet has a `-`, `(`, `[` or `.`; FOR/IF need a space.
+  if (has[40] || has[91] || (has[45] && cmdletDash(s))) for (const p of POWERSHELL) {
     const k = s.indexOf(p);
     if (k >= 0) return k;
   }
+  if (!has[32]) return -1;
   const f = startAfterSep(s, 'for');
   if (f >= 0) {
     let j = f + 3;
