@@ -16,8 +16,6 @@ export const GRANTS = [
   'debug_headers',
   /** The WAF scores and logs but does not block (the verdict is still logged). */
   'waf_monitor_only',
-  /** The rate-limit stage applies the crawler policy of limits.yaml instead of the anonymous one. */
-  'crawler_rate_policy',
 ] as const;
 export type Grant = (typeof GRANTS)[number];
 
@@ -128,8 +126,11 @@ export const AccessRulesSchema = z.object({
   crawlers: z.object({
     /** Also verify a crawler that Cloudflare marks `request.cf.botManagement.verifiedBot`. */
     trust_cloudflare_verified_bot: z.boolean().default(true),
-    /** Grants every verified crawler gets. */
-    grants: grants.default(['crawler_rate_policy']),
+    /**
+     * Grants every verified crawler gets (default none). Their rate policy needs no grant: limits.yaml
+     * selects it by the client class `verified_crawler`.
+     */
+    grants: grants.default([]),
     operators: z.array(CrawlerOperatorSchema).default([]),
   }).strict().prefault({}),
   cors: CorsSchema,

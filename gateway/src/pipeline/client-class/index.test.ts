@@ -36,7 +36,7 @@ interface Case {
 
 const ANON = { clientClass: 'anonymous', grants: [], spoofedCrawler: false };
 const QA = { clientClass: 'qa', grants: ['debug_headers', 'skip_rate_limit'], spoofedCrawler: false };
-const CRAWLER = { clientClass: 'verified_crawler', grants: ['crawler_rate_policy'], spoofedCrawler: false };
+const CRAWLER = { clientClass: 'verified_crawler', grants: [], spoofedCrawler: false };
 const SPOOFED = { clientClass: 'anonymous', grants: [], spoofedCrawler: true };
 
 const cases: Case[] = [
@@ -81,6 +81,14 @@ describe('client classification', () => {
     const strict = accessApp(accessRules((raw) => { raw.crawlers.trust_cloudflare_verified_bot = false; }), { crawlerRanges: RANGES, echoVars: true });
     const r = await strict.request('/', { headers: { 'cf-connecting-ip': '203.0.113.200', 'user-agent': GOOGLEBOT }, cf: { botManagement: { verifiedBot: true } } } as RequestInit);
     expect(await r.json()).toMatchObject(SPOOFED);
+  });
+
+  it('gives verified crawlers the grants the file names for them, and only them', async () => {
+    const granted = accessApp(accessRules((raw) => { raw.crawlers.grants = ['skip_rate_limit']; }), { crawlerRanges: RANGES, echoVars: true });
+    const ok = await granted.request('/', { headers: { 'cf-connecting-ip': '66.249.64.5', 'user-agent': GOOGLEBOT } });
+    expect(await ok.json()).toMatchObject({ ...CRAWLER, grants: ['skip_rate_limit'] });
+    const spoofed = await granted.request('/', { headers: { 'cf-connecting-ip': '203.0.113.200', 'user-agent': GOOGLEBOT } });
+    expect(await spoofed.json()).toMatchObject(SPOOFED);
   });
 
   it('uses the bundled crawlers.json by default', async () => {
