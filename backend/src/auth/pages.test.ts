@@ -198,3 +198,32 @@ describe('reset and logout forms', () => {
     expect((await t.request('/api/auth/refresh', { json: { refresh_token: refresh } })).status).toBe(401);
   });
 });
+
+describe('page sessions', () => {
+  it('a lapsed access cookie is renewed from the refresh cookie on a page visit', async () => {
+    let clock = Date.now();
+    const t2 = await createTestBackend({ now: () => new Date(clock) });
+    try {
+      const p = await createProvider(t2);
+      const login = await t2.request('/provider/login', {
+        method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: p.email, password: p.password }).toString(),
+      });
+      const cookie = `${ACCESS_COOKIE}=${cookieValue(login, ACCESS_COOKIE)}; ${REFRESH_COOKIE}=${cookieValue(login, REFRESH_COOKIE)}`;
+      clock += 16 * 60_000;
+      const onlyAccess = await t2.request('/provider', { headers: { cookie: `${ACCESS_COOKIE}=${cookieValue(login, ACCESS_COOKIE)}` } });
+      expect(onlyAccess.status).toBe(303);
+      const renewed = await t2.request('/provider', { headers: { cookie } });
+      expect(renewed.status).toBe(200);
+      expect(await renewed.text()).toContain(p.email);
+      const fresh = cookieValue(renewed, REFRESH_COOKIE);
+      expect(fresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(fresh).not.toBe(cookieValue(login, REFRESH_COOKIE));
+      // The old refresh cookie was rotated: presenting it again is reuse and ends the session.
+      const replay = await t2.request('/provider', { headers: { cookie } });
+      expect(replay.status).toBe(303);
+    } finally {
+      await t2.close();
+    }
+  });
+});

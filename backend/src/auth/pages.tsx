@@ -7,13 +7,14 @@ import type { MailTransport } from '../mail/index.ts';
 import { authenticate, createStudent } from './accounts.ts';
 import { sameOrigin } from './csrf.ts';
 import { readForm, readFormFields, validateForm } from './form.ts';
-import { ACCESS_COOKIE, REFRESH_COOKIE } from './middleware.ts';
+import { REFRESH_COOKIE } from './middleware.ts';
+import { pageSession } from './page-session.ts';
 import { hashToken } from './opaque-token.ts';
 import { confirmReset, requestReset } from './password-reset.ts';
 import { revokeFamilyOf } from './refresh-tokens.ts';
 import { LoginBody, OpaqueToken, ResetConfirmBody, ResetRequestBody, SignupBody } from './schemas.ts';
-import { clearSessionCookies, setSessionCookies, startSession, tokenConfig } from './session.ts';
-import { verifyAccessToken, type Role } from './tokens.ts';
+import { clearSessionCookies, setSessionCookies, startSession } from './session.ts';
+import type { Role } from './tokens.ts';
 import { LoginPage, ProviderHomePage, ResetConfirmPage, ResetInvalidPage, ResetRequestPage, SignupPage } from './pages-views.tsx';
 
 /** Where each role lands after logging in. */
@@ -100,8 +101,7 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
   });
 
   app.get('/provider', async (c) => {
-    const token = getCookie(c, ACCESS_COOKIE);
-    const claims = token ? await verifyAccessToken(tokenConfig(deps), token, deps.now()) : null;
+    const claims = await pageSession(c, deps);
     if (!claims || (claims.role !== 'provider' && claims.role !== 'admin')) return c.redirect('/provider/login', 303);
     const [user] = await deps.db.select({ name: users.name, email: users.email, providerId: users.providerId }).from(users).where(eq(users.id, claims.sub));
     if (!user) return c.redirect('/provider/login', 303);
