@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SELF } from 'cloudflare:test';
+import { createGateway } from '../app.ts';
+import { bundledRules } from '../config/bundled.ts';
+import { bundledCrawlerRanges } from './bundled-crawlers.ts';
+import { ENV, makeKeys, stubBackend, type Upstream } from './test-support.ts';
 import { parseRuleFiles, RuleFileError } from '../../../shared/rules/index.ts';
 import waf from '../../rules/waf.yaml';
 import access from '../../rules/access.yaml';
@@ -37,5 +41,44 @@ describe('access rules in the built gateway (bundled rule files, app.ts stage or
     try { parseRuleFiles({ 'waf.yaml': waf, 'access.yaml': starred, 'limits.yaml': limits }); } catch (e) { error = e; }
     expect(error).toBeInstanceOf(RuleFileError);
     expect((error as RuleFileError).problems).toContainEqual({ file: 'access.yaml', path: 'cors.allowed_origins[0]', message: expect.stringMatching(/"\*" is refused/) });
+  });
+});
+
+describe('access rules with the whole pipeline (WAF, rate limits) in front of a stand-in backend', () => {
+  let up: Upstream;
+  beforeEach(async () => { up = stubBackend([(await makeKeys()).publicJwk]); });
+  afterEach(() => vi.unstubAllGlobals());
+  const app = createGateway(bundledRules());
+  const call = (path: string, init: RequestInit = {}) => app.request(new Request(`https://gateway.test${path}`, init), undefined, ENV);
+
+  it('still inspects QA traffic: an attack from the QA range is blocked, and QA sees why', async () => {
+    const r = await call('/api/auth/login', {
+      method: 'POST',
+      headers: { 'cf-connecting-ip': '198.51.100.20', 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'qa@example.test', password: 'x', name: "' UNION SELECT password FROM users --" }),
+    });
+    expect(r.status).toBe(403);
+    expect(r.headers.get('x-client-class')).toBe('qa');
+    expect(r.headers.get('x-waf-verdict')).toBe('block');
+    expect(r.headers.get('x-waf-rules')).toMatch(/WAF_SQLI_/);
+    expect(up.seen).toHaveLength(0);
+  });
+
+  it('the same attack from anyone else is blocked without the debug headers', async () => {
+    const r = await call('/api/auth/login', {
+      method: 'POST',
+      headers: { 'cf-connecting-ip': '203.0.113.9', 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'qa@example.test', password: 'x', name: "' UNION SELECT password FROM users --" }),
+    });
+    expect(r.status).toBe(403);
+    expect(r.headers.get('x-waf-verdict')).toBeNull();
+  });
+
+  it('a verified crawler reaches robots.txt, sitemap.xml and public pages', async () => {
+    const ip = bundledCrawlerRanges().operators.googlebot.cidrs[0].split('/')[0];
+    const headers = { 'cf-connecting-ip': ip, 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' };
+    for (const path of ['/robots.txt', '/sitemap.xml', '/sitemaps/1.xml', '/', '/scholarships', '/scholarships/stem-award-2027', '/search?q=nursing']) {
+      expect((await call(path, { headers })).status, path).toBe(200);
+    }
   });
 });

@@ -149,6 +149,13 @@ describe('JWKS cache', () => {
     expect(up.jwksFetches).toBe(2);
   });
 
+  it('concurrent first requests share one JWKS fetch', async () => {
+    const t = await mintToken(keys);
+    const statuses = await Promise.all(Array.from({ length: 10 }, () => gw.request('/api/me', bearer(t)).then((r) => r.status)));
+    expect(statuses).toEqual(Array(10).fill(200));
+    expect(up.jwksFetches).toBe(1);
+  });
+
   it('does not let a flood of unknown kids become a flood of JWKS fetches', async () => {
     expect((await gw.request('/api/me', bearer(await mintToken(keys)))).status).toBe(200);
     for (let i = 0; i < 20; i++) {
