@@ -12,7 +12,19 @@ import { sql } from 'drizzle-orm';
 import { connectPostgres, runMigrations } from '../../backend/src/db/client.ts';
 import { seedDemo, rowsOf } from '../../backend/src/db/seed.ts';
 import { startGateway } from '../../scripts/gateway.ts';
-import { freePort } from '../../test/support/stack.ts';
+import { createServer } from 'node:net';
+
+/** A free port on 127.0.0.1 (test/support/stack.ts has the same, but imports vitest). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 /** Makes `url`'s database if missing, migrates it and tops the demo catalog up to `count` rows. */
 export async function prepareDatabase(url: string, count: number): Promise<void> {

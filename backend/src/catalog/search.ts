@@ -9,10 +9,16 @@ import { correctQuery, type Correction } from './typo.ts';
 import type { SearchQuery } from './query.ts';
 
 /**
- * Added to the score when every query term is in the title (weight A): ts_rank_cd of a
- * description-only match stays far below this, so title matches always rank first.
+ * Added to the score of title matches (every query term in the title, via `title_vector`):
+ * ts_rank_cd of a description-only match stays far below it, so title matches always rank first.
  */
 export const TITLE_BOOST = 1000;
+/**
+ * Matches ranked per tier (title matches, then the rest). Ranking reads every candidate's row, so
+ * an unbounded broad query ("scholarship") would cost ~100k row reads; past 1,000 strong matches a
+ * user refines the query rather than paging on. Bounded work per request, as for every input.
+ */
+export const MAX_RANKED_PER_TIER = 1000;
 /** ts_headline markers: control characters cannot occur in stored text (validation strips them). */
 const START = '\u0001';
 const STOP = '\u0002';
@@ -45,16 +51,23 @@ export async function searchScholarships(db: Db, q: SearchQuery, day: string): P
   const after = q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, isFiniteNumber) : null;
   const { text, corrections } = await correctQuery(db, q.q);
   const tsq = sql`websearch_to_tsquery('english', ${text})`;
-  const matches = rowsOf<{ id: string; score: number }>(await db.execute(sql`
+  const filters = and(...filterConditions(q, day));
+  const tier = async (title: boolean, take: number) => rowsOf<{ id: string; score: number }>(await db.execute(sql`
     select id, score from (
-      select ${s.id} as id,
-        (case when ts_filter(search_vector, '{a}') @@ q.q then ${TITLE_BOOST} else 0 end + ts_rank_cd(search_vector, q.q))::float8 as score
-      from ${s}, ${tsq} as q(q)
-      where search_vector @@ q.q and ${and(...filterConditions(q, day))}
-    ) x
+      select id, (${title ? TITLE_BOOST : 0} + ts_rank_cd(search_vector, q.q))::float8 as score
+      from (
+        select ${s.id} as id, search_vector from ${s}, ${tsq} as q(q)
+        where search_vector @@ q.q and ${title ? sql`title_vector @@ q.q` : sql`not (title_vector @@ q.q)`} and ${filters}
+        limit ${MAX_RANKED_PER_TIER}
+      ) candidates, ${tsq} as q(q)
+    ) ranked
     ${after ? sql`where (score, id) < (${after.value}::float8, ${after.id}::uuid)` : sql``}
     order by score desc, id desc
-    limit ${q.limit + 1}`));
+    limit ${take}`));
+  // Title tier first; the description tier only when the page is not full (or the cursor is past the titles).
+  const inTitleTier = !after || Number(after.value) >= TITLE_BOOST;
+  const matches = inTitleTier ? await tier(true, q.limit + 1) : [];
+  if (matches.length < q.limit + 1) matches.push(...await tier(false, q.limit + 1 - matches.length));
   const more = matches.length > q.limit;
   const page = more ? matches.slice(0, q.limit) : matches;
   const base = { corrected_query: corrections.length ? text : null, corrections };
