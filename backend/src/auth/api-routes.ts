@@ -22,7 +22,9 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /** The refresh token from a JSON body, else from the cookie (browsers). Empty bodies are allowed. */
 async function presentedRefreshToken(c: Context): Promise<string | undefined> {
-  const hasBody = c.req.header('content-type') !== undefined || Number(c.req.header('content-length') ?? 0) > 0;
+  // Content-Length 0 means no body whatever the Content-Type says; chunked bodies have no length.
+  const length = c.req.header('content-length');
+  const hasBody = length !== undefined ? Number(length) > 0 : c.req.header('content-type') !== undefined;
   const body = hasBody ? await readJson(c, RefreshBody) : {};
   return body.refresh_token ?? getCookie(c, REFRESH_COOKIE);
 }

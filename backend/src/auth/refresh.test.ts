@@ -86,6 +86,12 @@ describe('refresh', () => {
     expect(cookies.some((c) => c.startsWith(`${REFRESH_COOKIE}=${next.refresh_token}`))).toBe(true);
   });
 
+  it('an empty JSON-typed body falls back to the cookie', async () => {
+    const first = await session();
+    const r = await t.request('/api/auth/refresh', { method: 'POST', headers: { cookie: `${REFRESH_COOKIE}=${first.refresh_token}`, 'content-type': 'application/json', 'content-length': '0' } });
+    expect(r.status).toBe(200);
+  });
+
   it('a refused refresh clears the cookies', async () => {
     const r = await t.request('/api/auth/refresh', { method: 'POST', headers: { cookie: `${REFRESH_COOKIE}=${'A'.repeat(43)}` } });
     expect(r.status).toBe(401);
