@@ -25,7 +25,7 @@ export interface RecoveryReport { keysResumed: number; purchasesSettled: number;
  * 3. settle pending refunds the same way.
  * Facts go through the same apply functions as webhooks, so whichever path comes first wins once.
  */
-export async function recoverOnce(ctx: PaymentsContext, opts: { lockTimeoutMs: number }): Promise<RecoveryReport> {
+export async function recoverOnce(ctx: PaymentsContext, opts: { lockTimeoutMs: number; minAgeSeconds?: number }): Promise<RecoveryReport> {
   const report: RecoveryReport = { keysResumed: 0, purchasesSettled: 0, refundsSettled: 0, errors: 0 };
   const fail = (what: string, id: string, e: unknown) => { report.errors++; ctx.log.warn({ [what]: id, err: (e as Error).message }, 'payments recovery: will retry next round'); };
 
@@ -42,7 +42,7 @@ export async function recoverOnce(ctx: PaymentsContext, opts: { lockTimeoutMs: n
     } catch (e) { fail('idempotency_key_id', id, e); }
   }
 
-  const ageCut = sql`now() - make_interval(secs => ${RECOVERY_MIN_AGE_SECONDS})`;
+  const ageCut = sql`now() - make_interval(secs => ${opts.minAgeSeconds ?? RECOVERY_MIN_AGE_SECONDS})`;
   const purchases = await ctx.db.select().from(creditPurchases)
     .where(and(notInArray(creditPurchases.status, [...FINAL_PURCHASE_STATUSES]), lt(creditPurchases.updatedAt, ageCut)))
     .orderBy(creditPurchases.updatedAt).limit(RECOVERY_BATCH);
