@@ -151,7 +151,7 @@ describe('JWKS cache', () => {
 
   it('concurrent first requests share one JWKS fetch', async () => {
     const t = await mintToken(keys);
-    const statuses = await Promise.all(Array.from({ length: 10 }, () => gw.request('/api/me', bearer(t)).then((r) => r.status)));
+    const statuses = await Promise.all(Array.from({ length: 10 }, async () => (await gw.request('/api/me', bearer(t))).status));
     expect(statuses).toEqual(Array(10).fill(200));
     expect(up.jwksFetches).toBe(1);
   });
