@@ -52,10 +52,9 @@ export async function applyPaymentIntentFacts(tx: Tx, f: PaymentIntentFacts, sou
     return 'status_updated';
   }
   if (f.feeCents === null) return 'needs_fee';
-  const usd = (cents: number) => cents;
   const applied = await postTransaction(tx, {
     kind: 'purchase', businessKey: `${f.id}:purchase`, purchaseId: purchase.id, source,
-    postings: [{ account: SYSTEM_ACCOUNTS.pspClearing, amount: usd(f.amount) }, { account: SYSTEM_ACCOUNTS.revenue, amount: -usd(f.amount) }],
+    postings: [{ account: SYSTEM_ACCOUNTS.pspClearing, amount: f.amount }, { account: SYSTEM_ACCOUNTS.revenue, amount: -f.amount }],
   });
   if (f.feeCents > 0) {
     await postTransaction(tx, {

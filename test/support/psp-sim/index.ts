@@ -111,7 +111,6 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
     const url = new URL(req.url ?? '/', 'http://sim');
     const method = req.method ?? 'GET';
     state.stats.apiCalls++;
-    if (faults.delayMs) await new Promise((r) => setTimeout(r, faults.delayMs));
     const auth = req.headers.authorization ?? '';
     if (!/^Bearer (sk|rk)_test_\S+$/.test(auth)) {
       return send(res, 401, errorBody({ type: 'invalid_request_error', message: 'Invalid API Key provided.' }));
@@ -140,6 +139,8 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
       }
       idem.set(scope, { fingerprint });
     }
+    // The delay sits after the key is registered, as the PSP's own work would: a second request with the same key meanwhile sees 409.
+    if (faults.delayMs) await new Promise((r) => setTimeout(r, faults.delayMs));
     let status = 200, body: string;
     try {
       body = JSON.stringify(route[2](params, { m, idempotencyKey: key, url: url.pathname }));
