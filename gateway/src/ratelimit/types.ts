@@ -32,7 +32,7 @@ export class BackendError extends Error {
 }
 
 /** Where a decision came from: metrics and logs are labelled with it. */
-export type DecisionSource = 'redis' | 'cache' | 'memory' | 'local' | 'open' | 'closed';
+export type DecisionSource = 'redis' | 'cache' | 'memory' | 'local' | 'open' | 'closed' | 'grant';
 
 /** Why a decision was degraded: a backend error kind, or the open circuit skipping Redis. */
 export type DegradedReason = BackendErrorKind | 'circuit_open';

@@ -37,7 +37,7 @@ export function rateLimit(rules: LimitsRules, opts: { backend?: (env: GatewayEnv
     const policies = limits.select(c.req.method, c.req.path, c.get('clientClass') ?? 'anonymous');
     if (!policies.length) return next();
     if (c.get('grants')?.has(SKIP_GRANT)) {
-      for (const p of policies) recordDecision(p.id, 'memory', 'skipped');
+      for (const p of policies) recordDecision(p.id, 'grant', 'skipped');
       return next();
     }
     const backend = getBackend(c.env);

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../support/stack.ts';
+import { startRedisBridge, type RedisBridge } from '../support/redis-bridge/server.ts';
+
+/**
+ * Two gateway processes (workerd) on 127.0.0.2 and 127.0.0.3 share one Redis through the Upstash
+ * REST bridge. Concurrent requests split across both must admit exactly the limit (fixed window,
+ * token bucket) and never more (sliding window). Test-only policies: test/fixtures/limits/limits.yaml.
+ * Allowed requests reach the backend, which answers 404 for the test paths: only 429 means limited.
+ */
+const TOKEN = `e2e-${randomUUID()}`;
+const METRICS_TOKEN = `metrics-${randomUUID()}`;
+let bridge: RedisBridge;
+let stack: Stack;
+
+beforeAll(async () => {
+  bridge = await startRedisBridge({ token: TOKEN });
+  stack = await startStack({
+    gateways: [{ host: '127.0.0.2' }, { host: '127.0.0.3' }],
+    gatewayEnv: {
+      UPSTASH_REDIS_REST_URL: bridge.url,
+      UPSTASH_REDIS_REST_TOKEN: TOKEN,
+      // Fresh keys per run: the shared Redis keeps other runs' counters.
+      RATE_LIMIT_PREFIX: `test:e2e:${randomUUID()}`,
+      GATEWAY_RULES_DIR: path.resolve('test/fixtures/limits'),
+      GATEWAY_METRICS_TOKEN: METRICS_TOKEN,
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await bridge?.close();
+});
+
+/** `n` concurrent GETs for one client address, alternating between the two gateways. */
+async function burst(pathName: string, ip: string, n: number) {
+  return Promise.all(Array.from({ length: n }, (_, i) =>
+    fetch(`${stack.gatewayUrls[i % 2]}${pathName}`, { headers: { 'cf-connecting-ip': ip } })
+      .then(async (r) => { await r.arrayBuffer(); return r; })));
+}
+
+describe('limits shared across two gateway hosts', () => {
+  it('the gateways listen on different loopback addresses', () => {
+    expect(stack.gatewayUrls.map((u) => new URL(u).hostname)).toEqual(['127.0.0.2', '127.0.0.3']);
+  });
+
+  it.each([
+    { policy: 't-fixed', path: '/t/fixed/a', exact: true },
+    { policy: 't-bucket', path: '/t/bucket/a', exact: true },
+    { policy: 't-sliding', path: '/t/sliding/a', exact: false },
+  ])('$policy: 60 concurrent requests over both hosts admit the limit of 10', async ({ policy, path: p, exact }) => {
+    const ip = `203.0.113.${Math.floor(Math.random() * 200) + 20}`;
+    const rs = await burst(p, ip, 60);
+    const admitted = rs.filter((r) => r.status !== 429);
+    expect(rs.every((r) => r.status === 429 || r.status === 404)).toBe(true);
+    if (exact) expect(admitted.length).toBe(10);
+    else {
+      expect(admitted.length).toBeLessThanOrEqual(10);
+      expect(admitted.length).toBeGreaterThan(0);
+    }
+    // Both hosts admitted and refused: the counter is shared, not per host.
+    for (const host of ['127.0.0.2', '127.0.0.3']) expect(rs.some((r) => r.status === 429 && r.url.includes(host))).toBe(true);
+    for (const r of rs) expect(r.headers.get('ratelimit-policy')).toBe(`"${policy}";q=10;w=3600`);
+    for (const r of admitted) expect(r.headers.get('ratelimit')).toMatch(new RegExp(`^"${policy}";r=\\d;t=\\d+$`));
+    const limited = rs.find((r) => r.status === 429)!;
+    expect(limited.headers.get('content-type')).toBe('application/problem+json');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.headers.get('ratelimit')).toMatch(new RegExp(`^"${policy}";r=0;t=\\d+$`));
+    // A later request on either host is still refused.
+    const after = await burst(p, ip, 2);
+    expect(after.map((r) => r.status)).toEqual([429, 429]);
+  });
+
+  it('another client address has its own budget', async () => {
+    const rs = await burst('/t/fixed/b', '203.0.113.251', 4);
+    expect(rs.map((r) => r.status)).toEqual([404, 404, 404, 404]);
+  });
+
+  it('metrics: Redis-sourced decisions on each host, behind the bearer token', async () => {
+    const unauth = await fetch(`${stack.gatewayUrls[0]}/__gateway/metrics`);
+    expect(unauth.status).toBe(401);
+    for (const url of stack.gatewayUrls) {
+      const text = await (await fetch(`${url}/__gateway/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      expect(text).toMatch(/gatehouse_ratelimit_decisions_total\{policy="t-fixed",source="redis",decision="allowed"\} \d+/);
+      expect(text).toMatch(/gatehouse_ratelimit_decisions_total\{policy="t-fixed",source="(redis|cache)",decision="limited"\} \d+/);
+      expect(text).toMatch(/gatehouse_ratelimit_redis_latency_seconds_count [1-9]\d*/);
+      expect(text).toContain('gatehouse_ratelimit_circuit_state 0');
+    }
+  });
+});
