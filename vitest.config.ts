@@ -13,7 +13,7 @@ export default defineConfig({
       {
         test: {
           name: 'backend',
-          include: ['backend/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          include: ['backend/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'test/contract/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,

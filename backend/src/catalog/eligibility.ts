@@ -51,8 +51,8 @@ export function evaluate(profile: Profile, c: Criteria, day: string): Reason[] {
       : profile.state && c.states.includes(profile.state) ? { criterion: 'state', matched: true, detail: `Open to residents of ${profile.state}` }
       : { criterion: 'state', matched: false, detail: `Only for residents of ${c.states.join(', ')}` },
     c.citizenship.length === 0 ? { criterion: 'citizenship', matched: true, detail: 'No citizenship requirement' }
-      : profile.citizenship && c.citizenship.includes(profile.citizenship) ? { criterion: 'citizenship', matched: true, detail: `Open to ${ct(profile.citizenship).toLowerCase()}s` }
-      : { criterion: 'citizenship', matched: false, detail: `Only for ${list(c.citizenship, ct).toLowerCase()}s` },
+      : profile.citizenship && c.citizenship.includes(profile.citizenship) ? { criterion: 'citizenship', matched: true, detail: `Open to ${ct(profile.citizenship)}s` }
+      : { criterion: 'citizenship', matched: false, detail: `Only for ${list(c.citizenship, ct)}s` },
     c.deadline >= day ? { criterion: 'deadline', matched: true, detail: `Applications close ${c.deadline}` }
       : { criterion: 'deadline', matched: false, detail: `Closed on ${c.deadline}` },
   ];
