@@ -27,6 +27,8 @@ async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | n
   const obj = event.data.object as unknown as Record<string, unknown>;
   if (event.type.startsWith('payment_intent.')) {
     let pi = paymentIntentFacts(obj as unknown as Stripe.PaymentIntent);
+    // Every PaymentIntent we create names its purchase; anything else on the account is not ours.
+    if (!pi.metadata.purchase_id) return null;
     // The event carries the charge id, not the fee: fetch the charge's balance transaction.
     if (pi.status === 'succeeded' && pi.feeCents === null) pi = await fetchPaymentIntentFacts(ctx.stripe, pi.id);
     return { pi, refunds: [] };
