@@ -97,6 +97,22 @@ describe('login', () => {
     expect(await me.json()).toMatchObject({ id: u.id, email: u.email, role: 'student', profile: null });
   });
 
+  it('cookies are Secure when PUBLIC_URL is https; the password is stored as scrypt only', async () => {
+    const t2 = await createTestBackend({ env: { PUBLIC_URL: 'https://scholarships.example.org' } });
+    try {
+      const u = await signup(t2);
+      const r = await t2.request('/api/auth/login', { json: { email: u.email, password: u.password } });
+      expect(r.headers.getSetCookie().length).toBe(2);
+      expect(r.headers.getSetCookie().every((c) => /; Secure/.test(c))).toBe(true);
+      const { users } = await import('../db/schema/index.ts');
+      const rows = await t2.deps.db.select({ hash: users.passwordHash }).from(users);
+      expect(rows[0].hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+      expect(rows[0].hash).not.toContain(u.password);
+    } finally {
+      await t2.close();
+    }
+  });
+
   it('the same 401 for an unknown email and a wrong password', async () => {
     const u = await signup(t);
     const wrong = await t.request('/api/auth/login', { json: { email: u.email, password: 'wrong-password-123' } });
