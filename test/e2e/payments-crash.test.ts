@@ -149,6 +149,12 @@ describe('SIGKILL at each purchase recovery point, then restart', () => {
     const balance = await fetch(`${base}/api/credits/balance`, { headers: await gatewayHeaders('GET', '/api/credits/balance', { authorization: `Bearer ${token}` }) });
     expect(await balance.json()).toEqual({ credits: 500 });
     expect(await unbalancedTransactions(db.db)).toEqual([]);
+    // The outbox relay in the restarted process sends the receipt, once.
+    const mails = await waitFor('the receipt mail', async () => {
+      const [m] = rows<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from mailbox m join users u on u.email = m.to_address where u.id = ${u.id} and m.body like ${'%' + settled.id + '%'}`));
+      return m.n > 0 ? m.n : undefined;
+    });
+    expect(mails).toBe(1);
     await stopBackend();
   });
 
