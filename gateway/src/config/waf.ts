@@ -1,5 +1,5 @@
 import type { WafRules } from '../../../shared/rules/waf.ts';
-import { WAF_SEVERITIES } from '../../../shared/rules/waf.ts';
+import { WAF_FAMILIES, WAF_SEVERITIES } from '../../../shared/rules/waf.ts';
 import type { Detector, Family, RuleMeta, Severity, WafMode } from '../waf/types.ts';
 import { matchSegments, requestPathSegments, routeSegments } from '../waf/glob.ts';
 import { decodeComponent } from '../waf/targets/decode.ts';
@@ -37,6 +37,11 @@ export interface CompiledWaf {
 }
 
 export class WafConfigError extends Error {}
+
+// The schema's family list and the engine's Family type must be the same set (checked by tsc).
+type SchemaFamily = (typeof WAF_FAMILIES)[number];
+const FAMILIES_IN_SYNC: [Exclude<Family, SchemaFamily>, Exclude<SchemaFamily, Family>] extends [never, never] ? true : false = true;
+void FAMILIES_IN_SYNC;
 
 /** Rank for `block_min_severity` comparisons: critical 0 … notice 3. */
 export const SEVERITY_RANK: Record<Severity, number> = Object.fromEntries(WAF_SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;

@@ -15,19 +15,28 @@ function hexVal(c: number): number {
  */
 export function decodeComponent(s: string, plus = true): string {
   if (s.indexOf('%') < 0) return plus && s.indexOf('+') >= 0 ? s.replace(/\+/g, ' ') : s;
-  const bytes: number[] = [];
+  const spaced = plus && s.indexOf('+') >= 0 ? s.replace(/\+/g, ' ') : s;
+  try { return decodeURIComponent(spaced); } catch { /* invalid escapes or UTF-8: decode leniently below */ }
   let out = '';
-  const flush = () => { if (bytes.length) { out += utf8.decode(new Uint8Array(bytes)); bytes.length = 0; } };
+  let bytes: number[] | null = null; // pending non-ASCII bytes of a UTF-8 sequence
+  let lit = 0; // start of the pending literal run
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
+    let b = -1;
     if (c === 37 && i + 2 < s.length) {
       const h = hexVal(s.charCodeAt(i + 1)), l = hexVal(s.charCodeAt(i + 2));
-      if (h >= 0 && l >= 0) { bytes.push(h * 16 + l); i += 2; continue; }
+      if (h >= 0 && l >= 0) b = h * 16 + l;
     }
-    flush();
-    out += plus && c === 43 ? ' ' : s[i];
+    if (b < 0 && !(plus && c === 43)) continue;
+    if (lit < i) { if (bytes) { out += utf8.decode(new Uint8Array(bytes)); bytes = null; } out += s.slice(lit, i); }
+    if (b < 0) { if (bytes) { out += utf8.decode(new Uint8Array(bytes)); bytes = null; } out += ' '; lit = i + 1; continue; }
+    // ASCII decodes to itself; only multi-byte sequences need the UTF-8 decoder.
+    if (b < 0x80 && !bytes) out += String.fromCharCode(b); else (bytes ??= []).push(b);
+    i += 2;
+    lit = i + 1;
   }
-  flush();
+  if (bytes) out += utf8.decode(new Uint8Array(bytes));
+  if (lit < s.length) out += s.slice(lit);
   return out;
 }
 

@@ -26,14 +26,16 @@ export function extractHeaders(headers: ReadonlyMap<string, string>, sink: Targe
   if (cookie) extractCookies(cookie, sink);
 }
 
-/** `a=1; b=2` (RFC 6265 §4.2.1) into `cookie_name` and `cookie` targets. */
+/** `a=1; b=2` (RFC 6265 §4.2.1) into `cookie_name` and `cookie` targets; stops when the field budget is spent. */
 export function extractCookies(cookie: string, sink: TargetSink): void {
   for (const part of cookie.split(';')) {
+    if (sink.full) return;
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim();
     const value = eq < 0 ? '' : part.slice(eq + 1).trim();
     if (!name && !value) continue;
-    sink.push({ kind: 'cookie_name', name, raw: name }, false);
-    if (value) sink.push({ kind: 'cookie', name, raw: value }, false);
+    // Cookies count against max_fields: one header can carry thousands of them.
+    sink.push({ kind: 'cookie_name', name, raw: name });
+    if (value) sink.push({ kind: 'cookie', name, raw: value });
   }
 }
