@@ -100,3 +100,17 @@ describe('body stage', () => {
     expect((await post(app(rules), '/api/x', 'a=' + 'x'.repeat(5000))).status).toBe(413);
   });
 });
+
+describe('metrics endpoint', () => {
+  it('serves the counters as Prometheus text and JSON', async () => {
+    const { wafMetrics } = await import('./metrics.ts');
+    const { resetWafCounters } = await import('../../waf/events.ts');
+    resetWafCounters();
+    const a = app();
+    await post(a, '/api/auth/signup', ATTACK);
+    const m = new Hono<GatewayEnv>().get('/m', wafMetrics());
+    const text = await (await m.request('/m')).text();
+    expect(text).toContain('gatehouse_waf_blocks_total{rule="WAF_TEST_001"} 1');
+    expect(await (await m.request('/m?format=json')).json()).toMatchObject({ requests: { block: 1 }, blocks: { WAF_TEST_001: 1 } });
+  });
+});
