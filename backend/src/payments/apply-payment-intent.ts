@@ -23,6 +23,11 @@ export async function purchaseForPaymentIntent(tx: Tx, piId: string, metadata: R
   return byMeta;
 }
 
+/** Statuses only move forward (succeeded last: a failed card may still be retried and succeed). */
+const STATUS_RANK: Record<PurchaseStatus, number> = {
+  created: 0, requires_payment_method: 1, requires_confirmation: 1, requires_action: 2, processing: 3, failed: 4, canceled: 4, succeeded: 5,
+};
+
 /** PaymentIntent status → our purchase status while no ledger effect exists yet. */
 function pendingStatus(f: PaymentIntentFacts): PurchaseStatus {
   switch (f.status) {
@@ -48,6 +53,8 @@ export async function applyPaymentIntentFacts(tx: Tx, f: PaymentIntentFacts, sou
   if (purchase.status === 'succeeded') return 'already_applied';
   if (f.status !== 'succeeded') {
     const status = pendingStatus(f);
+    // Events arrive late and out of order: a stale `payment_intent.created` must not undo a failure.
+    if (STATUS_RANK[status] < STATUS_RANK[purchase.status]) return 'already_applied';
     await tx.update(creditPurchases).set({ paymentIntentId: f.id, status, failureCode: f.failureCode, updatedAt: sql`now()` }).where(eq(creditPurchases.id, purchase.id));
     return 'status_updated';
   }

@@ -98,6 +98,21 @@ describe('POST /webhooks/stripe', () => {
     expect(await unbalancedTransactions(h.t.deps.db)).toEqual([]);
   });
 
+  it('a stale payment_intent.created delivered after the failure does not undo it', async () => {
+    const u = await h.user();
+    h.sim.faults.holdWebhooks = true;
+    const res = await h.purchase(u.token, 'wh-stale', { package_id: 'starter-100', payment_method: 'pm_card_chargeDeclined' });
+    expect(res.status).toBe(402);
+    const { purchase_id } = await res.json();
+    h.sim.faults.reorderWebhooks = true; // newest first: payment_failed, charge.failed, then created
+    h.sim.faults.holdWebhooks = false;
+    await h.sim.flushWebhooks();
+    h.sim.faults.reorderWebhooks = false;
+    const p = await (await h.t.request(`/api/credits/purchases/${purchase_id}`, { token: u.token })).json();
+    expect(p.status).toBe('failed');
+    expect(await balance(u.token)).toBe(0);
+  });
+
   it('events for objects that are not ours are stored and ignored', async () => {
     const evt = JSON.stringify({ id: 'evt_foreign', object: 'event', type: 'customer.created', data: { object: { id: 'cus_1', object: 'customer' } } });
     const res = await post(evt, stripeSignature(evt, TEST_WEBHOOK_SECRET));
