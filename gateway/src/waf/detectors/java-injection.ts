@@ -57,6 +57,8 @@ function fqcn(s: string, original: string): { at: number; len: number } | null {
         // Java class names are capitalized (java.lang.Runtime); "sun.com" or "java.util.x" prose is not.
         const cls = original.slice(k + p.length, e);
         if (e > k + p.length + 1 && cls !== cls.toLowerCase()) return { at: k, len: e - k };
+        k = s.indexOf(p, e); // resume after the name: keeps repeated prefixes linear
+        continue;
       }
       k = s.indexOf(p, k + 1);
     }

@@ -27,6 +27,8 @@ type Shape = 'end' | 'sep' | 'flag' | 'path' | 'quoted' | 'word' | 'hostlike' | 
 function argShape(s: string, j: number): Shape {
   const c = s[j];
   if (j >= s.length) return 'end';
+  // `AT&T`, `R&D`: an ampersand glued between letters is part of a word, not a separator.
+  if (c === '&' && j + 1 < s.length && s.charCodeAt(j + 1) >= 97 && s.charCodeAt(j + 1) <= 122) return 'none';
   if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r' && !';|&`)><\'"$'.includes(c)) return 'none';
   let k = j;
   while (k < s.length && (s[k] === ' ' || s[k] === '\t')) k++;
@@ -48,7 +50,7 @@ function readCommand(s: string, i: number): { word: string; end: number } {
   let j = i;
   let word = '';
   // Path prefix /bin/, /usr/local/bin/ … : keep only the last segment.
-  while (j < s.length && word.length < 40) {
+  while (j < s.length && word.length < 40 && j - i < 256) {
     const c = s.charCodeAt(j);
     if (isWordCode(c) || c === 45 || c === 46) word += s[j];
     else if (c === 39 || c === 34 || c === 92) { /* quote or backslash inside the word */ }
@@ -72,6 +74,8 @@ function commandAfterSeparator(s: string): number {
       if (s[i + 1] === '(') sep = c + '(';
       else continue;
     } else sep = c;
+    // Markdown code fences (```) and inline code are not command substitution.
+    if (c === '`' && (s[i + 1] === '`' || s[i - 1] === '`' || s[i + 1] === '\n')) continue;
     let j = i + sep.length;
     if (sep === '{') while (s[j] === ',') j++;
     while (s[j] === '|' || s[j] === '&') j++;

@@ -113,8 +113,8 @@ function superglobal(s: string): number {
     while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
     if (e > k + 1) {
       if (s[e] === '[') {
-        const close = s.indexOf(']', e);
-        if (close > 0 && close - e < 24 && s[close + 1] === '(') return k;
+        const close = s.slice(e, e + 24).indexOf(']');
+        if (close > 0 && s[e + close + 1] === '(') return k;
       }
       if (s[e] === '(' && !(s.charCodeAt(k + 1) >= 48 && s.charCodeAt(k + 1) <= 57)) return k;
     }

@@ -42,9 +42,9 @@ function arithmeticProbe(s: string): number {
     let k = s.indexOf(open);
     let n = 0;
     while (k >= 0 && n++ < 256) {
-      const end = s.indexOf(close, k + open.length);
-      if (end < 0) break;
-      if (end - k < 64 && hasArithmetic(s.slice(k + open.length, end))) return k;
+      // Probes are short: look for the closer within 64 characters only (bounded work per opener).
+      const rel = s.slice(k + open.length, k + 64).indexOf(close);
+      if (rel >= 0 && hasArithmetic(s.slice(k + open.length, k + open.length + rel))) return k;
       k = s.indexOf(open, k + open.length);
     }
   }

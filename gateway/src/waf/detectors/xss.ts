@@ -57,7 +57,7 @@ function handlerInjection(lower: string): number {
     const prev = i > 0 ? lower.charCodeAt(i - 1) : 32;
     if (!isWordCode(prev)) {
       let j = i + 2;
-      while (j < lower.length && isAlphaCode(lower.charCodeAt(j))) j++;
+      while (j < lower.length && j - i < 48 && isAlphaCode(lower.charCodeAt(j))) j++;
       let k = j;
       while (k < lower.length && (lower[k] === ' ' || lower[k] === '\t' || lower[k] === '\n' || lower[k] === '\r')) k++;
       if (lower[k] === '=' && j - i > 3) {
@@ -74,12 +74,15 @@ function handlerInjection(lower: string): number {
 function schemeOutsideTags(compact: string, collapsed: string): number {
   for (const sch of ['javascript:', 'vbscript:', 'livescript:', 'data:text/html']) {
     let k = compact.indexOf(sch);
-    while (k >= 0) {
+    if (k < 0) continue;
+    // Prose writes "JavaScript: The Good Parts" with a space; computed once per scheme (linear).
+    const spacedProse = collapsed.includes(sch + ' ');
+    let n = 0;
+    while (k >= 0 && n++ < 256) {
       const prev = k > 0 ? compact[k - 1] : '=';
       const rest = compact.slice(k + sch.length, k + sch.length + 12);
       if (SCHEME_LEAD.includes(prev) && rest.length > 0) {
-        const spaced = collapsed.includes(sch + ' ') && !collapsed.includes(sch.slice(0, -1) + ':' + rest[0]);
-        if (!spaced || SCRIPT_STARTERS.some((w) => rest.startsWith(w))) return k;
+        if (!spacedProse || SCRIPT_STARTERS.some((w) => rest.startsWith(w))) return k;
       }
       k = compact.indexOf(sch, k + 1);
     }

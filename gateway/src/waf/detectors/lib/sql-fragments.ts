@@ -50,7 +50,8 @@ export function sqlFunctionCall(t: readonly SqlToken[]): number {
     if (!w(f) || t[i + 1]?.type !== 'lparen' || !SQL_ONLY_FUNCS.has(f.text)) continue;
     if (f.text === 'if' || f.text === 'iif') {
       const a = t[i + 2];
-      if (a && (a.type === 'num' || a.type === 'str' || w(a)) && (t[i + 3]?.type === 'op' || w(t[i + 3], 'like'))) return i;
+      // if(1=1, …), if(2>1 …): a literal compared; spreadsheet IF(B2>3, …) compares a cell name.
+      if (a && (a.type === 'num' || a.type === 'str') && (t[i + 3]?.type === 'op' || w(t[i + 3], 'like'))) return i;
       continue;
     }
     if (!WORDY.has(f.text) || sqlArgStart(t, i + 2)) return i;
