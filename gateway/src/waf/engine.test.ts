@@ -169,6 +169,14 @@ describe('bodies and protocol rules', () => {
     expect(rulesOf(inspectRequest({ method: 'GET', url: '/', headers: { host: '10.1.2.3' }, body: null }, waf))).toEqual(['WAF_PROTO_003']);
     expect(rulesOf(inspectRequest({ method: 'GET', url: '/', headers: { host: '127.0.0.1:8787' }, body: null }, waf))).toEqual([]);
   });
+  it('a second media type inside Content-Type parameters (WAF_PROTO_011), cookie v1 syntax (WAF_PROTO_012)', () => {
+    const ct = (v: string) => rulesOf(inspectRequest(req('POST', '/api/x', { body: 'a=1', headers: { 'content-type': v } }), waf));
+    expect(ct('application/x-www-form-urlencoded;boundary="application/json"')).toEqual(['WAF_PROTO_011']);
+    expect(ct('multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW')).toEqual(['WAF_PROTO_010']);
+    expect(ct('application/json; charset=utf-8')).toEqual(['WAF_PROTO_006']);
+    expect(rulesOf(inspectRequest(req('GET', '/', { headers: { cookie: '$Version=1; session="x' } }), waf))).toEqual(['WAF_PROTO_012']);
+    expect(rulesOf(inspectRequest(req('GET', '/', { headers: { cookie: 'version=1; price=$5' } }), waf))).toEqual([]);
+  });
   it('a prefix-inspected body is noted (WAF_PROTO_007)', () => {
     expect(rulesOf(inspectRequest(req('POST', '/api/x', form('a=1')), waf, { truncated: true }))).toEqual(['WAF_PROTO_007']);
   });

@@ -17,6 +17,8 @@ export const PROTOCOL_RULES = [
   { id: 'WAF_PROTO_008', family: 'protocol', severity: 'error', paranoia: 1, description: 'JSON nested deeper than body.json_max_depth' },
   { id: 'WAF_PROTO_009', family: 'protocol', severity: 'error', paranoia: 1, description: 'More fields than body.max_fields' },
   { id: 'WAF_PROTO_010', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Multipart body without a usable boundary' },
+  { id: 'WAF_PROTO_011', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Content-Type parameters carry another media type (body-parser confusion, CRS 921421)' },
+  { id: 'WAF_PROTO_012', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Cookie version 1 syntax ($Version) used to confuse cookie parsers (CRS 921250)' },
 ] as const satisfies readonly RuleMeta[];
 
 const FINDING_RULE: Record<BodyFinding, string> = {
@@ -36,6 +38,17 @@ function hostProblem(host: string): boolean {
 
 /** Loopback hosts are how local runs, health checks and tests reach the gateway. */
 const LOOPBACK_HOST = /^(127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+
+/** Media-type prefixes a body parser keys on; inside parameters they are a smuggled second type. */
+const PARSER_TYPES = ['application/', 'text/', 'multipart/', 'message/'];
+
+/** True when the parameters of a Content-Type (after the first `;`) name another media type. */
+function mediaTypeInParameters(contentType: string): boolean {
+  const semi = contentType.indexOf(';');
+  if (semi < 0) return contentType.indexOf(',') >= 0 && PARSER_TYPES.some((t) => contentType.toLowerCase().indexOf(t, 1) > 0);
+  const params = contentType.slice(semi).toLowerCase();
+  return PARSER_TYPES.some((t) => params.includes(t));
+}
 
 const requestTarget = (name: string, raw: string): Target => ({ kind: 'header', name, raw, value: raw });
 
@@ -57,6 +70,9 @@ export function protocolMatches(x: Extracted, route: RoutePolicy, facts: Protoco
   if (hasBody && x.mediaType && !route.allowedContentTypes.has(x.mediaType) && !(x.mediaType.endsWith('+json') && route.allowedContentTypes.has('application/json'))) {
     add('WAF_PROTO_004', 'content-type', x.mediaType);
   }
+  if (x.info.contentType && mediaTypeInParameters(x.info.contentType)) add('WAF_PROTO_011', 'content-type', x.mediaType ?? '');
+  const cookie = x.info.headers.get('cookie');
+  if (cookie && /(^|[;,]\s*)\$version\s*=/i.test(cookie)) add('WAF_PROTO_012', 'cookie', '$Version');
   if (facts.truncated) add('WAF_PROTO_007', 'body', '');
   for (const f of x.findings) add(FINDING_RULE[f], 'body', '');
   return out;
