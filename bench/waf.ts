@@ -36,7 +36,7 @@ console.log(`WAF inspection, ${waf.detectors.length} detectors, ${waf.rules.size
 console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (numbers are only comparable on an idle machine)\n`);
 console.log('case                size      median µs    p95 µs    p99 µs     req/s  verdict');
 for (const [name, req] of CASES) {
-  const size = req.body ? req.body.byteLength : req.url.length;
+  const size = req.body ? req.body.length : req.url.length;
   const n = size > 32_000 ? Math.max(200, Math.floor(ITERATIONS / 10)) : ITERATIONS;
   let v = inspectRequest(req, waf);
   for (let i = 0; i < Math.min(n, 1000); i++) v = inspectRequest(req, waf); // warm-up (JIT)
