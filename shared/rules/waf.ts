@@ -29,18 +29,18 @@ const modesByMethod = z.partialRecord(z.enum([...HTTP_METHODS, '*']), z.enum(WAF
 
 const routeSettings = {
   /** Mode per method for this route. */
-  modes: modesByMethod.optional(),
+  modes: modesByMethod.optional().describe('Mode per method for this route (block | monitor | off); "*" = methods not listed'),
   /** In block mode, a request over the threshold is blocked only if a matched rule has at least this severity; otherwise it is logged as monitor. */
-  block_min_severity: z.enum(WAF_SEVERITIES).optional(),
+  block_min_severity: z.enum(WAF_SEVERITIES).optional().describe('In block mode, block only when a matched rule has at least this severity; otherwise log as monitor'),
   /** Methods this route accepts; others match WAF_PROTO_001. */
-  allowed_methods: z.array(method).min(1).optional(),
+  allowed_methods: z.array(method).min(1).optional().describe('Methods this route accepts; others match WAF_PROTO_001'),
   /** Body media types this route accepts; others match WAF_PROTO_004. */
-  allowed_content_types: z.array(contentType).min(1).optional(),
+  allowed_content_types: z.array(contentType).min(1).optional().describe('Body media types this route accepts; others match WAF_PROTO_004'),
 };
 
 export const WafRouteSchema = z.object({
   /** Route pattern(s) this entry applies to; the first matching entry wins. */
-  match: z.union([routePattern, z.array(routePattern).min(1)]),
+  match: z.union([routePattern, z.array(routePattern).min(1)]).describe('Route pattern(s): /exact, /api/* (one segment), /api/** (any rest), **; first matching entry wins'),
   ...routeSettings,
   /** Why this route differs from the defaults (for reviewers). */
   reason: z.string().min(1).optional(),
@@ -64,15 +64,15 @@ export const WafExclusionSchema = z.object({
   /** Why this exclusion is safe. */
   reason: z.string().min(1),
   /** Rule ids and/or families removed from the selected fields. */
-  remove: z.array(ruleRef).min(1),
+  remove: z.array(ruleRef).min(1).describe('Rule ids (WAF_SQLI_007) and/or families (sqli) removed from the selected fields'),
   /** Route patterns; default every route. */
-  routes: z.array(routePattern).min(1).optional(),
+  routes: z.array(routePattern).min(1).optional().describe('Route patterns; default every route'),
   /** Methods; default every method. */
-  methods: z.array(method).min(1).optional(),
+  methods: z.array(method).min(1).optional().describe('Methods; default every method'),
   /** Fields the rules are removed from; default every field of the selected routes. */
-  fields: z.array(FieldSelectorSchema).min(1).optional(),
+  fields: z.array(FieldSelectorSchema).min(1).optional().describe('Fields: {json: $.a[*].b} | {query} | {form} | {header} | {cookie} | {field: name anywhere} | {path: true}; default every field'),
   /** Last day the exclusion applies (UTC); lint warns once it passed. */
-  expires: isoDate.optional(),
+  expires: isoDate.optional().describe('Last day (UTC) the exclusion applies; lint warns after'),
 }).strict();
 
 export const WafRuleOverrideSchema = z.object({
@@ -86,12 +86,12 @@ export const WafRuleOverrideSchema = z.object({
 export const WafRulesSchema = z.object({
   version: z.literal(1),
   /** 1 = known-bad only (fewest false positives) … 4 = most rules. Rules above this level are not evaluated. */
-  paranoia: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(1),
+  paranoia: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(1).describe('1 = known-bad only … 4 = most rules; higher rules are not evaluated'),
   thresholds: z.object({
     /** Anomaly score at which a request would be blocked. */
-    inbound: z.number().int().min(1).max(1000),
+    inbound: z.number().int().min(1).max(1000).describe('Anomaly score at which a request would be blocked (critical 5, error 4, warning 3, notice 2)'),
     /** Thresholds for specific body media types (matched without parameters; `+json` suffixes count as application/json). */
-    by_content_type: z.record(contentType, z.number().int().min(1).max(1000)).default({}),
+    by_content_type: z.record(contentType, z.number().int().min(1).max(1000)).default({}).describe('Threshold per body media type, e.g. application/json: 6'),
   }).strict(),
   body: z.object({
     /** Bytes of a body the WAF reads and inspects. */
@@ -116,7 +116,7 @@ export const WafRulesSchema = z.object({
   exclusions: z.array(WafExclusionSchema).default([]),
   rule_overrides: z.array(WafRuleOverrideSchema).default([]),
   /** Field names (case-insensitive, substring of the field's own name) whose values are never logged. */
-  sensitive_fields: z.array(z.string().min(1)).default([]),
+  sensitive_fields: z.array(z.string().min(1)).default([]).describe('Field names (case-insensitive substring) whose values are never logged'),
 }).strict().superRefine((v, ctx) => {
   const seen = new Set<string>();
   v.exclusions.forEach((e, i) => {
