@@ -63,7 +63,14 @@ export async function handleStripeEvent(ctx: PaymentsContext, event: Stripe.Even
     if (facts?.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook')}`);
     for (const r of facts?.refunds ?? []) outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook')}`);
     const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
-    await tx.insert(webhookEvents).values({ id: event.id, type: event.type, objectId, outcome, payload: event as unknown as object });
+    await tx.insert(webhookEvents).values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event) });
     return outcome;
   });
+}
+
+/** The event as stored in the inbox, minus the PaymentIntent's client secret (a bearer credential for the payment). */
+function storedPayload(event: Stripe.Event): object {
+  const copy = structuredClone(event) as unknown as { data: { object: Record<string, unknown> } };
+  delete copy.data.object.client_secret;
+  return copy;
 }

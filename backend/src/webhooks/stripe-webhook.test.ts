@@ -77,6 +77,8 @@ describe('POST /webhooks/stripe', () => {
     h.sim.faults.duplicateWebhooks = false;
     expect(await balance(u.token)).toBe(100);
     expect(await count(sql`select count(*) as n from webhook_events where id = ${evt.id}`)).toBe(1);
+    expect((evt.data as { object: { client_secret?: string } }).object.client_secret).toBeTruthy();
+    expect(await count(sql`select count(*) as n from webhook_events where id = ${evt.id} and payload->'data'->'object' ? 'client_secret'`)).toBe(0);
     expect(await count(sql`select count(*) as n from ledger_transactions where business_key like ${pi + ':%'}`)).toBe(3);
   });
 
