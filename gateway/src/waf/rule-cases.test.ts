@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import goldenPaths from '../../rules/tests/golden-paths.yaml';
+import contentTypes from '../../rules/tests/content-types.yaml';
 import { shippedRules } from './testing.ts';
 import { compiledWaf } from '../config/waf.ts';
 import { runTestFiles } from './rule-tests.ts';
@@ -9,7 +10,7 @@ import { runTestFiles } from './rule-tests.ts';
  * against the bundled waf.yaml and the registered detectors. `npm run waf -- test` runs the same
  * cases from disk. A `pending` case must keep failing until its flag is removed.
  */
-const FILES: Record<string, string> = { 'golden-paths.yaml': goldenPaths };
+const FILES: Record<string, string> = { 'golden-paths.yaml': goldenPaths, 'content-types.yaml': contentTypes };
 
 describe('rule test cases (bundled rules, real detectors)', () => {
   const results = runTestFiles(FILES, compiledWaf(shippedRules()));
