@@ -78,6 +78,27 @@ describe('limits shared across two gateway hosts', () => {
     expect(rs.map((r) => r.status)).toEqual([404, 404, 404, 404]);
   });
 
+  it('a successful login gives its account token back (shared through Redis); failures use it up', async () => {
+    const email = `rl-${randomUUID()}@example.org`;
+    const password = 'correct horse battery staple';
+    const post = (i: number, p: string, body: unknown) => fetch(`${stack.gatewayUrls[i % 2]}${p}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.252' }, body: JSON.stringify(body),
+    }).then(async (r) => { await r.arrayBuffer(); return r; });
+    expect((await post(0, '/api/auth/signup', { email, password, name: 'Rate Limit' })).status).toBe(201);
+    // login-account allows 5 per hour: 7 successful logins pass because each gives its token back.
+    for (let i = 0; i < 7; i++) {
+      const r = await post(i, '/api/auth/login', { email, password });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('ratelimit-policy')).toContain('"login-account";q=5;w=3600');
+    }
+    await new Promise((r) => setTimeout(r, 500)); // refunds run after the response (waitUntil)
+    const failed = [];
+    for (let i = 0; i < 6; i++) failed.push((await post(i, '/api/auth/login', { email, password: 'wrong password!' })).status);
+    expect(failed).toEqual([401, 401, 401, 401, 401, 429]);
+    // Now even the right password waits for the window: the account is locked for guessing.
+    expect((await post(0, '/api/auth/login', { email, password })).status).toBe(429);
+  });
+
   it('metrics: Redis-sourced decisions on each host, behind the bearer token', async () => {
     const unauth = await fetch(`${stack.gatewayUrls[0]}/__gateway/metrics`);
     expect(unauth.status).toBe(401);
