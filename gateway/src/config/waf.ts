@@ -1,6 +1,6 @@
 import type { WafRules } from '../../../shared/rules/waf.ts';
 import { WAF_FAMILIES, WAF_SEVERITIES } from '../../../shared/rules/waf.ts';
-import type { Detector, Family, RuleMeta, Severity, WafMode } from '../waf/types.ts';
+import type { Detector, Family, RuleMeta, Severity, TargetKind, WafMode } from '../waf/types.ts';
 import { matchSegments, requestPathSegments, routeSegments } from '../waf/glob.ts';
 import { decodeComponent } from '../waf/targets/decode.ts';
 import { compileExclusions, type CompiledExclusion } from '../waf/exclusions.ts';
@@ -28,6 +28,8 @@ export interface CompiledWaf {
   rules: ReadonlyMap<string, RuleMeta>;
   disabled: ReadonlySet<string>;
   detectors: readonly Detector[];
+  /** Detectors that inspect a target kind, resolved once (the hot loop only indexes). */
+  detectorsByKind: ReadonlyMap<TargetKind, readonly Detector[]>;
   exclusions: readonly CompiledExclusion[];
   sensitive: readonly string[];
   normalize: (raw: string) => string;
@@ -37,6 +39,10 @@ export interface CompiledWaf {
 }
 
 export class WafConfigError extends Error {}
+
+/** Every target kind (a Record, so tsc fails here when a kind is added to types.ts). */
+const KINDS: Record<TargetKind, true> = { path: true, query: true, query_name: true, header: true, cookie: true, cookie_name: true, json: true, json_key: true, form: true, form_name: true, multipart: true, filename: true, xml: true, body: true };
+const TARGET_KINDS = Object.keys(KINDS) as TargetKind[];
 
 // The schema's family list and the engine's Family type must be the same set (checked by tsc).
 type SchemaFamily = (typeof WAF_FAMILIES)[number];
@@ -108,6 +114,7 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     rules: meta,
     disabled,
     detectors,
+    detectorsByKind: new Map(TARGET_KINDS.map((k) => [k, detectors.filter((d) => !d.targets || d.targets.includes(k))])),
     exclusions,
     sensitive: rules.sensitive_fields.map((s) => s.toLowerCase()),
     normalize: normalizeValue,

@@ -54,11 +54,11 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
   const ctx = { request: info, paranoia: waf.paranoia };
   for (const t of extracted.targets) {
     if (t.value === '' && t.raw === '') continue;
-    for (const d of waf.detectors) {
-      if (d.targets && !d.targets.includes(t.kind)) continue;
+    const detectors = waf.detectorsByKind.get(t.kind) ?? waf.detectors;
+    for (let i = 0; i < detectors.length; i++) {
       let found: Match[];
-      try { found = d.detect(t, ctx); } catch { found = []; } // a detector bug must not become an outage
-      for (const m of found) keep(m);
+      try { found = detectors[i].detect(t, ctx); } catch { continue; } // a detector bug must not become an outage
+      for (let j = 0; j < found.length; j++) keep(found[j]);
     }
   }
   const threshold = thresholdFor(waf, extracted.mediaType);
