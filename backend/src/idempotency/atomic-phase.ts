@@ -14,21 +14,33 @@ export const response = <P extends string>(status: number, body: unknown): Phase
 
 /**
  * One atomic phase: `fn` and the key's new state commit together in one SERIALIZABLE transaction
- * (retried whole on serialization failure). A response finishes the key and releases its lock.
+ * (retried whole on serialization failure), and only while this run still holds the key's lock
+ * token. A response finishes the key and releases its lock.
  * `afterCommit` runs once the phase is durable (the test-only crash hook lives there).
  */
+/**
+ * Thrown when another run took the key over (our lock looked stale to it): this run must stop at
+ * once, before it writes or calls the PSP again; the other run finishes the request.
+ */
+export class LockLostError extends Error {
+  constructor() { super('the idempotency key was taken over by another run'); }
+}
+
 export async function atomicPhase<P extends string>(
   db: Db,
-  keyId: string,
+  key: { id: string; lockToken: string | null },
   fn: (tx: Tx) => Promise<PhaseResult<P>>,
   afterCommit?: (r: PhaseResult<P>) => void,
 ): Promise<PhaseResult<P>> {
+  const keyId = key.id;
   const r = await serializable(db, async (tx) => {
+    const [cur] = await tx.select({ lockToken: idempotencyKeys.lockToken }).from(idempotencyKeys).where(eq(idempotencyKeys.id, keyId)).for('update');
+    if (!cur || cur.lockToken !== key.lockToken) throw new LockLostError();
     const result = await fn(tx);
     if (result.kind === 'recovery_point') {
       await tx.update(idempotencyKeys).set({ recoveryPoint: result.point, lastRunAt: sql`now()`, ...(result.resourceId ? { resourceId: result.resourceId } : {}) }).where(eq(idempotencyKeys.id, keyId));
     } else if (result.kind === 'response') {
-      await tx.update(idempotencyKeys).set({ recoveryPoint: 'finished', lockedAt: null, responseStatus: result.status, responseBody: result.body as object, lastRunAt: sql`now()` }).where(eq(idempotencyKeys.id, keyId));
+      await tx.update(idempotencyKeys).set({ recoveryPoint: 'finished', lockedAt: null, lockToken: null, responseStatus: result.status, responseBody: result.body as object, lastRunAt: sql`now()` }).where(eq(idempotencyKeys.id, keyId));
     }
     return result;
   });

@@ -54,7 +54,7 @@ export async function beginIdempotentRequest(db: Db, i: BeginInput): Promise<Beg
     if (!row) {
       const [created] = await tx.insert(idempotencyKeys).values({
         userId: i.userId, idempotencyKey: i.key, operation: i.operation, fingerprint: i.fingerprint,
-        requestParams: i.params, recoveryPoint: 'started', lockedAt: sql`now()`,
+        requestParams: i.params, recoveryPoint: 'started', lockedAt: sql`now()`, lockToken: crypto.randomUUID(),
       }).returning();
       return { kind: 'run', key: created } as Begin;
     }
@@ -62,7 +62,7 @@ export async function beginIdempotentRequest(db: Db, i: BeginInput): Promise<Beg
     if (done) return done;
     const lockAgeMs = row.lockedAt ? Date.now() - row.lockedAt.getTime() : Infinity;
     if (lockAgeMs < i.lockTimeoutMs) throw new ProblemError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; retry shortly', undefined, { 'retry-after': '1' });
-    const [taken] = await tx.update(idempotencyKeys).set({ lockedAt: sql`now()`, lastRunAt: sql`now()` }).where(eq(idempotencyKeys.id, row.id)).returning();
+    const [taken] = await tx.update(idempotencyKeys).set({ lockedAt: sql`now()`, lockToken: crypto.randomUUID(), lastRunAt: sql`now()` }).where(eq(idempotencyKeys.id, row.id)).returning();
     return { kind: 'run', key: taken } as Begin;
   });
 }
@@ -73,7 +73,7 @@ export async function beginIdempotentRequest(db: Db, i: BeginInput): Promise<Beg
  */
 export async function takeOverStaleKey(db: Db, id: string, lockTimeoutMs: number): Promise<IdempotencyKeyRow | null> {
   return serializable(db, async (tx) => {
-    const [taken] = await tx.update(idempotencyKeys).set({ lockedAt: sql`now()`, lastRunAt: sql`now()` })
+    const [taken] = await tx.update(idempotencyKeys).set({ lockedAt: sql`now()`, lockToken: crypto.randomUUID(), lastRunAt: sql`now()` })
       .where(and(eq(idempotencyKeys.id, id), sql`${idempotencyKeys.recoveryPoint} <> 'finished'`,
         sql`(${idempotencyKeys.lockedAt} is null or ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${lockTimeoutMs / 1000}))`))
       .returning();
@@ -81,7 +81,8 @@ export async function takeOverStaleKey(db: Db, id: string, lockTimeoutMs: number
   });
 }
 
-/** Gives the lock back after a transient failure, keeping the recovery point for the retry. */
-export async function releaseKey(db: Db, id: string): Promise<void> {
-  await db.update(idempotencyKeys).set({ lockedAt: null }).where(eq(idempotencyKeys.id, id));
+/** Gives the lock back after a transient failure, keeping the recovery point for the retry (only if still ours). */
+export async function releaseKey(db: Db, key: Pick<IdempotencyKeyRow, 'id' | 'lockToken'>): Promise<void> {
+  if (!key.lockToken) return;
+  await db.update(idempotencyKeys).set({ lockedAt: null, lockToken: null }).where(and(eq(idempotencyKeys.id, key.id), eq(idempotencyKeys.lockToken, key.lockToken)));
 }

@@ -96,6 +96,26 @@ describe('idempotency under forced retries', () => {
     expect(taken.status).toBe(201);
   });
 
+  it('a live request slower than the lock timeout is taken over safely: one PaymentIntent, the slow run stops', async () => {
+    const u = await h.user();
+    const pi0 = h.sim.state.stats.paymentIntentsCreated;
+    const ch0 = h.sim.state.stats.chargesSucceeded;
+    const body = { package_id: 'starter-100', payment_method: 'pm_card_visa' };
+    h.sim.faults.delayMs = 1600; // the PSP call outlives the 1 s lock
+    const slow = h.purchase(u.token, 'slow-1', body);
+    await new Promise((r) => setTimeout(r, 1300));
+    h.sim.faults.delayMs = 0;
+    const taker = await h.purchase(u.token, 'slow-1', body);
+    const slowRes = await slow;
+    expect(taker.status).toBe(201);
+    expect(slowRes.status).toBe(409);
+    expect((await slowRes.json()).code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    expect(h.sim.state.stats.paymentIntentsCreated - pi0).toBe(1);
+    expect(h.sim.state.stats.chargesSucceeded - ch0).toBe(1);
+    const replay = await h.purchase(u.token, 'slow-1', body);
+    expect((await replay.json()).id).toBe((await taker.json()).id);
+  });
+
   it('recovery resumes a key whose request died after the PSP call, without a second PaymentIntent', async () => {
     const u = await h.user();
     const pi0 = h.sim.state.stats.paymentIntentsCreated;

@@ -37,7 +37,7 @@ export async function runPurchase(ctx: PaymentsContext, key: IdempotencyKeyRow, 
     let r: PhaseResult<PurchasePoint>;
     switch (point) {
       case 'started':
-        r = await atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+        r = await atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
           const pkg = findPackage(params.package_id);
           if (!pkg) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such credit package' }));
           const id = crypto.randomUUID();
@@ -52,7 +52,7 @@ export async function runPurchase(ctx: PaymentsContext, key: IdempotencyKeyRow, 
         r = await callPsp(ctx, key, purchaseId!, params, requestId, after);
         break;
       case 'payment_intent_created':
-        r = await atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+        r = await atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
           const [p] = await tx.select().from(creditPurchases).where(eq(creditPurchases.id, purchaseId!));
           return response(201, purchaseJson(p));
         }, after);
@@ -84,26 +84,26 @@ async function callPsp(ctx: PaymentsContext, key: IdempotencyKeyRow, purchaseId:
   } catch (e) {
     if (e instanceof Stripe.errors.StripeCardError) {
       const declined = e.payment_intent;
-      return atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+      return atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
         await tx.update(creditPurchases).set({ status: 'failed', paymentIntentId: declined?.id ?? null, failureCode: e.decline_code ?? e.code ?? 'card_declined', updatedAt: sql`now()` })
           .where(eq(creditPurchases.id, p.id));
         return response(402, problem('PAYMENT_FAILED', requestId, { detail: 'The card was declined', extra: { purchase_id: p.id, decline_code: e.decline_code ?? e.code ?? null } }));
       }, after);
     }
     if (isTransientPspError(e)) {
-      await releaseKey(ctx.db, key.id);
+      await releaseKey(ctx.db, key);
       ctx.log.warn({ request_id: requestId, purchase_id: p.id, err: (e as Error).message }, 'psp unavailable; purchase will resume on retry or recovery');
       throw new ProblemError('PSP_UNAVAILABLE', 'The payment provider did not answer; retry with the same Idempotency-Key', undefined, { 'retry-after': '2' });
     }
     const invalidMethod = e instanceof Stripe.errors.StripeInvalidRequestError && e.param === 'payment_method';
-    return atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+    return atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
       await tx.update(creditPurchases).set({ status: 'failed', failureCode: (e as Stripe.errors.StripeError).code ?? 'psp_rejected', updatedAt: sql`now()` }).where(eq(creditPurchases.id, p.id));
       return invalidMethod
         ? response(400, problem('VALIDATION_FAILED', requestId, { detail: 'The payment method was not accepted', errors: [{ path: 'payment_method', message: 'not accepted by the payment provider' }], extra: { purchase_id: p.id } }))
         : response(502, problem('PSP_UNAVAILABLE', requestId, { detail: 'The payment provider refused the request', extra: { purchase_id: p.id } }));
     }, after);
   }
-  return atomicPhase<PurchasePoint>(ctx.db, key.id, async (tx) => {
+  return atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
     const [cur] = await tx.select().from(creditPurchases).where(eq(creditPurchases.id, p.id)).for('update');
     // A verified webhook may already have settled it while we waited for the PSP: never move it back.
     const status = cur.status === 'succeeded' ? cur.status : pi.status === 'succeeded' || pi.status === 'processing' ? 'processing' : pi.status === 'canceled' ? 'canceled' : pi.status as typeof cur.status;

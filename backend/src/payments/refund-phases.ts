@@ -36,7 +36,7 @@ export async function runRefund(ctx: PaymentsContext, key: IdempotencyKeyRow, re
     let r: PhaseResult<RefundPoint>;
     switch (point) {
       case 'started':
-        r = await atomicPhase<RefundPoint>(ctx.db, key.id, async (tx) => {
+        r = await atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
           const owner = params.as_admin ? undefined : eq(creditPurchases.userId, key.userId);
           const [p] = await tx.select().from(creditPurchases).where(and(eq(creditPurchases.id, params.purchase_id), owner)).for('update');
           if (!p) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such purchase' }));
@@ -57,7 +57,7 @@ export async function runRefund(ctx: PaymentsContext, key: IdempotencyKeyRow, re
         r = await callPsp(ctx, key, refundId!, requestId);
         break;
       case 'psp_refund_created':
-        r = await atomicPhase<RefundPoint>(ctx.db, key.id, async (tx) => {
+        r = await atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
           const [row] = await tx.select().from(creditRefunds).where(eq(creditRefunds.id, refundId!));
           return response(201, refundJson(row));
         });
@@ -88,15 +88,15 @@ async function callPsp(ctx: PaymentsContext, key: IdempotencyKeyRow, refundId: s
     }, { idempotencyKey: refundIdempotencyKey(row.id) });
   } catch (e) {
     if (isTransientPspError(e)) {
-      await releaseKey(ctx.db, key.id);
+      await releaseKey(ctx.db, key);
       throw new ProblemError('PSP_UNAVAILABLE', 'The payment provider did not answer; retry with the same Idempotency-Key', undefined, { 'retry-after': '2' });
     }
-    return atomicPhase<RefundPoint>(ctx.db, key.id, async (tx) => {
+    return atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
       await tx.update(creditRefunds).set({ status: 'failed', failureReason: (e as Stripe.errors.StripeError).code ?? 'psp_rejected', updatedAt: sql`now()` }).where(eq(creditRefunds.id, row.id));
       return response(422, problem('REFUND_EXCEEDS_CHARGE', requestId, { detail: 'The payment provider refused the refund' }));
     });
   }
-  return atomicPhase<RefundPoint>(ctx.db, key.id, async (tx) => {
+  return atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
     await applyRefundFacts(tx, refundFacts(refund), 'api');
     return recoveryPoint('psp_refund_created');
   });

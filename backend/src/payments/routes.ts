@@ -8,6 +8,7 @@ import { readJson, readBodyText } from '../http/validate.ts';
 import { creditPurchases, creditRefunds } from '../db/schema/payments.ts';
 import { beginIdempotentRequest, readIdempotencyKey, type Operation } from '../idempotency/key-store.ts';
 import { requestFingerprint } from '../idempotency/fingerprint.ts';
+import { LockLostError } from '../idempotency/atomic-phase.ts';
 import { walletCredits } from '../ledger/balance.ts';
 import { verifyStripeEvent } from '../webhooks/verify-signature.ts';
 import { handleStripeEvent } from '../webhooks/inbox.ts';
@@ -50,7 +51,12 @@ export function paymentsRoutes(deps: AppDeps) {
     });
     if (begun.kind === 'replay') return reply(c, { status: begun.status, body: begun.body }, true);
     if (begun.key.recoveryPoint === 'started') crashPoint(deps.env, 'started');
-    return reply(c, await run(ctx, begun.key, c.get('requestId')), false);
+    try {
+      return reply(c, await run(ctx, begun.key, c.get('requestId')), false);
+    } catch (e) {
+      if (e instanceof LockLostError) throw new ProblemError('IDEMPOTENCY_IN_PROGRESS', 'Another run of this Idempotency-Key took over; retry shortly for its result', undefined, { 'retry-after': '1' });
+      throw e;
+    }
   }
 
   app.get('/api/credits/packages', (c) => c.json({ items: CREDIT_PACKAGES.map(packageJson), next_cursor: null }));

@@ -3,6 +3,7 @@ import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import { creditPurchases, creditRefunds } from '../db/schema/payments.ts';
 import { serializable } from '../idempotency/serializable.ts';
 import { takeOverStaleKey } from '../idempotency/key-store.ts';
+import { LockLostError } from '../idempotency/atomic-phase.ts';
 import { runPurchase } from '../payments/purchase-phases.ts';
 import { runRefund } from '../payments/refund-phases.ts';
 import { applyPaymentIntentFacts, FINAL_PURCHASE_STATUSES } from '../payments/apply-payment-intent.ts';
@@ -39,7 +40,9 @@ export async function recoverOnce(ctx: PaymentsContext, opts: { lockTimeoutMs: n
       const run = key.operation === 'refund.create' ? runRefund : runPurchase;
       await run(ctx, key, `recovery-${key.id}`);
       report.keysResumed++;
-    } catch (e) { fail('idempotency_key_id', id, e); }
+    } catch (e) {
+      if (!(e instanceof LockLostError)) fail('idempotency_key_id', id, e); // a live request took it back: fine
+    }
   }
 
   const ageCut = sql`now() - make_interval(secs => ${opts.minAgeSeconds ?? RECOVERY_MIN_AGE_SECONDS})`;

@@ -16,6 +16,8 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   requestParams: jsonb('request_params').notNull(),
   recoveryPoint: text('recovery_point').notNull(),
   lockedAt: timestamp('locked_at', { withTimezone: true }),
+  /** Who holds the lock: each run (first or takeover) gets a new token, and every phase checks it is still theirs. */
+  lockToken: uuid('lock_token'),
   responseStatus: integer('response_status'),
   responseBody: jsonb('response_body'),
   /** The purchase or refund this key created. */
