@@ -54,7 +54,11 @@ describe('GET /api/search', () => {
     const hit = (await search('aviation')).body.items.find((i) => i.slug === 'hometown-service-grant')!;
     expect(hit.snippet).toContain('<mark>');
     expect(hit.snippet).not.toMatch(/<(?!\/?mark>)/);
-    expect(snippetHtml('a \u0001<b>\u0002 & "c"')).toBe('a <mark>&#60;b&#62;</mark> &#38; &#34;c&#34;');
+    expect(snippetHtml('a \u0001x<b>y\u0002 & "c"')).toBe('a <mark>x y</mark> &#38; &#34;c&#34;');
+    expect(snippetHtml('1 < 2')).toBe('1 &#60; 2');
+    for (const hostile of ['1 < 2 <script>alert(1)</script>', '<img src=x onerror=alert(1)>', '\u0001<b\u0002>x', '<<a>>"\'&']) {
+      expect(snippetHtml(hostile)).not.toMatch(/<(?!\/?mark>)/);
+    }
     expect(snippetHtml('\u0002x\u0001y')).toBe('x<mark>y</mark>');
   });
 
