@@ -64,7 +64,7 @@ describe('every detector has a fixture file with attacks and benign cases', () =
 for (const d of DETECTORS) {
   describe(`detector ${d.name}`, () => {
     for (const c of FIXTURES[d.name] ?? []) {
-      it(`${c.expect.length ? c.expect.join('+') : 'passes'} ← ${JSON.stringify(c.input).slice(0, 70)}`, () => {
+      it(`${c.expect.length ? c.expect.join('+') : 'passes'} <- ${JSON.stringify(c.input).slice(0, 70)}`, () => {
         const ctx = c.referer ? { ...CTX, request: { ...CTX.request, headers: new Map([['referer', c.referer]]) } } : CTX;
         const got = new Set(d.detect(target(c), ctx).map((m) => m.ruleId));
         if (!c.expect.length) expect([...got]).toEqual([]);

@@ -127,13 +127,17 @@ function commandLine(s: string): number {
 
 function globPath(s: string): number {
   if (s.indexOf('[') < 0 && s.indexOf('?') < 0 && s.indexOf('*') < 0 && s.indexOf("'") < 0 && s.indexOf('"') < 0 && s.indexOf('\\') < 0) return -1;
-  let cleaned = '';
+  // Drop glob/quote noise and repeated slashes; parts are collected and joined once (linear).
+  const parts: string[] = [];
+  let prev = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '[' || c === ']' || c === "'" || c === '"' || c === '\\') continue;
-    if (c === '/' && cleaned.endsWith('/')) continue;
-    cleaned += c;
+    if (c === '/' && prev === '/') continue;
+    parts.push(c);
+    prev = c;
   }
+  const cleaned = parts.join('');
   if (cleaned === s) return -1;
   for (const p of ['/etc/passwd', '/etc/shadow', '/bin/', '/usr/bin', '/etc/hosts', '/proc/self']) if (cleaned.includes(p)) return 0;
   // `/???/??t /???/p??s??`: wildcard-only path segments are never real input.

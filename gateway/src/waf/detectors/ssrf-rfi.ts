@@ -11,6 +11,8 @@ const RULES = [
   { id: 'WAF_RFI_002', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: external URL in an include-style parameter (_CONF[path], mosConfig_absolute_path …)' },
 ] as const satisfies readonly RuleMeta[];
 
+/** A bare scheme plus `?`: probing whether the parameter is fetched as a URL (suffix truncation). */
+const RFI_PROBES = new Set(['http?', 'https?', 'ftp?', 'ftps?', 'file?']);
 const SSRF_SCHEMES = new Set(['file', 'gopher', 'dict', 'ldap', 'ldaps', 'jar', 'netdoc', 'tftp', 'expect', 'sftp', 'smb', 'ogg', 'rmi', 'iiop', 'jndi']);
 const WEB_SCHEMES = new Set(['http', 'https', 'ftp', 'ftps', 'ws', 'wss']);
 /** URLs examined per value; bounds work on values stuffed with `://`. */
@@ -82,11 +84,13 @@ export const ssrfRfi = {
         else if (cls === 'internal' && (WEB_SCHEMES.has(u.scheme) || SSRF_SCHEMES.has(u.scheme)) && target.name !== 'referer' && target.name !== 'origin') add('WAF_SSRF_002', u.at);
         if (WEB_SCHEMES.has(u.scheme) && target.kind !== 'header') {
           const tail = s.slice(u.at, u.end);
-          if (cls === 'ip-public' && tail.length > u.scheme.length + 3 + u.host.length + 1) add('WAF_RFI_001', u.at);
+          if (cls === 'ip-public') add('WAF_RFI_001', u.at);
           if (tail.endsWith('?') && u.at === 0) add('WAF_RFI_001', u.at);
           if (includeParam(target.name) && u.at === 0) add('WAF_RFI_002', u.at);
         }
       }
+    } else if (RFI_PROBES.has(s)) {
+      add('WAF_RFI_001', 0);
     } else if (target.kind !== 'header' && target.kind !== 'path') {
       const k = bareInternal(s);
       if (k >= 0) add(classifyHost(s.slice(0, s.search(/[/?#:]/))) === 'metadata' ? 'WAF_SSRF_001' : 'WAF_SSRF_002', k);

@@ -81,8 +81,10 @@ function schemeOutsideTags(compact: string, collapsed: string): number {
     while (k >= 0 && n++ < 256) {
       const prev = k > 0 ? compact[k - 1] : '=';
       const rest = compact.slice(k + sch.length, k + sch.length + 12);
-      if (SCHEME_LEAD.includes(prev) && rest.length > 0) {
-        if (!spacedProse || SCRIPT_STARTERS.some((w) => rest.startsWith(w))) return k;
+      if (SCHEME_LEAD.includes(prev)) {
+        // Split by tabs/newlines/entities (`ja&tab;vascript:`) is obfuscation, never prose.
+        if (!collapsed.includes(sch.slice(0, -1))) return k;
+        if (rest.length > 0 && (!spacedProse || SCRIPT_STARTERS.some((w) => rest.startsWith(w)))) return k;
       }
       k = compact.indexOf(sch, k + 1);
     }
@@ -110,7 +112,7 @@ function jsSinks(code: string): number {
 }
 
 function jsFuck(compact: string): boolean {
-  if (compact.length < 5 || (compact.indexOf('![]') < 0 && compact.indexOf('+[]') < 0)) return false;
+  if (compact.length < 4 || (compact.indexOf('![]') < 0 && compact.indexOf('+[]') < 0)) return false;
   let odd = 0;
   for (let i = 0; i < compact.length; i++) if (!'[]()!+'.includes(compact[i])) odd++;
   return odd * 10 < compact.length;
@@ -143,7 +145,7 @@ export const xss = {
       const k = schemeOutsideTags(compact.split('\\').join(''), views.collapsed);
       if (k >= 0) found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, k));
     }
-    if (!found.has('WAF_XSS_004') && (compact.includes('url(javascript') || compact.includes('expression(') && compact.includes('style') || compact.includes('@import') && (compact.includes('<style') || compact.includes('script:')))) {
+    if (!found.has('WAF_XSS_004') && (compact.includes('url(javascript') || compact.includes('-moz-binding:') || compact.includes('expression(') && compact.includes('style') || compact.includes('@import') && (compact.includes('<style') || compact.includes('script:')))) {
       found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, 0));
     }
     const code = views.has[34] || views.has[39] ? compact.split('"').join('').split("'").join('') : compact;

@@ -56,6 +56,10 @@ export function classifyHost(hostRaw: string): HostClass {
     if (h === '::1' || h === '::' || h.startsWith('fe80:') || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('::ffff:')) return h.startsWith('fd00:ec2') ? 'metadata' : 'internal';
     return 'ip-public';
   }
+  // Unbracketed IPv6 literal (`2001:db8::1`): hex groups and colons only.
+  if (host.indexOf(':') !== host.lastIndexOf(':') && [...host].every((c) => c === ':' || '0123456789abcdef'.includes(c))) {
+    return host === '::1' || host === '::' || host.startsWith('fe80:') || host.startsWith('fc') || host.startsWith('fd') ? 'internal' : 'ip-public';
+  }
   const ip = parseIpv4Loose(host);
   if (!ip) return 'name';
   const v = ip.value;

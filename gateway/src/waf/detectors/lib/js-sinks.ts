@@ -31,7 +31,7 @@ export const SCRIPT_SCHEMES = ['javascript:', 'vbscript:', 'livescript:', 'data:
 
 /** Call sinks: name(…) where the argument start makes it code rather than prose. */
 export const CALL_SINKS = [
-  'alert', 'prompt', 'confirm', 'eval', 'atob', 'settimeout', 'setinterval', 'string.fromcharcode',
+  'alert', 'prompt', 'confirm', 'eval', 'atob', 'btoa', 'settimeout', 'setinterval', 'string.fromcharcode',
   'globaleval', 'execscript', 'document.write', 'document.writeln', 'import', 'fetch',
 ];
 
@@ -41,5 +41,5 @@ export const PROPERTY_SINKS = [
   'location.href', 'innerhtml', 'outerhtml', 'document.body', 'localstorage.', 'sessionstorage.',
   'document.queryselector', 'document.getelementby', 'window.open', '.sort.call`', '.map.call`', '.apply.call`',
   '.call`', 'top.location', 'self.location', 'parent.location', 'document[', 'window[', 'self[', 'top[', 'parent[',
-  'frames[', 'globalthis[', 'newfunction(', '${alert', '${eval', '${prompt', '${confirm',
+  'frames[', 'globalthis[', 'newfunction(', 'document)[', 'window)[', '${alert', '${eval', '${prompt', '${confirm',
 ];
