@@ -11,6 +11,14 @@ const MAX_WORDS = 8;
 /** Letters (any script) and digits: the words of a query, as Postgres' parser would see them. */
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/**
+ * Words known to need no correction (in the vocabulary, or stop words), per database. The
+ * vocabulary only grows, so a positive answer stays true and most queries skip the lookup.
+ */
+const KNOWN = new WeakMap<object, Set<string>>();
+/** Bound on the remembered words per database (a real catalog has tens of thousands). */
+const MAX_KNOWN = 50_000;
+
 export interface Correction {
   from: string;
   to: string;
@@ -25,15 +33,20 @@ export async function correctQuery(db: Db, text: string): Promise<{ text: string
   const words = [...new Set((text.match(WORD) ?? []).map((w) => w.toLowerCase()))]
     .filter((w) => w.length >= MIN_CORRECTABLE_LENGTH && w.length <= 40 && !/^\d+$/.test(w) && w !== 'or')
     .slice(0, MAX_WORDS);
-  if (words.length === 0) return { text, corrections: [] };
+  const known = KNOWN.get(db) ?? new Set<string>();
+  KNOWN.set(db, known);
+  const unknown = words.filter((w) => !known.has(w));
+  if (unknown.length === 0) return { text, corrections: [] };
   const rows = rowsOf<{ word: string; nearest: string | null }>(await db.execute(sql`
     select t.word,
       (select w.word from search_words w
         where w.word % t.word and similarity(w.word, t.word) >= ${MIN_SIMILARITY}
         order by w.word <-> t.word, w.word limit 1) as nearest
-    from json_array_elements_text(${JSON.stringify(words)}::json) as t(word)
+    from json_array_elements_text(${JSON.stringify(unknown)}::json) as t(word)
     where not exists (select 1 from search_words w where w.word = t.word)
       and numnode(plainto_tsquery('english', t.word)) > 0`));
+  const needing = new Set(rows.map((r) => r.word));
+  for (const w of unknown) if (!needing.has(w) && known.size < MAX_KNOWN) known.add(w);
   const map = new Map(rows.filter((r) => r.nearest).map((r) => [r.word, r.nearest!]));
   if (map.size === 0) return { text, corrections: [] };
   const corrected = text.replace(WORD, (w) => map.get(w.toLowerCase()) ?? w);
