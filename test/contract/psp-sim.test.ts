@@ -46,10 +46,12 @@ describe('PSP simulator speaks Stripe', () => {
   });
 
   it('answers 409 while the first request with a key is in flight', async () => {
-    sim.faults.delayMs = 300;
+    sim.faults.delayMs = 1000;
     const raw = (body: string) => fetch(`${sim.url}/v1/payment_intents`, { method: 'POST', body, headers: { authorization: 'Bearer sk_test_x', 'idempotency-key': 'inflight', 'content-type': 'application/x-www-form-urlencoded' } });
+    const calls0 = sim.state.stats.apiCalls;
     const first = raw('amount=1000&currency=usd');
-    await new Promise((r) => setTimeout(r, 100));
+    // The simulator registers the key synchronously once it counts the call, before the delay.
+    while (sim.state.stats.apiCalls === calls0) await new Promise((r) => setTimeout(r, 5));
     sim.faults.delayMs = 0;
     const second = await raw('amount=1000&currency=usd');
     expect(second.status).toBe(409);
