@@ -9,6 +9,9 @@ beforeAll(async () => { h = await createPaymentsHarness(); });
 afterAll(async () => { await h?.close(); });
 
 const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
+async function count(q: ReturnType<typeof sql>): Promise<number> {
+  return Number(rows<{ n: number }>(await h.t.deps.db.execute(q))[0].n);
+}
 
 describe('purchase end to end: API → PaymentIntent → signed webhook → ledger', () => {
   it('lists the packages', async () => {
@@ -45,6 +48,35 @@ describe('purchase end to end: API → PaymentIntent → signed webhook → ledg
     expect(kinds).toEqual(['credit_grant', 'psp_fee', 'purchase']);
     expect(await unbalancedTransactions(h.t.deps.db)).toEqual([]);
     expect(await accountBalance(h.t.deps.db, 'psp_fees')).toBeGreaterThanOrEqual(stripeFee(999));
+  });
+
+  // With the default 60 s lock timeout, as in production: losers see 409 or the replay.
+  it('50 concurrent purchases with one key → one PaymentIntent, one charge, one ledger purchase', async () => {
+    const u = await h.user();
+    const pi0 = h.sim.state.stats.paymentIntentsCreated;
+    const ch0 = h.sim.state.stats.chargesSucceeded;
+    // Slow the PSP a little so the racers really overlap the first request's PSP call.
+    h.sim.faults.delayMs = 50;
+    const responses = await Promise.all(Array.from({ length: 50 }, () => h.purchase(u.token, 'race-50', { package_id: 'starter-100', payment_method: 'pm_card_visa' })));
+    h.sim.faults.delayMs = 0;
+    const statuses = responses.map((r) => r.status);
+    const created = responses.filter((r) => r.status === 201);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    const conflicts = responses.filter((r) => r.status === 409);
+    for (const r of conflicts) expect((await r.json()).code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    const ids = new Set(await Promise.all(created.map(async (r) => (await r.json()).id)));
+    expect(ids.size).toBe(1);
+    // Replays after the fact answer the same purchase.
+    const late = await h.purchase(u.token, 'race-50', { package_id: 'starter-100', payment_method: 'pm_card_visa' });
+    expect(late.headers.get('idempotency-replayed')).toBe('true');
+    expect((await late.json()).id).toBe([...ids][0]);
+    await h.sim.webhooksIdle();
+    expect(h.sim.state.stats.paymentIntentsCreated - pi0).toBe(1);
+    expect(h.sim.state.stats.chargesSucceeded - ch0).toBe(1);
+    expect(await count(sql`select count(*) as n from credit_purchases where user_id = ${u.id}`)).toBe(1);
+    expect(await count(sql`select count(*) as n from ledger_transactions t join credit_purchases p on p.id = t.purchase_id where p.user_id = ${u.id} and t.kind = 'purchase'`)).toBe(1);
+    expect(await (await h.t.request('/api/credits/balance', { token: u.token })).json()).toEqual({ credits: 100 });
   });
 
   it('replays the stored response for the same key and request', async () => {
