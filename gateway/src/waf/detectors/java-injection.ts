@@ -16,7 +16,7 @@ const GADGETS = [
   '#context[', 'ognlcontext', 'ognlutil', '#cmd=', 'new java.lang.processbuilder', 'runtime.getruntime()', 'runtime).getruntime',
   't(java.lang.runtime)', 't(java.lang.', 'java.lang.runtime.getruntime', '.exec(', 'getdeclaredmethod(', 'getmethod(', 'invoke(null',
   'classloader.loadclass', 'urlclassloader', 'scriptenginemanager', 'nashorn', 'javax.script', '#request.', '#response.', '@ognl',
-  'xwork.methodaccessor', 'denymethodexecution', 'allowstaticmethodaccess', 'class.protectiondomain', 'tomcat.util',
+  'xwork.methodaccessor', 'com.opensymphony.xwork2', 'opensymphony.xwork', 'denymethodexecution', 'allowstaticmethodaccess', 'class.protectiondomain', 'tomcat.util',
 ];
 const DESER = [
   'invokertransformer', 'clonetransformer', 'instantiatetransformer', 'chainedtransformer', 'constanttransformer',
