@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadCompiled, loadRuleSet } from './load.ts';
+import { accessRuleWarnings } from '../../shared/rules/access.ts';
+import { parseCrawlerRanges } from '../../shared/rules/crawler-ranges.ts';
 
 /**
  * `waf lint`: validates every rule file (parseRuleFiles), compiles waf.yaml against the registered
@@ -22,6 +26,11 @@ export function lint(dir: string, out: (s: string) => void, err: (s: string) => 
       if (none) warnings.push(`exclusions ${e.id}: its routes do not allow methods ${e.methods.join(', ')}; it selects nothing`);
     }
   }
+  // access.yaml: expired or expiring allowlist entries, crawlers that can never be verified.
+  for (const w of accessRuleWarnings(all['access.yaml'])) warnings.push(`access.yaml ${w.path}: ${w.message}`);
+  // The crawler ranges data file is bundled too: a wrong shape must fail lint like a rule file.
+  const crawlers = path.join(dir, 'crawlers.json');
+  if (existsSync(crawlers)) parseCrawlerRanges(JSON.parse(readFileSync(crawlers, 'utf8')), 'crawlers.json');
   for (const w of warnings) err(`warning: ${w}`);
   out(`ok: ${Object.keys(all).length} rule files valid; waf.yaml: ${waf.rules.size} rules, ${waf.exclusions.length} active exclusions, ${warnings.length} warnings`);
   return 0;
