@@ -17,10 +17,11 @@ import type { RuleSet } from '../../shared/rules/index.ts';
 
 /**
  * The gateway pipeline. The stage order lives here and only here:
- * request id → security headers → client IP → client class (allowlists, crawlers) → CORS →
- * body (read within limits) → WAF → JWT rule → rate limit → proxy to the backend.
+ * request id → security headers → client IP → metrics endpoint (answers /__gateway/metrics itself) →
+ * client class (allowlists, crawlers) → CORS → body (read within limits) → WAF → JWT rule →
+ * rate limit → proxy to the backend.
+ * `rules` defaults to the bundled rule files; tests pass their own.
  */
-/** `rules` defaults to the bundled rule files; tests pass their own. */
 export function createGateway(rules: RuleSet = bundledRules()) {
   const app = new Hono<GatewayEnv>();
   app.use(requestId());

@@ -37,6 +37,11 @@ describe('GET /__gateway/metrics', () => {
     expect(await r.text()).not.toContain('forwarded');
   });
 
+  it('includes the WAF counters', async () => {
+    const r = await app().request(METRICS_PATH, { headers: { authorization: 'Bearer t' } }, env('t'));
+    expect(await r.text()).toMatch(/# TYPE gatehouse_waf_\w+ counter/);
+  });
+
   it('other paths pass through', async () => {
     expect(await (await app().request('/x', {}, env('t'))).text()).toBe('forwarded');
   });
