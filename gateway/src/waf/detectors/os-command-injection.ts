@@ -76,6 +76,7 @@ function commandAfterSeparator(s: string): number {
     } else sep = c;
     // Markdown code fences (```) and inline code are not command substitution.
     if (c === '`' && (s[i + 1] === '`' || s[i - 1] === '`' || s[i + 1] === '\n')) continue;
+    if (c === '`' && inlineCode(s, i)) continue;
     let j = i + sep.length;
     if (sep === '{') while (s[j] === ',') j++;
     while (s[j] === '|' || s[j] === '&') j++;
@@ -88,13 +89,48 @@ function commandAfterSeparator(s: string): number {
       if (shape === 'none') break;
       const hard = sep !== ';' && sep !== '&' && sep !== '{' && sep !== '\n' && sep !== '\r';
       if (STRONG_COMMANDS.has(word) && (shape !== 'word' || hard || tight)) return i;
-      if (WEAK_COMMANDS.has(word) && shape !== 'word' && (shape !== 'hostlike' || hard || tight) && (sep !== '{' || shape !== 'end')) return i;
+      // `a & sleep` ends prose; `;ls` (tight) or `| ls` (a pipe) at the end runs it.
+      const bare = shape === 'hostlike' || shape === 'end';
+      if (WEAK_COMMANDS.has(word) && shape !== 'word' && (!bare || hard || tight) && (sep !== '{' || shape !== 'end')) return i;
       if (!COMMAND_PREFIXES.has(word)) break;
       j = end;
       while (j < s.length && (s[j] === ' ' || s[j] === '\t' || s[j] === ';')) j++;
     }
   }
   return -1;
+}
+
+/**
+ * `ls -la`, `ps -ef`, `tail -n 20 app.log`: after a word-like command, only short flags (dash and at
+ * most two characters) and path/number/host arguments. Search exclusions (`history -memorial`,
+ * `cat -dog`) and prose (`kill -9 is not how…`) fail this.
+ */
+function shortFlagsOnly(rest: string): boolean {
+  if (rest.length > 60) return false;
+  const toks = rest.split(/[ \t]+/);
+  for (const t of toks) {
+    if (!t) continue;
+    if (t[0] === '-') { if (t.length > 3 || t.length < 2) return false; continue; }
+    if (/[/.\\~$0-9:=]/.test(t) || ';|&><'.includes(t[0])) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Markdown inline code in prose: "I learned that `ls -la` lists files". The opening backtick follows
+ * a word and a space, and the closing one (within 80 chars, same line) is followed by a space or
+ * punctuation and a letter. Injected substitution has no prose wrapped around it.
+ */
+function inlineCode(s: string, i: number): boolean {
+  if (i < 2 || s[i - 1] !== ' ' || !isWordCode(s.charCodeAt(i - 2))) return false;
+  const close = s.indexOf('`', i + 1);
+  if (close < 0 || close - i > 80) return false;
+  const body = s.slice(i + 1, close);
+  if (body.includes('\n') || body.includes('$(') || body.includes('/etc/')) return false;
+  let k = close + 1;
+  while (k < s.length && ' ,.;:!?)'.includes(s[k])) k++;
+  return k > close + 1 && (k >= s.length || isWordCode(s.charCodeAt(k))) || k >= s.length && close + 1 < s.length;
 }
 
 /** The whole value is a command line: `ls -la /`, `cat /etc/passwd`, `nohup ifconfig`. */
@@ -111,7 +147,7 @@ function commandLine(s: string): number {
     const rest = s.slice(end).trimStart();
     const sensitive = SENSITIVE_PREFIXES.some((p) => rest.startsWith(p)) || rest.startsWith('-') && SENSITIVE_PREFIXES.some((p) => rest.includes(' ' + p));
     if (strong && (shape === 'flag' || shape === 'path' || shape === 'sep' || shape === 'hostlike' && hop > 0 || sensitive)) return 0;
-    if (weak && (sensitive || (shape === 'flag' && /* `ls -la`, `ps -ef`: short flag cluster */ rest.length < 40) || shape === 'sep' && hop > 0)) return 0;
+    if (weak && (sensitive || (shape === 'flag' && shortFlagsOnly(rest)) || shape === 'sep' && hop > 0)) return 0;
     if (!COMMAND_PREFIXES.has(word)) return -1;
     if (strong || weak) {
       const nextShape = argShape(s, end);
