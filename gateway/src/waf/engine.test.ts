@@ -60,15 +60,22 @@ describe('modes', () => {
 
 describe('thresholds per content type', () => {
   const waf = probeWaf();
-  it('one critical rule blocks a form but not a JSON body (JSON raised one notch)', () => {
-    expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_SQLI')), waf)).toMatchObject({ threshold: 5, action: 'block' });
-    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI' } }), waf)).toMatchObject({ threshold: 6, score: 5, wouldBlock: false, action: 'allow', reason: 'below_threshold' });
+  it('one error-level finding is over the line in a form but not in a JSON body (JSON raised one notch)', () => {
+    expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_ERROR')), waf)).toMatchObject({ threshold: 4, score: 4, wouldBlock: true, action: 'monitor' });
+    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_ERROR' } }), waf)).toMatchObject({ threshold: 5, score: 4, wouldBlock: false, action: 'allow', reason: 'below_threshold' });
+  });
+  it('one critical signature blocks in a form and in JSON', () => {
+    expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_SQLI')), waf)).toMatchObject({ threshold: 4, action: 'block' });
+    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI' } }), waf)).toMatchObject({ threshold: 5, score: 5, action: 'block' });
+  });
+  it('two lesser JSON findings reach the threshold but only a critical one blocks', () => {
+    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_WARN', b: 'PROBE_NOTICE' } }), waf)).toMatchObject({ score: 5, wouldBlock: true, action: 'monitor' });
   });
   it('JSON with a second finding reaches its threshold', () => {
     expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI', b: 'PROBE_NOTICE' } }), waf)).toMatchObject({ score: 7, action: 'block' });
   });
   it('+json media types use the JSON threshold; thresholds are settings', () => {
-    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI' }, headers: { 'content-type': 'application/vnd.api+json' } }), waf).threshold).toBe(6);
+    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI' }, headers: { 'content-type': 'application/vnd.api+json' } }), waf).threshold).toBe(5);
     const w = probeWaf(rulesWith({ thresholds: { inbound: 8, by_content_type: { 'application/json': 12 } } }));
     expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_SQLI')), w)).toMatchObject({ threshold: 8, wouldBlock: false });
   });
@@ -163,12 +170,20 @@ describe('bodies and protocol rules', () => {
     expect(rulesOf(inspectRequest(req('TRACE', '/api/x'), waf))).toEqual(['WAF_PROTO_001']);
     expect(rulesOf(inspectRequest(req('POST', '/healthz', form('a=1')), waf))).toEqual(['WAF_PROTO_001']);
     expect(rulesOf(inspectRequest(req('POST', '/api/x', { body: 'x', headers: { 'content-type': 'application/x-evil' } }), waf))).toEqual(['WAF_PROTO_004']);
-    expect(rulesOf(inspectRequest(req('POST', '/api/webhooks/psp', form('a=1')), waf))).toEqual(['WAF_PROTO_004']);
+    expect(rulesOf(inspectRequest(req('POST', '/webhooks/stripe', form('a=1')), waf))).toEqual(['WAF_PROTO_004']);
     expect(rulesOf(inspectRequest(req('GET', '/api/x', { body: 'a=1' }), waf))).toEqual(['WAF_PROTO_005']);
     expect(rulesOf(inspectRequest({ method: 'GET', url: '/', headers: {}, body: null }, waf))).toEqual(['WAF_PROTO_002']);
     expect(rulesOf(inspectRequest({ method: 'GET', url: '/', headers: { host: '10.1.2.3' }, body: null }, waf))).toEqual(['WAF_PROTO_003']);
     expect(rulesOf(inspectRequest({ method: 'GET', url: '/', headers: { host: '127.0.0.1:8787' }, body: null }, waf))).toEqual([]);
   });
+  it('a spoofed crawler is a scored signal (WAF_PROTO_013), under the threshold alone', () => {
+    const v = inspectRequest(req('GET', '/scholarships'), waf, { spoofedCrawler: true });
+    expect(rulesOf(v)).toEqual(['WAF_PROTO_013']);
+    expect(v.score).toBe(3);
+    expect(v.wouldBlock).toBe(false);
+    expect(rulesOf(inspectRequest(req('GET', '/scholarships'), waf))).toEqual([]);
+  });
+
   it('a second media type inside Content-Type parameters (WAF_PROTO_011), cookie v1 syntax (WAF_PROTO_012)', () => {
     const ct = (v: string) => rulesOf(inspectRequest(req('POST', '/api/x', { body: 'a=1', headers: { 'content-type': v } }), waf));
     expect(ct('application/x-www-form-urlencoded;boundary="application/json"')).toEqual(['WAF_PROTO_011']);

@@ -25,6 +25,8 @@ export interface InspectOptions {
   mode?: WafMode;
   /** The body was longer than the inspected prefix (inspect_prefix). */
   truncated?: boolean;
+  /** Crawler user agent from an unverified address (client-class stage); scored as WAF_PROTO_013. */
+  spoofedCrawler?: boolean;
 }
 
 /** Upper bound on matches kept per request: enough to explain, bounded for hostile input. */
@@ -50,7 +52,7 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
     if (by) { if (excluded.length < MAX_MATCHES) excluded.push({ ...m, exclusion: by }); }
     else if (matches.length < MAX_MATCHES) matches.push(m);
   };
-  for (const m of protocolMatches(extracted, route, { truncated: opts.truncated ?? false })) keep(m);
+  for (const m of protocolMatches(extracted, route, { truncated: opts.truncated ?? false, spoofedCrawler: opts.spoofedCrawler ?? false })) keep(m);
   const ctx = { request: info, paranoia: waf.paranoia };
   for (const t of extracted.targets) {
     if (t.value === '' && t.raw === '') continue;

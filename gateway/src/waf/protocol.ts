@@ -19,6 +19,7 @@ export const PROTOCOL_RULES = [
   { id: 'WAF_PROTO_010', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Multipart body without a usable boundary' },
   { id: 'WAF_PROTO_011', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Content-Type parameters carry another media type (body-parser confusion, CRS 921421)' },
   { id: 'WAF_PROTO_012', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Cookie version 1 syntax ($Version) used to confuse cookie parsers (CRS 921250)' },
+  { id: 'WAF_PROTO_013', family: 'protocol', severity: 'warning', paranoia: 1, description: "Crawler user agent from an address outside the operator's published ranges (spoofed crawler)" },
 ] as const satisfies readonly RuleMeta[];
 
 const FINDING_RULE: Record<BodyFinding, string> = {
@@ -55,6 +56,8 @@ const requestTarget = (name: string, raw: string): Target => ({ kind: 'header', 
 export interface ProtocolFacts {
   /** True when the body was longer than the inspected prefix. */
   truncated: boolean;
+  /** The access stage saw a crawler user agent from an unverified address: a signal, not a verdict. */
+  spoofedCrawler?: boolean;
 }
 
 /** The protocol matches of one request, as ordinary Matches (excerpt = the offending value, redacted later). */
@@ -74,6 +77,7 @@ export function protocolMatches(x: Extracted, route: RoutePolicy, facts: Protoco
   const cookie = x.info.headers.get('cookie');
   if (cookie && /(^|[;,]\s*)\$version\s*=/i.test(cookie)) add('WAF_PROTO_012', 'cookie', '$Version');
   if (facts.truncated) add('WAF_PROTO_007', 'body', '');
+  if (facts.spoofedCrawler) add('WAF_PROTO_013', 'user-agent', '');
   for (const f of x.findings) add(FINDING_RULE[f], 'body', '');
   return out;
 }

@@ -14,9 +14,10 @@ export const PROBE_RULES = [
   { id: 'WAF_TEST_003', family: 'rce', severity: 'warning', paranoia: 1, description: 'probe: PROBE_WARN' },
   { id: 'WAF_TEST_004', family: 'rce', severity: 'notice', paranoia: 1, description: 'probe: PROBE_NOTICE' },
   { id: 'WAF_TEST_005', family: 'lfi', severity: 'critical', paranoia: 2, description: 'probe: PROBE_PL2' },
+  { id: 'WAF_TEST_006', family: 'rce', severity: 'error', paranoia: 1, description: 'probe: PROBE_ERROR' },
 ] as const satisfies readonly RuleMeta[];
 
-const TOKENS: [string, string][] = [['PROBE_SQLI', 'WAF_TEST_001'], ['PROBE_XSS', 'WAF_TEST_002'], ['PROBE_WARN', 'WAF_TEST_003'], ['PROBE_NOTICE', 'WAF_TEST_004'], ['PROBE_PL2', 'WAF_TEST_005']];
+const TOKENS: [string, string][] = [['PROBE_SQLI', 'WAF_TEST_001'], ['PROBE_XSS', 'WAF_TEST_002'], ['PROBE_WARN', 'WAF_TEST_003'], ['PROBE_NOTICE', 'WAF_TEST_004'], ['PROBE_PL2', 'WAF_TEST_005'], ['PROBE_ERROR', 'WAF_TEST_006']];
 
 /** Flags each PROBE_* token in any target's normalized value, once per token. */
 export const probeDetector = {

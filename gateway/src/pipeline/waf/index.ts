@@ -30,7 +30,7 @@ export function waf(rules: WafRules, compiled: CompiledWaf = compiledWaf(rules))
     const verdict = inspectRequest(
       { method, url: url.pathname + url.search, headers: c.req.raw.headers, body: buffered ? (truncated ? buffered.subarray(0, max) : buffered) : null },
       compiled,
-      { mode: monitorOnly && routeMode === 'block' ? 'monitor' : routeMode, truncated },
+      { mode: monitorOnly && routeMode === 'block' ? 'monitor' : routeMode, truncated, spoofedCrawler: c.get('spoofedCrawler') ?? false },
     );
     c.set('wafVerdict', verdict);
     recordVerdict(verdict);
