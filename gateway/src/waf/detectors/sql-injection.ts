@@ -1,8 +1,8 @@
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { matchAt } from './lib/match.ts';
 import {
-  blindProbe, commentAfterBreakout, dangerousObject, keywordAfterBreakout, stackedQuery, tautology, timeBased,
-  unionSelect, versionComment,
+  blindProbe, commentAfterBreakout, dangerousObject, jsonOperator, keywordAfterBreakout, stackedQuery, SYSTEM_OBJECTS,
+  tautology, timeBased, unionSelect, versionComment,
 } from './lib/sql-patterns.ts';
 import { magicNumber, sqlFunctionCall, sqlStatement } from './lib/sql-fragments.ts';
 import { tokenizeSql, type SqlToken } from './lib/sql-tokenizer.ts';
@@ -20,6 +20,9 @@ const RULES = [
   { id: 'WAF_SQLI_010', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only function call (concat(, unhex(, database(), if(1=1 …)' },
   { id: 'WAF_SQLI_011', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL statement fragment (select 1,2 from, create table, insert into … values, ::jsonb casts, group by … having)' },
   { id: 'WAF_SQLI_012', family: 'sqli', severity: 'error', paranoia: 1, description: 'Integer/float overflow probe (4294967296, 2.2250738585072011e-308)' },
+  { id: 'WAF_SQLI_013', family: 'sqli', severity: 'critical', paranoia: 1, description: 'JSON operator on a JSON literal (\'{"a":1}\' -> \'$.a\', \'[1]\' ?| array[…], ::jsonb #>)' },
+  { id: 'WAF_SQLI_014', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL optimizer hint comment after a SQL keyword (or /*+ hint */ true)' },
+  { id: 'WAF_SQLI_015', family: 'sqli', severity: 'critical', paranoia: 1, description: 'System database object as the whole value (tempdb, mysql.db, MSysAccessObjects)' },
 ] as const satisfies readonly RuleMeta[];
 
 /** Characters without which none of the patterns can match; most values have none and skip lexing. */
@@ -47,10 +50,26 @@ const COMMON: ReadonlyArray<[string, Check]> = [
   ['WAF_SQLI_009', versionComment],
   ['WAF_SQLI_010', sqlFunctionCall],
   ['WAF_SQLI_011', sqlStatement],
+  ['WAF_SQLI_013', jsonOperator],
 ];
+
+/** `/*+ … *\/` right after a SQL keyword or operator word: an optimizer hint, SQL-only syntax. */
+function optimizerHint(src: string, t: readonly SqlToken[]): number {
+  for (let i = 1; i < t.length; i++) {
+    const c = t[i];
+    if (c.type !== 'comment' || c.quote !== '/*' || src[c.pos + 2] !== '+') continue;
+    const p = t[i - 1];
+    if (p.type === 'word' && ['or', 'and', 'select', 'update', 'delete', 'insert', 'where', 'union'].includes(p.text)) return i;
+  }
+  return -1;
+}
 
 function scan(target: Target, raw: SqlToken[], breakout: boolean, prefixLen: number, found: Map<string, Match>) {
   const t = withoutBlockComments(raw);
+  if (!breakout && !found.has('WAF_SQLI_014')) {
+    const k = optimizerHint(target.value, raw);
+    if (k >= 0) found.set('WAF_SQLI_014', matchAt('WAF_SQLI_014', target, raw[k].pos));
+  }
   const hit = (id: string, idx: number, tokens: readonly SqlToken[]) => {
     if (idx >= 0 && !found.has(id)) found.set(id, matchAt(id, target, Math.max(0, tokens[idx].pos - prefixLen)));
   };
@@ -75,7 +94,9 @@ export const sqlInjection = {
     const v = target.value;
     if (v.length < 2) return [];
     const lower = v.toLowerCase();
-    if (!hasTrigger(v) && lower.indexOf('union') < 0 && lower.indexOf('select') < 0 && !magicNumber(v) && lower.indexOf('exec') < 0 && lower.indexOf('_') < 0) return [];
+    const bare = lower.trim();
+    if (SYSTEM_OBJECTS.has(bare)) return [matchAt('WAF_SQLI_015', target, 0)];
+    if (!hasTrigger(v) && lower.indexOf('::') < 0 && lower.indexOf('declare') < 0 && lower.indexOf('union') < 0 && lower.indexOf('select') < 0 && !magicNumber(v) && lower.indexOf('exec') < 0 && lower.indexOf('_') < 0) return [];
     const found = new Map<string, Match>();
     if (magicNumber(v)) found.set('WAF_SQLI_012', matchAt('WAF_SQLI_012', target, 0));
     scan(target, tokenizeSql(v), false, 0, found);

@@ -18,10 +18,10 @@ const SQL_ONLY_FUNCS = new Set([
   'encode', 'compress', 'sleep', 'if', 'starts_with', 'string_agg', 'array_agg', 'xmlagg', 'sys_eval', 'sys_exec',
   'dbms_pipe', 'utl_inaddr', 'ctxsys', 'bin', 'oct', 'soundex', 'quote', 'export_set', 'weight_string', 'space',
   'json_object', 'json_array', 'json_query', 'json_value', 'openjson', 'pg_read_file', 'current_database', 'to_hex',
-  'quote_ident', 'quote_literal', 'regexp_substr', 'regexp_replace', 'regexp_like', 'dump', 'rawtohex', 'hextoraw',
+  'quote_ident', 'quote_literal', 'regexp_substr', 'regexp_replace', 'regexp_like', 'dump', 'rawtohex', 'hextoraw', 'div',
 ]);
 /** Of those, names that are also English words: the call needs an SQL-shaped argument. */
-const WORDY = new Set(['schema', 'database', 'version', 'user', 'hex', 'mid', 'char', 'rand', 'sin', 'cos', 'pow', 'trim', 'insert', 'decode', 'encode', 'compress', 'sleep', 'if', 'ord', 'cast', 'quote', 'bin', 'oct', 'space', 'dump', 'concat', 'substring', 'ascii', 'unicode', 'instr', 'conv', 'elt', 'chr']);
+const WORDY = new Set(['schema', 'database', 'version', 'user', 'hex', 'mid', 'char', 'rand', 'sin', 'cos', 'pow', 'trim', 'insert', 'decode', 'encode', 'compress', 'sleep', 'if', 'ord', 'cast', 'quote', 'bin', 'oct', 'space', 'dump', 'concat', 'substring', 'ascii', 'unicode', 'instr', 'conv', 'elt', 'chr', 'div']);
 const OBJECT_KW = new Set(['table', 'database', 'function', 'procedure', 'trigger', 'view', 'index', 'user', 'schema', 'login', 'role', 'sequence', 'temporary']);
 const CAST_TYPES = new Set(['int', 'integer', 'bigint', 'smallint', 'text', 'varchar', 'char', 'bool', 'boolean', 'json', 'jsonb', 'numeric', 'float', 'real', 'double', 'date', 'timestamp', 'regclass', 'oid', 'bytea', 'xml', 'uuid', 'inet', 'name', 'money', 'interval', 'int4', 'int8']);
 
