@@ -62,8 +62,20 @@ function readCommand(s: string, i: number): { word: string; end: number } {
   return { word, end: j };
 }
 
+/** Windows commands: cmd.exe matches them in any case, so upper case says nothing. */
+const CASE_BLIND = new Set(['cmd', 'powershell', 'pwsh', 'whoami', 'dir', 'type', 'net', 'ipconfig', 'systeminfo', 'tasklist', 'copy', 'del', 'echo', 'set', 'ver', 'ping', 'nslookup', 'netstat', 'certutil', 'wmic', 'reg', 'sc', 'start', 'call', 'cscript', 'wscript', 'mshta', 'rundll32', 'regsvr32', 'bitsadmin', 'schtasks', 'taskkill', 'netsh', 'msiexec', 'ftp', 'tftp', 'curl', 'wget']);
+
+/** An upper-case ASCII letter in `orig[from, end)` (the command word as written). */
+function hasUpper(orig: string, from: number, end: number): boolean {
+  for (let k = from; k < end; k++) {
+    const d = orig.charCodeAt(k);
+    if (d >= 65 && d <= 90) return true;
+  }
+  return false;
+}
+
 /** Scans every command position; returns the index of a command that looks executed, or -1. */
-function commandAfterSeparator(s: string): number {
+function commandAfterSeparator(s: string, orig: string): number {
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
     // ; | & \n ` { \r and $( <( >(
@@ -87,6 +99,9 @@ function commandAfterSeparator(s: string): number {
       if (!word) break;
       const shape = argShape(s, end);
       if (shape === 'none') break;
+      // "Skills: Java; PHP | Bash": capitalised names in a list are names; Unix commands are lower case
+      // (Windows ones are not, so they keep counting in any case).
+      if ((shape === 'end' || shape === 'word' || shape === 'sep') && !CASE_BLIND.has(word) && hasUpper(orig, j, end)) break;
       const hard = sep !== ';' && sep !== '&' && sep !== '{' && sep !== '\n' && sep !== '\r';
       if (STRONG_COMMANDS.has(word) && (shape !== 'word' || hard || tight)) return i;
       // `a & sleep` ends prose; `;ls` (tight) or `| ls` (a pipe) at the end runs it.
@@ -222,7 +237,7 @@ export const osCommandInjection = {
     const has = views.has;
     const found: Match[] = [];
     if (hasAny(has, SHELL_CHARS)) {
-      const k1 = hasAny(has, ';|&`$(){}<>\n\r') ? commandAfterSeparator(s) : -1;
+      const k1 = hasAny(has, ';|&`$(){}<>\n\r') ? commandAfterSeparator(s, s.length === v.length ? v : s) : -1;
       if (k1 >= 0) found.push(matchAt('WAF_RCE_001', target, k1));
       let k2 = hasAny(has, '$<(') ? evasion(s) : -1;
       if (k2 < 0 && has[47] && hasAny(has, '[?*\'"\\')) k2 = globPath(s);

@@ -10,6 +10,15 @@ const RULES = [
 const KEY_KINDS = new Set(['json_key', 'query_name', 'form_name', 'cookie_name']);
 
 /**
+ * In a value, the polluting key is followed by a path step, an assignment or a JSON/quote
+ * delimiter (`__proto__[isAdmin]`, `constructor.prototype.x=`, `"__proto__":`) or ends the value;
+ * prose about JavaScript ("__proto__ is a property") continues with a space and a word.
+ */
+function usedAsKey(s: string, after: number): boolean {
+  return after >= s.length || '[].="\':)}/%&'.includes(s[after]);
+}
+
+/**
  * Prototype pollution: `__proto__` anywhere (keys, bracket names, dotted paths or serialized JSON
  * in values), and `constructor` followed by `prototype`. JSON keys arrive as `json_key` targets.
  */
@@ -24,12 +33,16 @@ export const prototypePollution = {
     }
     const s = viewsOf(v).lower;
     const found: Match[] = [];
+    const key = KEY_KINDS.has(target.kind);
     let k = s.indexOf('__proto__');
+    while (k >= 0 && !key && !usedAsKey(s, k + 9)) k = s.indexOf('__proto__', k + 9);
     if (k < 0) {
-      const c = s.indexOf('constructor');
-      if (c >= 0) {
+      let c = s.indexOf('constructor');
+      while (c >= 0 && k < 0) {
         const p = s.indexOf('prototype', c + 11);
-        if (p > 0 && p - c <= 16) k = c;
+        if (p < 0) break;
+        if (p - c <= 16 && (key || usedAsKey(s, p + 9))) k = c;
+        c = s.indexOf('constructor', c + 11);
       }
     }
     if (k >= 0) found.push(matchAt('WAF_PROTO_POLLUTION_001', target, k));
