@@ -35,14 +35,22 @@ function traversals(s: string): { count: number; first: number } {
   while (i >= 0) {
     let j = i + 2;
     while (s[j] === '.') j++; // `.../` is a traversal on some servers too
-    if (s[j] === ';') j++; // Tomcat `..;/`
-    if (s[j] === '/' || s[j] === '\\' || (j >= s.length && i > 0 && (s[i - 1] === '/' || s[i - 1] === '\\'))) {
+    if (s[j] === ';' || s[j] === '\0') j++; // Tomcat `..;/`, null-byte `..\0/`
+    // `foo../` is a file name ending in dots, not a step up: `..` must start a segment.
+    const before = i > 0 ? s.charCodeAt(i - 1) : 47;
+    const glued = (before >= 48 && before <= 57) || (before >= 97 && before <= 122) || before === 95 || before === 45;
+    if (!glued && (s[j] === '/' || s[j] === '\\' || (j >= s.length && i > 0 && (s[i - 1] === '/' || s[i - 1] === '\\')))) {
       if (first < 0) first = i;
       count++;
     }
     i = s.indexOf('..', j);
   }
   return { count, first };
+}
+
+/** `0x2e0x2e0x2f` / `0x5c0x2e./`: separators and dots written as hex literals (an IDS evasion). */
+function hexNotation(s: string): string {
+  return s.split('0x2e').join('.').split('0x2f').join('/').split('0x5c').join('\\');
 }
 
 function sensitiveFile(s: string): number {
@@ -92,7 +100,8 @@ export const pathTraversal = {
     if (!hasAny(views.has, './\\')) return [];
     const s = views.lower;
     const found: Match[] = [];
-    const norm = s.indexOf('\\') >= 0 ? s.split('\\').join('/') : s;
+    const unhexed = s.indexOf('0x') >= 0 ? hexNotation(s) : s;
+    const norm = unhexed.indexOf('\\') >= 0 ? unhexed.split('\\').join('/') : unhexed;
     const t = traversals(norm);
     if (t.count >= 2 || (t.count === 1 && (t.first === 0 || norm.startsWith('/..') || target.kind === 'filename' || target.kind === 'path'))) {
       found.push(matchAt('WAF_LFI_001', target, t.first));
