@@ -13,6 +13,7 @@ const RULES = [
   { id: 'WAF_XSS_005', family: 'xss', severity: 'critical', paranoia: 1, description: 'JavaScript sink (document.cookie, alert(1), [].sort.call`…`, window["…"])' },
   { id: 'WAF_XSS_006', family: 'xss', severity: 'critical', paranoia: 1, description: 'UTF-7 encoded markup (+ADw-script+AD4-)' },
   { id: 'WAF_XSS_007', family: 'xss', severity: 'critical', paranoia: 1, description: 'JSFuck-style obfuscated JavaScript ([][(![]+[])…])' },
+  { id: 'WAF_XSS_008', family: 'xss', severity: 'critical', paranoia: 1, description: 'Injected XML schema reference to a remote URL (xsi:schemaLocation="… http://…")' },
 ] as const satisfies readonly RuleMeta[];
 
 /** Characters before a scheme that make it a URL value rather than prose ("JavaScript: The Good Parts"). */
@@ -32,6 +33,7 @@ function tagChecks(lower: string, target: Target, found: Map<string, Match>) {
         found.set('WAF_XSS_002', matchAt('WAF_XSS_002', target, tag.pos));
       }
       if (a.value) {
+        if (!found.has('WAF_XSS_008') && an.endsWith('schemalocation') && a.value.includes('//')) found.set('WAF_XSS_008', matchAt('WAF_XSS_008', target, tag.pos));
         const v = compactValue(a.value);
         if (!found.has('WAF_XSS_003') && SCRIPT_SCHEMES.some((sch) => v.startsWith(sch) || v.includes('(' + sch))) found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, tag.pos));
         if (!found.has('WAF_XSS_004') && (v.includes('expression(') || v.includes('url(javascript') || v.includes('behavior:') || v.includes('-moz-binding'))) found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, tag.pos));

@@ -32,6 +32,7 @@ export function scanTags(s: string, visit: (tag: ScannedTag) => boolean): void {
   while (i >= 0 && i < n && count < MAX_TAGS) {
     let j = i + 1;
     if (s[j] === '/' || s[j] === '?' || s[j] === '!') j++;
+    if (s[j] === ':') j++; // `<:vmlframe`: empty namespace prefix, still a tag to IE/XML parsers
     const nameStart = j;
     while (j < n && isNameCode(s.charCodeAt(j))) j++;
     if (j === nameStart || !((s.charCodeAt(nameStart) | 0x20) >= 97 && (s.charCodeAt(nameStart) | 0x20) <= 122)) {
