@@ -1,6 +1,6 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
-import { isWordCode, matchAt } from './lib/match.ts';
+import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_JAVA_001', family: 'java', severity: 'critical', paranoia: 1, description: 'Log4Shell-style lookup (${jndi:…}, nested ${lower:j}ndi, ${env:…}, ${sys:…})' },
@@ -48,24 +48,28 @@ function lookup(s: string): number {
   return -1;
 }
 
+const GADGET_SET = new NeedleSet(GADGETS);
+/** Magic-byte prefixes in base64 are case-sensitive and matched on the raw value instead. */
+const DESER_SET = new NeedleSet(DESER.filter((d) => d !== 'ro0ab' && d !== 'h4siaaaaaaaaa'));
+const PACKAGE_SET = new NeedleSet(SENSITIVE_PACKAGES);
+
 /** A sensitive fully-qualified class name: package prefix then `Name` segments. */
 function fqcn(s: string, original: string): { at: number; len: number } | null {
-  for (const p of SENSITIVE_PACKAGES) {
-    let k = s.indexOf(p);
-    while (k >= 0) {
-      if (k === 0 || (!isWordCode(s.charCodeAt(k - 1)) && s[k - 1] !== '.')) {
-        let e = k + p.length;
-        while (e < s.length && (isWordCode(s.charCodeAt(e)) || s[e] === '.' || s[e] === '$')) e++;
-        // Java class names are capitalized (java.lang.Runtime); "sun.com" or "java.util.x" prose is not.
-        const cls = original.slice(k + p.length, e);
-        if (e > k + p.length + 1 && cls !== cls.toLowerCase()) return { at: k, len: e - k };
-        k = s.indexOf(p, e); // resume after the name: keeps repeated prefixes linear
-        continue;
-      }
-      k = s.indexOf(p, k + 1);
-    }
-  }
-  return null;
+  let hit: { at: number; len: number } | null = null;
+  let skipUntil = 0; // a dotted name is read once, however many prefixes it contains: linear
+  PACKAGE_SET.scan(s, (k, index) => {
+    if (k < skipUntil) return false;
+    if (k !== 0 && (isWordCode(s.charCodeAt(k - 1)) || s[k - 1] === '.')) return false;
+    const p = SENSITIVE_PACKAGES[index];
+    let e = k + p.length;
+    while (e < s.length && (isWordCode(s.charCodeAt(e)) || s[e] === '.' || s[e] === '$')) e++;
+    skipUntil = e;
+    // Java class names are capitalized (java.lang.Runtime); "sun.com" or "java.util.x" prose is not.
+    const cls = original.slice(k + p.length, e);
+    if (e > k + p.length + 1 && cls !== cls.toLowerCase()) hit = { at: k, len: e - k };
+    return hit !== null;
+  });
+  return hit;
 }
 
 /** Java injection families: Log4Shell lookups, OGNL/SpEL/class-loader gadgets, deserialization. */
@@ -86,8 +90,12 @@ export const javaInjection = {
       const k = lookup(views.compact.indexOf('${') >= 0 ? views.compact : s);
       if (k >= 0) add('WAF_JAVA_001', k);
     }
-    for (const g of GADGETS) { const k = s.indexOf(g); if (k >= 0) { add('WAF_JAVA_002', k); break; } }
-    for (const d of DESER) { const k = (d === 'ro0ab' || d === 'h4siaaaaaaaaa' ? v.indexOf(d === 'ro0ab' ? 'rO0AB' : 'H4sIAAAAAAAA') : s.indexOf(d)); if (k >= 0) { add('WAF_JAVA_003', k); break; } }
+    const g = GADGET_SET.find(s);
+    if (g >= 0) add('WAF_JAVA_002', g);
+    let d = DESER_SET.find(s);
+    if (d < 0) d = v.indexOf('rO0AB');
+    if (d < 0) d = v.indexOf('H4sIAAAAAAAA');
+    if (d >= 0) add('WAF_JAVA_003', d);
     const c = s.indexOf('.') >= 0 ? fqcn(s, v) : null;
     if (c) {
       const trimmed = s.trim().length;

@@ -60,3 +60,72 @@ export function readWord(s: string, i: number, extra = ''): string {
   while (j < s.length && (isWordCode(s.charCodeAt(j)) || extra.includes(s[j]))) j++;
   return s.slice(i, j);
 }
+
+/** Bigrams frequent in English prose; an anchor on one of them would be checked at every other word. */
+const COMMON_BIGRAMS = new Set(['th', 'he', 'in', 'er', 'an', 're', 'on', 'at', 'en', 'nd', 'ti', 'es', 'or', 'te', 'of', 'ed', 'is', 'it', 'al', 'ar', 'st', 'to', 'nt', 'ng', 'se', 'ha', 'as', 'ou', 'io', 'le', 've', 'co', 'me', 'de', 'hi', 'ri', 'ro', 'ic', 'ne', 'ea', 'ra', 'ce', 'li', 'ch', 'll', 'be', 'ma', 'si', 'om', 'ur']);
+
+function bigramCost(a: string, b: string): number {
+  const cost = (c: string) => (/[a-z]/.test(c) ? 4 : c === ' ' ? 5 : /[0-9]/.test(c) ? 2 : 0);
+  return cost(a) + cost(b) + (COMMON_BIGRAMS.has(a + b) ? 4 : 0);
+}
+
+const hashOf = (a: number, b: number) => ((a & 127) << 7) | (b & 127);
+
+/**
+ * A fixed list of needles (lower case, length ≥ 2) found in one pass over a value instead of one
+ * `indexOf` per needle. Each needle is anchored at its rarest bigram (punctuation beats digits beats
+ * letters; common English pairs cost extra), so prose rarely reaches the `startsWith` check. Built
+ * once at module load; a scan is linear in the value times the (small) bucket sizes.
+ */
+export class NeedleSet {
+  private readonly filter = new Uint8Array(1 << 14);
+  private readonly buckets = new Map<number, { needle: string; off: number; index: number }[]>();
+
+  constructor(readonly needles: readonly string[]) {
+    needles.forEach((needle, index) => {
+      if (needle.length < 2) throw new Error(`NeedleSet: needle too short: ${needle}`);
+      let off = 0;
+      let best = Infinity;
+      for (let i = 0; i + 1 < needle.length; i++) {
+        const c = bigramCost(needle[i], needle[i + 1]);
+        if (c < best) { best = c; off = i; }
+      }
+      const h = hashOf(needle.charCodeAt(off), needle.charCodeAt(off + 1));
+      this.filter[h] = 1;
+      const list = this.buckets.get(h) ?? [];
+      list.push({ needle, off, index });
+      this.buckets.set(h, list);
+    });
+  }
+
+  /** Calls `visit(start, needleIndex)` for each occurrence in scan order until it returns true. */
+  scan(s: string, visit: (at: number, index: number) => boolean): void {
+    const n = s.length - 1;
+    const filter = this.filter;
+    let prev = s.charCodeAt(0);
+    for (let i = 0; i < n; i++) {
+      const next = s.charCodeAt(i + 1);
+      const h = ((prev & 127) << 7) | (next & 127);
+      prev = next;
+      if (filter[h] === 0) continue;
+      for (const c of this.buckets.get(h)!) {
+        const at = i - c.off;
+        if (at >= 0 && s.startsWith(c.needle, at) && visit(at, c.index)) return;
+      }
+    }
+  }
+
+  /** Start of some occurrence of any needle (the first found in scan order), or -1. */
+  find(s: string): number {
+    let found = -1;
+    this.scan(s, (at) => { found = at; return true; });
+    return found;
+  }
+
+  /** First occurrence found, with the needle, or null. */
+  first(s: string): { at: number; needle: string } | null {
+    let hit: { at: number; needle: string } | null = null;
+    this.scan(s, (at, index) => { hit = { at, needle: this.needles[index] }; return true; });
+    return hit;
+  }
+}
