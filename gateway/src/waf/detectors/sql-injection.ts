@@ -57,10 +57,28 @@ const COMMON: ReadonlyArray<[string, Check]> = [
 function optimizerHint(src: string, t: readonly SqlToken[]): number {
   for (let i = 1; i < t.length; i++) {
     const c = t[i];
-    if (c.type !== 'comment' || c.quote !== '/*' || src[c.pos + 2] !== '+') continue;
+    if (c.type !== 'comment' || c.quote !== '/*') continue;
+    let h = c.pos + 2;
+    while (src[h] === ' ' || src[h] === '\t') h++;
+    if (src[h] !== '+') continue;
     const p = t[i - 1];
-    if (p.type === 'word' && ['or', 'and', 'select', 'update', 'delete', 'insert', 'where', 'union'].includes(p.text)) return i;
+    if (p.type === 'lparen' || (p.type === 'word' && ['or', 'and', 'select', 'update', 'delete', 'insert', 'where', 'union'].includes(p.text))) return i;
   }
+  return -1;
+}
+
+/** After a closed `…` identifier: `AS \`alias\``, a comparison keyword, a comment or a final `;`. */
+function backtickBreakout(t: readonly SqlToken[]): number {
+  const k = t[1];
+  if (!k) return -1;
+  if (k.type === 'word' && !k.quote) {
+    if (k.text === 'as' && t[2]?.type === 'word' && t[2].quote === '`') return 1;
+    if ((k.text === 'regexp' || k.text === 'rlike') && (!t[2] || t[2].type === 'str' || t[2].type === 'num')) return 1;
+    if ((k.text === 'or' || k.text === 'and' || k.text === 'union' || k.text === 'from') && t[2] && t[2].type !== 'word') return 1;
+    return -1;
+  }
+  if (k.type === 'semi' && (!t[2] || t[2].type === 'comment')) return 1;
+  if (k.type === 'comment' && k.quote !== '/*!' && !t[2]) return 1;
   return -1;
 }
 
@@ -105,6 +123,14 @@ export const sqlInjection = {
       const t = tokenizeSql(v, q);
       // Breakout only if the value closes the string the query opened.
       if (t[0]?.type === 'str' && t[0].closed) scan(target, t, true, 1, found);
+    }
+    if (v.indexOf('`') >= 0 && !found.has('WAF_SQLI_007')) {
+      // MySQL identifier breakout: the value closes a `…` identifier, then SQL follows.
+      const t = withoutBlockComments(tokenizeSql(v, '`'));
+      if (t[0]?.type === 'word' && t[0].closed) {
+        const k = backtickBreakout(t);
+        if (k >= 0) found.set('WAF_SQLI_007', matchAt('WAF_SQLI_007', target, Math.max(0, t[k].pos - 1)));
+      }
     }
     return [...found.values()];
   },
