@@ -48,28 +48,35 @@ function lookup(s: string): number {
   return -1;
 }
 
-const GADGET_SET = new NeedleSet(GADGETS);
-/** Magic-byte prefixes in base64 are case-sensitive and matched on the raw value instead. */
-const DESER_SET = new NeedleSet(DESER.filter((d) => d !== 'ro0ab' && d !== 'h4siaaaaaaaaa'));
-const PACKAGE_SET = new NeedleSet(SENSITIVE_PACKAGES);
+/** Gadgets, deserialization classes and package prefixes, found in one pass over the value. */
+const DESER_TEXT = DESER.filter((d) => d !== 'ro0ab' && d !== 'h4siaaaaaaaaa');
+const ALL = new NeedleSet([...GADGETS, ...DESER_TEXT, ...SENSITIVE_PACKAGES]);
+const DESER_FROM = GADGETS.length;
+const PACKAGE_FROM = DESER_FROM + DESER_TEXT.length;
 
-/** A sensitive fully-qualified class name: package prefix then `Name` segments. */
-function fqcn(s: string, original: string): { at: number; len: number } | null {
-  let hit: { at: number; len: number } | null = null;
+interface Hits { gadget: number; deser: number; cls: { at: number; len: number } | null }
+
+/**
+ * One scan: first gadget, first deserialization name, and the first sensitive fully-qualified
+ * class name (package prefix then a capitalised `Name`; "sun.com" or "java.util.x" prose is not).
+ */
+function scanAll(s: string, original: string): Hits {
+  const hits: Hits = { gadget: -1, deser: -1, cls: null };
   let skipUntil = 0; // a dotted name is read once, however many prefixes it contains: linear
-  PACKAGE_SET.scan(s, (k, index) => {
-    if (k < skipUntil) return false;
-    if (k !== 0 && (isWordCode(s.charCodeAt(k - 1)) || s[k - 1] === '.')) return false;
-    const p = SENSITIVE_PACKAGES[index];
-    let e = k + p.length;
-    while (e < s.length && (isWordCode(s.charCodeAt(e)) || s[e] === '.' || s[e] === '$')) e++;
-    skipUntil = e;
-    // Java class names are capitalized (java.lang.Runtime); "sun.com" or "java.util.x" prose is not.
-    const cls = original.slice(k + p.length, e);
-    if (e > k + p.length + 1 && cls !== cls.toLowerCase()) hit = { at: k, len: e - k };
-    return hit !== null;
+  ALL.scan(s, (k, index) => {
+    if (index < DESER_FROM) { if (hits.gadget < 0) hits.gadget = k; }
+    else if (index < PACKAGE_FROM) { if (hits.deser < 0) hits.deser = k; }
+    else if (!hits.cls && k >= skipUntil && (k === 0 || (!isWordCode(s.charCodeAt(k - 1)) && s[k - 1] !== '.'))) {
+      const p = ALL.needles[index];
+      let e = k + p.length;
+      while (e < s.length && (isWordCode(s.charCodeAt(e)) || s[e] === '.' || s[e] === '$')) e++;
+      skipUntil = e;
+      const cls = original.slice(k + p.length, e);
+      if (e > k + p.length + 1 && cls !== cls.toLowerCase()) hits.cls = { at: k, len: e - k };
+    }
+    return hits.gadget >= 0 && hits.deser >= 0 && hits.cls !== null;
   });
-  return hit;
+  return hits;
 }
 
 /** Java injection families: Log4Shell lookups, OGNL/SpEL/class-loader gadgets, deserialization. */
@@ -90,13 +97,13 @@ export const javaInjection = {
       const k = lookup(views.compact.indexOf('${') >= 0 ? views.compact : s);
       if (k >= 0) add('WAF_JAVA_001', k);
     }
-    const g = GADGET_SET.find(s);
-    if (g >= 0) add('WAF_JAVA_002', g);
-    let d = DESER_SET.find(s);
+    const hits = scanAll(s, v);
+    if (hits.gadget >= 0) add('WAF_JAVA_002', hits.gadget);
+    let d = hits.deser;
     if (d < 0) d = v.indexOf('rO0AB');
     if (d < 0) d = v.indexOf('H4sIAAAAAAAA');
     if (d >= 0) add('WAF_JAVA_003', d);
-    const c = s.indexOf('.') >= 0 ? fqcn(s, v) : null;
+    const c = hits.cls;
     if (c) {
       const trimmed = s.trim().length;
       const standalone = trimmed <= c.len + 2 || target.kind === 'json_key' || target.kind === 'query_name' || target.kind === 'form_name' || target.kind === 'cookie_name';

@@ -1,6 +1,6 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
-import { matchAt } from './lib/match.ts';
+import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_JSI_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Node.js code injection (require(\'child_process\'), process.mainModule, _$$ND_FUNC$$_, constructor.constructor)' },
@@ -13,6 +13,8 @@ const NODE_MARKERS = [
   "require('os')", 'require("os")', 'require(`', "require('net')", 'require("net")', 'global.process', 'globalthis.process',
   'module.constructor', 'module._load', 'execsync(', 'spawnsync(', '.mainmodule.require', 'this.constructor',
 ];
+const NODE_SET = new NeedleSet(NODE_MARKERS);
+
 /** Loop guards that are always truthy; `while(foo)` in prose is not flagged. */
 const TRUTHY = ['true', '1', '!0', '!false', '-1', 'infinity', 'this', '!![]', '!!``', '!nan', 'newdate', "!''", '!""', '!!{}', '{}', '[]', '!+0', '!-0', '!null', '!undefined', '1==1', '!!1'];
 
@@ -41,10 +43,14 @@ export const jsInjection = {
     if (!hasAny(views.has, '._([') && v.indexOf('XyQk') < 0) return [];
     const found: Match[] = [];
     const c = views.compact;
-    for (const m of NODE_MARKERS) {
-      const k = c.indexOf(m);
-      if (k >= 0 && (m !== 'process.env' || c.indexOf('process.env.') >= 0 || c.indexOf('process.env[') >= 0)) { found.push(matchAt('WAF_JSI_001', target, k)); break; }
-    }
+    let node = -1;
+    NODE_SET.scan(c, (k, i) => {
+      // `process.env` alone is prose about Node; `process.env.SECRET` / `process.env[…]` reads it.
+      if (NODE_MARKERS[i] === 'process.env' && c[k + 11] !== '.' && c[k + 11] !== '[') return false;
+      node = k;
+      return true;
+    });
+    if (node >= 0) found.push(matchAt('WAF_JSI_001', target, node));
     if (v.indexOf('XyQkTkRfRlVOQyQk') >= 0 && !found.length) found.push(matchAt('WAF_JSI_001', target, v.indexOf('XyQkTkRfRlVOQyQk')));
     const d = c.indexOf('while(') >= 0 || c.indexOf('for(;;)') >= 0 ? dosLoop(c) : -1;
     if (d >= 0) found.push(matchAt('WAF_JSI_002', target, d));

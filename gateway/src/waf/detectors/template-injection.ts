@@ -1,6 +1,6 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
-import { matchAt } from './lib/match.ts';
+import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_SSTI_001', family: 'ssti', severity: 'critical', paranoia: 1, description: 'Template expression probing evaluation ({{7*7}}, ${7*7}, <%= 7*7 %>, #{7*7})' },
@@ -19,6 +19,8 @@ const GADGETS = [
   '{{config', '{{self', '{{request', '{{settings', '{{app', '{{range', '{{dump', '{{_self', 'constructor.constructor', 'process.mainmodule',
   '<#assign', '<#import', '[#assign', '${product.getclass', '.getclass()', '{{this', '{{#with', '{{lookup', 'sys.modules',
 ];
+
+const GADGET_SET = new NeedleSet(GADGETS);
 
 function hasArithmetic(inner: string): boolean {
   // digit(s) operator digit(s), e.g. 7*7, 7 * '7', 1337-1
@@ -69,10 +71,8 @@ export const templateInjection = {
       const k = arithmeticProbe(s);
       if (k >= 0) found.push(matchAt('WAF_SSTI_001', target, k));
     }
-    for (const g of GADGETS) {
-      const k = s.indexOf(g);
-      if (k >= 0) { found.push(matchAt('WAF_SSTI_002', target, k)); break; }
-    }
+    const g = GADGET_SET.find(s);
+    if (g >= 0) found.push(matchAt('WAF_SSTI_002', target, g));
     return found;
   },
 } satisfies Detector;
