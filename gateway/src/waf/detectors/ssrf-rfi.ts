@@ -7,7 +7,7 @@ const RULES = [
   { id: 'WAF_SSRF_001', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL or address pointing at a cloud metadata service (169.254.169.254, metadata.google.internal …)' },
   { id: 'WAF_SSRF_002', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL pointing at an internal host (localhost, 127/8, 10/8, 192.168/16, [::1], numeric IP spellings)' },
   { id: 'WAF_SSRF_003', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL with a scheme used for SSRF (file://, gopher://, dict://, ldap://, jar:, netdoc:)' },
-  { id: 'WAF_RFI_001', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: URL to a raw IP address or ending in ? (suffix truncation)' },
+  { id: 'WAF_RFI_001', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: URL to a raw IP address or ending in ?/NUL (suffix truncation), bare scheme probe (http?), UNC share (\\\\host\\share)' },
   { id: 'WAF_RFI_002', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: external URL in an include-style parameter (_CONF[path], mosConfig_absolute_path …)' },
 ] as const satisfies readonly RuleMeta[];
 
@@ -72,7 +72,7 @@ export const ssrfRfi = {
     const v = target.value;
     if (v.length < 4) return [];
     const views = viewsOf(v);
-    if (!hasAny(views.has, ':/.')) return [];
+    if (!hasAny(views.has, ':/.') && !v.endsWith('?')) return [];
     const s = views.lower.trim();
     const found = new Map<string, Match>();
     const add = (id: string, at: number) => { if (!found.has(id)) found.set(id, matchAt(id, target, at)); };
@@ -85,12 +85,18 @@ export const ssrfRfi = {
         if (WEB_SCHEMES.has(u.scheme) && target.kind !== 'header') {
           const tail = s.slice(u.at, u.end);
           if (cls === 'ip-public') add('WAF_RFI_001', u.at);
-          if (tail.endsWith('?') && u.at === 0) add('WAF_RFI_001', u.at);
+          if ((tail.endsWith('?') || tail.indexOf('\0') >= 0) && u.at === 0) add('WAF_RFI_001', u.at); // `?`/NUL truncate the appended suffix
           if (includeParam(target.name) && u.at === 0) add('WAF_RFI_002', u.at);
         }
       }
     } else if (RFI_PROBES.has(s)) {
       add('WAF_RFI_001', 0);
+    } else if (s.startsWith('\\\\') && target.kind !== 'header' && target.kind !== 'path') {
+      // UNC path to a remote share (`\\10.0.0.5\share\x.php`): Windows include() fetches it over SMB.
+      let e = 2;
+      while (e < s.length && s[e] !== '\\' && s[e] !== '/') e++;
+      const host = s.slice(2, e);
+      if (e < s.length && host.length > 0 && (classifyHost(host) !== 'name' || host.indexOf('.') > 0)) add('WAF_RFI_001', 0);
     } else if (target.kind !== 'header' && target.kind !== 'path') {
       const k = bareInternal(s);
       if (k >= 0) add(classifyHost(s.slice(0, s.search(/[/?#:]/))) === 'metadata' ? 'WAF_SSRF_001' : 'WAF_SSRF_002', k);
