@@ -68,7 +68,7 @@ describe('npm run waf', { timeout: 180_000 }, () => {
     expect(e.status).toBe(0);
     expect(e.stdout).toMatch(/json\s+\$\.password/);
     expect(e.stdout).toMatch(/WAF_SQLI_\d{3}\s+sqli\/critical/);
-    expect(e.stdout).toMatch(/score \d+ \/ threshold 6 → would_block=true {2}action=block/);
+    expect(e.stdout).toMatch(/score \d+ \/ threshold 5 → would_block=true {2}action=block/);
     const t = waf(['test']);
     expect(t.stdout).toMatch(/cases: \d+ passed, 0 failed/);
     expect(t.status).toBe(0);

@@ -21,7 +21,7 @@ describe('waf.yaml compiles', () => {
   it('the first matching route wins, else defaults', () => {
     const w = compileWaf(shippedRules(), { detectors: [probeDetector] });
     expect(w.route('/healthz').name).toContain('/healthz');
-    expect(w.route('/api/webhooks/stripe').allowedContentTypes).toEqual(new Set(['application/json']));
+    expect(w.route('/webhooks/stripe').allowedContentTypes).toEqual(new Set(['application/json']));
     expect(w.route('/api/x').name).toBe('default');
   });
 });

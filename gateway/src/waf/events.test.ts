@@ -11,7 +11,7 @@ describe('event line', () => {
     const v = inspectRequest(req('POST', '/api/x', { json: { profile: { bio: 'hello PROBE_XSS there' }, n: 'PROBE_NOTICE' } }), waf);
     expect(event(v)).toMatchObject({
       msg: 'waf', request_id: 'rid-1', route: 'default', method: 'POST', mode: 'block', action: 'block', would_block: true,
-      score: 7, threshold: 6, primary_rule: 'WAF_TEST_002', rules: ['WAF_TEST_002', 'WAF_TEST_004'],
+      score: 7, threshold: 5, primary_rule: 'WAF_TEST_002', rules: ['WAF_TEST_002', 'WAF_TEST_004'],
       matches: [
         { rule: 'WAF_TEST_002', family: 'xss', severity: 'critical', field: 'json:$.profile.bio', excerpt: 'hello PROBE_XSS there' },
         { rule: 'WAF_TEST_004', family: 'rce', severity: 'notice', field: 'json:$.n', excerpt: 'PROBE_NOTICE' },
