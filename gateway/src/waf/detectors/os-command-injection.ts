@@ -1,7 +1,7 @@
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt } from './lib/match.ts';
-import { COMMAND_PREFIXES, STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
+import { COMMAND_PREFIXES, DISTINCT_COMMANDS, STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
 import { windowsBatch } from './lib/windows-batch.ts';
 
 const RULES = [
@@ -18,7 +18,7 @@ const INTERPRETER_MARKERS = [
   'cmd.exe', 'cmd /c', 'cmd /k', 'powershell -', 'powershell.exe', 'pwsh -', 'sh -c ', 'bash -c ', 'bash -i', '-encodedcommand',
   'system32\\', '/dev/tcp/', '/dev/udp/', 'nc -e', 'nc -l', 'ncat -e', 'mkfifo /tmp', '$shell', 'sh -i',
 ];
-const EVASIONS = ['${ifs', '$ifs', '$@', '${path', '${home', '${shell', '${pwd', '$(())', '$((', '${#', '${!', '${x#', '<<<'];
+const EVASIONS = ['$[', '${ifs', '$ifs', '$@', '${path', '${home', '${shell', '${pwd', '$(())', '$((', '${#', '${!', '${x#', '<<<'];
 /** Paths whose presence makes a bare command line a file read, not prose. */
 const SENSITIVE_PREFIXES = ['/etc/', '/var/', '/proc/', '/tmp/', '/dev/', '/usr/', '/bin/', '/sbin/', '/root', '/home/', '~/', '../', 'c:\\', '%systemroot%', '%windir%', '%systemdrive%'];
 
@@ -104,6 +104,8 @@ function commandAfterSeparator(s: string, orig: string): number {
       if ((shape === 'end' || shape === 'word' || shape === 'sep') && !CASE_BLIND.has(word) && hasUpper(orig, j, end)) break;
       const hard = sep !== ';' && sep !== '&' && sep !== '{' && sep !== '\n' && sep !== '\r';
       if (STRONG_COMMANDS.has(word) && (shape !== 'word' || hard || tight)) return i;
+      // Inside `$(…)`, `<(…)`, `>(…)` every known command runs, whatever its arguments look like.
+      if (sep.length === 2 && WEAK_COMMANDS.has(word) && s.indexOf(')', end) > 0) return i;
       // `a & sleep` ends prose; `;ls` (tight) or `| ls` (a pipe) at the end runs it.
       const bare = shape === 'hostlike' || shape === 'end';
       if (WEAK_COMMANDS.has(word) && shape !== 'word' && (!bare || hard || tight) && (sep !== '{' || shape !== 'end')) return i;
@@ -149,7 +151,7 @@ function inlineCode(s: string, i: number): boolean {
 }
 
 /** The whole value is a command line: `ls -la /`, `cat /etc/passwd`, `nohup ifconfig`. */
-function commandLine(s: string): number {
+function commandLine(s: string, orig: string): number {
   let j = 0;
   while (j < s.length && (s[j] === ' ' || s[j] === '"' || s[j] === "'")) j++;
   for (let hop = 0; hop < 3; hop++) {
@@ -161,6 +163,7 @@ function commandLine(s: string): number {
     if (shape === 'none') return -1;
     const rest = s.slice(end).trimStart();
     const sensitive = SENSITIVE_PREFIXES.some((p) => rest.startsWith(p)) || rest.startsWith('-') && SENSITIVE_PREFIXES.some((p) => rest.includes(' ' + p));
+    if (DISTINCT_COMMANDS.has(word) && shape !== 'end' && hop === 0 && !hasUpper(orig, j, end)) return 0;
     if (strong && (shape === 'flag' || shape === 'path' || shape === 'sep' || shape === 'hostlike' && hop > 0 || sensitive)) return 0;
     if (weak && (sensitive || (shape === 'flag' && shortFlagsOnly(rest)) || shape === 'sep' && hop > 0)) return 0;
     if (!COMMAND_PREFIXES.has(word)) return -1;
@@ -172,6 +175,74 @@ function commandLine(s: string): number {
     while (j < s.length && (s[j] === ' ' || s[j] === '\t' || s[j] === ';')) j++;
     const next = readCommand(s, j).word;
     if (STRONG_COMMANDS.has(next) && hop === 0) return 0;
+  }
+  return -1;
+}
+
+/**
+ * A bracket glob inside a path (`/[e//]tc/pa[?]swd`, `/usr/[a-z]in/bash`): short class body of
+ * letters, `!^-?*` and slashes, glued to letters on the right, in a token that already contains `/`.
+ */
+function bracketGlob(s: string): number {
+  let k = s.indexOf('[');
+  let n = 0;
+  while (k >= 0 && n++ < 256) {
+    const close = s.indexOf(']', k + 1);
+    if (close < 0) return -1;
+    let ok = close > k + 1 && close - k <= 12 && isAlpha(s.charCodeAt(close + 1));
+    for (let q = k + 1; ok && q < close; q++) ok = isAlpha(s.charCodeAt(q)) || '!^-?*/'.includes(s[q]);
+    if (ok) {
+      let b = k - 1;
+      while (b >= 0 && s[b] !== ' ' && s[b] !== '\t' && s[b] !== '=' && s[b] !== '\n') b--;
+      if (s.slice(b + 1, k).includes('/')) return k;
+    }
+    k = s.indexOf('[', k + 1);
+  }
+  return -1;
+}
+
+function isAlpha(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/**
+ * Brace expansion used to hide a command name: `{,ifconfig}`, `{id,}`, `c{a,oun}t`, `{l,-lh}s`.
+ * The body has a comma and no spaces, quotes or colons (unlike JSON or prose sets), and either a
+ * leading/trailing comma or a letter glued to the braces.
+ */
+function braceExpansion(s: string): number {
+  let k = s.indexOf('{');
+  let n = 0;
+  while (k >= 0 && n++ < 256) {
+    const close = s.indexOf('}', k + 1);
+    if (close < 0) return -1;
+    const body = s.slice(k + 1, close);
+    if (body.length <= 40 && body.includes(',') && !/[\s"':{]/.test(body)) {
+      const glued = isAlpha(s.charCodeAt(k - 1)) || isAlpha(s.charCodeAt(close + 1));
+      if (body[0] === ',' || body[body.length - 1] === ',' || glued) return k;
+    }
+    k = s.indexOf('{', k + 1);
+  }
+  return -1;
+}
+
+/** `alias name=value` (with optional -p / +m style flags) defines a command: never marketplace text. */
+function aliasDefinition(s: string): number {
+  let k = s.indexOf('alias');
+  while (k >= 0) {
+    const before = k === 0 ? ' ' : s[k - 1];
+    if (' ;&|\n\t(`'.includes(before) && (s[k + 5] === ' ' || s[k + 5] === '\t')) {
+      let j = k + 5;
+      for (let tok = 0; tok < 4; tok++) {
+        while (s[j] === ' ' || s[j] === '\t') j++;
+        let e = j;
+        while (e < s.length && s[e] !== ' ' && s[e] !== '\t' && s[e] !== '=') e++;
+        if (s[e] === '=' && e > j && !s.slice(j, e).includes(',')) return k;
+        if (s[j] !== '-' && s[j] !== '+') break;
+        j = e;
+      }
+    }
+    k = s.indexOf('alias', k + 5);
   }
   return -1;
 }
@@ -241,14 +312,22 @@ export const osCommandInjection = {
       if (k1 >= 0) found.push(matchAt('WAF_RCE_001', target, k1));
       let k2 = hasAny(has, '$<(') ? evasion(s) : -1;
       if (k2 < 0 && has[47] && hasAny(has, '[?*\'"\\')) k2 = globPath(s);
+      if (k2 < 0 && has[47] && has[91]) k2 = bracketGlob(s);
+      if (k2 < 0 && has[123] && has[44]) k2 = braceExpansion(s);
       if (k2 >= 0) found.push(matchAt('WAF_RCE_002', target, k2));
       const k3 = hasAny(has, '/\\-$') ? interpreter(s) : -1;
       if (k3 >= 0) found.push(matchAt('WAF_RCE_003', target, k3));
     }
+    if (!found.length && has[97] && has[61]) {
+      const ka = aliasDefinition(s);
+      if (ka >= 0) found.push(matchAt('WAF_RCE_001', target, ka));
+    }
+    // `~+`, `~-1`: the whole value is a tilde expansion of the shell's directory stack.
+    if (!found.length && has[126] && s.length <= 8 && /^\s*~[+-]\d*\s*$/.test(s)) found.push(matchAt('WAF_RCE_002', target, 0));
     const k4 = windowsBatch(s, has);
     if (k4 >= 0) found.push(matchAt('WAF_RCE_004', target, k4));
     if (!found.length && target.kind !== 'header') {
-      const k5 = commandLine(s);
+      const k5 = commandLine(s, s.length === v.length ? v : s);
       if (k5 >= 0) found.push(matchAt('WAF_RCE_005', target, k5));
     }
     return found;

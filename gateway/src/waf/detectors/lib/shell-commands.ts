@@ -52,5 +52,25 @@ export const WEAK_COMMANDS = new Set([...ENGLISH_LIKE,
   'declare', 'typeset', 'readonly', 'getopts', 'hash', 'cal', 'script', 'wall', 'write', 'mail', 'mailx', 'sendmail',
 ]);
 
+/**
+ * Commands whose names mean nothing else (no English word, product name or person's name): a value
+ * that starts with one, lower case, followed by arguments of any shape is a command line.
+ */
+export const DISTINCT_COMMANDS = new Set([
+  'whoami', 'ifconfig', 'ipconfig', 'uname', 'netstat', 'nslookup', 'cscli', 'visudo', 'crontab', 'systemctl', 'useradd',
+  'usermod', 'chmod', 'chown', 'chgrp', 'mkfifo', 'xxd', 'nohup', 'strace', 'ltrace', 'tcpdump', 'iptables', 'certutil',
+  'bitsadmin', 'wmic', 'schtasks', 'tasklist', 'systeminfo', 'rundll32', 'regsvr32', 'mshta', 'msiexec', 'pkexec',
+  'journalctl', 'busctl', 'lsof', 'printenv', 'netcat', 'ncat', 'socat', 'nmap', 'htop', 'aptitude', 'bsdtar', 'cpulimit',
+  'lastlogin', 'lastlog', 'modprobe', 'insmod', 'dmesg', 'getent', 'sysctl', 'setfacl', 'getfacl', 'chattr', 'lsattr',
+  'vssadmin', 'bcdedit', 'bcdboot', 'wevtutil', 'fsutil', 'icacls', 'takeown', 'robocopy', 'forfiles', 'hexdump',
+  'base64', 'base32', 'md5sum', 'sha1sum', 'sha256sum', 'gunzip', 'bunzip2', 'zcat', 'bzcat', 'xzcat', 'zstdcat',
+  'redis-cli', 'sqlite3', 'kubectl', 'apt-get', 'python2', 'python3', 'php7', 'php8', 'perl5', 'jrunscript', 'jshell',
+  'lwp-download', 'lwp-request', 'rmt-tar', 'rmt-dump', 'aa-exec', 'aa-disable', 'ansible', 'ansible-config',
+  'ansible-doc', 'ansible-playbook', 'ansible-galaxy', 'ansible-inventory', 'ansible-console', 'ansible-pull',
+  'ansible-vault', 'chef-shell', 'chef-run', 'chef-client', 'chef-solo', 'chef-vault', 'python3.10', 'python3.11', 'python3.12',
+]);
+for (const w of DISTINCT_COMMANDS) if (!WEAK_COMMANDS.has(w)) STRONG_COMMANDS.add(w);
+for (const w of ['perf', 'column', 'flock']) WEAK_COMMANDS.add(w);
+
 /** Words that run the next word as a command: `sudo id`, `time; …`, `nohup ifconfig`. */
 export const COMMAND_PREFIXES = new Set(['sudo', 'time', 'nohup', 'env', 'exec', 'nice', 'strace', 'ltrace', 'timeout', 'command', 'builtin', 'busybox', 'doas', 'xargs', 'stdbuf', 'setsid', 'unbuffer', 'watch', 'eval']);
