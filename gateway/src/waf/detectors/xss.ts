@@ -43,6 +43,83 @@ function tagChecks(lower: string, target: Target, found: Map<string, Match>) {
   });
 }
 
+function hexAt(s: string, i: number): number {
+  const h = parseInt(s.slice(i, i + 2), 16);
+  return s[i] === '\\' || s[i + 1] === '\\' || Number.isNaN(h) || s.slice(i, i + 2).length < 2 ? -1 : h;
+}
+
+/**
+ * The value as a 7-bit system sees it: `\xHH` escapes decoded (two-byte UTF-8 sequences combined),
+ * then every non-ASCII code point masked to its low 7 bits (`¼script¾`-style smuggling,
+ * U+00BC → `<`, U+00BE → `>`). Null unless masking yields both `<` and `>`.
+ */
+function sevenBitView(v: string): string | null {
+  let out = '';
+  let open = false;
+  let close = false;
+  for (let i = 0; i < v.length; i++) {
+    let c = v.charCodeAt(i);
+    if (c === 92 && (v[i + 1] === 'x' || v[i + 1] === 'X')) {
+      const b = hexAt(v, i + 2);
+      if (b >= 0) {
+        c = b;
+        i += 3;
+        if (b >= 0xc0 && b <= 0xdf && v[i + 1] === '\\' && (v[i + 2] === 'x' || v[i + 2] === 'X')) {
+          const n = hexAt(v, i + 3);
+          if (n >= 0x80 && n <= 0xbf) { c = ((b & 0x1f) << 6) | (n & 0x3f); i += 4; }
+        }
+      }
+    }
+    if (c >= 0x80) {
+      c &= 0x7f;
+      if (c === 60) open = true;
+      else if (c === 62) close = true;
+    }
+    out += String.fromCharCode(c);
+  }
+  return open && close ? out.toLowerCase() : null;
+}
+
+/** `<f o r m`, `< x: script`: a dangerous tag name spelled with spaces (filter evasion). */
+function spacedTag(lower: string): number {
+  let i = lower.indexOf('<');
+  let n = 0;
+  while (i >= 0 && n++ < 64) {
+    let j = i + 1;
+    let name = '';
+    let singles = 0;
+    // single letters separated by whitespace: `f o r m`
+    while (j < lower.length && name.length < 12) {
+      while (lower[j] === ' ' || lower[j] === '\t') j++;
+      const c = lower.charCodeAt(j);
+      if (!(c >= 97 && c <= 122) || isAlphaCode(lower.charCodeAt(j + 1))) break;
+      name += lower[j];
+      singles++;
+      j++;
+    }
+    if (singles >= 4 && DANGEROUS_TAGS.has(name)) return i;
+    // namespace prefix with spaces: `< x: script`
+    let k = i + 1;
+    while (lower[k] === ' ') k++;
+    let p = k;
+    while (p < lower.length && isAlphaCode(lower.charCodeAt(p))) p++;
+    if (p > k && lower[p] === ':' && lower[p + 1] === ' ') {
+      let q = p + 1;
+      while (lower[q] === ' ') q++;
+      let e = q;
+      while (e < lower.length && isAlphaCode(lower.charCodeAt(e))) e++;
+      if (DANGEROUS_TAGS.has(lower.slice(q, e))) return i;
+    }
+    i = lower.indexOf('<', i + 1);
+  }
+  return -1;
+}
+
+function hasHigh(v: string): boolean {
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) >= 0x80) return true;
+  return false;
+}
+
 function compactValue(v: string): string {
   let out = '';
   for (let i = 0; i < v.length; i++) {
@@ -134,10 +211,28 @@ export const xss = {
     if (v.length < 3) return [];
     const views = viewsOf(v);
     // Every vector needs markup, a scheme colon, a call, a property access or an encoding mark.
-    if (!hasAny(views.has, '<:([`=+.$!')) return [];
+    if (!hasAny(views.has, '<:([`=+.$!\\') && !hasHigh(v)) return [];
     const lower = views.lower;
     const found = new Map<string, Match>();
-    if (lower.indexOf('<') >= 0) tagChecks(lower, target, found);
+    if (lower.indexOf('<') >= 0) {
+      tagChecks(lower, target, found);
+      if (!found.has('WAF_XSS_001')) {
+        const k = spacedTag(lower);
+        if (k >= 0) found.set('WAF_XSS_001', matchAt('WAF_XSS_001', target, k));
+      }
+    }
+    if (!found.has('WAF_XSS_001') && !found.has('WAF_XSS_002')) {
+      // On the raw value: normalization folds `¼` to `1⁄4` and decodes `\xHH` before we could mask it.
+      const raw = target.raw;
+      const seven = raw.indexOf('\\x') >= 0 || raw.indexOf('\\X') >= 0 || hasHigh(raw) ? sevenBitView(raw) : null;
+      if (seven) {
+        // Only a script-capable tag counts here: masked text (`¼cup onions`) can look like attributes.
+        const masked = new Map<string, Match>();
+        tagChecks(seven, target, masked);
+        const m = masked.get('WAF_XSS_001');
+        if (m) found.set('WAF_XSS_001', m);
+      }
+    }
     if (!found.has('WAF_XSS_002') && lower.indexOf('on') >= 0) {
       const k = handlerInjection(lower);
       if (k >= 0) found.set('WAF_XSS_002', matchAt('WAF_XSS_002', target, k));
