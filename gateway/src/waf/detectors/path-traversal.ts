@@ -5,7 +5,7 @@ import { matchAt } from './lib/match.ts';
 const RULES = [
   { id: 'WAF_LFI_001', family: 'lfi', severity: 'critical', paranoia: 1, description: 'Path traversal (../ repeated, or leading a value, incl. encoded and overlong forms)' },
   { id: 'WAF_LFI_002', family: 'lfi', severity: 'critical', paranoia: 1, description: 'Sensitive OS/application file (/etc/passwd, win.ini, /proc/self, .htpasswd, id_rsa …)' },
-  { id: 'WAF_LFI_003', family: 'lfi', severity: 'critical', paranoia: 1, description: 'Request path to hidden files, backups or logs (/.git/, /.env, *.bak, *.log, /@fs/)' },
+  { id: 'WAF_LFI_003', family: 'lfi', severity: 'critical', paranoia: 1, description: 'Request path to hidden files, backups or logs (/.git/, /.env, *.bak, *.log, /@fs/, /@id/)' },
   { id: 'WAF_LFI_004', family: 'lfi', severity: 'warning', paranoia: 2, description: 'Single ../ inside a value' },
 ] as const satisfies readonly RuleMeta[];
 
@@ -76,8 +76,9 @@ function restrictedPath(path: string): number {
   const segs = path.split('/');
   let at = 0;
   for (const seg of segs) {
-    if (seg.length > 1 && seg[0] === '.' && seg !== '..' && !PUBLIC_DOT_SEGMENTS.has(seg)) return at;
-    if (seg === '@fs' || seg.endsWith('~')) return at;
+    if (seg.length > 1 && seg[0] === '.' && seg[1] !== '.' && !PUBLIC_DOT_SEGMENTS.has(seg)) return at;
+    // Vite dev-server internals: `/@fs/` reads any file, `/@id/__x00__` virtual modules.
+    if (seg === '@fs' || seg === '@id' || seg.endsWith('~')) return at;
     at += seg.length + 1;
   }
   const last = segs[segs.length - 1];
