@@ -1,6 +1,7 @@
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt } from './lib/match.ts';
+import { STRONG_COMMANDS } from './lib/shell-commands.ts';
 
 const RULES = [
   { id: 'WAF_PHP_001', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP open tag or BBCode-style PHP block (<?php, <?=, <? echo, [php])' },
@@ -29,6 +30,93 @@ const WORDY_FUNCS = ['system', 'exec', 'eval', 'assert', 'include', 'require', '
 const SUPERGLOBALS = ['$_get', '$_post', '$_request', '$_cookie', '$_server', '$_files', '$_env', '$_session', '$globals', '$http_raw_post_data', '$http_get_vars', '$http_post_vars'];
 const EXEC_EXT = ['.php', '.phtml', '.php3', '.php4', '.php5', '.php7', '.php8', '.phar', '.phpt', '.pht', '.phps', '.pgif', '.shtml', '.htaccess', '.user.ini', '.jsp', '.jspx', '.asp', '.aspx', '.cgi'];
 const INI_DIRECTIVES = ['auto_prepend_file', 'auto_append_file', 'allow_url_include', 'allow_url_fopen', 'disable_functions', 'open_basedir', 'safe_mode', 'register_globals', 'enable_dl', 'mbstring.func_overload', 'session.auto_start', 'session.save_path', 'error_log', 'include_path', 'short_open_tag', 'opcache.', 'mbstring.', 'unserialize_', 'pcre.', 'engine', 'zend.', 'xdebug.', 'phar.readonly', 'extension_dir', 'sendmail_path', 'output_handler'];
+
+/** PHP extension prefixes: an identifier starting with one and then called is PHP code (`posix_getegid()`). */
+const PHP_PREFIXES = ['posix_', 'pcntl_', 'curl_', 'zlib_', 'proc_', 'stream_', 'ob_', 'func_', 'get_defined_', 'preg_', 'ini_', 'socket_', 'apache_', 'mb_ereg', 'openssl_', 'shell_', 'call_user', 'create_', 'highlight_', 'show_', 'php_', 'escapeshell', 'gzun', 'gzde', 'gzin', 'bzde', 'pfsock', 'fsock'];
+/** Functions that run commands or code: as a quoted or parenthesised callee they are always an attack. */
+const EXEC_CALLEES = ['system', 'exec', 'passthru', 'shell_exec', 'popen', 'proc_open', 'assert', 'pcntl_exec'];
+/** Everyday PHP library calls: an empty `str_replace()` is someone naming the function in prose. */
+const MENTIONED_API = new Set(['str_replace', 'array_map', 'array_filter', 'usort', 'uasort', 'preg_replace', 'var_dump', 'print_r', 'var_export', 'serialize', 'unserialize', 'fputcsv', 'iconv', 'bin2hex', 'hex2bin', 'strrev', 'is_callable', 'fwrite', 'fputs', 'fopen', 'readfile', 'parse_str', 'extract', 'file_get_contents', 'file_put_contents', 'mb_ereg_replace', 'stream_get_contents', 'ini_get', 'getenv', 'escapeshellarg', 'escapeshellcmd']);
+/** Names too English to accept with spaces before the parenthesis. */
+const PROSE_NAMES = new Set(['extract', 'dl', 'serialize', 'symlink', 'chmod', 'usort', 'iconv']);
+
+/**
+ * Skips what PHP ignores between a callee and its `(`: whitespace and comments (`/* *\/`, `//…`,
+ * `#…` to end of line). Bounded to 96 characters. Returns the index after the gap, and whether
+ * the gap held more than plain spaces (a comment, tab or newline is never prose).
+ */
+function skipGap(s: string, j: number): { at: number; odd: boolean } {
+  const limit = Math.min(s.length, j + 96);
+  let odd = false;
+  while (j < limit) {
+    const c = s[j];
+    if (c === ' ') j++;
+    else if (c === '\t' || c === '\n' || c === '\r') { j++; odd = true; }
+    else if (c === '/' && s[j + 1] === '*') { const e = s.indexOf('*/', j + 2); if (e < 0 || e > limit) break; j = e + 2; odd = true; }
+    else if ((c === '/' && s[j + 1] === '/') || c === '#') { const e = s.indexOf('\n', j); if (e < 0 || e > limit) break; j = e + 1; odd = true; }
+    else break;
+  }
+  return { at: j, odd };
+}
+
+/** `("system")(`, `(system)(`, `'system'(`, `[system][0](`: an exec function name used as a value then called. */
+function quotedCallee(s: string): number {
+  for (const f of EXEC_CALLEES) {
+    let k = s.indexOf(f);
+    while (k >= 0) {
+      const before = s[k - 1];
+      if (k > 0 && '("\'[. '.includes(before) && !isWordCode(s.charCodeAt(k + f.length))) {
+        let j = k + f.length;
+        let closers = 0;
+        while (j < s.length && j - k < f.length + 24 && ' )]"\'0123456789['.includes(s[j])) { if (s[j] !== ' ') closers++; j++; }
+        const g = skipGap(s, j);
+        if (closers > 0 && s[g.at] === '(' && codeArgument(s, g.at + 1)) return k;
+      }
+      k = s.indexOf(f, k + 1);
+    }
+  }
+  return -1;
+}
+
+/** After `(`: a quote, `$`, `)` or one bare word then `)` (`('id')`, `( ls )`), not a parenthetical remark. */
+function codeArgument(s: string, j: number): boolean {
+  const a = skipGap(s, j).at;
+  const c = s[a];
+  if (c === '"' || c === "'" || c === '$' || c === ')' || c === '`') return true;
+  let e = a;
+  while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
+  return e > a && s[skipGap(s, e).at] === ')';
+}
+
+/** `system(whoami)`: an exec function called on a bare shell command name. */
+function execOnCommand(s: string): number {
+  for (const f of ['system(', 'exec(', 'passthru(', 'shell_exec(', 'popen(']) {
+    let k = s.indexOf(f);
+    while (k >= 0) {
+      let e = k + f.length;
+      while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
+      if ((k === 0 || !isWordCode(s.charCodeAt(k - 1))) && (s[e] === ')' || s[e] === ' ') && STRONG_COMMANDS.has(s.slice(k + f.length, e))) return k;
+      k = s.indexOf(f, k + 1);
+    }
+  }
+  return -1;
+}
+
+/** An identifier with a PHP extension prefix, then (after an optional gap) `(`. */
+function prefixedCall(s: string): number {
+  for (const p of PHP_PREFIXES) {
+    let k = s.indexOf(p);
+    while (k >= 0) {
+      let e = k + p.length;
+      while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
+      const name = s.slice(k, e);
+      const g = skipGap(s, e);
+      if (e > k + p.length && s[g.at] === '(' && (g.at === e || g.odd) && (name.includes('_') || name.length >= 8)) return k;
+      k = s.indexOf(p, e > k ? e : k + 1);
+    }
+  }
+  return -1;
+}
 
 function openTag(s: string): number {
   let k = s.indexOf('<?');
@@ -73,16 +161,24 @@ function funcCall(s: string): number {
   for (const f of PHP_FUNCS) {
     let k = s.indexOf(f);
     while (k >= 0) {
-      let j = k + f.length;
-      while (s[j] === ' ' || s[j] === '\t') j++;
+      const g = skipGap(s, k + f.length);
+      const j = g.at;
       const prevOk = k === 0 || !isWordCode(s.charCodeAt(k - 1));
       // Underscored names are PHP-only (a prefix is still a call: FOOcall_user_func()); plain ones
-      // must be written as calls, without a space, after a word boundary.
-      if (s[j] === '(' && (f.includes('_') || (prevOk && j === k + f.length))) return k;
+      // must be written as calls after a word boundary (spaces only for non-English names).
+      const mention = s[j + 1] === ')' && MENTIONED_API.has(f);
+      if (s[j] === '(' && !mention && (f.includes('_') || (prevOk && (j === k + f.length || g.odd || !PROSE_NAMES.has(f))))) return k;
       k = s.indexOf(f, k + 1);
     }
   }
   for (const f of WORDY_FUNCS) {
+    // `exec /*x*/ (`, `exec\n(`: a comment or line break before the parenthesis is code, not prose.
+    let w = s.indexOf(f);
+    while (w >= 0) {
+      const g = skipGap(s, w + f.length);
+      if (g.odd && s[g.at] === '(' && (w === 0 || !isWordCode(s.charCodeAt(w - 1)))) return w;
+      w = s.indexOf(f, w + f.length);
+    }
     let k = s.indexOf(f + '(');
     while (k >= 0) {
       const a = s[k + f.length + 1];
@@ -90,7 +186,11 @@ function funcCall(s: string): number {
       k = s.indexOf(f + '(', k + 1);
     }
   }
-  return -1;
+  const q = quotedCallee(s);
+  if (q >= 0) return q;
+  const c = execOnCommand(s);
+  if (c >= 0) return c;
+  return prefixedCall(s);
 }
 
 function superglobal(s: string): number {
@@ -108,9 +208,28 @@ function superglobal(s: string): number {
       while (s[q] === ' ') q++;
       if (s[q] === "'" || s[q] === '"' || s[q] === '$') return k;
     }
-    // $x( / $___[…]( / @$b374k(: calling a variable.
+    // ${@a}(…), ${_.__}(…): a braced variable expression called.
+    if (s[j] === '{') {
+      const close = s.indexOf('}', j + 1);
+      if (close > 0 && close - j <= 24 && s[skipGap(s, close + 1).at] === '(') return k;
+    }
+    // $x( / $___[…]( / @$b374k( / $a/*c*/() / $OOO{0}(: calling a variable.
     let e = k + 1;
     while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
+    if (e > k + 1 && !(s.charCodeAt(k + 1) >= 48 && s.charCodeAt(k + 1) <= 57)) {
+      let at = e;
+      let indexed = false;
+      for (let n = 0; n < 6; n++) {
+        const g = skipGap(s, at);
+        const c = s[g.at];
+        if (c === '(' && (g.odd || indexed || g.at === at)) return k;
+        if (c !== '[' && c !== '{') break;
+        const close = s.indexOf(c === '[' ? ']' : '}', g.at + 1);
+        if (close < 0 || close - g.at > 24) break;
+        at = close + 1;
+        indexed = true;
+      }
+    }
     if (e > k + 1) {
       if (s[e] === '[') {
         const close = s.slice(e, e + 24).indexOf(']');
