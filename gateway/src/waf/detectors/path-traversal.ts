@@ -35,7 +35,13 @@ function traversals(s: string): { count: number; first: number } {
   while (i >= 0) {
     let j = i + 2;
     while (s[j] === '.') j++; // `.../` is a traversal on some servers too
-    if (s[j] === ';' || s[j] === '\0') j++; // Tomcat `..;/`, null-byte `..\0/`
+    if (s[j] === '\0') j++; // null-byte `..\0/`
+    if (s[j] === ';') {
+      // Tomcat path parameter `..;/`, `..;jsessionid=x/`: skip to the next separator (bounded, no spaces).
+      let k = j + 1;
+      while (k < s.length && k - j < 24 && s[k] !== '/' && s[k] !== '\\' && s[k] !== ' ') k++;
+      if (s[k] === '/' || s[k] === '\\') j = k;
+    }
     // `foo../` is a file name ending in dots, not a step up: `..` must start a segment.
     const before = i > 0 ? s.charCodeAt(i - 1) : 47;
     const glued = (before >= 48 && before <= 57) || (before >= 97 && before <= 122) || before === 95 || before === 45;
