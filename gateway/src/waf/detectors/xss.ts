@@ -171,6 +171,26 @@ function schemeOutsideTags(compact: string, collapsed: string): number {
   return -1;
 }
 
+/**
+ * A script URI whose body starts with a JS escape (`javascript:\\u0020…`) or a `data:,` URI carrying
+ * markup (`data: , <x>`), at a value start or after a URL lead character. Prose has neither.
+ */
+function escapedOrInlineScheme(compact: string): number {
+  for (const [sch, next] of [['javascript:', '\\'], ['vbscript:', '\\'], ['data:,', '<']] as const) {
+    let k = compact.indexOf(sch);
+    let n = 0;
+    while (k >= 0 && n++ < 16) {
+      const prev = k > 0 ? compact[k - 1] : '=';
+      const a = k + sch.length;
+      // A double backslash, backslash-u or backslash-x starts an escape chain; a lone backslash-n can be prose.
+      const escaped = next !== '\\' || compact[a + 1] === '\\' || compact[a + 1] === 'u' || compact[a + 1] === 'x';
+      if (SCHEME_LEAD.includes(prev) && compact[a] === next && escaped) return k;
+      k = compact.indexOf(sch, k + 1);
+    }
+  }
+  return -1;
+}
+
 function jsSinks(code: string): number {
   for (const p of PROPERTY_SINKS) {
     const k = code.indexOf(p);
@@ -240,6 +260,10 @@ export const xss = {
     const compact = views.compact.indexOf('/*') >= 0 ? removeSqlComments(views.compact).split(' ').join('') : views.compact;
     if (!found.has('WAF_XSS_003') && compact.indexOf('script:') + compact.indexOf('data:text') > -2) {
       const k = schemeOutsideTags(compact.split('\\').join(''), views.collapsed);
+      if (k >= 0) found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, k));
+    }
+    if (!found.has('WAF_XSS_003')) {
+      const k = escapedOrInlineScheme(compact);
       if (k >= 0) found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, k));
     }
     if (!found.has('WAF_XSS_004') && (compact.includes('url(javascript') || compact.includes('-moz-binding:') || compact.includes('expression(') && compact.includes('style') || compact.includes('@import') && (compact.includes('<style') || compact.includes('script:')))) {
