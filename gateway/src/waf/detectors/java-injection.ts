@@ -26,7 +26,7 @@ const DESER = [
   'bsh.interpreter', 'c3p0', 'spring.beans.factory', 'jndirefforwardingdatasource', 'ro0ab', 'aced0005', '\u00ac\u00ed\u0000\u0005',
   'h4siaaaaaaaaa', 'processbuilder',
 ];
-const SENSITIVE_PACKAGES = ['java.lang.', 'java.io.', 'java.net.', 'java.nio.', 'java.rmi.', 'java.util.', 'java.beans.', 'java.security.', 'javax.', 'com.sun.', 'sun.', 'org.omg.', 'jdk.', 'org.apache.', 'org.springframework.', 'com.fasterxml.', 'ognl.'];
+const SENSITIVE_PACKAGES = ['java.', 'java.lang.', 'java.io.', 'java.net.', 'java.nio.', 'java.rmi.', 'java.util.', 'java.beans.', 'java.security.', 'javax.', 'com.sun.', 'sun.', 'org.omg.', 'jdk.', 'org.apache.', 'org.springframework.', 'com.fasterxml.', 'ognl.'];
 
 /** `${` followed within a short window by j-n-d-i (with anything between: nested lookups) and `:`. */
 function lookup(s: string): number {
@@ -54,25 +54,30 @@ const ALL = new NeedleSet([...GADGETS, ...DESER_TEXT, ...SENSITIVE_PACKAGES]);
 const DESER_FROM = GADGETS.length;
 const PACKAGE_FROM = DESER_FROM + DESER_TEXT.length;
 
-interface Hits { gadget: number; deser: number; cls: { at: number; len: number } | null }
+interface Hits { gadget: number; deser: number; cls: { at: number; len: number } | null; pkg: { at: number; len: number } | null }
 
 /**
  * One scan: first gadget, first deserialization name, and the first sensitive fully-qualified
  * class name (package prefix then a capitalised `Name`; "sun.com" or "java.util.x" prose is not).
  */
 function scanAll(s: string, original: string): Hits {
-  const hits: Hits = { gadget: -1, deser: -1, cls: null };
+  const hits: Hits = { gadget: -1, deser: -1, cls: null, pkg: null };
   let skipUntil = 0; // a dotted name is read once, however many prefixes it contains: linear
+  let lastStart = -1;
   ALL.scan(s, (k, index) => {
     if (index < DESER_FROM) { if (hits.gadget < 0) hits.gadget = k; }
     else if (index < PACKAGE_FROM) { if (hits.deser < 0) hits.deser = k; }
-    else if (!hits.cls && k >= skipUntil && (k === 0 || (!isWordCode(s.charCodeAt(k - 1)) && s[k - 1] !== '.'))) {
+    else if (!hits.cls && (k >= skipUntil || k === lastStart) && (k === 0 || (!isWordCode(s.charCodeAt(k - 1)) && s[k - 1] !== '.'))) {
       const p = ALL.needles[index];
+      lastStart = k; // `java.` and `java.lang.` start at the same place: both are read
       let e = k + p.length;
       while (e < s.length && (isWordCode(s.charCodeAt(e)) || s[e] === '.' || s[e] === '$')) e++;
       skipUntil = e;
       const cls = original.slice(k + p.length, e);
-      if (e > k + p.length + 1 && cls !== cls.toLowerCase()) hits.cls = { at: k, len: e - k };
+      // Bare `java.` + class (`java.Runtime`) is not a real package: it only counts standalone, like a package path.
+      if (e > k + p.length + 1 && cls !== cls.toLowerCase() && p !== 'java.') hits.cls = { at: k, len: e - k };
+      // A lower-case package path (`java.lang.reflect`, `org.apache.commons`) only counts standalone.
+      else if (e > k + p.length + 1 && !hits.pkg && !/\.(com|org|net|edu|io|gov|info)$/.test(s.slice(k, e))) hits.pkg = { at: k, len: e - k };
     }
     return hits.gadget >= 0 && hits.deser >= 0 && hits.cls !== null;
   });
@@ -104,11 +109,12 @@ export const javaInjection = {
     if (d < 0) d = v.indexOf('H4sIAAAAAAAA');
     if (d >= 0) add('WAF_JAVA_003', d);
     const c = hits.cls;
+    const keyKind = target.kind === 'json_key' || target.kind === 'query_name' || target.kind === 'form_name' || target.kind === 'cookie_name';
+    const trimmed = s.trim().length;
     if (c) {
-      const trimmed = s.trim().length;
-      const standalone = trimmed <= c.len + 2 || target.kind === 'json_key' || target.kind === 'query_name' || target.kind === 'form_name' || target.kind === 'cookie_name';
+      const standalone = trimmed <= c.len + 2 || keyKind;
       add(standalone ? 'WAF_JAVA_004' : 'WAF_JAVA_005', c.at);
-    }
+    } else if (hits.pkg && (trimmed <= hits.pkg.len + 2 || keyKind) && hits.pkg.len >= 12) add('WAF_JAVA_004', hits.pkg.at);
     return found;
   },
 } satisfies Detector;
