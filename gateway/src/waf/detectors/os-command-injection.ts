@@ -1,6 +1,6 @@
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
-import { isWordCode, matchAt } from './lib/match.ts';
+import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 import { COMMAND_PREFIXES, DISTINCT_COMMANDS, STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
 import { windowsBatch } from './lib/windows-batch.ts';
 
@@ -275,20 +275,19 @@ function globPath(s: string): number {
 /** Characters that every separator-, evasion- or interpreter-based indicator needs. */
 const SHELL_CHARS = ';|&`$(){}<>\n\r/\\-%[?*';
 
+const EVASION_SET = new NeedleSet(EVASIONS);
+const INTERPRETER_SET = new NeedleSet(INTERPRETER_MARKERS);
+
 function evasion(s: string): number {
-  let k = -1;
-  for (const e of EVASIONS) if ((k = s.indexOf(e)) >= 0) return k;
+  const k = EVASION_SET.find(s);
+  if (k >= 0) return k;
   const sh = s.indexOf('() {');
   if (sh >= 0 && (s.indexOf(':;', sh) >= 0 || s.indexOf(';}', sh) >= 0)) return sh;
   return -1;
 }
 
 function interpreter(s: string): number {
-  for (const m of INTERPRETER_MARKERS) {
-    const k = s.indexOf(m);
-    if (k >= 0) return k;
-  }
-  return -1;
+  return INTERPRETER_SET.find(s);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { indexOfWord } from './match.ts';
+import { indexOfWord, NeedleSet } from './match.ts';
 
 /** PowerShell cmdlets and .NET calls used to fetch and run code; verb-noun names are never prose. */
 const POWERSHELL = [
@@ -7,6 +7,7 @@ const POWERSHELL = [
   'frombase64string(', 'set-executionpolicy', 'add-mppreference', 'start-bitstransfer', '[system.', 'iex(', 'iex (',
   'get-content', 'set-content', 'get-childitem', 'remove-item', 'copy-item',
 ];
+const POWERSHELL_SET = new NeedleSet(POWERSHELL);
 const IF_OPS = [' equ ', ' neq ', ' lss ', ' leq ', ' gtr ', ' geq ', '=='];
 const IF_HEADS = ['exist', 'not', 'errorlevel', 'defined', '/i', '%', '"', '['];
 
@@ -40,8 +41,8 @@ function startAfterSep(s: string, word: string): number {
 /** Index of a Windows batch FOR/IF construct or PowerShell cmdlet in lower-cased `s`, or -1. */
 export function windowsBatch(s: string, has: Uint8Array): number {
   // Every cmdlet has a `-`, `(`, `[` or `.`; FOR/IF need a space.
-  if (has[40] || has[91] || (has[45] && cmdletDash(s))) for (const p of POWERSHELL) {
-    const k = s.indexOf(p);
+  if (has[40] || has[91] || (has[45] && cmdletDash(s))) {
+    const k = POWERSHELL_SET.find(s);
     if (k >= 0) return k;
   }
   if (!has[32]) return -1;
