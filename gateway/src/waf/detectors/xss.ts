@@ -7,7 +7,7 @@ import { isAlphaCode, isWordCode, matchAt } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_XSS_001', family: 'xss', severity: 'critical', paranoia: 1, description: 'Script-capable HTML tag (script, iframe, object, embed, svg, math, base, meta, style …)' },
-  { id: 'WAF_XSS_002', family: 'xss', severity: 'critical', paranoia: 1, description: 'Event handler attribute (onerror=, onload=, " onmouseover=)' },
+  { id: 'WAF_XSS_002', family: 'xss', severity: 'critical', paranoia: 1, description: 'Event handler or script-loading attribute (onerror=, onload=, " onmouseover=, \'formaction=, " srcdoc=)' },
   { id: 'WAF_XSS_003', family: 'xss', severity: 'critical', paranoia: 1, description: 'Script URI (javascript:, vbscript:, data:text/html) in a link or value' },
   { id: 'WAF_XSS_004', family: 'xss', severity: 'critical', paranoia: 1, description: 'CSS script vector (expression(), url(javascript:), behavior:, @import)' },
   { id: 'WAF_XSS_005', family: 'xss', severity: 'critical', paranoia: 1, description: 'JavaScript sink (document.cookie, alert(1), [].sort.call`…`, window["…"])' },
@@ -80,6 +80,9 @@ function sevenBitView(v: string): string | null {
   return open && close ? out.toLowerCase() : null;
 }
 
+/** Interactive elements that only an evasion would spell letter by letter (`<d i a l o g`). */
+const SPACED_EXTRA = new Set(['dialog', 'details', 'input', 'button', 'video', 'audio', 'image', 'marquee', 'select', 'textarea', 'keygen', 'body', 'html', 'source']);
+
 /** `<f o r m`, `< x: script`: a dangerous tag name spelled with spaces (filter evasion). */
 function spacedTag(lower: string): number {
   let i = lower.indexOf('<');
@@ -97,7 +100,7 @@ function spacedTag(lower: string): number {
       singles++;
       j++;
     }
-    if (singles >= 4 && DANGEROUS_TAGS.has(name)) return i;
+    if (singles >= 4 && (DANGEROUS_TAGS.has(name) || SPACED_EXTRA.has(name))) return i;
     // namespace prefix with spaces: `< x: script`
     let k = i + 1;
     while (lower[k] === ' ') k++;
@@ -143,9 +146,30 @@ function handlerInjection(lower: string): number {
         const name = lower.slice(i, j);
         const p = lower[i - 1];
         if (EVENT_HANDLERS.has(name) || p === '"' || p === "'" || p === '/' || p === '`') return i;
+        // Unquoted-attribute breakout: the value is whitespace then `on…=` (`<input value= onfoo=…>`).
+        // Unknown names need some length: short `on…=` words (`online=`, `ongoing=`) are form data.
+        if (i > 0 && j - i >= 8 && lower.slice(0, i).trim() === '') return i;
       }
     }
     i = lower.indexOf('on', i + 2);
+  }
+  return -1;
+}
+
+/** Non-`on*` attributes that run or load script, after a quote breakout: `'formaction=`, `"srcdoc=`. */
+const ACTIVE_ATTRS = ['formaction', 'srcdoc', 'xlink:href'];
+function activeAttrInjection(lower: string): number {
+  for (const a of ACTIVE_ATTRS) {
+    let k = lower.indexOf(a);
+    while (k >= 0) {
+      let b = k - 1;
+      while (b >= 0 && (lower[b] === ' ' || lower[b] === '\t' || lower[b] === '/')) b--;
+      const p = b >= 0 ? lower[b] : '';
+      let e = k + a.length;
+      while (lower[e] === ' ') e++;
+      if ((p === '"' || p === "'" || p === '`') && lower[e] === '=') return k;
+      k = lower.indexOf(a, k + 1);
+    }
   }
   return -1;
 }
@@ -255,6 +279,10 @@ export const xss = {
     }
     if (!found.has('WAF_XSS_002') && lower.indexOf('on') >= 0) {
       const k = handlerInjection(lower);
+      if (k >= 0) found.set('WAF_XSS_002', matchAt('WAF_XSS_002', target, k));
+    }
+    if (!found.has('WAF_XSS_002') && lower.indexOf('=') >= 0) {
+      const k = activeAttrInjection(lower);
       if (k >= 0) found.set('WAF_XSS_002', matchAt('WAF_XSS_002', target, k));
     }
     const compact = views.compact.indexOf('/*') >= 0 ? removeSqlComments(views.compact).split(' ').join('') : views.compact;
