@@ -1,3 +1,4 @@
+import { viewsOf } from '../normalizers/index.ts';
 import type { Detector, Match, RuleMeta, TargetKind } from '../types.ts';
 import { isWordCode, matchAt } from './lib/match.ts';
 
@@ -60,13 +61,15 @@ export const crlfInjection = {
   detect(target) {
     const v = target.value;
     const found: Match[] = [];
-    const hasNl = v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
+    // The shared presence table answers "any newline / any slash?" without rescanning the value.
+    const has = viewsOf(v).has;
+    const hasNl = has[10] === 1 || has[13] === 1;
     if (hasNl) {
       if (target.kind === 'path') found.push(matchAt('WAF_CRLF_003', target, Math.max(v.indexOf('\n'), v.indexOf('\r'))));
       const k = headerAfterNewline(v, !LINE_KINDS.has(target.kind));
       if (k >= 0) found.push(matchAt('WAF_CRLF_001', target, k));
     }
-    if (v.length > 12 && (v.indexOf(' HTTP/') >= 0 || v.indexOf(' http/') >= 0)) {
+    if (v.length > 12 && has[47] && (v.indexOf(' HTTP/') >= 0 || v.indexOf(' http/') >= 0)) {
       const k = embeddedHttpLine(v);
       if (k >= 0 && (hasNl || target.kind === 'query' || target.kind === 'form' || target.kind === 'header')) found.push(matchAt('WAF_CRLF_002', target, k));
     }
