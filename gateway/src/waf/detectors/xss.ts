@@ -118,6 +118,15 @@ function spacedTag(lower: string): number {
   return -1;
 }
 
+/** A non-ASCII character that a 7-bit system reads as `<` (U+00BC `¼`, U+043C …); plain accents and `’` are not. */
+function hasMaskedLt(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x80 && (c & 0x7f) === 60) return true;
+  }
+  return false;
+}
+
 function hasHigh(v: string): boolean {
   for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) >= 0x80) return true;
   return false;
@@ -268,7 +277,7 @@ export const xss = {
     if (!found.has('WAF_XSS_001') && !found.has('WAF_XSS_002')) {
       // On the raw value: normalization folds `¼` to `1⁄4` and decodes `\xHH` before we could mask it.
       const raw = target.raw;
-      const seven = raw.indexOf('\\x') >= 0 || raw.indexOf('\\X') >= 0 || hasHigh(raw) ? sevenBitView(raw) : null;
+      const seven = raw.indexOf('\\x') >= 0 || raw.indexOf('\\X') >= 0 || hasMaskedLt(raw) ? sevenBitView(raw) : null;
       if (seven) {
         // Only a script-capable tag counts here: masked text (`¼cup onions`) can look like attributes.
         const masked = new Map<string, Match>();
