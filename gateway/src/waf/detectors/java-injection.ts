@@ -6,7 +6,7 @@ const RULES = [
   { id: 'WAF_JAVA_001', family: 'java', severity: 'critical', paranoia: 1, description: 'Log4Shell-style lookup (${jndi:…}, nested ${lower:j}ndi, ${env:…}, ${sys:…})' },
   { id: 'WAF_JAVA_002', family: 'java', severity: 'critical', paranoia: 1, description: 'Class-loader / OGNL / SpEL / Runtime exec gadget (class.module.classLoader, #_memberAccess, T(java.lang.Runtime))' },
   { id: 'WAF_JAVA_003', family: 'java', severity: 'critical', paranoia: 1, description: 'Java deserialization gadget class or magic bytes (InvokerTransformer, TemplatesImpl, rO0AB, aced0005)' },
-  { id: 'WAF_JAVA_004', family: 'java', severity: 'critical', paranoia: 1, description: 'Value or key that is a fully-qualified class from a sensitive Java package (java.lang.ProcessBuilder, java.io.*)' },
+  { id: 'WAF_JAVA_004', family: 'java', severity: 'critical', paranoia: 1, description: 'Value or key that is a fully-qualified class or package path from a sensitive Java package (java.lang.ProcessBuilder, java.io.*, org.apache.commons)' },
   { id: 'WAF_JAVA_005', family: 'java', severity: 'warning', paranoia: 2, description: 'Fully-qualified sensitive Java class name inside longer text' },
 ] as const satisfies readonly RuleMeta[];
 

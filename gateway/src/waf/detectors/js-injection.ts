@@ -4,7 +4,7 @@ import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_JSI_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Node.js code injection (require(\'child_process\'), process.mainModule, _$$ND_FUNC$$_, constructor.constructor)' },
-  { id: 'WAF_JSI_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Server-side JavaScript denial of service (while(true), for(;;) loops)' },
+  { id: 'WAF_JSI_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Server-side JavaScript denial of service (for(;;), while over a constant guard: true, !0, -Infinity, String)' },
 ] as const satisfies readonly RuleMeta[];
 
 const NODE_MARKERS = [

@@ -5,8 +5,8 @@ import { COMMAND_PREFIXES, DISTINCT_COMMANDS, STRONG_COMMANDS, WEAK_COMMANDS } f
 import { windowsBatch } from './lib/windows-batch.ts';
 
 const RULES = [
-  { id: 'WAF_RCE_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), `…`)' },
-  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, shellshock () { :;}, glob-obfuscated paths)' },
+  { id: 'WAF_RCE_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), <(…), `…`) or an alias definition' },
+  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, $[…], shellshock () { :;}, glob-obfuscated paths /???/c?t and /[e]tc, brace expansion {,id} c{a,}t, ~+ / ~-)' },
   { id: 'WAF_RCE_003', family: 'rce', severity: 'critical', paranoia: 1, description: 'Command invoked by interpreter path (/bin/sh -c, cmd.exe /c, powershell -enc)' },
   { id: 'WAF_RCE_004', family: 'rce', severity: 'critical', paranoia: 1, description: 'Windows batch control flow (FOR /F … DO, IF EXIST …) or PowerShell cmdlets' },
   { id: 'WAF_RCE_005', family: 'rce', severity: 'critical', paranoia: 1, description: 'Value that is a shell command line (ls -la, cat /etc/passwd, nohup ifconfig)' },

@@ -7,7 +7,7 @@ const RULES = [
   { id: 'WAF_PHP_001', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP open tag or BBCode-style PHP block (<?php, <?=, <? echo, [php])' },
   { id: 'WAF_PHP_002', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP stream wrapper (php://, phar://, zip://, expect://, compress.zlib://)' },
   { id: 'WAF_PHP_003', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP serialized object (O:8:"stdClass":…)' },
-  { id: 'WAF_PHP_004', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP code-execution function call (shell_exec(, passthru(, base64_decode(, system(\'…\'))' },
+  { id: 'WAF_PHP_004', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP code-execution function call (shell_exec(, passthru /*…*/ (, base64_decode(, system(\'…\'), ("system")(…), posix_*( …)' },
   { id: 'WAF_PHP_005', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP superglobal or variable-function trick ($_GET, $GLOBALS, $x(, ${\'…\'})' },
   { id: 'WAF_PHP_006', family: 'php', severity: 'critical', paranoia: 1, description: 'Upload of an executable PHP file name (.php, .phtml, .phar …)' },
   { id: 'WAF_PHP_007', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP configuration directive injection (auto_prepend_file=, allow_url_include=)' },
