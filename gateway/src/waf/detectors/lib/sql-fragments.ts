@@ -95,6 +95,10 @@ export function sqlStatement(t: readonly SqlToken[]): number {
       case 'group':
         if (w(b, 'by')) for (let k = i + 2; k < Math.min(t.length, i + 12); k++) if (w(t[k], 'having')) return i;
         break;
+      case 'order':
+        // Column-count probe after a value: `1 order by 5--`, `x' order by 3#`.
+        if (w(b, 'by') && c?.type === 'num' && i > 0 && ['num', 'str', 'rparen'].includes(t[i - 1].type) && (!d || d.type === 'comment' || d.type === 'semi' || (d.type === 'comma' && t[i + 4]?.type === 'num'))) return i;
+        break;
       case 'having':
         if (b && ((w(b) && c?.type === 'lparen') || b.type === 'num') && i > 0) return i;
         break;
