@@ -241,8 +241,17 @@ function superglobal(s: string): number {
   return -1;
 }
 
+/** PHP session files are named `sess_` + a 20+ character id: uploading one plants a session. */
+function sessionFile(t: string): boolean {
+  const base = t.slice(Math.max(t.lastIndexOf('/'), t.lastIndexOf('\\')) + 1);
+  if (!base.startsWith('sess_') || base.length < 25) return false;
+  for (let i = 5; i < base.length; i++) if (!isWordCode(base.charCodeAt(i)) && base[i] !== '-' && base[i] !== ',') return false;
+  return true;
+}
+
 function execFilename(s: string): boolean {
   let t = s.trim();
+  if (sessionFile(t)) return true;
   while (t.endsWith('.') || t.endsWith(' ')) t = t.slice(0, -1);
   t = t.split(' ').join('');
   return EXEC_EXT.some((e) => t.endsWith(e)) || /* a.php.jpg double extension */ ['.php.', '.phtml.', '.phar.'].some((e) => t.includes(e));
