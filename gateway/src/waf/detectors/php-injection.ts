@@ -118,6 +118,9 @@ function prefixedCall(s: string): number {
   return -1;
 }
 
+/** Statements a short open tag (`<? …`) starts with in real payloads. */
+const SHORT_TAG_HEADS = new Set(['echo', 'print', 'system', 'exec', 'eval', 'passthru', 'include', 'require', 'if', 'for', 'foreach', 'while', 'die', 'exit', 'phpinfo', 'assert', 'fwrite', 'readfile', 'function', 'class', 'return', 'global', 'header', 'copy', 'unlink', 'define', 'session_start', 'error_reporting', 'set_time_limit', 'ini_set', 'var_dump', 'print_r', 'fputs', 'fopen', 'chmod', 'mkdir', 'file', 'list', 'array', 'isset', 'unset', 'empty', 'new', 'static', 'try', 'switch', 'goto', 'namespace', 'use', 'declare', 'sleep', 'usleep', 'mail', 'popen', 'proc_open', 'shell_exec', 'base64_decode', 'gzinflate', 'str_rot13', 'create_function', 'call_user_func', 'preg_replace', 'move_uploaded_file', 'highlight_file', 'show_source', 'php_uname', 'getenv', 'putenv']);
+
 function openTag(s: string): number {
   let k = s.indexOf('<?');
   while (k >= 0) {
@@ -131,7 +134,9 @@ function openTag(s: string): number {
     const w = s.slice(j, e);
     // `<?xml :fputcsv(`: a colon right after the target name is PHP's short-tag trick.
     if (w === 'xml' && s[e] === ' ' && s[e + 1] === ':' || w === 'xml' && s[e] === '\t' && s[e + 1] === ':') return k;
-    if (j > k + 2 && w && w !== 'xml' && w !== 'xpacket' && w !== 'import') return k;
+    // `<? echo …`, `<? system(…)`, `<? $x=…`: short tag then PHP; "<? should not" is prose.
+    if (j > k + 2 && w && w !== 'xml' && w !== 'xpacket' && w !== 'import' && (SHORT_TAG_HEADS.has(w) || w.includes('_') || s[e] === '(' || s[skipGap(s, e).at] === '(')) return k;
+    if (j > k + 2 && s[j] === '$') return k;
     k = s.indexOf('<?', k + 2);
   }
   for (const m of ['[php]', '{php}', '[/php]', '{/php}', '[\\php]']) {
@@ -211,7 +216,7 @@ function superglobal(s: string): number {
     // ${@a}(…), ${_.__}(…): a braced variable expression called.
     if (s[j] === '{') {
       const close = s.indexOf('}', j + 1);
-      if (close > 0 && close - j <= 24 && s[skipGap(s, close + 1).at] === '(') return k;
+      if (close > j + 1 && close - j <= 24 && s[skipGap(s, close + 1).at] === '(') return k;
     }
     // $x( / $___[…]( / @$b374k( / $a/*c*/() / $OOO{0}(: calling a variable.
     let e = k + 1;
@@ -225,7 +230,7 @@ function superglobal(s: string): number {
         if (c === '(' && (g.odd || indexed || g.at === at)) return k;
         if (c !== '[' && c !== '{') break;
         const close = s.indexOf(c === '[' ? ']' : '}', g.at + 1);
-        if (close < 0 || close - g.at > 24) break;
+        if (close <= g.at + 1 || close - g.at > 24) break; // `$a[]()` / `$a{}()` do not parse
         at = close + 1;
         indexed = true;
       }
@@ -233,7 +238,7 @@ function superglobal(s: string): number {
     if (e > k + 1) {
       if (s[e] === '[') {
         const close = s.slice(e, e + 24).indexOf(']');
-        if (close > 0 && s[e + close + 1] === '(') return k;
+        if (close > 1 && s[e + close + 1] === '(') return k;
       }
       if (s[e] === '(' && !(s.charCodeAt(k + 1) >= 48 && s.charCodeAt(k + 1) <= 57)) return k;
     }
