@@ -114,7 +114,7 @@ export const sqlInjection = {
     const lower = v.toLowerCase();
     const bare = lower.trim();
     if (SYSTEM_OBJECTS.has(bare)) return [matchAt('WAF_SQLI_015', target, 0)];
-    if (!hasTrigger(v) && lower.indexOf('::') < 0 && lower.indexOf('declare') < 0 && lower.indexOf('order') < 0 && lower.indexOf('like') < 0 && lower.indexOf('union') < 0 && lower.indexOf('select') < 0 && !magicNumber(v) && lower.indexOf('exec') < 0 && lower.indexOf('_') < 0) return [];
+    if (!hasTrigger(v) && lower.indexOf('::') < 0 && lower.indexOf('declare') < 0 && lower.indexOf('order') < 0 && lower.indexOf('like') < 0 && lower.indexOf('between') < 0 && lower.indexOf('union') < 0 && lower.indexOf('select') < 0 && !magicNumber(v) && lower.indexOf('exec') < 0 && lower.indexOf('_') < 0) return [];
     const found = new Map<string, Match>();
     if (magicNumber(v)) found.set('WAF_SQLI_012', matchAt('WAF_SQLI_012', target, 0));
     scan(target, tokenizeSql(v), false, 0, found);

@@ -72,9 +72,17 @@ export function tautology(t: readonly SqlToken[]): number {
     if (!isLogic(t[i]) || !afterValue(t, i)) continue;
     let j = i + 1;
     while (t[j]?.type === 'lparen') j++;
+    if (isWord(t[j], 'not') && isLiteral(t[j + 1])) j++; // `and not 1=2`
     const a = t[j];
     if (isLiteral(a)) {
-      if (isCmp(t[j + 1])) {
+      // `1 between 0 and 2`, `'a' in ('a','b')`: set/range forms of the same constant condition.
+      if (isWord(t[j + 1], 'between') && isLiteral(t[j + 2]) && isWord(t[j + 3], 'and') && isLiteral(t[j + 4]) && isTail(t[j + 5])) return i;
+      if (isWord(t[j + 1], 'in') && t[j + 2]?.type === 'lparen') {
+        let k = j + 3;
+        while (k < j + 19 && isLiteral(t[k]) && t[k + 1]?.type === 'comma') k += 2;
+        if (isLiteral(t[k]) && t[k + 1]?.type === 'rparen' && isTail(t[k + 2])) return i;
+      }
+      if (isCmp(t[j + 1]) && !isWord(t[j + 1], 'between')) {
         const b = t[j + 2];
         if ((isLiteral(b) || (isWord(b) && isWord(a) && b!.text === a!.text)) && isTail(t[j + 3])) return i;
       } else if ((a!.type === 'num' || isWord(a, 'true')) && (t[j + 1]?.type === 'comment' || t[j + 1]?.type === 'semi' || (!t[j + 1] && t[i - 1]?.type === 'str'))) {
