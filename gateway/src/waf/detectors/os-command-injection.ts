@@ -94,6 +94,12 @@ function commandAfterSeparator(s: string, orig: string): number {
     while (s[j] === '|' || s[j] === '&') j++;
     const tight = s[j] !== ' ' && s[j] !== '\t';
     while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
+    // `|$u wget …`: an unset variable expands to nothing in front of the command.
+    if (s[j] === '$' && sep !== '$(' && isWordCode(s.charCodeAt(j + 1))) {
+      let e = j + 1;
+      while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
+      if (s[e] === ' ') { j = e; while (s[j] === ' ') j++; }
+    }
     for (let hop = 0; hop < 3; hop++) {
       const { word, end } = readCommand(s, j);
       if (!word) break;
@@ -162,7 +168,9 @@ function commandLine(s: string, orig: string): number {
     const shape = argShape(s, end);
     if (shape === 'none') return -1;
     const rest = s.slice(end).trimStart();
-    const sensitive = SENSITIVE_PREFIXES.some((p) => rest.startsWith(p)) || rest.startsWith('-') && SENSITIVE_PREFIXES.some((p) => rest.includes(' ' + p));
+    // `cd /;…`: the filesystem root then another command.
+    const rootThenSep = rest[0] === '/' && (rest.length === 1 || ';|&'.includes(rest.trimStart()[1] ?? '') || ';|&'.includes(rest[1]));
+    const sensitive = rootThenSep || SENSITIVE_PREFIXES.some((p) => rest.startsWith(p)) || rest.startsWith('-') && SENSITIVE_PREFIXES.some((p) => rest.includes(' ' + p));
     if (DISTINCT_COMMANDS.has(word) && shape !== 'end' && hop === 0 && !hasUpper(orig, j, end)) return 0;
     if (strong && (shape === 'flag' || shape === 'path' || shape === 'sep' || shape === 'hostlike' && hop > 0 || sensitive)) return 0;
     if (weak && (sensitive || (shape === 'flag' && shortFlagsOnly(rest)) || shape === 'sep' && hop > 0)) return 0;
@@ -282,12 +290,31 @@ function evasion(s: string): number {
   const k = EVASION_SET.find(s);
   if (k >= 0) return k;
   const sh = s.indexOf('() {');
+  // A value that opens with `() {` is the shellshock function-definition prefix.
+  if (sh >= 0 && s.trimStart().startsWith('() {')) return sh;
   if (sh >= 0 && (s.indexOf(':;', sh) >= 0 || s.indexOf(';}', sh) >= 0)) return sh;
   return -1;
 }
 
 function interpreter(s: string): number {
-  return INTERPRETER_SET.find(s);
+  const k = INTERPRETER_SET.find(s);
+  return k >= 0 ? k : binCommand(s);
+}
+
+/** `bin/ansible`, `/usr/sbin/visudo`: a bin directory then a known command name ending the word. */
+function binCommand(s: string): number {
+  let k = s.indexOf('bin/');
+  let n = 0;
+  while (k >= 0 && n++ < 64) {
+    let e = k + 4;
+    while (e < s.length && (isWordCode(s.charCodeAt(e)) || s[e] === '-' || s[e] === '.')) e++;
+    const after = s[e];
+    if ((k === 0 || !isWordCode(s.charCodeAt(k - 1)) || s.startsWith('sbin/', k - 1)) && (e >= s.length || after === ' ' || after === ';' || after === '|' || after === '&' || after === '\n')) {
+      if (STRONG_COMMANDS.has(s.slice(k + 4, e))) return k;
+    }
+    k = s.indexOf('bin/', k + 4);
+  }
+  return -1;
 }
 
 /**
