@@ -21,7 +21,7 @@ const RATE = 100;
 const TARGET_P95_MS = 25;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/gatehouse_bench';
 /**
- * The gateway rate-limits reads per client address (300/min). The bench presents an address of
+ * The gateway rate-limits reads per client address (600/min, policy `read` in limits.yaml). The bench presents an address of
  * the QA range in gateway/rules/access.yaml, whose `skip_rate_limit` grant exists for load runs;
  * set BENCH_CLIENT_IP to measure as an ordinary client (expect 429s).
  */
