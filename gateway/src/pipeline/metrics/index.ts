@@ -7,10 +7,12 @@ import { problemResponse } from '../../respond.ts';
 /** Where the gateway answers its own metrics; never forwarded to the backend. */
 export const METRICS_PATH = '/__gateway/metrics';
 
+const encoder = new TextEncoder();
+
 /** Constant-time string comparison (no early exit on the first differing byte). */
 function sameToken(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
   let diff = x.length ^ y.length;
   for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
   return diff === 0;

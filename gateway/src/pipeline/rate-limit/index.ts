@@ -34,9 +34,9 @@ export function rateLimit(rules: LimitsRules, opts: { backend?: (env: GatewayEnv
   const limits = compileLimits(rules);
   const getBackend = opts.backend ?? backendFor;
   return async function rateLimit(c, next) {
-    const policies = limits.select(c.req.method, c.req.path, c.get('clientClass') ?? 'anonymous');
+    const policies = limits.select(c.req.method, c.req.path, c.get('clientClass'));
     if (!policies.length) return next();
-    if (c.get('grants')?.has(SKIP_GRANT)) {
+    if (c.get('grants').has(SKIP_GRANT)) {
       for (const p of policies) recordDecision(p.id, 'grant', 'skipped');
       return next();
     }
