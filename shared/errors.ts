@@ -92,6 +92,17 @@ export function problemHtml(p: Problem): string {
     `</body></html>`;
 }
 
+/**
+ * The response for a problem: problem+json, or the small HTML page when `accept` asks for HTML.
+ * Both sides render errors through this; `headers` adds to (never replaces) the content type.
+ */
+export function renderProblem(body: Problem, accept: string | null | undefined, headers?: HeadersInit): Response {
+  const html = wantsHtml(accept);
+  const h = new Headers(headers);
+  h.set('content-type', html ? 'text/html; charset=utf-8' : PROBLEM_CONTENT_TYPE);
+  return new Response(html ? problemHtml(body) : JSON.stringify(body), { status: body.status, headers: h });
+}
+
 /** True when the Accept header prefers HTML over JSON (a browser navigation). */
 export function wantsHtml(accept: string | null | undefined): boolean {
   if (!accept) return false;

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { problem, problemHtml, wantsHtml, PROBLEM_CONTENT_TYPE, type ErrorCode, type FieldError } from '../../shared/errors.ts';
+import { problem, renderProblem, type ErrorCode, type FieldError } from '../../shared/errors.ts';
 import type { GatewayEnv } from './env.ts';
 
 /**
@@ -11,10 +11,7 @@ export function problemResponse(
   code: ErrorCode | string,
   opts: { status?: number; title?: string; detail?: string; errors?: FieldError[]; headers?: HeadersInit } = {},
 ): Response {
-  const body = problem(code, c.get('requestId') ?? 'unknown', opts);
-  const html = wantsHtml(c.req.header('accept'));
   const headers = new Headers(opts.headers);
-  headers.set('content-type', html ? 'text/html; charset=utf-8' : PROBLEM_CONTENT_TYPE);
   headers.set('cache-control', 'no-store');
-  return new Response(html ? problemHtml(body) : JSON.stringify(body), { status: body.status, headers });
+  return renderProblem(problem(code, c.get('requestId') ?? 'unknown', opts), c.req.header('accept'), headers);
 }

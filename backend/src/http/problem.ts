@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { problem, problemHtml, wantsHtml, PROBLEM_CONTENT_TYPE, type ErrorCode, type FieldError } from '../../../shared/errors.ts';
+import { problem, renderProblem, type ErrorCode, type FieldError } from '../../../shared/errors.ts';
 
 /** Thrown anywhere in a handler; `onError` turns it into a problem+json response. */
 export class ProblemError extends Error {
@@ -17,8 +17,5 @@ export class ProblemError extends Error {
 /** Renders a problem for this request: JSON by default, a small HTML page for browsers. */
 export function problemResponse(c: Context, code: ErrorCode, opts: { detail?: string; errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {}): Response {
   const body = problem(code, c.get('requestId') ?? 'unknown', { detail: opts.detail, errors: opts.errors, extra: opts.extra });
-  const html = wantsHtml(c.req.header('accept'));
-  const headers = new Headers(opts.headers);
-  headers.set('content-type', html ? 'text/html; charset=utf-8' : PROBLEM_CONTENT_TYPE);
-  return new Response(html ? problemHtml(body) : JSON.stringify(body), { status: body.status, headers });
+  return renderProblem(body, c.req.header('accept'), opts.headers);
 }
