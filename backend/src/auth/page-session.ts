@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../deps.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './middleware.ts';
 import { rotate } from './refresh-tokens.ts';
+import { OpaqueToken } from './schemas.ts';
 import { clearSessionCookies, setSessionCookies, tokenConfig, tokenResponse } from './session.ts';
 import { verifyAccessToken, type AccessClaims } from './tokens.ts';
 
@@ -20,7 +21,7 @@ export async function pageSession(c: Context, deps: AppDeps): Promise<AccessClai
   const claims = access ? await verifyAccessToken(tokenConfig(deps), access, deps.now()) : null;
   if (claims) return claims;
   const refresh = getCookie(c, REFRESH_COOKIE);
-  if (!refresh || !/^[A-Za-z0-9_-]{43}$/.test(refresh)) return undefined;
+  if (!refresh || !OpaqueToken.safeParse(refresh).success) return undefined;
   const result = await rotate(deps.db, refresh, deps.now());
   if (result.kind !== 'rotated') {
     clearSessionCookies(c, deps);

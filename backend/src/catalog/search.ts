@@ -7,6 +7,7 @@ import { itemColumns, providerJoin, toItem, plainText, type ItemRow } from './se
 import { encodeCursor, decodeCursor, isFiniteNumber } from './cursor.ts';
 import { correctQuery, type Correction } from './typo.ts';
 import type { SearchQuery } from './query.ts';
+import { escapeHtml } from '../pages/sanitize-html.ts';
 
 /**
  * Added to the score of title matches (every query term in the title, via `title_vector`):
@@ -26,8 +27,6 @@ const STOP = '\u0002';
 const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12`;
 const CURSOR_KIND = 's';
 
-const esc = (t: string) => t.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
 /**
  * Drops the description's own tags (ts_headline keeps whole tags as tokens), escapes the text, then
  * turns the markers into `<mark>`: the only HTML a snippet can contain.
@@ -35,7 +34,7 @@ const esc = (t: string) => t.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};
 export function snippetHtml(headline: string): string {
   const marks = { [START]: '<mark>', [STOP]: '</mark>' } as Record<string, string>;
   let open = false;
-  return esc(plainText(headline)).replace(/[\u0001\u0002]/g, (m) => {
+  return escapeHtml(plainText(headline)).replace(/[\u0001\u0002]/g, (m) => {
     if ((m === START) === open) return '';
     open = !open;
     return marks[m];
