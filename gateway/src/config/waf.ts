@@ -34,6 +34,8 @@ export interface CompiledWaf {
   sensitive: readonly string[];
   normalize: (raw: string) => string;
   route(path: string): RoutePolicy;
+  /** `route` for a path already split by `requestPathSegments` (the engine reuses them for exclusions). */
+  routeOf(segments: readonly string[]): RoutePolicy;
   /** Problems the linter reports (expired entries); the compiled config already ignores them. */
   warnings: readonly string[];
 }
@@ -105,6 +107,10 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     return patterns.map((p) => ({ segments: routeSegments(p), policy }));
   });
   const fallback = toPolicy('default', {});
+  const routeOf = (segs: readonly string[]): RoutePolicy => {
+    for (const r of routes) if (matchSegments(r.segments, segs)) return r.policy;
+    return fallback;
+  };
 
   return {
     paranoia: rules.paranoia,
@@ -118,11 +124,8 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     exclusions,
     sensitive: rules.sensitive_fields.map((s) => s.toLowerCase()),
     normalize: normalizeValue,
-    route(path) {
-      const segs = requestPathSegments(path, (x) => decodeComponent(x, false));
-      for (const r of routes) if (matchSegments(r.segments, segs)) return r.policy;
-      return fallback;
-    },
+    route: (path) => routeOf(requestPathSegments(path, (x) => decodeComponent(x, false))),
+    routeOf,
     warnings,
   };
 }

@@ -40,9 +40,10 @@ const MAX_MATCHES = 64;
 export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions = {}): Inspection {
   const extracted = extractTargets(req, { jsonMaxDepth: waf.body.json_max_depth, maxFields: waf.body.max_fields }, waf.normalize);
   const { info } = extracted;
-  const route = waf.route(info.path);
+  const segments = requestPathSegments(info.path, (x) => decodeComponent(x, false));
+  const route = waf.routeOf(segments);
   const mode = opts.mode ?? modeFor(route, info.method);
-  const active = exclusionsFor(waf.exclusions, requestPathSegments(info.path, (x) => decodeComponent(x, false)), info.method);
+  const active = exclusionsFor(waf.exclusions, segments, info.method);
   const matches: Match[] = [];
   const excluded: ExcludedMatch[] = [];
   const keep = (m: Match) => {
