@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack.ts';
-import { startRedisBridge, type RedisBridge } from '../support/redis-bridge/server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTwoHostLimitsStack } from '../support/redis-bridge/two-hosts.ts';
 
 /**
  * Two gateway processes (workerd) on 127.0.0.2 and 127.0.0.3 share one Redis through the Upstash
@@ -10,40 +8,18 @@ import { startRedisBridge, type RedisBridge } from '../support/redis-bridge/serv
  * token bucket) and never more (sliding window). Test-only policies: test/fixtures/limits/limits.yaml.
  * Allowed requests reach the backend, which answers 404 for the test paths: only 429 means limited.
  */
-const TOKEN = `e2e-${randomUUID()}`;
-const METRICS_TOKEN = `metrics-${randomUUID()}`;
-let bridge: RedisBridge;
-let stack: Stack;
-
-beforeAll(async () => {
-  bridge = await startRedisBridge({ token: TOKEN });
-  stack = await startStack({
-    gateways: [{ host: '127.0.0.2' }, { host: '127.0.0.3' }],
-    gatewayEnv: {
-      UPSTASH_REDIS_REST_URL: bridge.url,
-      UPSTASH_REDIS_REST_TOKEN: TOKEN,
-      // Fresh keys per run: the shared Redis keeps other runs' counters.
-      RATE_LIMIT_PREFIX: `test:e2e:${randomUUID()}`,
-      GATEWAY_RULES_DIR: path.resolve('test/fixtures/limits'),
-      GATEWAY_METRICS_TOKEN: METRICS_TOKEN,
-    },
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await bridge?.close();
-});
+const h = useTwoHostLimitsStack();
 
 /** `n` concurrent GETs for one client address, alternating between the two gateways. */
 async function burst(pathName: string, ip: string, n: number) {
   return Promise.all(Array.from({ length: n }, (_, i) =>
-    fetch(`${stack.gatewayUrls[i % 2]}${pathName}`, { headers: { 'cf-connecting-ip': ip } })
+    fetch(`${h.stack.gatewayUrls[i % 2]}${pathName}`, { headers: { 'cf-connecting-ip': ip } })
       .then(async (r) => { await r.arrayBuffer(); return r; })));
 }
 
 describe('limits shared across two gateway hosts', () => {
   it('the gateways listen on different loopback addresses', () => {
-    expect(stack.gatewayUrls.map((u) => new URL(u).hostname)).toEqual(['127.0.0.2', '127.0.0.3']);
+    expect(h.stack.gatewayUrls.map((u) => new URL(u).hostname)).toEqual(['127.0.0.2', '127.0.0.3']);
   });
 
   it.each([
@@ -81,7 +57,7 @@ describe('limits shared across two gateway hosts', () => {
   it('a successful login gives its account token back (shared through Redis); failures use it up', async () => {
     const email = `rl-${randomUUID()}@example.org`;
     const password = 'correct horse battery staple';
-    const post = (i: number, p: string, body: unknown) => fetch(`${stack.gatewayUrls[i % 2]}${p}`, {
+    const post = (i: number, p: string, body: unknown) => fetch(`${h.stack.gatewayUrls[i % 2]}${p}`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.252' }, body: JSON.stringify(body),
     }).then(async (r) => { await r.arrayBuffer(); return r; });
     expect((await post(0, '/api/auth/signup', { email, password, name: 'Rate Limit' })).status).toBe(201);
@@ -100,10 +76,10 @@ describe('limits shared across two gateway hosts', () => {
   });
 
   it('metrics: Redis-sourced decisions on each host, behind the bearer token', async () => {
-    const unauth = await fetch(`${stack.gatewayUrls[0]}/__gateway/metrics`);
+    const unauth = await fetch(`${h.stack.gatewayUrls[0]}/__gateway/metrics`);
     expect(unauth.status).toBe(401);
-    for (const url of stack.gatewayUrls) {
-      const text = await (await fetch(`${url}/__gateway/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    for (const url of h.stack.gatewayUrls) {
+      const text = await (await fetch(`${url}/__gateway/metrics`, { headers: { authorization: `Bearer ${h.metricsToken}` } })).text();
       expect(text).toMatch(/gatehouse_ratelimit_decisions_total\{policy="t-fixed",source="redis",decision="allowed"\} \d+/);
       expect(text).toMatch(/gatehouse_ratelimit_decisions_total\{policy="t-fixed",source="(redis|cache)",decision="limited"\} \d+/);
       expect(text).toMatch(/gatehouse_ratelimit_redis_latency_seconds_count [1-9]\d*/);

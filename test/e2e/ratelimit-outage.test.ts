@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack.ts';
-import { startRedisBridge, type RedisBridge } from '../support/redis-bridge/server.ts';
+import { useTwoHostLimitsStack } from '../support/redis-bridge/two-hosts.ts';
 
 /**
  * Redis outages as the gateway sees them, on two workerd gateways sharing one bridge: the bridge
@@ -11,34 +9,13 @@ import { startRedisBridge, type RedisBridge } from '../support/redis-bridge/serv
  * the reduced local limit; when the bridge is back, limits are shared again without a restart.
  * Policies: test/fixtures/limits/limits.yaml (t-write: 20 per hour, local factor 0.25 → 5).
  */
-const TOKEN = `e2e-${randomUUID()}`;
-const METRICS_TOKEN = `metrics-${randomUUID()}`;
-let bridge: RedisBridge;
-let stack: Stack;
+const h = useTwoHostLimitsStack();
 let ipSeq = 1;
 /** A client address no other case uses (TEST-NET-3, outside the QA allowlist). */
 const freshIp = () => `203.0.113.${100 + ipSeq++}`;
 
-beforeAll(async () => {
-  bridge = await startRedisBridge({ token: TOKEN });
-  stack = await startStack({
-    gateways: [{ host: '127.0.0.2' }, { host: '127.0.0.3' }],
-    gatewayEnv: {
-      UPSTASH_REDIS_REST_URL: bridge.url,
-      UPSTASH_REDIS_REST_TOKEN: TOKEN,
-      RATE_LIMIT_PREFIX: `test:e2e:${randomUUID()}`,
-      GATEWAY_RULES_DIR: path.resolve('test/fixtures/limits'),
-      GATEWAY_METRICS_TOKEN: METRICS_TOKEN,
-    },
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await bridge?.close();
-});
-
 async function send(i: number, p: string, ip: string, init: RequestInit = {}) {
-  const r = await fetch(`${stack.gatewayUrls[i % 2]}${p}`, { ...init, headers: { 'cf-connecting-ip': ip, 'content-type': 'application/json', ...init.headers } });
+  const r = await fetch(`${h.stack.gatewayUrls[i % 2]}${p}`, { ...init, headers: { 'cf-connecting-ip': ip, 'content-type': 'application/json', ...init.headers } });
   const body = await r.text();
   return { status: r.status, headers: r.headers, body };
 }
@@ -63,9 +40,9 @@ async function expectSharedLimit(): Promise<void> {
 }
 
 const OUTAGES = [
-  { name: 'bridge stopped', reason: 'network', begin: () => bridge.stop(), end: () => bridge.start() },
-  { name: 'bridge hanging', reason: 'timeout', begin: async () => bridge.setMode('hang'), end: async () => bridge.setMode('normal') },
-  { name: 'wrong token', reason: 'http', begin: async () => bridge.setToken('rotated-elsewhere'), end: async () => bridge.setToken(TOKEN) },
+  { name: 'bridge stopped', reason: 'network', begin: () => h.bridge.stop(), end: () => h.bridge.start() },
+  { name: 'bridge hanging', reason: 'timeout', begin: async () => h.bridge.setMode('hang'), end: async () => h.bridge.setMode('normal') },
+  { name: 'wrong token', reason: 'http', begin: async () => h.bridge.setToken('rotated-elsewhere'), end: async () => h.bridge.setToken(h.token) },
 ];
 
 describe('Redis outage behaviour', () => {
@@ -126,7 +103,7 @@ describe('Redis outage behaviour', () => {
   });
 
   it('each outage was counted by reason; the circuit opened and closed again', async () => {
-    const text = await (await fetch(`${stack.gatewayUrls[0]}/__gateway/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const text = await (await fetch(`${h.stack.gatewayUrls[0]}/__gateway/metrics`, { headers: { authorization: `Bearer ${h.metricsToken}` } })).text();
     for (const o of OUTAGES) {
       expect(text).toMatch(new RegExp(`gatehouse_ratelimit_backend_errors_total\\{policy="login-(ip|account)",kind="${o.reason}"\\} [1-9]`));
       expect(text).toMatch(new RegExp(`gatehouse_ratelimit_degraded_total\\{policy="t-write",mode="local",reason="(${o.reason}|circuit_open)"\\} [1-9]`));
