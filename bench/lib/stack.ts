@@ -10,7 +10,8 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { connectPostgres, runMigrations } from '../../backend/src/db/client.ts';
-import { seedDemo, rowsOf } from '../../backend/src/db/seed.ts';
+import { seedDemo } from '../../backend/src/db/seed.ts';
+import { rowsOf } from '../../backend/src/db/client.ts';
 import { startGateway } from '../../scripts/gateway.ts';
 import { createServer } from 'node:net';
 

@@ -1,7 +1,7 @@
 import { and, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { scholarships as s, providers as p } from '../db/schema/index.ts';
-import { rowsOf } from '../db/seed.ts';
+import { rowsOf } from '../db/client.ts';
 import { filterConditions } from './filters.ts';
 import { itemColumns, providerJoin, toItem, plainText, type ItemRow } from './serialize.ts';
 import { encodeCursor, decodeCursor, isFiniteNumber } from './cursor.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { rowsOf } from '../db/seed.ts';
+import { rowsOf } from '../db/client.ts';
 
 /** Shorter words are too ambiguous to correct ("art" → "arts"/"cart"). */
 export const MIN_CORRECTABLE_LENGTH = 4;

@@ -11,6 +11,11 @@ export { schema };
 /** The Drizzle handle every service takes; the same type for Postgres and embedded PGlite. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** Rows of `db.execute()`: postgres.js returns an array, PGlite a `{ rows }` object. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';

@@ -2,7 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
-import { seedDemo, isEmpty, rowsOf, DEMO_ACCOUNTS } from './seed.ts';
+import { seedDemo, isEmpty, DEMO_ACCOUNTS } from './seed.ts';
+import { rowsOf } from './client.ts';
 import { demoScholarship } from '../catalog/demo/generate.ts';
 import { verifyPassword } from '../auth/password.ts';
 

@@ -1,5 +1,5 @@
 import { sql, eq } from 'drizzle-orm';
-import type { Db } from './client.ts';
+import { rowsOf, type Db } from './client.ts';
 import { users, studentProfiles, providers } from './schema/index.ts';
 import { hashPassword } from '../auth/password.ts';
 import { DEMO_PROVIDERS, demoScholarship, utcDay } from '../catalog/demo/generate.ts';
@@ -107,7 +107,3 @@ async function seedAccounts(db: Db, providerId: string): Promise<void> {
   }
 }
 
-/** Rows of `db.execute`: an array on postgres.js, `{ rows }` on PGlite. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}

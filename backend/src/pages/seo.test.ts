@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
-import { seedDemo, rowsOf } from '../db/seed.ts';
+import { seedDemo } from '../db/seed.ts';
+import { rowsOf } from '../db/client.ts';
 import { seoRoutes } from './seo.ts';
 import { TEST_DAY, TEST_NOW } from '../catalog/test-fixtures.ts';
 
