@@ -31,7 +31,7 @@ export interface BeginInput {
 
 const sameKey = (i: BeginInput) => and(eq(idempotencyKeys.userId, i.userId), eq(idempotencyKeys.idempotencyKey, i.key), eq(idempotencyKeys.operation, i.operation));
 
-function check(row: IdempotencyKeyRow, i: BeginInput): Begin | null {
+function check(row: Pick<IdempotencyKeyRow, 'fingerprint' | 'recoveryPoint' | 'responseStatus' | 'responseBody'>, i: BeginInput): Begin | null {
   if (row.fingerprint !== i.fingerprint) throw new ProblemError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request; use a new key for a new request');
   if (row.recoveryPoint === 'finished') return { kind: 'replay', status: row.responseStatus!, body: row.responseBody };
   return null;
@@ -43,8 +43,12 @@ function check(row: IdempotencyKeyRow, i: BeginInput): Begin | null {
  * lock otherwise. Different request: 422.
  */
 export async function beginIdempotentRequest(db: Db, i: BeginInput): Promise<Begin> {
-  // Fast path without a transaction: a finished key never changes, so replays cost one read.
-  const [seen] = await db.select().from(idempotencyKeys).where(sameKey(i)).limit(1);
+  // Fast path without a transaction: a finished key never changes, so replays cost one read
+  // (of only the columns a replay needs).
+  const [seen] = await db.select({
+    fingerprint: idempotencyKeys.fingerprint, recoveryPoint: idempotencyKeys.recoveryPoint,
+    responseStatus: idempotencyKeys.responseStatus, responseBody: idempotencyKeys.responseBody,
+  }).from(idempotencyKeys).where(sameKey(i)).limit(1);
   if (seen) {
     const done = check(seen, i);
     if (done) return done;

@@ -40,9 +40,8 @@ export function paymentsRoutes(deps: AppDeps) {
     return { db: deps.db, stripe, env: deps.env, log: deps.log };
   }
 
-  /** Shared by purchase and refund: key check, begin (or replay), run the phases, answer. */
-  async function idempotent(c: Context, operation: Operation, body: Record<string, unknown>, params: Record<string, unknown>, run: (ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string) => Promise<Outcome>) {
-    const key = readIdempotencyKey(c.req.header('idempotency-key'));
+  /** Shared by purchase and refund (the caller has read the key): begin (or replay), run the phases, answer. */
+  async function idempotent(c: Context, key: string, operation: Operation, body: Record<string, unknown>, params: Record<string, unknown>, run: (ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string) => Promise<Outcome>) {
     const ctx = context();
     const user = c.get('user')!;
     const begun = await beginIdempotentRequest(deps.db, {
@@ -64,10 +63,10 @@ export function paymentsRoutes(deps: AppDeps) {
   app.get('/api/credits/balance', requireAuth(deps), async (c) => c.json({ credits: await walletCredits(deps.db, c.get('user')!.sub) }));
 
   app.post('/api/credits/purchases', requireAuth(deps), async (c) => {
-    readIdempotencyKey(c.req.header('idempotency-key'));
+    const key = readIdempotencyKey(c.req.header('idempotency-key'));
     const body = await readJson(c, PurchaseBody);
     if (!findPackage(body.package_id)) throw new ProblemError('VALIDATION_FAILED', 'Unknown credit package', [{ path: 'package_id', message: 'no such package' }]);
-    return idempotent(c, 'purchase.create', body, body, runPurchase);
+    return idempotent(c, key, 'purchase.create', body, body, runPurchase);
   });
 
   app.get('/api/credits/purchases/:id', requireAuth(deps), async (c) => {
@@ -82,12 +81,12 @@ export function paymentsRoutes(deps: AppDeps) {
   });
 
   app.post('/api/credits/purchases/:id/refunds', requireAuth(deps), async (c) => {
-    readIdempotencyKey(c.req.header('idempotency-key'));
+    const key = readIdempotencyKey(c.req.header('idempotency-key'));
     const id = c.req.param('id');
     if (!UUID.test(id)) throw new ProblemError('NOT_FOUND', 'No such purchase');
     const body = await optionalJson(c);
     const asAdmin = c.get('user')!.role === 'admin';
-    return idempotent(c, 'refund.create', body, { purchase_id: id, amount: body.amount, as_admin: asAdmin }, runRefund);
+    return idempotent(c, key, 'refund.create', body, { purchase_id: id, amount: body.amount, as_admin: asAdmin }, runRefund);
   });
 
   app.post('/webhooks/stripe', async (c) => {
