@@ -92,6 +92,14 @@ describe('rate-limit stage', () => {
     }
   });
 
+  it('a percent-encoded login path counts against the login policies (the same decoded path the backend routes on)', async () => {
+    const a = app(createBackend({}));
+    const enc = (ip: string) => req(a, '/api/auth/%6cogin?status=401', { method: 'POST', who: { ip }, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'eve@example.org', password: 'x' }) });
+    expect((await enc('192.0.2.50')).status).toBe(401);
+    expect((await enc('192.0.2.51')).status).toBe(401);
+    expect((await enc('192.0.2.52')).status).toBe(429);
+  });
+
   it('login counts per account across addresses; failures count, a 2xx login gives its token back', async () => {
     const a = app(createBackend({}));
     expect((await login(a, 'Ann@Example.org', { ip: '192.0.2.40' })).status).toBe(401);
