@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { rowsOf, type Db } from '../db/client.ts';
 import type { Tx } from '../idempotency/serializable.ts';
 import { walletAccount } from './accounts.ts';
 
 type Reader = Db | Tx;
-
-function rowsOf<T>(r: unknown): T[] {
-  return ((r as { rows?: T[] }).rows ?? (r as T[]));
-}
 
 /** An account's balance: the sum of its entries (there is no stored balance to drift). */
 export async function accountBalance(db: Reader, accountId: string): Promise<number> {

@@ -1,10 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { rowsOf, type Db } from '../db/client.ts';
 import { unbalancedTransactions } from '../ledger/balance.ts';
-
-function rows<T>(r: unknown): T[] {
-  return (r as { rows?: T[] }).rows ?? (r as T[]);
-}
 
 /**
  * What the ops dashboard shows about payments: outbox lag and dead letters, unsettled purchases
@@ -12,18 +8,18 @@ function rows<T>(r: unknown): T[] {
  * `GET /api/ops/payments` (admin) and callable directly.
  */
 export async function paymentsOpsSnapshot(db: Db) {
-  const [outbox] = rows<{ pending: number; dead: number; oldest_pending_seconds: number | null; delivered: number }>(await db.execute(sql`
+  const [outbox] = rowsOf<{ pending: number; dead: number; oldest_pending_seconds: number | null; delivered: number }>(await db.execute(sql`
     select count(*) filter (where delivered_at is null and dead_at is null)::int as pending,
            count(*) filter (where dead_at is not null)::int as dead,
            count(*) filter (where delivered_at is not null)::int as delivered,
            extract(epoch from now() - min(created_at) filter (where delivered_at is null and dead_at is null))::float as oldest_pending_seconds
     from outbox_messages`));
-  const dead = rows<{ id: string; topic: string; attempts: number; last_error: string | null; dead_at: string }>(await db.execute(sql`
+  const dead = rowsOf<{ id: string; topic: string; attempts: number; last_error: string | null; dead_at: string }>(await db.execute(sql`
     select id, topic, attempts, last_error, dead_at from outbox_messages where dead_at is not null order by dead_at desc limit 20`));
-  const purchases = rows<{ status: string; n: number }>(await db.execute(sql`select status, count(*)::int as n from credit_purchases group by status`));
-  const refunds = rows<{ status: string; n: number }>(await db.execute(sql`select status, count(*)::int as n from credit_refunds group by status`));
-  const [keys] = rows<{ unfinished: number }>(await db.execute(sql`select count(*)::int as unfinished from idempotency_keys where recovery_point <> 'finished'`));
-  const [inbox] = rows<{ events: number }>(await db.execute(sql`select count(*)::int as events from webhook_events`));
+  const purchases = rowsOf<{ status: string; n: number }>(await db.execute(sql`select status, count(*)::int as n from credit_purchases group by status`));
+  const refunds = rowsOf<{ status: string; n: number }>(await db.execute(sql`select status, count(*)::int as n from credit_refunds group by status`));
+  const [keys] = rowsOf<{ unfinished: number }>(await db.execute(sql`select count(*)::int as unfinished from idempotency_keys where recovery_point <> 'finished'`));
+  const [inbox] = rowsOf<{ events: number }>(await db.execute(sql`select count(*)::int as events from webhook_events`));
   const unbalanced = await unbalancedTransactions(db);
   return {
     outbox: { pending: outbox.pending, delivered: outbox.delivered, dead_letters: outbox.dead, lag_seconds: outbox.oldest_pending_seconds ?? 0, recent_dead_letters: dead },

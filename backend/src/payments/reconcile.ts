@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import type { Db } from '../db/client.ts';
+import { rowsOf, type Db } from '../db/client.ts';
 import { serializable } from '../idempotency/serializable.ts';
 import { unbalancedTransactions } from '../ledger/balance.ts';
 import { applyPaymentIntentFacts } from './apply-payment-intent.ts';
@@ -20,10 +20,6 @@ export interface ReconcileReport {
   applied: number;
 }
 
-function rows<T>(r: unknown): T[] {
-  return (r as { rows?: T[] }).rows ?? (r as T[]);
-}
-
 /** Ledger effects in the window: the amount each business key moved on its characteristic account. */
 async function ledgerEffects(db: Db, since: Date): Promise<Map<string, { amount: number; purchaseId: string | null }>> {
   const r = await db.execute(sql`
@@ -34,7 +30,7 @@ async function ledgerEffects(db: Db, since: Date): Promise<Map<string, { amount:
     left join credit_purchases p on p.id = t.purchase_id
     where t.kind in ('purchase', 'psp_fee', 'refund', 'credit_grant') and coalesce(p.created_at, t.created_at) >= ${since.toISOString()}
     group by t.business_key, t.purchase_id`);
-  return new Map(rows<{ business_key: string; purchase_id: string | null; amount: string }>(r).map((x) => [x.business_key, { amount: Number(x.amount), purchaseId: x.purchase_id }]));
+  return new Map(rowsOf<{ business_key: string; purchase_id: string | null; amount: string }>(r).map((x) => [x.business_key, { amount: Number(x.amount), purchaseId: x.purchase_id }]));
 }
 
 /**
@@ -46,7 +42,7 @@ async function ledgerEffects(db: Db, since: Date): Promise<Map<string, { amount:
 export async function reconcile(db: Db, stripe: Stripe, opts: { since: Date; apply?: boolean }): Promise<ReconcileReport> {
   const report: ReconcileReport = { since: opts.since, checked: 0, matched: 0, missingInLedger: [], missingAtPsp: [], amountMismatch: [], duplicates: [], unbalanced: [], applied: 0 };
   const gte = Math.floor(opts.since.getTime() / 1000);
-  const credits = new Map(rows<{ id: string; credits: number }>(await db.execute(sql`select id, credits from credit_purchases`)).map((p) => [p.id, Number(p.credits)]));
+  const credits = new Map(rowsOf<{ id: string; credits: number }>(await db.execute(sql`select id, credits from credit_purchases`)).map((p) => [p.id, Number(p.credits)]));
   let ledger = await ledgerEffects(db, opts.since);
 
   const pis: PaymentIntentFacts[] = [];
@@ -97,7 +93,7 @@ export async function reconcile(db: Db, stripe: Stripe, opts: { since: Date; app
     report.checked++;
     report.missingAtPsp.push({ key, detail: `ledger has ${v.amount} (purchase ${v.purchaseId}), no succeeded PSP record` });
   }
-  const dupGrants = rows<{ purchase_id: string; n: number }>(await db.execute(sql`
+  const dupGrants = rowsOf<{ purchase_id: string; n: number }>(await db.execute(sql`
     select purchase_id, count(*)::int as n from ledger_transactions where kind = 'credit_grant' group by purchase_id having count(*) > 1`));
   for (const d of dupGrants) report.duplicates.push({ key: d.purchase_id, detail: `${d.n} credit grants for one purchase` });
   for (const u of await unbalancedTransactions(db)) report.unbalanced.push({ key: u.transaction_id, detail: `off by ${u.total} ${u.currency}` });

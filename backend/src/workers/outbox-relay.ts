@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { rowsOf, type Db } from '../db/client.ts';
 import type { Tx } from '../idempotency/serializable.ts';
 import { outboxConsumed } from '../db/schema/outbox.ts';
 import type { OutboxTopic } from './outbox.ts';
@@ -30,10 +30,6 @@ export interface OutboxConsumer {
   handle(tx: Tx, msg: OutboxMessage): Promise<void>;
 }
 
-function rows<T>(r: unknown): T[] {
-  return (r as { rows?: T[] }).rows ?? (r as T[]);
-}
-
 /**
  * One relay round: claim due messages with FOR UPDATE SKIP LOCKED (several relays never take the
  * same one), deliver each to its consumers, then mark it delivered, retry later with backoff, or
@@ -41,7 +37,7 @@ function rows<T>(r: unknown): T[] {
  * (consumer, message id) row turns that into a no-op.
  */
 export async function relayOnce(db: Db, consumers: readonly OutboxConsumer[], batch = OUTBOX_BATCH): Promise<{ delivered: number; retried: number; dead: number }> {
-  const claimed = rows<OutboxMessage>(await db.execute(sql`
+  const claimed = rowsOf<OutboxMessage>(await db.execute(sql`
     update outbox_messages set attempts = attempts + 1, available_at = now() + make_interval(secs => ${OUTBOX_LEASE_SECONDS})
     where id in (
       select id from outbox_messages where delivered_at is null and dead_at is null and available_at <= now()
