@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
@@ -93,8 +93,9 @@ export const javaInjection = {
     if (v.length < 4) return [];
     const views = viewsOf(v);
     const has = views.has;
-    // Lookups need `$`, gadgets and class names a `.`, `#`, `@` or `(`; magic bytes are base64/hex runs.
-    if (!hasAny(has, '$.#@(<"') && !(v.indexOf('rO0AB') >= 0 || v.indexOf('H4sIAAAAAAAA') >= 0 || v.indexOf('aced0005') >= 0)) return [];
+    // Lookups need `$`, gadgets and class names a dot inside a name (`java.lang`; a sentence's
+    // `. ` is not one), `#`, `@` or `(`; magic bytes are base64/hex runs.
+    if (!hasAny(has, '$#@(<"') && !has[TIGHT_DOT] && !(v.indexOf('rO0AB') >= 0 || v.indexOf('H4sIAAAAAAAA') >= 0 || v.indexOf('aced0005') >= 0)) return [];
     const s = views.lower;
     const found: Match[] = [];
     const add = (id: string, at: number) => found.push(matchAt(id, target, at));

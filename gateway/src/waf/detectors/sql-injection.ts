@@ -1,5 +1,6 @@
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { matchAt } from './lib/match.ts';
+import { isAlphaCode, matchAt } from './lib/match.ts';
+import { hasAny, LOOSE_QUOTE, viewsOf } from '../normalizers/index.ts';
 import {
   blindProbe, commentAfterBreakout, dangerousObject, jsonOperator, keywordAfterBreakout, stackedQuery, SYSTEM_OBJECTS,
   tautology, timeBased, unionSelect, versionComment,
@@ -25,12 +26,42 @@ const RULES = [
   { id: 'WAF_SQLI_015', family: 'sqli', severity: 'critical', paranoia: 1, description: 'System database object as the whole value (tempdb, mysql.db, MSysAccessObjects)' },
 ] as const satisfies readonly RuleMeta[];
 
-/** Characters without which none of the patterns can match; most values have none and skip lexing. */
-const TRIGGER_CHARS = "'\"`;=()#-/@|&<>";
+/** Characters without which none of the patterns can match (`'` is judged separately, see `proseApostrophes`). */
+const TRIGGER_CHARS = '"`;=()#-/@|&<>';
+/**
+ * Words that make a value worth lexing even without a trigger character (`1 union select 2`). One
+ * native pass: a literal alternation with no quantifier, so its work is linear in the value.
+ */
+const TRIGGER_WORDS = /::|_|declare|order|like|between|union|select|exec/;
 
-function hasTrigger(v: string): boolean {
-  for (let i = 0; i < v.length; i++) if (TRIGGER_CHARS.includes(v[i])) return true;
-  return false;
+/** What follows the `'` of an English contraction or possessive: `it's`, `don't`, `we'll`, `I'd`. */
+const CONTRACTION_TAILS = ['s', 't', 'd', 'm', 'll', 're', 've'];
+
+/**
+ * True when every `'` in the value is an apostrophe of English prose: between two letters and
+ * followed by a contraction/possessive tail (`library's`, `don't`). Such a quote cannot close a
+ * string and start SQL: after it come the letters `s`/`t`/…, then prose. `O'Brien` or `a'or'b` are
+ * not prose apostrophes and are lexed. Only called when the value has no loose quote.
+ */
+function proseApostrophes(v: string): boolean {
+  let k = v.indexOf("'");
+  while (k >= 0) {
+    let e = k + 1;
+    while (e < v.length && e - k <= 3 && isAlphaCode(v.charCodeAt(e))) e++;
+    if (isAlphaCode(v.charCodeAt(e))) return false;
+    const tail = v.slice(k + 1, e).toLowerCase();
+    if (!CONTRACTION_TAILS.includes(tail)) return false;
+    k = v.indexOf("'", e);
+  }
+  return true;
+}
+
+/** Cheap necessary condition for any SQLi rule but 015/012: lexing is skipped when false. */
+function worthLexing(v: string, lower: string): boolean {
+  const has = viewsOf(v).has;
+  if (hasAny(has, TRIGGER_CHARS)) return true;
+  if (has[39] && (has[LOOSE_QUOTE] || !proseApostrophes(v))) return true;
+  return TRIGGER_WORDS.test(lower);
 }
 
 /** Plain block comments are whitespace to SQL; patterns see the stream without them. */
@@ -111,12 +142,13 @@ export const sqlInjection = {
   detect(target) {
     const v = target.value;
     if (v.length < 2) return [];
-    const lower = v.toLowerCase();
-    const bare = lower.trim();
-    if (SYSTEM_OBJECTS.has(bare)) return [matchAt('WAF_SQLI_015', target, 0)];
-    if (!hasTrigger(v) && lower.indexOf('::') < 0 && lower.indexOf('declare') < 0 && lower.indexOf('order') < 0 && lower.indexOf('like') < 0 && lower.indexOf('between') < 0 && lower.indexOf('union') < 0 && lower.indexOf('select') < 0 && !magicNumber(v) && lower.indexOf('exec') < 0 && lower.indexOf('_') < 0) return [];
+    const lower = viewsOf(v).lower;
+    // System objects and magic numbers are whole (short) values.
+    if (v.length <= 64 && SYSTEM_OBJECTS.has(lower.trim())) return [matchAt('WAF_SQLI_015', target, 0)];
+    const magic = v.length <= 64 && magicNumber(v);
+    if (!magic && !worthLexing(v, lower)) return [];
     const found = new Map<string, Match>();
-    if (magicNumber(v)) found.set('WAF_SQLI_012', matchAt('WAF_SQLI_012', target, 0));
+    if (magic) found.set('WAF_SQLI_012', matchAt('WAF_SQLI_012', target, 0));
     scan(target, tokenizeSql(v), false, 0, found);
     for (const q of ["'", '"']) {
       if (v.indexOf(q) < 0) continue;

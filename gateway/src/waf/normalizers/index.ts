@@ -39,15 +39,63 @@ export interface ValueViews {
   collapsed: string;
   /** Lower-cased with all whitespace and control characters removed (`jav\tascript:` → `javascript:`). */
   compact: string;
-  /** Presence table of ASCII codes in the value: `has[59]` is 1 when `;` occurs. O(1) prefilters. */
+  /**
+   * Presence table of ASCII codes in the value: `has[59]` is 1 when `;` occurs. O(1) prefilters.
+   * Past 127 it holds shape facts prose rarely has: `has[TIGHT_DOT]`, `has[LOOSE_QUOTE]`, `has[HIGH]`.
+   */
   has: Uint8Array;
 }
 
+/** `has[TIGHT_DOT]`: a `.` followed by a non-space (`java.lang`, `../`, `3.9`); prose ends sentences with `. `. */
+export const TIGHT_DOT = 128;
+/** `has[LOOSE_QUOTE]`: a `'` not between two letters (`O'Brien`, `library's` are tight; `'or`, `x' ` loose). */
+export const LOOSE_QUOTE = 129;
+/** `has[HIGH]`: a code point above 127. */
+export const HIGH = 130;
+
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+const NON_ASCII = /[^\x00-\x7f]/;
+/** Past this length one native `indexOf` per ASCII code (a vectorised scan) beats a JS loop. */
+const LOOP_MAX = 1024;
+
+/** Every entry set: each presence prefilter passes (see `bypassPrefilters`). */
+const ALL_PRESENT = new Uint8Array(131).fill(1);
+let bypass = false;
+
+/**
+ * Test hook: with `true`, every value reports every character and shape fact as present, so each
+ * detector takes its full path. Tests compare the two paths to prove the prefilters hide nothing.
+ */
+export function bypassPrefilters(on: boolean): void {
+  bypass = on;
+  lastValue = null;
+}
+
 function presence(value: string): Uint8Array {
-  const t = new Uint8Array(128);
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 128) t[c] = 1;
+  if (bypass) return ALL_PRESENT;
+  const t = new Uint8Array(131);
+  const n = value.length;
+  if (n <= LOOP_MAX) {
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c < 128) t[c] = 1;
+      else t[HIGH] = 1;
+    }
+  } else {
+    for (let c = 0; c < 128; c++) if (value.indexOf(ASCII[c]) >= 0) t[c] = 1;
+    if (NON_ASCII.test(value)) t[HIGH] = 1;
+  }
+  if (t[46]) {
+    for (let k = value.indexOf('.'); k >= 0; k = value.indexOf('.', k + 1)) {
+      const next = k + 1 < n ? value.charCodeAt(k + 1) : 32;
+      if (next > 32 && next !== 160) { t[TIGHT_DOT] = 1; break; }
+    }
+  }
+  if (t[39]) {
+    for (let k = value.indexOf("'"); k >= 0; k = value.indexOf("'", k + 1)) {
+      if (!(k > 0 && k + 1 < n && isLetter(value.charCodeAt(k - 1)) && isLetter(value.charCodeAt(k + 1)))) { t[LOOSE_QUOTE] = 1; break; }
+    }
   }
   return t;
 }
@@ -74,35 +122,28 @@ function compactOf(lower: string): string {
   return out;
 }
 
+/** Lazy views of one value: each is built on first use (a detector needing `lower` pays for no other). */
+class LazyViews implements ValueViews {
+  private _lower: string | null = null;
+  private _collapsed: string | null = null;
+  private _compact: string | null = null;
+  private _has: Uint8Array | null = null;
+  constructor(private readonly value: string) {}
+  get has(): Uint8Array { return (this._has ??= presence(this.value)); }
+  get lower(): string { return (this._lower ??= this.value.toLowerCase()); }
+  get collapsed(): string { return (this._collapsed ??= collapseWhitespace(this.lower)); }
+  get compact(): string { return (this._compact ??= compactOf(this.lower)); }
+}
+
 let lastValue: string | null = null;
 let lastViews: ValueViews | null = null;
 
 /**
  * Views of a value, memoized for the last value seen: the engine runs every detector over one
  * target before moving on, so each view is built once per target however many detectors ask.
- * Views are built lazily so a detector that only needs `lower` does not pay for the others.
  */
 export function viewsOf(value: string): ValueViews {
   if (lastValue === value && lastViews) return lastViews;
-  let lower: string | null = null;
-  let collapsed: string | null = null;
-  let compact: string | null = null;
-  let has: Uint8Array | null = null;
-  const views: ValueViews = {
-    get has() {
-      return (has ??= presence(value));
-    },
-    get lower() {
-      return (lower ??= value.toLowerCase());
-    },
-    get collapsed() {
-      return (collapsed ??= collapseWhitespace(this.lower));
-    },
-    get compact() {
-      return (compact ??= compactOf(this.lower));
-    },
-  };
   lastValue = value;
-  lastViews = views;
-  return views;
+  return (lastViews = new LazyViews(value));
 }
