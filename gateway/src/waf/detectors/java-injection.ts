@@ -95,7 +95,7 @@ export const javaInjection = {
     const has = views.has;
     // Lookups need `$`, gadgets and class names a dot inside a name (`java.lang`; a sentence's
     // `. ` is not one), `#`, `@` or `(`; magic bytes are base64/hex runs.
-    if (!hasAny(has, '$#@(<"') && !has[TIGHT_DOT] && !(v.indexOf('rO0AB') >= 0 || v.indexOf('H4sIAAAAAAAA') >= 0 || v.indexOf('aced0005') >= 0)) return [];
+    if (!hasAny(has, '$#@(<"') && !has[TIGHT_DOT] && !((has[48] || has[52]) && (v.indexOf('rO0AB') >= 0 || v.indexOf('H4sIAAAAAAAA') >= 0 || v.indexOf('aced0005') >= 0))) return [];
     const s = views.lower;
     const found: Match[] = [];
     const add = (id: string, at: number) => found.push(matchAt(id, target, at));

@@ -22,13 +22,16 @@ export const MAX_DECODE_PASSES = 3;
  */
 export function normalizeValue(raw: string): string {
   let v = unicodeFold(raw);
+  let decoded = false;
   for (let pass = 0; pass < MAX_DECODE_PASSES; pass++) {
     const next = decodeJsEscapes(decodeHtmlEntities(urlDecodeOnce(v)));
     if (next === v) break;
     v = next;
+    decoded = true;
   }
   v = removeNulls(v);
-  return unicodeFold(v);
+  // Folding is idempotent: only text that decoding produced can need it again.
+  return decoded ? unicodeFold(v) : v;
 }
 
 /** Derived views detectors share; computed once per value (see `viewsOf`). */
