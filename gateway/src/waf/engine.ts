@@ -29,6 +29,9 @@ export interface InspectOptions {
   spoofedCrawler?: boolean;
 }
 
+/** A JSON key of letters, digits, `_` and `-` (no newline, no markup): its verdict is its value's. */
+const PLAIN_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Upper bound on matches kept per request: enough to explain, bounded for hostile input. */
 const MAX_MATCHES = 64;
 
@@ -55,14 +58,22 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
   };
   for (const m of protocolMatches(extracted, route, { truncated: opts.truncated ?? false, spoofedCrawler: opts.spoofedCrawler ?? false })) keep(m);
   const ctx = { request: info, paranoia: waf.paranoia };
+  // JSON keys repeat (every element of an array has the same keys): a plain key found clean once
+  // in this request is clean again, since no detector reads a plain key's path.
+  const cleanKeys = new Set<string>();
   for (const t of extracted.targets) {
     if (t.value === '' && t.raw === '') continue;
+    const plainKey = t.kind === 'json_key' && PLAIN_KEY.test(t.value);
+    if (plainKey && cleanKeys.has(t.value)) continue;
     const detectors = waf.detectorsByKind.get(t.kind) ?? waf.detectors;
+    let any = false;
     for (let i = 0; i < detectors.length; i++) {
       let found: Match[];
-      try { found = detectors[i].detect(t, ctx); } catch { continue; } // a detector bug must not become an outage
+      try { found = detectors[i].detect(t, ctx); } catch { any = true; continue; } // a detector bug must not become an outage
+      if (found.length) any = true;
       for (let j = 0; j < found.length; j++) keep(found[j]);
     }
+    if (plainKey && !any) cleanKeys.add(t.value);
   }
   const threshold = thresholdFor(waf, extracted.mediaType);
   const verdict = decide(matches, excluded.length > 0, waf.rules, threshold, mode, route);

@@ -75,9 +75,16 @@ export function bypassPrefilters(on: boolean): void {
   lastValue = null;
 }
 
+/**
+ * The one table `presence` fills: valid until views of another value are asked for, which the
+ * engine only does after every detector has finished with the current target.
+ */
+const TABLE = new Uint8Array(131);
+
 function presence(value: string): Uint8Array {
   if (bypass) return ALL_PRESENT;
-  const t = new Uint8Array(131);
+  const t = TABLE;
+  t.fill(0);
   const n = value.length;
   if (n <= LOOP_MAX) {
     for (let i = 0; i < n; i++) {
