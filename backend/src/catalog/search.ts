@@ -10,7 +10,7 @@ import { escapeHtml } from '../pages/sanitize-html.ts';
 
 /**
  * Added to the score of title matches (every query term in the title, via `title_vector`):
- * ts_rank_cd of a description-only match stays far below it, so title matches always rank first.
+ * ts_rank of a description-only match stays far below it, so title matches always rank first.
  */
 export const TITLE_BOOST = 1000;
 /**
@@ -65,7 +65,7 @@ function tierSql(tier: 'title' | 'other', text: string, filters: SQL | undefined
     : sql`search_vector @@ query.q and not (title_vector @@ query.q)`;
   return sql`
     select id, score from (
-      select id, (${tier === 'title' ? TITLE_BOOST : 0} + ts_rank_cd(search_vector, query.q))::float8 as score
+      select id, (${tier === 'title' ? TITLE_BOOST : 0} + ts_rank(search_vector, query.q))::float8 as score
       from (
         select ${s.id} as id, search_vector from ${s}, websearch_to_tsquery('english', ${text}) as query(q)
         where ${match} and ${filters}
