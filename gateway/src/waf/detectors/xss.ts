@@ -1,5 +1,6 @@
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { HIGH, hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasNonAscii } from '../normalizers/unicode-fold.ts';
 import { removeSqlComments } from '../normalizers/remove-sql-comments.ts';
 import { scanTags } from './lib/html-scan.ts';
 import { CALL_SINKS, DANGEROUS_TAGS, EVENT_HANDLERS, PROPERTY_SINKS, SCRIPT_SCHEMES } from './lib/js-sinks.ts';
@@ -43,9 +44,8 @@ function tagChecks(lower: string, target: Target, found: Map<string, Match>) {
   });
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-/** Without `:([\`$+@\\` only a dotted property sink (`document . cookie`) or inner/outerHTML can match. */
-const PROPERTY_WORDS = /document|window|location|storage/;
+/** Without `:([\`$+@[\\` only a dotted property sink (`document . cookie`) or inner/outerHTML can match. */
+const PROPERTY_WORDS = /document|window|location|storage|innerhtml|outerhtml/;
 
 function hexAt(s: string, i: number): number {
   const h = parseInt(s.slice(i, i + 2), 16);
@@ -281,7 +281,7 @@ export const xss = {
     if (!found.has('WAF_XSS_001') && !found.has('WAF_XSS_002')) {
       // On the raw value: normalization folds `¼` to `1⁄4` and decodes `\xHH` before we could mask it.
       const raw = target.raw;
-      const seven = raw.indexOf('\\x') >= 0 || raw.indexOf('\\X') >= 0 || (NON_ASCII.test(raw) && hasMaskedLt(raw)) ? sevenBitView(raw) : null;
+      const seven = raw.indexOf('\\x') >= 0 || raw.indexOf('\\X') >= 0 || ((raw === v ? has[HIGH] === 1 : hasNonAscii(raw)) && hasMaskedLt(raw)) ? sevenBitView(raw) : null;
       if (seven) {
         // Only a script-capable tag counts here: masked text (`¼cup onions`) can look like attributes.
         const masked = new Map<string, Match>();
@@ -300,7 +300,7 @@ export const xss = {
     }
     // The checks below read the compact view; without `:([`$+@[\\` only a dotted property
     // sink (`document . cookie`, compact joins the spaces) or inner/outerHTML could match.
-    if (!hasAny(has, ':([`$+@[\\') && !(has[46] && PROPERTY_WORDS.test(lower)) && !lower.includes('innerhtml') && !lower.includes('outerhtml')) return [...found.values()];
+    if (!hasAny(has, ':([`$+@[\\') && !PROPERTY_WORDS.test(lower)) return [...found.values()];
     const compact = views.compact.indexOf('/*') >= 0 ? removeSqlComments(views.compact).split(' ').join('') : views.compact;
     if (!found.has('WAF_XSS_003') && compact.indexOf('script:') + compact.indexOf('data:text') > -2) {
       const k = schemeOutsideTags(compact.split('\\').join(''), views.collapsed);

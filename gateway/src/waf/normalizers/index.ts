@@ -2,7 +2,7 @@ import { collapseWhitespace } from './collapse-whitespace.ts';
 import { decodeHtmlEntities } from './html-entities.ts';
 import { decodeJsEscapes } from './js-escapes.ts';
 import { removeNulls } from './remove-nulls.ts';
-import { unicodeFold } from './unicode-fold.ts';
+import { hasNonAscii, unicodeFold } from './unicode-fold.ts';
 import { urlDecodeOnce } from './url-decode.ts';
 
 export { NORMALIZERS, resolveNormalizers } from './registry.ts';
@@ -58,7 +58,6 @@ export const HIGH = 130;
 
 const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
-const NON_ASCII = /[^\x00-\x7f]/;
 /** Past this length one native `indexOf` per ASCII code (a vectorised scan) beats a JS loop. */
 const LOOP_MAX = 1024;
 
@@ -94,7 +93,7 @@ function presence(value: string): Uint8Array {
     }
   } else {
     for (let c = 0; c < 128; c++) if (value.indexOf(ASCII[c]) >= 0) t[c] = 1;
-    if (NON_ASCII.test(value)) t[HIGH] = 1;
+    if (hasNonAscii(value)) t[HIGH] = 1;
   }
   if (t[46]) {
     for (let k = value.indexOf('.'); k >= 0; k = value.indexOf('.', k + 1)) {
