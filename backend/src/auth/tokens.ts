@@ -33,11 +33,25 @@ export async function signAccessToken(cfg: TokenConfig, claims: AccessClaims, no
     .sign(cfg.keys.privateKey);
 }
 
+/**
+ * One key set per signing-key object: jose imports a JWK into a CryptoKey on first use and caches it
+ * inside the set, so a set made per request re-imports the EC key every time (about half the cost of
+ * a verification).
+ */
+const keySets = new WeakMap<SigningKeys, ReturnType<typeof createLocalJWKSet>>();
+function keySetFor(keys: SigningKeys): ReturnType<typeof createLocalJWKSet> {
+  let set = keySets.get(keys);
+  if (!set) {
+    set = createLocalJWKSet(keys.jwks);
+    keySets.set(keys, set);
+  }
+  return set;
+}
+
 /** Verifies signature (algorithm pinned), exp/nbf/iss/aud; returns null on any failure. */
 export async function verifyAccessToken(cfg: TokenConfig, token: string, now: Date = new Date()): Promise<AccessClaims | null> {
   try {
-    const jwks = createLocalJWKSet(cfg.keys.jwks);
-    const { payload } = await jwtVerify(token, jwks, {
+    const { payload } = await jwtVerify(token, keySetFor(cfg.keys), {
       algorithms: [JWT_ALG],
       issuer: cfg.issuer,
       audience: cfg.audience,
