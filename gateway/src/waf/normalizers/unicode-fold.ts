@@ -7,18 +7,23 @@ import type { Normalizer } from '../types.ts';
 /** One character class, no quantifier: a linear native scan (no backtracking possible). */
 const NON_ASCII = /[^\x00-\x7f]/;
 
-let lastTested: string | null = null;
-let lastResult = false;
+/** Recent answers, newest last: every target is normalized before any is inspected. */
+const RECENT = 32;
+const tested: string[] = [];
+const answers: boolean[] = [];
 
 /**
- * True when the text has a code point above 127. Remembers the last answer: the normalizer, the
- * presence table and the XSS detector ask about the same (often unchanged) value in turn.
+ * True when the text has a code point above 127. Remembers the last answers: the normalizer asks
+ * about each raw value, then the presence table and the XSS detector ask again about the same
+ * (usually unchanged) strings while the request is inspected.
  */
 export function hasNonAscii(s: string): boolean {
-  if (s === lastTested) return lastResult;
-  lastResult = NON_ASCII.test(s);
-  lastTested = s;
-  return lastResult;
+  for (let i = tested.length - 1; i >= 0; i--) if (tested[i] === s) return answers[i];
+  const r = NON_ASCII.test(s);
+  if (tested.length >= RECENT) { tested.shift(); answers.shift(); }
+  tested.push(s);
+  answers.push(r);
+  return r;
 }
 
 export function unicodeFold(input: string): string {
