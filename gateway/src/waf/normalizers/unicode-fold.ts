@@ -9,6 +9,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Recent answers, newest last: every target is normalized before any is inspected. */
 const RECENT = 32;
+const RECENT_MAX_LENGTH = 16_384;
 const tested: string[] = [];
 const answers: boolean[] = [];
 
@@ -20,6 +21,7 @@ const answers: boolean[] = [];
 export function hasNonAscii(s: string): boolean {
   for (let i = tested.length - 1; i >= 0; i--) if (tested[i] === s) return answers[i];
   const r = NON_ASCII.test(s);
+  if (s.length > RECENT_MAX_LENGTH) return r; // a Worker isolate must not keep megabytes of old bodies alive
   if (tested.length >= RECENT) { tested.shift(); answers.shift(); }
   tested.push(s);
   answers.push(r);
