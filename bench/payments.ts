@@ -12,8 +12,12 @@
  * PaymentIntent create+confirm the backend makes, from an SDK here to a twin simulator without
  * webhooks (its events are nobody's purchases, so they must not load the backend): the create
  * target is create p95 ≤ PSP p95 + 30 ms. Replays run after every create's webhook has been handled.
+ * The instance that served a purchase answers its replays from memory; a second backend instance
+ * on the same database, which served none, shows the replay of a retry that lands on another host
+ * (one database read), once per key.
  * Targets (issue 6): create p95 ≤ 30 ms + PSP time; replay p95 ≤ 5 ms.
- * Env: BENCH_CREATES (default 300), BENCH_REPLAYS (default 1000), TEST_DATABASE_URL.
+ * Env: BENCH_CREATES (default 300), BENCH_REPLAYS (default 1000), TEST_DATABASE_URL, BENCH_CPU_PROFILE_DIR
+ * (write the backend's V8 CPU profile there, to see where its time goes).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -78,7 +82,7 @@ const sim = await startPspSim({ webhookSecret: WHSEC });
 /** A second simulator, without webhooks, for the bare PSP calls: their events are not purchases and must not load the backend. */
 const pspOnly = await startPspSim();
 const secret = randomBytes(32).toString('hex');
-let backend: ReturnType<typeof spawn> | undefined;
+const backends: ReturnType<typeof spawn>[] = [];
 let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
 try {
   await runMigrations(database);
@@ -90,18 +94,27 @@ try {
     tokens.push(await signAccessToken({ keys, issuer: 'gatehouse', audience: 'gatehouse-api' }, { sub: u.id, role: 'student' }));
   }
 
-  const backendPort = await freePort();
-  const backendUrl = `http://127.0.0.1:${backendPort}`;
-  backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
-    env: {
-      ...process.env, DATABASE_URL: urlFor(dbName), PORT: String(backendPort), GATEWAY_SHARED_SECRET: secret, LOG_LEVEL: 'info',
-      SEED_DEMO: 'false', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-pay-')), JWT_PRIVATE_JWK: JSON.stringify(jwk),
-      STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: WHSEC, STRIPE_API_BASE: sim.url,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'], // stdout: the access log, written as in production, read by nobody
-  });
-  const child = backend;
-  await waitReady(backendUrl, () => child.exitCode !== null);
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  /** One backend instance (server.ts, payment workers included) on the bench database. */
+  const startBackend = async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.resolve('backend/src/server.ts')], {
+      env: {
+        ...process.env, DATABASE_URL: urlFor(dbName), PORT: String(port), GATEWAY_SHARED_SECRET: secret, LOG_LEVEL: 'info',
+        SEED_DEMO: 'false', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-pay-')), JWT_PRIVATE_JWK: JSON.stringify(jwk),
+        STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: WHSEC, STRIPE_API_BASE: sim.url,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'], // stdout: the access log, written as in production, read by nobody
+    });
+    backends.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    await waitReady(url, () => child.exitCode !== null);
+    return url;
+  };
+  const backendUrl = await startBackend();
+  // A second instance that serves no purchase: its replays read the key from the database, as a
+  // retry that lands on another host would (the first instance answers replays from memory).
+  const otherBackendUrl = await startBackend();
   gateway = await startGateway({ port: await freePort(), env: { ...process.env, GATEWAY_SHARED_SECRET: secret, BACKEND_URL: backendUrl, RATE_LIMIT_PREFIX: `gh:bench-pay:${Date.now()}` } });
   sim.setWebhookUrl(`${gateway.url}/webhooks/stripe`);
 
@@ -112,13 +125,13 @@ try {
     return timed(`${gateway!.url}${PURCHASES}`, headers, key);
   };
   /** The same, straight to the backend, signed here as the gateway would sign it (signing is not timed). */
-  const direct = async (key: string, n: number): Promise<Sample> => {
+  const direct = async (key: string, n: number, base = backendUrl): Promise<Sample> => {
     const requestId = crypto.randomUUID();
     const headers = {
       'content-type': 'application/json', authorization: `Bearer ${tokens[n % USERS]}`, 'idempotency-key': key, 'x-request-id': requestId,
       [SIGNATURE_HEADER]: await signGatewayRequest(secret, { method: 'POST', pathAndQuery: PURCHASES, requestId }),
     };
-    return timed(`${backendUrl}${PURCHASES}`, headers, key);
+    return timed(`${base}${PURCHASES}`, headers, key);
   };
   async function timed(url: string, headers: Record<string, string>, key: string): Promise<Sample> {
     const t0 = performance.now();
@@ -148,6 +161,7 @@ try {
     await direct(`warm-d-${i}`, i);
     await viaGateway(`warm-g-${i}`, i);
     await direct(`warm-d-${i}`, i);
+    await direct(`warm-d-${i}`, i, otherBackendUrl);
   }
   await sim.webhooksIdle();
 
@@ -159,11 +173,12 @@ try {
   }
   // The creates' webhooks (ledger postings) must not run during the replay loop: they would be timed as replay cost.
   await sim.webhooksIdle();
-  const replayGw: number[] = [], replayDirect: number[] = [];
+  const replayGw: number[] = [], replayDirect: number[] = [], replayOther: number[] = [];
   for (let i = 0; i < REPLAYS; i++) {
     const k = i % CREATES;
     replayGw.push(expect(await viaGateway(`g-${k}`, k), true, `replay g-${k}`));
     replayDirect.push(expect(await direct(`d-${k}`, k), true, `replay d-${k}`));
+    if (i < CREATES) replayOther.push(expect(await direct(`d-${k}`, k, otherBackendUrl), true, `replay d-${k} on the other instance`));
   }
 
   const p = summarize(psp);
@@ -178,15 +193,16 @@ try {
   row('purchase create, backend direct', summarize(createDirect), createTarget(summarize(createDirect)));
   row('idempotent replay, via gateway', summarize(replayGw), replayTarget(summarize(replayGw)));
   row('idempotent replay, backend direct', summarize(replayDirect), replayTarget(summarize(replayDirect)));
+  row('  on another instance (DB read)', summarize(replayOther), replayTarget(summarize(replayOther)));
   await sim.webhooksIdle();
 } finally {
   sim.setWebhookUrl(undefined);
   await gateway?.stop();
-  if (backend && backend.exitCode === null) {
-    const exited = new Promise((r) => backend!.once('exit', r));
-    backend.kill('SIGTERM');
-    await exited;
-  }
+  await Promise.all(backends.filter((b) => b.exitCode === null).map((b) => {
+    const exited = new Promise((r) => b.once('exit', r));
+    b.kill('SIGTERM');
+    return exited;
+  }));
   await sim.close();
   await pspOnly.close();
   await database.close();

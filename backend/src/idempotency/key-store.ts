@@ -3,6 +3,7 @@ import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import { ProblemError } from '../http/problem.ts';
 import type { Db } from '../db/client.ts';
 import { serializable, type Tx } from './serializable.ts';
+import { recallFinished, rememberFinished } from './finished-keys.ts';
 
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
 export type Operation = 'purchase.create' | 'refund.create';
@@ -52,14 +53,18 @@ function check(row: Pick<IdempotencyKeyRow, 'fingerprint' | 'recoveryPoint' | 'r
  * while another run holds a fresh lock, take over a stale lock otherwise. Different request: 422.
  */
 export async function beginIdempotentRequest(db: Db, i: BeginInput, firstPhase?: FirstPhase): Promise<Begin> {
-  // Fast path without a transaction: a finished key never changes, so replays cost one read
-  // (of only the columns a replay needs).
+  // Fast paths without a transaction: a finished key never changes, so a replay is answered from
+  // this process's memory (finished-keys.ts) or costs one read of only the columns it needs.
+  const name = { userId: i.userId, operation: i.operation, key: i.key };
+  const known = recallFinished(db, name);
+  if (known) return check({ fingerprint: known.fingerprint, recoveryPoint: 'finished', responseStatus: known.status, responseBody: known.body }, i)!;
   const [seen] = await db.select({
     fingerprint: idempotencyKeys.fingerprint, recoveryPoint: idempotencyKeys.recoveryPoint,
     responseStatus: idempotencyKeys.responseStatus, responseBody: idempotencyKeys.responseBody,
   }).from(idempotencyKeys).where(sameKey(i)).limit(1);
   if (seen) {
     const done = check(seen, i);
+    if (done?.kind === 'replay') rememberFinished(db, name, { fingerprint: seen.fingerprint, status: done.status, body: done.body });
     if (done) return done;
   }
   return serializable(db, async (tx) => {
