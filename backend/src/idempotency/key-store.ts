@@ -22,10 +22,10 @@ export function readIdempotencyKey(header: string | undefined): string {
 export type Begin = { kind: 'replay'; status: number; body: unknown } | { kind: 'run'; key: IdempotencyKeyRow; created: boolean };
 
 /**
- * The request's first atomic phase, committed in the same transaction as the new key (one commit
- * instead of two: nothing can happen between "key stored" and "record stored" that a crash could
- * leave behind). Returns the recovery point it reached and the resource it created. Database only:
- * it may run several times (serialization retries).
+ * The request's first atomic phase, committed in the same transaction as the new key: one commit
+ * instead of two, and no crash can leave the key without its record. Returns the recovery point it
+ * reached and the resource it created. Database only: it may run several times (serialization
+ * retries).
  */
 export type FirstPhase = (tx: Tx) => Promise<{ point: string; resourceId: string }>;
 
