@@ -44,7 +44,7 @@ export interface ValueViews {
   compact: string;
   /**
    * Presence table of ASCII codes in the value: `has[59]` is 1 when `;` occurs. O(1) prefilters.
-   * Exact for every code but letters, which values longer than 1,024 characters report present.
+   * Exact for every code but letters and rare C0 controls, which values over 1,024 characters report present.
    * Past 127 it holds shape facts prose rarely has: `has[TIGHT_DOT]`, `has[LOOSE_QUOTE]`, `has[HIGH]`.
    */
   has: Uint8Array;
@@ -59,11 +59,10 @@ export const HIGH = 130;
 
 const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
-const isLetterCode = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-/** C0 controls other than NUL, tab, LF, CR (and DEL): rare, so first one scan for any of them. */
-const RARE_CONTROLS = /[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]/;
-const CONTROLS = [...Array.from({ length: 32 }, (_, c) => c), 127].filter((c) => RARE_CONTROLS.test(ASCII[c]));
-const SCANNED = Array.from({ length: 128 }, (_, c) => c).filter((c) => !isLetterCode(c) && !CONTROLS.includes(c));
+/** Letters, and C0 controls other than NUL, tab, LF, VT, FF, CR (plus DEL). */
+const unscanned = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 1 && c <= 8) || (c >= 14 && c <= 31) || c === 127;
+const UNSCANNED = Array.from({ length: 128 }, (_, c) => c).filter(unscanned);
+const SCANNED = Array.from({ length: 128 }, (_, c) => c).filter((c) => !unscanned(c));
 /** Past this length one native `indexOf` per ASCII code (a vectorised scan) beats a JS loop. */
 const LOOP_MAX = 1024;
 
@@ -98,11 +97,11 @@ function presence(value: string): Uint8Array {
       else t[HIGH] = 1;
     }
   } else {
-    // Letters are reported present unasked (a long value has most of them, and prefilters only
-    // ever skip work on absent characters); everything else is one native scan per code.
+    // Letters and the rare controls are reported present unasked (a long value has most letters,
+    // no prefilter reads a rare control, and prefilters only ever skip work on absent characters);
+    // everything else is one native scan per code.
     for (const c of SCANNED) if (value.indexOf(ASCII[c]) >= 0) t[c] = 1;
-    for (let c = 65; c <= 90; c++) { t[c] = 1; t[c + 32] = 1; }
-    if (RARE_CONTROLS.test(value)) for (const c of CONTROLS) if (value.indexOf(ASCII[c]) >= 0) t[c] = 1;
+    for (const c of UNSCANNED) t[c] = 1;
     if (hasNonAscii(value)) t[HIGH] = 1;
   }
   if (t[46]) {
