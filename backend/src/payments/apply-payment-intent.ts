@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
 import { creditPurchases } from '../db/schema/payments.ts';
 import type { Tx } from '../idempotency/serializable.ts';
 import { postTransaction, type LedgerSource } from '../ledger/post-transaction.ts';
@@ -13,14 +13,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ApplyOutcome = 'applied' | 'already_applied' | 'status_updated' | 'not_ours' | 'amount_mismatch' | 'needs_fee';
 
-/** Our purchase for a PaymentIntent: by stored id, else by the purchase id in its metadata. Row-locked. */
+/**
+ * Our purchase for a PaymentIntent: by stored id, else by the purchase id in its metadata (one
+ * query: webhooks usually arrive before the purchase has stored the id). Row-locked.
+ */
 export async function purchaseForPaymentIntent(tx: Tx, piId: string, metadata: Record<string, string>): Promise<Purchase | undefined> {
-  const [byPi] = await tx.select().from(creditPurchases).where(eq(creditPurchases.paymentIntentId, piId)).for('update');
-  if (byPi) return byPi;
   const pid = metadata.purchase_id;
-  if (!pid || !UUID.test(pid)) return undefined;
-  const [byMeta] = await tx.select().from(creditPurchases).where(eq(creditPurchases.id, pid)).for('update');
-  return byMeta;
+  const byPi = eq(creditPurchases.paymentIntentId, piId);
+  const rows = await tx.select().from(creditPurchases).where(pid && UUID.test(pid) ? or(byPi, eq(creditPurchases.id, pid)) : byPi).for('update');
+  return rows.find((p) => p.paymentIntentId === piId) ?? rows[0];
 }
 
 /** Statuses only move forward (succeeded last: a failed card may still be retried and succeed). */
