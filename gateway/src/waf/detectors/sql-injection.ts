@@ -1,7 +1,12 @@
+/*
+ * Needs (pre-check): one of the characters ' " ` ; = ( ) # - / @ | & < >, or one of the words in
+ * TRIGGER_WORDS (`::`, declare, order, like, between, union, select, exec, `_`, case, `.e.`), or the
+ * whole value being an overflow/DoS number. Anything else is never lexed.
+ */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { matchAt } from './lib/match.ts';
 import {
-  blindProbe, commentAfterBreakout, dangerousObject, jsonOperator, keywordAfterBreakout, stackedQuery, SYSTEM_OBJECTS,
+  blindProbe, commentAfterBreakout, openComparison, dangerousObject, jsonOperator, keywordAfterBreakout, stackedQuery, SYSTEM_OBJECTS,
   tautology, timeBased, unionSelect, versionComment,
 } from './lib/sql-patterns.ts';
 import { magicNumber, sqlFunctionCall, sqlStatement } from './lib/sql-fragments.ts';
@@ -16,17 +21,20 @@ const RULES = [
   { id: 'WAF_SQLI_006', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Auth bypass: quote breakout followed by a comment (admin\'--)' },
   { id: 'WAF_SQLI_007', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Quote breakout followed by SQL (\' having 1, \') or (, \'||(select)' },
   { id: 'WAF_SQLI_008', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only objects and functions (information_schema, xp_cmdshell, load_file(, into outfile)' },
-  { id: 'WAF_SQLI_009', family: 'sqli', severity: 'critical', paranoia: 1, description: 'MySQL executable comment obfuscation (/*!50000select*/)' },
+  { id: 'WAF_SQLI_009', family: 'sqli', severity: 'critical', paranoia: 1, description: 'MySQL-only obfuscation (/*!50000select*/, empty-exponent float 1.e(ascii(…), 1.e.tables)' },
   { id: 'WAF_SQLI_010', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only function call (concat(, unhex(, database(), if(1=1 …)' },
   { id: 'WAF_SQLI_011', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL statement fragment (select 1,2 from, create table, insert into … values, ::jsonb casts, group by … having)' },
-  { id: 'WAF_SQLI_012', family: 'sqli', severity: 'error', paranoia: 1, description: 'Integer/float overflow probe (4294967296, 2.2250738585072011e-308)' },
+  { id: 'WAF_SQLI_012', family: 'sqli', severity: 'error', paranoia: 1, description: 'Integer overflow probe (4294967296, 9223372036854775808)' },
   { id: 'WAF_SQLI_013', family: 'sqli', severity: 'critical', paranoia: 1, description: 'JSON operator on a JSON literal (\'{"a":1}\' -> \'$.a\', \'[1]\' ?| array[…], ::jsonb #>)' },
   { id: 'WAF_SQLI_014', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL optimizer hint comment after a SQL keyword (or /*+ hint */ true)' },
   { id: 'WAF_SQLI_015', family: 'sqli', severity: 'critical', paranoia: 1, description: 'System database object as the whole value (tempdb, mysql.db, MSysAccessObjects)' },
+  { id: 'WAF_SQLI_016', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Float-parser denial of service constant as a value or key (2.2250738585072011e-308)' },
 ] as const satisfies readonly RuleMeta[];
 
 /** Characters without which none of the patterns can match; most values have none and skip lexing. */
 const TRIGGER_CHARS = "'\"`;=()#-/@|&<>";
+/** Patterns that need none of TRIGGER_CHARS (`1 order by 5`, `case when … then`, `1.e.tables`) need one of these. */
+const TRIGGER_WORDS = ['::', 'declare', 'order', 'like', 'between', 'union', 'select', 'exec', '_', 'case', '.e.'];
 
 function hasTrigger(v: string): boolean {
   for (let i = 0; i < v.length; i++) if (TRIGGER_CHARS.includes(v[i])) return true;
@@ -43,6 +51,7 @@ function withoutBlockComments(t: SqlToken[]): SqlToken[] {
 type Check = (t: readonly SqlToken[]) => number;
 const COMMON: ReadonlyArray<[string, Check]> = [
   ['WAF_SQLI_001', tautology],
+  ['WAF_SQLI_001', openComparison],
   ['WAF_SQLI_002', unionSelect],
   ['WAF_SQLI_004', timeBased],
   ['WAF_SQLI_005', blindProbe],
@@ -114,9 +123,10 @@ export const sqlInjection = {
     const lower = v.toLowerCase();
     const bare = lower.trim();
     if (SYSTEM_OBJECTS.has(bare)) return [matchAt('WAF_SQLI_015', target, 0)];
-    if (!hasTrigger(v) && lower.indexOf('::') < 0 && lower.indexOf('declare') < 0 && lower.indexOf('order') < 0 && lower.indexOf('like') < 0 && lower.indexOf('between') < 0 && lower.indexOf('union') < 0 && lower.indexOf('select') < 0 && !magicNumber(v) && lower.indexOf('exec') < 0 && lower.indexOf('_') < 0) return [];
+    const magic = magicNumber(v);
+    if (magic) return [matchAt(magic === 'float' ? 'WAF_SQLI_016' : 'WAF_SQLI_012', target, 0)];
+    if (!hasTrigger(v) && !TRIGGER_WORDS.some((w) => lower.indexOf(w) >= 0)) return [];
     const found = new Map<string, Match>();
-    if (magicNumber(v)) found.set('WAF_SQLI_012', matchAt('WAF_SQLI_012', target, 0));
     scan(target, tokenizeSql(v), false, 0, found);
     for (const q of ["'", '"']) {
       if (v.indexOf(q) < 0) continue;

@@ -52,6 +52,9 @@ function isCmp(t: SqlToken | undefined): boolean {
 function isWord(t: SqlToken | undefined, w?: string): boolean {
   return !!t && t.type === 'word' && (w === undefined || t.text === w);
 }
+function isPlus(t: SqlToken | undefined): boolean {
+  return !!t && t.type === 'op' && t.text === '+';
+}
 /** End of a SQL fragment: nothing, a comment, `)` or `;`, or a clause that continues the query. */
 function isTail(t: SqlToken | undefined): boolean {
   if (!t) return true;
@@ -93,6 +96,16 @@ export function tautology(t: readonly SqlToken[]): number {
     }
   }
   return -1;
+}
+
+/**
+ * The whole value is `'x' <cmp> 'y` with the last string left open for the query's own closing
+ * quote (`'x'!='y` lands as `'x'!='y'`): a constant condition injected in place of a value.
+ */
+export function openComparison(t: readonly SqlToken[]): number {
+  if (t.length !== 3) return -1;
+  const [a, op, b] = t;
+  return a.type === 'str' && a.closed && op.type === 'op' && CMP_OPS.has(op.text) && b.type === 'str' && !b.closed && b.quote === a.quote ? 0 : -1;
 }
 
 /** `UNION [ALL|DISTINCT] SELECT <select-list>`. */
@@ -150,6 +163,8 @@ export function timeBased(t: readonly SqlToken[]): number {
     if ((w.text === 'sleep' || w.text === 'pg_sleep') && a?.type === 'lparen' && b && (b.type === 'num' || b.type === 'lparen' || b.type === 'str' || b.type === 'op' || isWord(b, 'select') || b.type === 'var' || (isWord(b) && t[i + 3]?.type === 'lparen'))) return i;
     if (w.text === 'benchmark' && a?.type === 'lparen' && b?.type === 'num') return i;
     if (w.text === 'waitfor' && (isWord(a, 'delay') || isWord(a, 'time')) && b?.type === 'str') return i;
+    // `waitfor+delay+'0:0:5'`: form-encoded spaces left as `+` where the value is not form-decoded.
+    if (w.text === 'waitfor' && isPlus(a) && (isWord(b, 'delay') || isWord(b, 'time')) && (t[i + 3]?.type === 'str' || (isPlus(t[i + 3]) && t[i + 4]?.type === 'str'))) return i;
     if ((w.text === 'dbms_pipe' || w.text === 'dbms_lock') && a?.type === 'dot') return i;
     if (w.text === 'randomblob' && a?.type === 'lparen' && b?.type === 'num' && b.text.length >= 6) return i;
   }
@@ -162,7 +177,12 @@ export function blindProbe(t: readonly SqlToken[]): number {
     if (!isLogic(t[i]) || !afterValue(t, i)) continue;
     let j = i + 1;
     let parens = 0;
-    while (t[j]?.type === 'lparen') { j++; parens++; }
+    for (;;) {
+      if (t[j]?.type === 'lparen') { j++; parens++; continue; }
+      // MySQL's ODBC escape `{identifier expr}` evaluates expr: `or {x length((select …`.
+      if (t[j]?.type === 'other' && t[j].text === '{' && isWord(t[j + 1]) && isWord(t[j + 2])) { j += 2; continue; }
+      break;
+    }
     const f = t[j];
     if (!isWord(f) || !BLIND_FUNCS.has(f!.text)) continue;
     if (t[j + 1]?.type === 'lparen' || (f!.text === 'select' && parens > 0) || (f!.text === 'not' && isWord(t[j + 1], 'exists'))) return i;
@@ -188,7 +208,8 @@ export function keywordAfterBreakout(t: readonly SqlToken[]): number {
   if (!k) return -1;
   if (isWord(k) && BREAKOUT_KEYWORDS.has(k.text)) {
     if (!x) return j;
-    if (x.type === 'num' || x.type === 'str' || x.type === 'lparen' || x.type === 'var' || x.type === 'comment' || x.type === 'op') return j;
+    // A comparison cannot follow the keyword (`"' and = bar` is no SQL); `' or -1`, `' union/` can.
+    if (x.type === 'num' || x.type === 'str' || x.type === 'lparen' || x.type === 'var' || x.type === 'comment' || (x.type === 'op' && !CMP_OPS.has(x.text))) return j;
     if (isWord(x) && (BLIND_FUNCS.has(x.text) || x.text === 'by' || LITERAL_WORDS.has(x.text) || x.text === 'all' || x.text === 'outfile' || x.text === 'dumpfile')) return j;
     return -1;
   }
@@ -242,10 +263,36 @@ export function dangerousObject(t: readonly SqlToken[]): number {
   return -1;
 }
 
-/** MySQL executable comments `/*!50000select*\/`, an obfuscation only attackers use. */
+/** Length of a leading `1.e` / `1e` (digits, optional `.`, `e`: an empty exponent) in a number token, or 0. */
+function emptyExponent(s: string): number {
+  let k = 0;
+  while (k < s.length && s[k] >= '0' && s[k] <= '9') k++;
+  if (k === 0) return 0;
+  if (s[k] === '.') k++;
+  return s[k] === 'e' && (k + 1 === s.length || s[k + 1] === '.') ? k + 1 : 0;
+}
+/** Schema objects reached as `1.e.tables` (the lexer keeps `1.e.tables` as one number token). */
+const SCHEMA_TABLES = new Set(['tables', 'columns', 'schemata', 'routines', 'processlist', 'user', 'users', 'table_name', 'column_name']);
+
+/**
+ * MySQL-only obfuscations attackers use to slip keywords past filters: executable comments
+ * `/*!50000select*\/`, and the empty-exponent float glued to a call or a schema table
+ * (`1.e(ascii(…`, `information_schema 1.e.tables`), which MySQL parses as if the number were not there.
+ */
 export function versionComment(t: readonly SqlToken[]): number {
   for (let i = 0; i < t.length; i++) {
-    if (t[i].type === 'comment' && t[i].quote === '/*!' && isWord(t[i + 1])) return i;
+    const x = t[i];
+    if (x.type === 'comment' && x.quote === '/*!' && isWord(t[i + 1])) return i;
+    if (x.type !== 'num') continue;
+    const e = emptyExponent(x.text);
+    if (!e) continue;
+    if (e < x.text.length) {
+      if (SCHEMA_TABLES.has(x.text.slice(e + 1))) return i;
+      continue;
+    }
+    const a = t[i + 1];
+    const b = t[i + 2];
+    if (a?.type === 'lparen' && a.pos === x.pos + e && isWord(b) && (BLIND_FUNCS.has(b!.text) || b!.text === 'select')) return i;
   }
   return -1;
 }
