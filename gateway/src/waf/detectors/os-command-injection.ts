@@ -1,3 +1,7 @@
+/*
+ * Needs (pre-check): RCE_001-003 one of ; | & ` $ ( ) { } < > \n \r / \ - % [ ? *; RCE_004 a space,
+ * `(`, `[` or `-`; RCE_005 a value that starts (after spaces or quotes) with a known command word.
+ */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
@@ -65,6 +69,15 @@ function readCommand(s: string, i: number): { word: string; end: number } {
 /** Windows commands: cmd.exe matches them in any case, so upper case says nothing. */
 const CASE_BLIND = new Set(['cmd', 'powershell', 'pwsh', 'whoami', 'dir', 'type', 'net', 'ipconfig', 'systeminfo', 'tasklist', 'copy', 'del', 'echo', 'set', 'ver', 'ping', 'nslookup', 'netstat', 'certutil', 'wmic', 'reg', 'sc', 'start', 'call', 'cscript', 'wscript', 'mshta', 'rundll32', 'regsvr32', 'bitsadmin', 'schtasks', 'taskkill', 'netsh', 'msiexec', 'ftp', 'tftp', 'curl', 'wget']);
 
+/** No lower-case ASCII letter in `orig[from, end)`. */
+function allUpper(orig: string, from: number, end: number): boolean {
+  for (let k = from; k < end; k++) {
+    const c = orig.charCodeAt(k);
+    if (c >= 97 && c <= 122) return false;
+  }
+  return true;
+}
+
 /** An upper-case ASCII letter in `orig[from, end)` (the command word as written). */
 function hasUpper(orig: string, from: number, end: number): boolean {
   for (let k = from; k < end; k++) {
@@ -105,9 +118,11 @@ function commandAfterSeparator(s: string, orig: string): number {
       if (!word) break;
       const shape = argShape(s, end);
       if (shape === 'none') break;
-      // "Skills: Java; PHP | Bash": capitalised names in a list are names; Unix commands are lower case
-      // (Windows ones are not, so they keep counting in any case).
-      if ((shape === 'end' || shape === 'word' || shape === 'sep') && !CASE_BLIND.has(word) && hasUpper(orig, j, end)) break;
+      // "Skills: Java; PHP | Bash", "\nFind /r/scholarships": capitalised words are names or the start
+      // of a sentence; Unix commands are case-sensitive and lower case (Windows ones are not, so they
+      // keep counting in any case). All-caps protocol verbs after a line break (`\r\nMAIL FROM:<…>`,
+      // SMTP/POP3 are case-blind) still count when arguments follow.
+      if (!CASE_BLIND.has(word) && hasUpper(orig, j, end) && (shape === 'end' || shape === 'word' || shape === 'sep' || !allUpper(orig, j, end))) break;
       const hard = sep !== ';' && sep !== '&' && sep !== '{' && sep !== '\n' && sep !== '\r';
       if (STRONG_COMMANDS.has(word) && (shape !== 'word' || hard || tight)) return i;
       // Inside `$(…)`, `<(…)`, `>(…)` every known command runs, whatever its arguments look like.
@@ -142,11 +157,12 @@ function shortFlagsOnly(rest: string): boolean {
 
 /**
  * Markdown inline code in prose: "I learned that `ls -la` lists files". The opening backtick follows
- * a word and a space, and the closing one (within 80 chars, same line) is followed by a space or
+ * a word (or `:`/`,`) and a space, and the closing one (within 80 chars, same line) is followed by a space or
  * punctuation and a letter. Injected substitution has no prose wrapped around it.
  */
 function inlineCode(s: string, i: number): boolean {
-  if (i < 2 || s[i - 1] !== ' ' || !isWordCode(s.charCodeAt(i - 2))) return false;
+  // "… a word `code`" or "… a script: `code`".
+  if (i < 2 || s[i - 1] !== ' ' || !(isWordCode(s.charCodeAt(i - 2)) || s[i - 2] === ':' || s[i - 2] === ',')) return false;
   const close = s.indexOf('`', i + 1);
   if (close < 0 || close - i > 80) return false;
   const body = s.slice(i + 1, close);

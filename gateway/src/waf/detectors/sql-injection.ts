@@ -48,7 +48,8 @@ function withoutBlockComments(t: SqlToken[]): SqlToken[] {
   return any ? t.filter((x) => !(x.type === 'comment' && x.quote === '/*')) : t;
 }
 
-type Check = (t: readonly SqlToken[]) => number;
+/** `src` is the value and `shift` the length of the quote prepended for the breakout stream. */
+type Check = (t: readonly SqlToken[], src: string, shift: number) => number;
 const COMMON: ReadonlyArray<[string, Check]> = [
   ['WAF_SQLI_001', tautology],
   ['WAF_SQLI_001', openComparison],
@@ -100,7 +101,7 @@ function scan(target: Target, raw: SqlToken[], breakout: boolean, prefixLen: num
   const hit = (id: string, idx: number, tokens: readonly SqlToken[]) => {
     if (idx >= 0 && !found.has(id)) found.set(id, matchAt(id, target, Math.max(0, tokens[idx].pos - prefixLen)));
   };
-  for (const [id, check] of COMMON) if (!found.has(id)) hit(id, check(t), t);
+  for (const [id, check] of COMMON) if (!found.has(id)) hit(id, check(t, target.value, prefixLen), t);
   if (!found.has('WAF_SQLI_003')) hit('WAF_SQLI_003', stackedQuery(t, breakout), t);
   if (breakout) {
     if (!found.has('WAF_SQLI_006')) hit('WAF_SQLI_006', commentAfterBreakout(raw), raw);

@@ -65,8 +65,18 @@ export function sqlFunctionCall(t: readonly SqlToken[]): number {
   return -1;
 }
 
-/** Statement shapes: select-list, DDL, insert/delete/update, clause pairs, aliases, casts. */
-export function sqlStatement(t: readonly SqlToken[]): number {
+/** Is the word at `pos` written Title-case (`Case`)? SQL keywords are written lower or upper case. */
+function titleCase(src: string, pos: number): boolean {
+  const a = src.charCodeAt(pos);
+  const b = src.charCodeAt(pos + 1);
+  return a >= 65 && a <= 90 && b >= 97 && b <= 122;
+}
+
+/**
+ * Statement shapes: select-list, DDL, insert/delete/update, clause pairs, aliases, casts. `src` and
+ * `shift` (see sql-injection.ts) give the original spelling where case tells prose from SQL.
+ */
+export function sqlStatement(t: readonly SqlToken[], src = '', shift = 0): number {
   for (let i = 0; i < t.length; i++) {
     const a = t[i];
     const b = t[i + 1];
@@ -112,6 +122,8 @@ export function sqlStatement(t: readonly SqlToken[]): number {
         if (b && ((w(b) && c?.type === 'lparen') || b.type === 'num') && i > 0) return i;
         break;
       case 'case':
+        // "Case when I fell behind then …" starts a sentence; `case when … then` / `CASE WHEN` is SQL.
+        if (titleCase(src, a.pos - shift)) break;
         if (w(b, 'when') && (atStart || w(t[i - 1], 'select') || t[i - 1]?.type === 'comma' || t[i - 1]?.type === 'op')) for (let k = i + 2; k < Math.min(t.length, i + 10); k++) if (w(t[k], 'then')) return i;
         break;
       case 'as':

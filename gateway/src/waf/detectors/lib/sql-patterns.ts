@@ -128,6 +128,11 @@ export function unionSelect(t: readonly SqlToken[]): number {
   return -1;
 }
 
+function onlyParens(t: readonly SqlToken[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (t[k].type !== 'rparen') return false;
+  return true;
+}
+
 /** `; DROP TABLE`, `; exec xp_…`, `'; select …`. */
 export function stackedQuery(t: readonly SqlToken[], breakout: boolean): number {
   for (let i = 0; i < t.length; i++) {
@@ -136,7 +141,9 @@ export function stackedQuery(t: readonly SqlToken[], breakout: boolean): number 
     if (!isWord(kw)) continue;
     const rule = STACKED[kw!.text];
     if (!rule) continue;
-    const nearBreakout = (breakout && i <= 3) || i === 0;
+    // Right after the breakout (`x'; exec …`, `x')); drop …`); prose words in between
+    // ("my mom's PC; set up …") make it an apostrophe, not a closed string.
+    const nearBreakout = (breakout && i <= 3 && onlyParens(t, 1, i)) || i === 0;
     const next = t[i + 2];
     if (rule === 'any') {
       if (nearBreakout || afterValue(t, i)) return i;
