@@ -1,3 +1,8 @@
+/*
+ * Needs (pre-check): one of $ . # @ ( < " — or the magic runs rO0AB, H4sIAAAAAAAA, aced0005.
+ * WAF_JAVA_004 needs a sensitive package prefix (java., javax., org.apache. …) filling the whole
+ * value, key or a `name=value` slot.
+ */
 import type { Detector, Match, RuleMeta } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
@@ -84,6 +89,21 @@ function scanAll(s: string, original: string): Hits {
   return hits;
 }
 
+/**
+ * The name fills a whole `name=value` slot of a raw body or encoded list (`test=java.io.File`,
+ * `java.lang.Runtime=x&…`): starts the value or follows `&`, or `=` after a bare parameter name,
+ * and ends at the value's end, `&` or `=`. Prose puts words around it.
+ */
+function fillsSlot(s: string, at: number, len: number): boolean {
+  const e = at + len;
+  if (!(e >= s.length || s[e] === '&' || s[e] === '=')) return false;
+  if (at === 0 || s[at - 1] === '&') return true;
+  if (s[at - 1] !== '=') return false;
+  let b = at - 2;
+  while (b >= 0 && (isWordCode(s.charCodeAt(b)) || s[b] === '-' || s[b] === '.' || s[b] === '[' || s[b] === ']')) b--;
+  return b < at - 2 && (b < 0 || s[b] === '&');
+}
+
 /** Java injection families: Log4Shell lookups, OGNL/SpEL/class-loader gadgets, deserialization. */
 export const javaInjection = {
   name: 'java-injection',
@@ -112,9 +132,9 @@ export const javaInjection = {
     const keyKind = target.kind === 'json_key' || target.kind === 'query_name' || target.kind === 'form_name' || target.kind === 'cookie_name';
     const trimmed = s.trim().length;
     if (c) {
-      const standalone = trimmed <= c.len + 2 || keyKind;
+      const standalone = trimmed <= c.len + 2 || keyKind || fillsSlot(s, c.at, c.len);
       add(standalone ? 'WAF_JAVA_004' : 'WAF_JAVA_005', c.at);
-    } else if (hits.pkg && (trimmed <= hits.pkg.len + 2 || keyKind) && hits.pkg.len >= 12) add('WAF_JAVA_004', hits.pkg.at);
+    } else if (hits.pkg && (trimmed <= hits.pkg.len + 2 || keyKind || fillsSlot(s, hits.pkg.at, hits.pkg.len)) && hits.pkg.len >= 12) add('WAF_JAVA_004', hits.pkg.at);
     return found;
   },
 } satisfies Detector;

@@ -1,13 +1,17 @@
+/*
+ * Needs (pre-check): one of < [ { : ( $ = (or a file-name target for WAF_PHP_006); WAF_PHP_004 needs
+ * `(`, WAF_PHP_005 `$`, WAF_PHP_001 `<`, `[` or `{`, WAF_PHP_002/003 `:`, WAF_PHP_007 `=`.
+ */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt } from './lib/match.ts';
-import { STRONG_COMMANDS } from './lib/shell-commands.ts';
+import { STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
 
 const RULES = [
   { id: 'WAF_PHP_001', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP open tag or BBCode-style PHP block (<?php, <?=, <? echo, [php])' },
   { id: 'WAF_PHP_002', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP stream wrapper (php://, phar://, zip://, expect://, compress.zlib://)' },
   { id: 'WAF_PHP_003', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP serialized object (O:8:"stdClass":…)' },
-  { id: 'WAF_PHP_004', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP code-execution function call (shell_exec(, passthru /*…*/ (, base64_decode(, system(\'…\'), ("system")(…), posix_*( …)' },
+  { id: 'WAF_PHP_004', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP code-execution function call (shell_exec(, passthru /*…*/ (, base64_decode(, system(\'…\'), ("system")(…), posix_*( …), a dynamic call of a computed name ((sy.(st).em)(\'uname\');) or a value that is one PHP builtin call (intval(foo), is_array())' },
   { id: 'WAF_PHP_005', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP superglobal or variable-function trick ($_GET, $GLOBALS, $x(, ${\'…\'})' },
   { id: 'WAF_PHP_006', family: 'php', severity: 'critical', paranoia: 1, description: 'Upload of an executable PHP file name (.php, .phtml, .phar …)' },
   { id: 'WAF_PHP_007', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP configuration directive injection (auto_prepend_file=, allow_url_include=)' },
@@ -118,6 +122,90 @@ function prefixedCall(s: string): number {
   return -1;
 }
 
+/**
+ * PHP builtins probed as a whole value (`intval(foo)`, `is_array()`, `filegroup (x)`): the value is
+ * one call and nothing else. Names that are also English words (file, copy, header …) need what prose
+ * never writes: an empty or `$`/quoted argument, or a tab, line break or comment before `(`.
+ */
+const PHP_BUILTINS = new Set([
+  'intval', 'floatval', 'strval', 'boolval', 'settype', 'gettype', 'is_array', 'is_int', 'is_string', 'is_numeric', 'is_file', 'is_dir',
+  'is_readable', 'is_writable', 'is_executable', 'file_exists', 'fileperms', 'fileowner', 'filegroup', 'fileinode', 'filesize', 'filemtime',
+  'fileatime', 'filectime', 'filetype', 'fgets', 'fgetc', 'fread', 'fscanf', 'fpassthru', 'ftruncate', 'flock', 'fclose', 'feof',
+  'file', 'glob', 'scandir', 'opendir', 'readdir', 'rewinddir', 'dir', 'getcwd', 'chdir', 'chroot', 'mkdir', 'rmdir', 'unlink', 'rename', 'copy',
+  'tempnam', 'tmpfile', 'touch', 'chown', 'chgrp', 'lchown', 'link', 'readlink', 'realpath', 'basename', 'dirname', 'pathinfo',
+  'strip_tags', 'htmlspecialchars', 'htmlentities', 'html_entity_decode', 'addslashes', 'stripslashes', 'nl2br', 'printf', 'sprintf',
+  'vsprintf', 'fprintf', 'sscanf', 'number_format', 'str_repeat', 'str_pad', 'str_split', 'strlen', 'strtolower', 'strtoupper',
+  'substr', 'strpos', 'stripos', 'strrpos', 'strstr', 'stristr', 'strtr', 'ucfirst', 'ucwords', 'wordwrap', 'implode', 'explode',
+  'join', 'pack', 'unpack', 'crc32', 'md5_file', 'sha1_file', 'hash', 'hash_file', 'base64_encode', 'urlencode', 'urldecode',
+  'rawurlencode', 'rawurldecode', 'json_encode', 'json_decode', 'gzcompress', 'gzencode', 'gzdeflate', 'ord', 'chr', 'phpversion',
+  'php_sapi_name', 'get_current_user', 'getmypid', 'getmyuid', 'gethostname', 'sys_get_temp_dir', 'error_reporting', 'set_time_limit',
+  'ignore_user_abort', 'header', 'setcookie', 'session_start', 'session_id', 'ob_start', 'debug_zval_dump', 'debug_print_backtrace',
+  'array_keys', 'array_values', 'array_merge', 'array_reverse', 'in_array', 'count', 'sizeof', 'range', 'compact', 'list', 'each',
+  'constant', 'define', 'defined', 'function_exists', 'class_exists', 'method_exists', 'get_class', 'get_object_vars', 'mail',
+  'mysql_query', 'mysqli_query', 'pg_query', 'sqlite_query', 'exec', 'eval', 'system', 'assert', 'print', 'echo',
+]);
+const ENGLISH_BUILTINS = new Set(['file', 'glob', 'dir', 'link', 'copy', 'touch', 'rename', 'header', 'pack', 'join', 'hash', 'count', 'range', 'compact', 'list', 'each', 'constant', 'define', 'mail', 'exec', 'eval', 'system', 'assert', 'print', 'echo', 'ord', 'chr', 'settype', 'defined']);
+
+/** The whole value (or the last path segment) is one call of a PHP builtin. */
+function builtinCall(s: string, path: boolean): number {
+  let a = path ? s.lastIndexOf('/') + 1 : 0;
+  while (s[a] === ' ') a++;
+  let e = a;
+  while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
+  if (e === a || e - a > 24 || !PHP_BUILTINS.has(s.slice(a, e))) return -1;
+  const g = skipGap(s, e);
+  if (s[g.at] !== '(') return -1;
+  const close = s.indexOf(')', g.at);
+  if (close < 0 || close - g.at > 64 || s.indexOf('(', g.at + 1) >= 0 && s.indexOf('(', g.at + 1) < close) return -1;
+  let t = close + 1;
+  while (s[t] === ' ' || s[t] === ';') t++;
+  if (t < s.length) return -1;
+  if (!ENGLISH_BUILTINS.has(s.slice(a, e))) return a;
+  const arg = skipGap(s, g.at + 1).at;
+  return g.odd || arg === close || '$"\''.includes(s[arg]) ? a : -1;
+}
+
+/**
+ * Dynamic call of a computed name: `(sy.(st).em)('uname');`, `"sys"."tem" ('id');`,
+ * `(string) {[system][0]} (ls);`, `(/*c*\/system)(ls);`. A closing `)`, `]`, `}` or a string that
+ * ends a concatenation, then `(` with one quoted or shell-command argument, `)` and `;`.
+ */
+function dynamicCall(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length && n < 4096; i++) {
+    const c = s[i];
+    if (c !== ')' && c !== ']' && c !== '}' && c !== '"' && c !== "'") continue;
+    n++;
+    const g = skipGap(s, i + 1);
+    if (s[g.at] !== '(' || g.at === i + 1 && (c === '"' || c === "'")) continue;
+    // `(a) (b)` is how prose lists things; code writes `)(` or puts a comment between.
+    if (c === ')' && g.at > i + 1 && !g.odd) continue;
+    if (c === '"' || c === "'") {
+      // The string must close a concatenation: `"t"."em" (`.
+      const open = s.lastIndexOf(c, i - 1);
+      let b = open - 1;
+      while (b >= 0 && s[b] === ' ') b--;
+      if (open < 0 || s[b] !== '.') continue;
+    }
+    const a = skipGap(s, g.at + 1).at;
+    let e = a;
+    if (s[a] === '"' || s[a] === "'") {
+      e = s.indexOf(s[a], a + 1);
+      if (e < 0 || e - a > 40) continue;
+      e++;
+    } else {
+      while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
+      if (e === a || !(STRONG_COMMANDS.has(s.slice(a, e)) || WEAK_COMMANDS.has(s.slice(a, e)))) continue;
+    }
+    const r = skipGap(s, e).at;
+    if (s[r] !== ')') continue;
+    let t = r + 1;
+    while (s[t] === ' ') t++;
+    if (s[t] === ';') return i;
+  }
+  return -1;
+}
+
 /** Statements a short open tag (`<? …`) starts with in real payloads. */
 const SHORT_TAG_HEADS = new Set(['echo', 'print', 'system', 'exec', 'eval', 'passthru', 'include', 'require', 'if', 'for', 'foreach', 'while', 'die', 'exit', 'phpinfo', 'assert', 'fwrite', 'readfile', 'function', 'class', 'return', 'global', 'header', 'copy', 'unlink', 'define', 'session_start', 'error_reporting', 'set_time_limit', 'ini_set', 'var_dump', 'print_r', 'fputs', 'fopen', 'chmod', 'mkdir', 'file', 'list', 'array', 'isset', 'unset', 'empty', 'new', 'static', 'try', 'switch', 'goto', 'namespace', 'use', 'declare', 'sleep', 'usleep', 'mail', 'popen', 'proc_open', 'shell_exec', 'base64_decode', 'gzinflate', 'str_rot13', 'create_function', 'call_user_func', 'preg_replace', 'move_uploaded_file', 'highlight_file', 'show_source', 'php_uname', 'getenv', 'putenv']);
 
@@ -193,6 +281,8 @@ function funcCall(s: string): number {
   }
   const q = quotedCallee(s);
   if (q >= 0) return q;
+  const dyn = dynamicCall(s);
+  if (dyn >= 0) return dyn;
   const c = execOnCommand(s);
   if (c >= 0) return c;
   return prefixedCall(s);
@@ -299,7 +389,11 @@ export const phpInjection = {
       for (const w of WRAPPERS) { const k = s.indexOf(w); if (k >= 0) { push(found, target, 'WAF_PHP_002', k); break; } }
     }
     if (has[58]) push(found, target, 'WAF_PHP_003', serialized(s));
-    if (has[40]) push(found, target, 'WAF_PHP_004', funcCall(s));
+    if (has[40]) {
+      let k = funcCall(s);
+      if (k < 0) k = builtinCall(s, target.kind === 'path');
+      push(found, target, 'WAF_PHP_004', k);
+    }
     if (has[36]) push(found, target, 'WAF_PHP_005', superglobal(s));
     if (fileish && execFilename(s)) push(found, target, 'WAF_PHP_006', 0);
     if (has[61] && target.kind !== 'header' && target.kind !== 'cookie') push(found, target, 'WAF_PHP_007', iniDirective(s));
