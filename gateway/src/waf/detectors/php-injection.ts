@@ -9,7 +9,7 @@ import { STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
 
 const RULES = [
   { id: 'WAF_PHP_001', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP open tag or BBCode-style PHP block (<?php, <?=, <? echo, [php])' },
-  { id: 'WAF_PHP_002', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP stream wrapper (php://, phar://, zip://, expect://, compress.zlib://)' },
+  { id: 'WAF_PHP_002', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP stream wrapper (php://, phar://, zip://, expect://, compress.zlib://, a value that is a plain-text data: URI)' },
   { id: 'WAF_PHP_003', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP serialized object (O:8:"stdClass":…)' },
   { id: 'WAF_PHP_004', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP code-execution function call (shell_exec(, passthru /*…*/ (, base64_decode(, system(\'…\'), ("system")(…), posix_*( …), a dynamic call of a computed name ((sy.(st).em)(\'uname\');) or a value that is one PHP builtin call (intval(foo), is_array())' },
   { id: 'WAF_PHP_005', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP superglobal or variable-function trick ($_GET, $GLOBALS, $x(, ${\'…\'})' },
@@ -367,6 +367,21 @@ function iniDirective(s: string): number {
   return -1;
 }
 
+/** Media types PHP's `data:` wrapper is fed code with; images, fonts and documents are ordinary data URIs. */
+const DATA_CODE_TYPES = new Set(['', 'text/plain', 'text/x-php', 'application/x-php', 'application/x-httpd-php', 'text/php']);
+
+/** The value is a `data:` / `data://` URI of plain text: what include() and file_get_contents() run or read. */
+function dataWrapper(s: string): boolean {
+  let k = 0;
+  while (s[k] === ' ') k++;
+  if (!s.startsWith('data:', k)) return false;
+  k += 5;
+  if (s.startsWith('//', k)) k += 2;
+  let e = k;
+  while (e < s.length && e - k < 40 && s[e] !== ';' && s[e] !== ',') e++;
+  return DATA_CODE_TYPES.has(s.slice(k, e).trim());
+}
+
 function push(found: Match[], target: Target, id: string, at: number): void {
   if (at >= 0) found.push(matchAt(id, target, at));
 }
@@ -388,6 +403,7 @@ export const phpInjection = {
     if (has[58] && s.indexOf('://') >= 0) {
       for (const w of WRAPPERS) { const k = s.indexOf(w); if (k >= 0) { push(found, target, 'WAF_PHP_002', k); break; } }
     }
+    if (has[58] && !found.length && dataWrapper(s)) push(found, target, 'WAF_PHP_002', s.indexOf('data:'));
     if (has[58]) push(found, target, 'WAF_PHP_003', serialized(s));
     if (has[40]) {
       let k = funcCall(s);

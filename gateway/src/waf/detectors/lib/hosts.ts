@@ -6,12 +6,12 @@
 export const METADATA_HOSTS = new Set([
   '169.254.169.254', 'metadata.google.internal', 'metadata.goog', 'metadata', '100.100.100.200', '169.254.170.2',
   'fd00:ec2::254', '[fd00:ec2::254]', 'metadata.azure.com', '169.254.169.253', 'instance-data', 'instance-data.ec2.internal',
-  'metadata.tencentyun.com', 'metadata.platformequinix.com', '192.0.0.192',
+  'metadata.tencentyun.com', 'metadata.platformequinix.com', 'metadata.packet.net', '192.0.0.192',
 ]);
 
 const INTERNAL_NAMES = new Set([
   'localhost', 'localhost.localdomain', 'localhost4', 'localhost6', 'localhost4.localdomain4', 'localhost6.localdomain6',
-  'ip6-localhost', 'ip6-loopback', 'host.docker.internal', 'gateway.docker.internal', 'host.containers.internal',
+  'ip6-localhost', 'ip6-loopback', 'ipv6-localhost', 'ipv6-loopback', 'host.docker.internal', 'gateway.docker.internal', 'host.containers.internal',
   'kubernetes.default', 'kubernetes.default.svc', 'localtest.me', 'lvh.me', 'vcap.me', 'nip.io', 'broadcasthost',
   '[::1]', '[::]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '::1',
 ]);
