@@ -105,6 +105,8 @@ function commandAfterSeparator(s: string, orig: string): number {
     let j = i + sep.length;
     if (sep === '{') while (s[j] === ',') j++;
     while (s[j] === '|' || s[j] === '&') j++;
+    // `&&(sh)0>…`, `;(id)`: a subshell right after the separator.
+    if (s[j] === '(' && sep.length === 1 && sep !== '{' && sep !== '`') j++;
     const tight = s[j] !== ' ' && s[j] !== '\t';
     while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
     // `|$u wget …`: an unset variable expands to nothing in front of the command.

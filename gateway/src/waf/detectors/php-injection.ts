@@ -221,7 +221,7 @@ function openTag(s: string): number {
     while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
     const w = s.slice(j, e);
     // `<?xml :fputcsv(`: a colon right after the target name is PHP's short-tag trick.
-    if (w === 'xml' && s[e] === ' ' && s[e + 1] === ':' || w === 'xml' && s[e] === '\t' && s[e + 1] === ':') return k;
+    if (w === 'xml' && s[skipGap(s, e).at] === ':') return k;
     // `<? echo …`, `<? system(…)`, `<? $x=…`: short tag then PHP; "<? should not" is prose.
     if (j > k + 2 && w && w !== 'xml' && w !== 'xpacket' && w !== 'import' && (SHORT_TAG_HEADS.has(w) || w.includes('_') || s[e] === '(' || s[skipGap(s, e).at] === '(')) return k;
     if (j > k + 2 && s[j] === '$') return k;
@@ -288,6 +288,16 @@ function funcCall(s: string): number {
   return prefixedCall(s);
 }
 
+/** Index of the bracket closing the one at `open` (nested `$__[$_[1]]`), looking 24 characters ahead. */
+function matchingClose(s: string, open: number, close: string): number {
+  let depth = 0;
+  for (let j = open; j < s.length && j - open <= 24; j++) {
+    if (s[j] === s[open]) depth++;
+    else if (s[j] === close && --depth === 0) return j;
+  }
+  return -1;
+}
+
 function superglobal(s: string): number {
   if (s.indexOf('$') < 0) return -1;
   for (const g of SUPERGLOBALS) {
@@ -319,7 +329,7 @@ function superglobal(s: string): number {
         const c = s[g.at];
         if (c === '(' && (g.odd || indexed || g.at === at)) return k;
         if (c !== '[' && c !== '{') break;
-        const close = s.indexOf(c === '[' ? ']' : '}', g.at + 1);
+        const close = matchingClose(s, g.at, c === '[' ? ']' : '}');
         if (close <= g.at + 1 || close - g.at > 24) break; // `$a[]()` / `$a{}()` do not parse
         at = close + 1;
         indexed = true;

@@ -10,7 +10,7 @@ import { isAlphaCode, matchAt } from './lib/match.ts';
 const RULES = [
   { id: 'WAF_SSRF_001', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL or address pointing at a cloud metadata service (169.254.169.254, metadata.google.internal …)' },
   { id: 'WAF_SSRF_002', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL pointing at an internal host (localhost, 127/8, 10/8, 192.168/16, [::1], numeric IP spellings, http:127.0.0.1 without slashes, localhost4/)' },
-  { id: 'WAF_SSRF_003', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL with a scheme used for SSRF (file://, gopher://, dict://, ldap://, jar:, netdoc:)' },
+  { id: 'WAF_SSRF_003', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL with a scheme used for SSRF (file://, gopher://, dict://, ldap://, jar:, netdoc:, mod_proxy unix:…|http://)' },
   { id: 'WAF_RFI_001', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: URL to a raw IP address or ending in ?/NUL (suffix truncation), bare scheme probe (http?), UNC share (\\\\host\\share)' },
   { id: 'WAF_RFI_002', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: external URL in an include-style parameter (_CONF[path], mosConfig_absolute_path …)' },
 ] as const satisfies readonly RuleMeta[];
@@ -83,6 +83,16 @@ function slashlessHost(s: string): string | null {
   return colon > 0 && host.indexOf(':') === colon ? host.slice(0, colon) : host || null;
 }
 
+/** After `unix:`: a socket path with no spaces, `|`, then a URL (`unix:/run/x.sock|http://h/`). */
+function unixSocketUrl(s: string, j: number): boolean {
+  const bar = s.indexOf('|', j);
+  if (bar < 0 || bar - j > 8192) return false;
+  for (let k = j; k < bar; k++) if (s[k] === ' ' || s[k] === '\t' || s[k] === '\n') return false;
+  let e = bar + 1;
+  while (e < s.length && e - bar < 12 && isAlphaCode(s.charCodeAt(e))) e++;
+  return e > bar + 1 && s.startsWith('://', e);
+}
+
 function includeParam(name: string): boolean {
   const n = name.toLowerCase();
   return INCLUDE_PARAM_MARKERS.some((m) => n.includes(m));
@@ -104,6 +114,9 @@ export const ssrfRfi = {
     const found = new Map<string, Match>();
     const add = (id: string, at: number) => { if (!found.has(id)) found.set(id, matchAt(id, target, at)); };
     if (s.indexOf('://') >= 0) {
+      // Apache mod_proxy `unix:/path|http://host/` (CVE-2021-40438): a socket path steering the proxy.
+      const ux = s.indexOf('unix:');
+      if (ux >= 0 && target.kind !== 'header' && unixSocketUrl(s, ux + 5)) add('WAF_SSRF_003', ux);
       for (const u of urls(s)) {
         const cls = u.host ? classifyHost(u.host) : 'name';
         if (SSRF_SCHEMES.has(u.scheme) && target.kind !== 'header') add('WAF_SSRF_003', u.at);
