@@ -1,5 +1,5 @@
 /*
- * Needs (pre-check): one of $ . # @ ( < " — or the magic runs rO0AB, H4sIAAAAAAAA, aced0005.
+ * Needs (pre-check): one of $ . # @ ( < " — or the magic runs rO0AB, ztAA[U-X], s7QAF, H4sIAAAAAAAA, aced0005.
  * WAF_JAVA_004 needs a sensitive package prefix (java., javax., org.apache. …) filling the whole
  * value, key or a `name=value` slot.
  */
@@ -10,7 +10,7 @@ import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 const RULES = [
   { id: 'WAF_JAVA_001', family: 'java', severity: 'critical', paranoia: 1, description: 'Log4Shell-style lookup (${jndi:…}, nested ${lower:j}ndi, ${env:…}, ${sys:…})' },
   { id: 'WAF_JAVA_002', family: 'java', severity: 'critical', paranoia: 1, description: 'Class-loader / OGNL / SpEL / Runtime exec gadget (class.module.classLoader, #_memberAccess, T(java.lang.Runtime))' },
-  { id: 'WAF_JAVA_003', family: 'java', severity: 'critical', paranoia: 1, description: 'Java deserialization gadget class or magic bytes (InvokerTransformer, TemplatesImpl, rO0AB, aced0005)' },
+  { id: 'WAF_JAVA_003', family: 'java', severity: 'critical', paranoia: 1, description: 'Java deserialization gadget class or magic bytes (InvokerTransformer, TemplatesImpl, rO0AB / KztAAU / Cs7QAF base64, aced0005)' },
   { id: 'WAF_JAVA_004', family: 'java', severity: 'critical', paranoia: 1, description: 'Value or key that is a fully-qualified class or package path from a sensitive Java package (java.lang.ProcessBuilder, java.io.*, org.apache.commons)' },
   { id: 'WAF_JAVA_005', family: 'java', severity: 'warning', paranoia: 2, description: 'Fully-qualified sensitive Java class name inside longer text' },
 ] as const satisfies readonly RuleMeta[];
@@ -104,6 +104,23 @@ function fillsSlot(s: string, at: number, len: number): boolean {
   return b < at - 2 && (b < 0 || s[b] === '&');
 }
 
+/**
+ * The Java serialization header `AC ED 00 05` in base64 at each byte alignment a blob can put it in:
+ * `rO0AB` (offset 0), `ztAA[U-X]` (offset 1, as in `KztAAU`), `s7QAF` (offset 2, as in `Cs7QAF`).
+ * The characters that also carry neighbouring bytes are left out, so any prefix or payload matches.
+ */
+function serializedBase64(v: string): number {
+  let k = v.indexOf('rO0AB');
+  if (k >= 0) return k;
+  k = v.indexOf('s7QAF');
+  if (k >= 0) return k;
+  for (k = v.indexOf('ztAA'); k >= 0; k = v.indexOf('ztAA', k + 4)) {
+    const c = v[k + 4];
+    if (c === 'U' || c === 'V' || c === 'W' || c === 'X') return k;
+  }
+  return -1;
+}
+
 /** Java injection families: Log4Shell lookups, OGNL/SpEL/class-loader gadgets, deserialization. */
 export const javaInjection = {
   name: 'java-injection',
@@ -114,7 +131,7 @@ export const javaInjection = {
     const views = viewsOf(v);
     const has = views.has;
     // Lookups need `$`, gadgets and class names a `.`, `#`, `@` or `(`; magic bytes are base64/hex runs.
-    if (!hasAny(has, '$.#@(<"') && !(v.indexOf('rO0AB') >= 0 || v.indexOf('H4sIAAAAAAAA') >= 0 || v.indexOf('aced0005') >= 0)) return [];
+    if (!hasAny(has, '$.#@(<"') && serializedBase64(v) < 0 && v.indexOf('H4sIAAAAAAAA') < 0 && v.indexOf('aced0005') < 0) return [];
     const s = views.lower;
     const found: Match[] = [];
     const add = (id: string, at: number) => found.push(matchAt(id, target, at));
@@ -125,7 +142,7 @@ export const javaInjection = {
     const hits = scanAll(s, v);
     if (hits.gadget >= 0) add('WAF_JAVA_002', hits.gadget);
     let d = hits.deser;
-    if (d < 0) d = v.indexOf('rO0AB');
+    if (d < 0) d = serializedBase64(v);
     if (d < 0) d = v.indexOf('H4sIAAAAAAAA');
     if (d >= 0) add('WAF_JAVA_003', d);
     const c = hits.cls;

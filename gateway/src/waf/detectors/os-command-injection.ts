@@ -10,7 +10,7 @@ import { windowsBatch } from './lib/windows-batch.ts';
 
 const RULES = [
   { id: 'WAF_RCE_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), <(…), `…`) or an alias definition' },
-  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, $[…], shellshock () { :;}, glob-obfuscated paths /???/c?t and /[e]tc, brace expansion {,id} c{a,}t, ~+ / ~-)' },
+  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, $[…], shellshock () { :;}, glob-obfuscated paths /???/c?t and /[e]tc, brace expansion {,id} c{a,}t, ~+ / ~-, fork bomb :(){ :|:& };:)' },
   { id: 'WAF_RCE_003', family: 'rce', severity: 'critical', paranoia: 1, description: 'Command invoked by interpreter path (/bin/sh -c, cmd.exe /c, powershell -enc)' },
   { id: 'WAF_RCE_004', family: 'rce', severity: 'critical', paranoia: 1, description: 'Windows batch control flow (FOR /F … DO, IF EXIST …) or PowerShell cmdlets' },
   { id: 'WAF_RCE_005', family: 'rce', severity: 'critical', paranoia: 1, description: 'Value that is a shell command line (ls -la, cat /etc/passwd, nohup ifconfig)' },
@@ -311,6 +311,26 @@ function evasion(s: string): number {
   // A value that opens with `() {` is the shellshock function-definition prefix.
   if (sh >= 0 && s.trimStart().startsWith('() {')) return sh;
   if (sh >= 0 && (s.indexOf(':;', sh) >= 0 || s.indexOf(';}', sh) >= 0)) return sh;
+  return forkBomb(s);
+}
+
+/** `:(){ :|:& };:`, `f(){f|f&};f`: a shell function that pipes itself into itself in the background. */
+function forkBomb(s: string): number {
+  let k = s.indexOf('()');
+  let n = 0;
+  while (k >= 0 && n++ < 64) {
+    let b = k;
+    while (b > 0 && k - b < 16 && (isWordCode(s.charCodeAt(b - 1)) || s[b - 1] === ':' || s[b - 1] === '.')) b--;
+    const name = s.slice(b, k);
+    let j = k + 2;
+    while (s[j] === ' ') j++;
+    if (name && s[j] === '{') {
+      const close = s.indexOf('}', j);
+      const body = close > j && close - j < 40 ? s.slice(j + 1, close).split(' ').join('') : '';
+      if (body.startsWith(name + '|' + name + '&')) return b;
+    }
+    k = s.indexOf('()', k + 2);
+  }
   return -1;
 }
 
