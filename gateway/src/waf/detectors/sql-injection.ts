@@ -21,7 +21,7 @@ const RULES = [
   { id: 'WAF_SQLI_006', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Auth bypass: quote breakout followed by a comment (admin\'--)' },
   { id: 'WAF_SQLI_007', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Quote breakout followed by SQL (\' having 1, \') or (, \'||(select)' },
   { id: 'WAF_SQLI_008', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only objects and functions (information_schema, xp_cmdshell, load_file(, into outfile)' },
-  { id: 'WAF_SQLI_009', family: 'sqli', severity: 'critical', paranoia: 1, description: 'MySQL-only obfuscation (/*!50000select*/, empty-exponent float 1.e(ascii(…), 1.e.tables)' },
+  { id: 'WAF_SQLI_009', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL obfuscation: MySQL executable comment (/*!50000select*/), comment as whitespace next to a keyword (select/**/password), empty-exponent float 1.e(ascii(…), 1.e.tables' },
   { id: 'WAF_SQLI_010', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only function call (concat(, unhex(, database(), if(1=1 …)' },
   { id: 'WAF_SQLI_011', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL statement fragment (select 1,2 from, create table, insert into … values, ::jsonb casts, group by … having)' },
   { id: 'WAF_SQLI_012', family: 'sqli', severity: 'error', paranoia: 1, description: 'Integer overflow probe (4294967296, 9223372036854775808)' },
@@ -77,6 +77,24 @@ function optimizerHint(src: string, t: readonly SqlToken[]): number {
   return -1;
 }
 
+/** Keywords that filters look for with a space after them; `/**\/` in that space evades them. */
+const GLUE_KEYWORDS = new Set(['select', 'union', 'from', 'where', 'and', 'or', 'drop', 'insert', 'update', 'delete', 'order', 'group', 'having', 'limit', 'into', 'values', 'exec', 'table', 'like', 'sleep', 'benchmark', 'all', 'distinct']);
+
+/** `SELECT/*x*\/password`, `union/**\/select`: a block comment glued on both sides, next to a SQL keyword. */
+function commentAsSpace(src: string, t: readonly SqlToken[]): number {
+  for (let i = 1; i + 1 < t.length; i++) {
+    const c = t[i];
+    if (c.type !== 'comment' || c.quote !== '/*' || !c.closed) continue;
+    const p = t[i - 1];
+    const n = t[i + 1];
+    const end = src.indexOf('*/', c.pos + 2) + 2;
+    if (p.type !== 'word' || p.quote || p.pos + p.text.length !== c.pos || n.pos !== end) continue;
+    if (!(n.type === 'word' || n.type === 'num' || n.type === 'lparen' || n.type === 'var')) continue;
+    if (GLUE_KEYWORDS.has(p.text) || (n.type === 'word' && !n.quote && GLUE_KEYWORDS.has(n.text))) return i;
+  }
+  return -1;
+}
+
 /** After a closed `…` identifier: `AS \`alias\``, a comparison keyword, a comment or a final `;`. */
 function backtickBreakout(t: readonly SqlToken[]): number {
   const k = t[1];
@@ -97,6 +115,10 @@ function scan(target: Target, raw: SqlToken[], breakout: boolean, prefixLen: num
   if (!breakout && !found.has('WAF_SQLI_014')) {
     const k = optimizerHint(target.value, raw);
     if (k >= 0) found.set('WAF_SQLI_014', matchAt('WAF_SQLI_014', target, raw[k].pos));
+  }
+  if (!breakout && t !== raw && !found.has('WAF_SQLI_009')) {
+    const k = commentAsSpace(target.value, raw);
+    if (k >= 0) found.set('WAF_SQLI_009', matchAt('WAF_SQLI_009', target, raw[k - 1].pos));
   }
   const hit = (id: string, idx: number, tokens: readonly SqlToken[]) => {
     if (idx >= 0 && !found.has(id)) found.set(id, matchAt(id, target, Math.max(0, tokens[idx].pos - prefixLen)));

@@ -71,8 +71,12 @@ function afterValue(t: readonly SqlToken[], i: number): boolean {
 
 /** `… OR 1=1`, `' or 'a'='a`, `) and 1=2 --`, `or true--`. */
 export function tautology(t: readonly SqlToken[]): number {
-  for (let i = 1; i < t.length; i++) {
-    if (!isLogic(t[i]) || !afterValue(t, i)) continue;
+  for (let i = 0; i < t.length; i++) {
+    // The value may start with the operator (`AND 2771=1709)`, `or 1#`): the query supplies the
+    // value before it. Then the condition must be between numbers, not words.
+    const leading = i === 0 && isLogic(t[0]);
+    if (!isLogic(t[i]) || (!leading && !afterValue(t, i))) continue;
+    if (leading && !numericCondition(t, 1)) continue;
     let j = i + 1;
     while (t[j]?.type === 'lparen') j++;
     if (isWord(t[j], 'not') && isLiteral(t[j + 1])) j++; // `and not 1=2`
@@ -106,6 +110,17 @@ export function openComparison(t: readonly SqlToken[]): number {
   if (t.length !== 3) return -1;
   const [a, op, b] = t;
   return a.type === 'str' && a.closed && op.type === 'op' && CMP_OPS.has(op.text) && b.type === 'str' && !b.closed && b.quote === a.quote ? 0 : -1;
+}
+
+/** From j (after `(`s): a number compared with a number, `(` or an open string, or a number then a comment. */
+function numericCondition(t: readonly SqlToken[], j: number): boolean {
+  while (t[j]?.type === 'lparen') j++;
+  if (t[j]?.type !== 'num') return false;
+  const op = t[j + 1];
+  if (op?.type === 'comment' || op?.type === 'semi') return true;
+  if (!isCmp(op) || op!.type !== 'op') return false;
+  const b = t[j + 2];
+  return !!b && (b.type === 'num' || b.type === 'lparen' || (b.type === 'str' && !b.closed));
 }
 
 /** `UNION [ALL|DISTINCT] SELECT <select-list>`. */
@@ -219,6 +234,12 @@ export function keywordAfterBreakout(t: readonly SqlToken[]): number {
     if (x.type === 'num' || x.type === 'str' || x.type === 'lparen' || x.type === 'var' || x.type === 'comment' || (x.type === 'op' && !CMP_OPS.has(x.text))) return j;
     if (isWord(x) && (BLIND_FUNCS.has(x.text) || x.text === 'by' || LITERAL_WORDS.has(x.text) || x.text === 'all' || x.text === 'outfile' || x.text === 'dumpfile')) return j;
     return -1;
+  }
+  // `x'|email--`, `x'-email--`, `id' mod id--`: a binary operator and a column, then the rest
+  // commented out (`~` and `!` are unary: `x'~email` does not parse).
+  if (((k.type === 'op' && k.text !== '~' && k.text !== '!') || isWord(k, 'mod') || isWord(k, 'glob')) && isWord(x) && !x!.quote) {
+    const c = t[j + 2];
+    if (c?.type === 'comment' && c.quote !== '/*' && !t[j + 3] && c.pos === x!.pos + x!.text.length) return j;
   }
   if (k.type === 'op' && x) {
     const y = t[j + 2];
