@@ -10,7 +10,7 @@ import { windowsBatch } from './lib/windows-batch.ts';
 
 const RULES = [
   { id: 'WAF_RCE_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), <(…), `…`) or an alias definition' },
-  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, $[…], shellshock () { :;}, glob-obfuscated paths /???/c?t and /[e]tc, brace expansion {,id} c{a,}t, ~+ / ~-, fork bomb :(){ :|:& };:)' },
+  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, $[…], shellshock () { :;}, glob-obfuscated paths /???/c?t and /[e]tc, brace expansion {,id} c{a,}t {cat,/etc/passwd}, ~+ / ~-, fork bomb :(){ :|:& };:)' },
   { id: 'WAF_RCE_003', family: 'rce', severity: 'critical', paranoia: 1, description: 'Command invoked by interpreter path (/bin/sh -c, cmd.exe /c, powershell -enc)' },
   { id: 'WAF_RCE_004', family: 'rce', severity: 'critical', paranoia: 1, description: 'Windows batch control flow (FOR /F … DO, IF EXIST …) or PowerShell cmdlets' },
   { id: 'WAF_RCE_005', family: 'rce', severity: 'critical', paranoia: 1, description: 'Value that is a shell command line (ls -la, cat /etc/passwd, nohup ifconfig)' },
@@ -243,9 +243,14 @@ function braceExpansion(s: string): number {
     const close = s.indexOf('}', k + 1);
     if (close < 0) return -1;
     const body = s.slice(k + 1, close);
-    if (body.length <= 40 && body.includes(',') && !/[\s"':{]/.test(body)) {
+    // `{2,}`, `{1,3}`: a regex quantifier; expansions that run something have letters.
+    if (body.length <= 40 && body.includes(',') && !/[\s"':{]/.test(body) && /[a-z]/.test(body)) {
       const glued = isAlpha(s.charCodeAt(k - 1)) || isAlpha(s.charCodeAt(close + 1));
       if (body[0] === ',' || body[body.length - 1] === ',' || glued) return k;
+      // `{cat,/etc/passwd}`, `{wget,http://x}`: the first element is the command, the rest its arguments.
+      const head = body.slice(0, body.indexOf(','));
+      const rest = body.slice(head.length + 1);
+      if (STRONG_COMMANDS.has(head) || (WEAK_COMMANDS.has(head) && (rest[0] === '/' || rest[0] === '-' || rest[0] === '.'))) return k;
     }
     k = s.indexOf('{', k + 1);
   }
