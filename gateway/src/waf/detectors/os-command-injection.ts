@@ -159,8 +159,8 @@ function shortFlagsOnly(rest: string): boolean {
 
 /**
  * Markdown inline code in prose: "I learned that `ls -la` lists files". The opening backtick follows
- * a word (or `:`/`,`) and a space, and the closing one (within 80 chars, same line) is followed by a space or
- * punctuation and a letter. Injected substitution has no prose wrapped around it.
+ * a word (or `:`/`,`) and a space, and the closing one (within 80 chars, same line) is followed by
+ * spaces, line breaks or punctuation and a letter. Injected substitution has no prose wrapped around it.
  */
 function inlineCode(s: string, i: number): boolean {
   // "… a word `code`" or "… a script: `code`".
@@ -170,7 +170,7 @@ function inlineCode(s: string, i: number): boolean {
   const body = s.slice(i + 1, close);
   if (body.includes('\n') || body.includes('$(') || body.includes('/etc/')) return false;
   let k = close + 1;
-  while (k < s.length && ' ,.;:!?)'.includes(s[k])) k++;
+  while (k < s.length && ' ,.;:!?)\n\r\t'.includes(s[k])) k++;
   return k > close + 1 && (k >= s.length || isWordCode(s.charCodeAt(k))) || k >= s.length && close + 1 < s.length;
 }
 
