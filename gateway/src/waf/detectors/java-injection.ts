@@ -1,7 +1,7 @@
 /*
- * Needs (pre-check): one of $ . # @ ( < " — or the magic runs rO0AB, ztAA[U-X], s7QAF, H4sIAAAAAAAA, aced0005.
- * WAF_JAVA_004 needs a sensitive package prefix (java., javax., org.apache. …) filling the whole
- * value, key or a `name=value` slot.
+ * Needs (pre-check): one of $ . # @ ( < " — or one of the magic runs rO0AB, ztAA[U-X], s7QAF,
+ * H4sIAAAAAAAA, aced0005. WAF_JAVA_004 needs a sensitive package prefix (java., javax.,
+ * org.apache. …) filling the whole value, key or a `name=value` slot.
  */
 import type { Detector, Match, RuleMeta } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
