@@ -5,9 +5,9 @@
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { matchAt } from './lib/match.ts';
+import { dangerousObject, jsonOperator, SYSTEM_OBJECTS, versionComment } from './lib/sql-objects.ts';
 import {
-  blindProbe, commentAfterBreakout, openComparison, dangerousObject, jsonOperator, keywordAfterBreakout, stackedQuery, SYSTEM_OBJECTS,
-  tautology, timeBased, unionSelect, versionComment,
+  blindProbe, commentAfterBreakout, keywordAfterBreakout, openComparison, stackedQuery, tautology, timeBased, unionSelect,
 } from './lib/sql-patterns.ts';
 import { magicNumber, sqlFunctionCall, sqlStatement } from './lib/sql-fragments.ts';
 import { tokenizeSql, type SqlToken } from './lib/sql-tokenizer.ts';
