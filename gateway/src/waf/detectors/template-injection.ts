@@ -79,7 +79,7 @@ export const templateInjection = {
     const g = GADGET_SET.find(s);
     if (g >= 0) found.push(matchAt('WAF_SSTI_002', target, g));
     // Perl's `@{[ … ]}` (and `${\ …}`) run code inside a double-quoted string; prose never writes them.
-    if (views.compact.indexOf('@{[') >= 0 || views.compact.indexOf('${\\') >= 0) {
+    if (views.has[123] && (views.has[64] || views.has[92]) && (views.compact.indexOf('@{[') >= 0 || views.compact.indexOf('${\\') >= 0)) {
       found.push(matchAt('WAF_SSTI_003', target, Math.max(0, s.indexOf('@{'), s.indexOf('${'))));
     }
     return found;
