@@ -69,6 +69,8 @@ describe('GET /api/search', () => {
     expect(body.items.length).toBeGreaterThanOrEqual(10);
     const neg = await search('aviation -pilots');
     expect(neg.body.items.map((i) => i.slug)).not.toContain('zephyrine-aviation-award');
+    // Negated words must not flatten the ranking (ts_rank scores such queries 1e-20).
+    expect(neg.body.items.find((i) => i.slug === 'hometown-service-grant')!.score).toBeGreaterThan(0.01);
   });
 
   it('applies filters and pages without duplicates', async () => {

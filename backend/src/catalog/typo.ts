@@ -19,6 +19,17 @@ const KNOWN = new WeakMap<object, Set<string>>();
 /** Bound on the remembered words per database (a real catalog has tens of thousands). */
 const MAX_KNOWN = 50_000;
 
+/**
+ * Answers for words that are not in the vocabulary (their nearest word, or none), per database.
+ * Misspellings repeat ("nursng"), and each lookup is a round trip. The vocabulary only grows, so an
+ * answer goes stale only when a new catalog word is nearer (or is the word itself): reusing it for
+ * a minute costs at most a minute of a slightly worse correction.
+ */
+const CORRECTIONS = new WeakMap<object, Map<string, { nearest: string | null; until: number }>>();
+export const CORRECTION_TTL_MS = 60_000;
+/** Bound on remembered misspellings per database; the oldest go first. */
+const MAX_CORRECTIONS = 10_000;
+
 export interface Correction {
   from: string;
   to: string;
@@ -29,25 +40,37 @@ export interface Correction {
  * a trigger) and is not a stop word is replaced by its nearest catalog word by trigram similarity.
  * The query's syntax (quotes, OR, -) is kept because only the words themselves are replaced.
  */
-export async function correctQuery(db: Db, text: string): Promise<{ text: string; corrections: Correction[] }> {
+export async function correctQuery(db: Db, text: string, now = Date.now()): Promise<{ text: string; corrections: Correction[] }> {
   const words = [...new Set((text.match(WORD) ?? []).map((w) => w.toLowerCase()))]
     .filter((w) => w.length >= MIN_CORRECTABLE_LENGTH && w.length <= 40 && !/^\d+$/.test(w) && w !== 'or')
     .slice(0, MAX_WORDS);
   const known = KNOWN.get(db) ?? new Set<string>();
   KNOWN.set(db, known);
-  const unknown = words.filter((w) => !known.has(w));
-  if (unknown.length === 0) return { text, corrections: [] };
-  const rows = rowsOf<{ word: string; nearest: string | null }>(await db.execute(sql`
-    select t.word,
-      (select w.word from search_words w
-        where w.word % t.word and similarity(w.word, t.word) >= ${MIN_SIMILARITY}
-        order by w.word <-> t.word, w.word limit 1) as nearest
-    from json_array_elements_text(${JSON.stringify(unknown)}::json) as t(word)
-    where not exists (select 1 from search_words w where w.word = t.word)
-      and numnode(plainto_tsquery('english', t.word)) > 0`));
-  const needing = new Set(rows.map((r) => r.word));
-  for (const w of unknown) if (!needing.has(w) && known.size < MAX_KNOWN) known.add(w);
-  const map = new Map(rows.filter((r) => r.nearest).map((r) => [r.word, r.nearest!]));
+  const remembered = CORRECTIONS.get(db) ?? new Map<string, { nearest: string | null; until: number }>();
+  CORRECTIONS.set(db, remembered);
+  const unknown = words.filter((w) => !known.has(w) && !((remembered.get(w)?.until ?? 0) > now));
+  if (unknown.length > 0) {
+    const rows = rowsOf<{ word: string; nearest: string | null }>(await db.execute(sql`
+      select t.word,
+        (select w.word from search_words w
+          where w.word % t.word and similarity(w.word, t.word) >= ${MIN_SIMILARITY}
+          order by w.word <-> t.word, w.word limit 1) as nearest
+      from json_array_elements_text(${JSON.stringify(unknown)}::json) as t(word)
+      where not exists (select 1 from search_words w where w.word = t.word)
+        and numnode(plainto_tsquery('english', t.word)) > 0`));
+    const needing = new Set(rows.map((r) => r.word));
+    for (const w of unknown) if (!needing.has(w) && known.size < MAX_KNOWN) known.add(w);
+    for (const r of rows) {
+      remembered.delete(r.word);
+      if (remembered.size >= MAX_CORRECTIONS) remembered.delete(remembered.keys().next().value!);
+      remembered.set(r.word, { nearest: r.nearest, until: now + CORRECTION_TTL_MS });
+    }
+  }
+  const map = new Map<string, string>();
+  for (const w of words) {
+    const nearest = known.has(w) ? null : remembered.get(w)?.nearest;
+    if (nearest) map.set(w, nearest);
+  }
   if (map.size === 0) return { text, corrections: [] };
   const corrected = text.replace(WORD, (w) => map.get(w.toLowerCase()) ?? w);
   return { text: corrected, corrections: [...map].map(([from, to]) => ({ from, to })) };

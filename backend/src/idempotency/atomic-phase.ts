@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import type { Db } from '../db/client.ts';
 import { serializable, type Tx } from './serializable.ts';
+import { rememberFinished } from './finished-keys.ts';
 
 /** What one phase decided (rocket-rides): nothing to record, a new recovery point, or the final response. */
 export type PhaseResult<P extends string> =
@@ -28,7 +29,7 @@ export class LockLostError extends Error {
 
 export async function atomicPhase<P extends string>(
   db: Db,
-  key: { id: string; lockToken: string | null },
+  key: { id: string; lockToken: string | null; userId: string; operation: string; idempotencyKey: string; fingerprint: string },
   fn: (tx: Tx) => Promise<PhaseResult<P>>,
   afterCommit?: (r: PhaseResult<P>) => void,
 ): Promise<PhaseResult<P>> {
@@ -44,6 +45,7 @@ export async function atomicPhase<P extends string>(
     }
     return result;
   });
+  if (r.kind === 'response') rememberFinished(db, { userId: key.userId, operation: key.operation, key: key.idempotencyKey }, { fingerprint: key.fingerprint, status: r.status, body: r.body });
   afterCommit?.(r);
   return r;
 }

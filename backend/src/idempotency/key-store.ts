@@ -2,7 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import { ProblemError } from '../http/problem.ts';
 import type { Db } from '../db/client.ts';
-import { serializable } from './serializable.ts';
+import { serializable, type Tx } from './serializable.ts';
+import { recallFinished, rememberFinished } from './finished-keys.ts';
 
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
 export type Operation = 'purchase.create' | 'refund.create';
@@ -17,7 +18,16 @@ export function readIdempotencyKey(header: string | undefined): string {
   return header;
 }
 
-export type Begin = { kind: 'replay'; status: number; body: unknown } | { kind: 'run'; key: IdempotencyKeyRow };
+/** `created`: this request made the key (and ran the first phase with it); false for a takeover. */
+export type Begin = { kind: 'replay'; status: number; body: unknown } | { kind: 'run'; key: IdempotencyKeyRow; created: boolean };
+
+/**
+ * The request's first atomic phase, committed in the same transaction as the new key: one commit
+ * instead of two, and no crash can leave the key without its record. Returns the recovery point it
+ * reached and the resource it created. Database only: it may run several times (serialization
+ * retries).
+ */
+export type FirstPhase = (tx: Tx) => Promise<{ point: string; resourceId: string }>;
 
 export interface BeginInput {
   userId: string;
@@ -38,36 +48,41 @@ function check(row: Pick<IdempotencyKeyRow, 'fingerprint' | 'recoveryPoint' | 'r
 }
 
 /**
- * The first atomic phase: insert the key (recovery point `started`, locked) or find it. Same key
- * and request: replay when finished, 409 while another run holds a fresh lock, take over a stale
- * lock otherwise. Different request: 422.
+ * The first atomic phase: insert the key (locked; recovery point `started`, or where `firstPhase`
+ * got to in the same transaction) or find it. Same key and request: replay when finished, 409
+ * while another run holds a fresh lock, take over a stale lock otherwise. Different request: 422.
  */
-export async function beginIdempotentRequest(db: Db, i: BeginInput): Promise<Begin> {
-  // Fast path without a transaction: a finished key never changes, so replays cost one read
-  // (of only the columns a replay needs).
+export async function beginIdempotentRequest(db: Db, i: BeginInput, firstPhase?: FirstPhase): Promise<Begin> {
+  // Fast paths without a transaction: a finished key never changes, so a replay is answered from
+  // this process's memory (finished-keys.ts) or costs one read of only the columns it needs.
+  const name = { userId: i.userId, operation: i.operation, key: i.key };
+  const known = recallFinished(db, name);
+  if (known) return check({ fingerprint: known.fingerprint, recoveryPoint: 'finished', responseStatus: known.status, responseBody: known.body }, i)!;
   const [seen] = await db.select({
     fingerprint: idempotencyKeys.fingerprint, recoveryPoint: idempotencyKeys.recoveryPoint,
     responseStatus: idempotencyKeys.responseStatus, responseBody: idempotencyKeys.responseBody,
   }).from(idempotencyKeys).where(sameKey(i)).limit(1);
   if (seen) {
     const done = check(seen, i);
+    if (done?.kind === 'replay') rememberFinished(db, name, { fingerprint: seen.fingerprint, status: done.status, body: done.body });
     if (done) return done;
   }
   return serializable(db, async (tx) => {
     const [row] = await tx.select().from(idempotencyKeys).where(sameKey(i)).limit(1);
     if (!row) {
+      const first = firstPhase ? await firstPhase(tx) : undefined;
       const [created] = await tx.insert(idempotencyKeys).values({
-        userId: i.userId, idempotencyKey: i.key, operation: i.operation, fingerprint: i.fingerprint,
-        requestParams: i.params, recoveryPoint: 'started', lockedAt: sql`now()`, lockToken: crypto.randomUUID(),
+        userId: i.userId, idempotencyKey: i.key, operation: i.operation, fingerprint: i.fingerprint, requestParams: i.params,
+        recoveryPoint: first?.point ?? 'started', resourceId: first?.resourceId, lockedAt: sql`now()`, lockToken: crypto.randomUUID(),
       }).returning();
-      return { kind: 'run', key: created } as Begin;
+      return { kind: 'run', key: created, created: true } as Begin;
     }
     const done = check(row, i);
     if (done) return done;
     const lockAgeMs = row.lockedAt ? Date.now() - row.lockedAt.getTime() : Infinity;
     if (lockAgeMs < i.lockTimeoutMs) throw new ProblemError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; retry shortly', undefined, { 'retry-after': '1' });
     const [taken] = await tx.update(idempotencyKeys).set({ lockedAt: sql`now()`, lockToken: crypto.randomUUID(), lastRunAt: sql`now()` }).where(eq(idempotencyKeys.id, row.id)).returning();
-    return { kind: 'run', key: taken } as Begin;
+    return { kind: 'run', key: taken, created: false } as Begin;
   });
 }
 

@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { creditPurchases } from '../db/schema/payments.ts';
 import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import { atomicPhase, recoveryPoint, response, type PhaseResult } from '../idempotency/atomic-phase.ts';
+import type { Tx } from '../idempotency/serializable.ts';
 import { releaseKey, type IdempotencyKeyRow } from '../idempotency/key-store.ts';
 import { ProblemError } from '../http/problem.ts';
 import { problem } from '../../../shared/errors.ts';
@@ -23,12 +24,30 @@ export interface PurchaseParams {
 
 export interface Outcome { status: number; body: unknown }
 
+type Purchase = typeof creditPurchases.$inferSelect;
+
+/**
+ * The purchase record, stored before any PSP call (its id keys the PaymentIntent). A new request
+ * runs this as the key's first phase, in the key's own transaction (`beginIdempotentRequest`);
+ * a key left at `started` runs it as the phase below.
+ */
+export async function insertPurchase(tx: Tx, userId: string, params: PurchaseParams): Promise<Purchase> {
+  const pkg = findPackage(params.package_id);
+  if (!pkg) throw new Error(`unknown credit package ${params.package_id}`);
+  const [created] = await tx.insert(creditPurchases).values({
+    id: crypto.randomUUID(), userId, packageId: pkg.id, amountCents: pkg.priceCents, currency: pkg.currency, credits: pkg.credits,
+    status: 'created', paymentMethod: params.payment_method ?? null,
+  }).returning();
+  return created;
+}
+
 /**
  * Drives one purchase from its key's recovery point to `finished`; each step is one atomic phase,
  * so a crash anywhere resumes here (from the client's retry or from recovery) without a second
- * PaymentIntent: the PSP call is keyed by our purchase id.
+ * PaymentIntent: the PSP call is keyed by our purchase id. `known`: the purchase this request
+ * just stored with its key, so the PSP phase need not read it back (used only if it is the key's).
  */
-export async function runPurchase(ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string): Promise<Outcome> {
+export async function runPurchase(ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string, known?: Purchase): Promise<Outcome> {
   const params = key.requestParams as PurchaseParams;
   const after = (r: PhaseResult<PurchasePoint>) => crashPoint(ctx.env, r.kind === 'response' ? 'finished' : r.kind === 'recovery_point' ? r.point : '');
   let point = key.recoveryPoint as PurchasePoint;
@@ -40,18 +59,14 @@ export async function runPurchase(ctx: PaymentsContext, key: IdempotencyKeyRow, 
         r = await atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
           const pkg = findPackage(params.package_id);
           if (!pkg) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such credit package' }));
-          const id = crypto.randomUUID();
-          await tx.insert(creditPurchases).values({
-            id, userId: key.userId, packageId: pkg.id, amountCents: pkg.priceCents, currency: pkg.currency, credits: pkg.credits,
-            status: 'created', paymentMethod: params.payment_method ?? null,
-          });
-          return recoveryPoint('purchase_created', id);
+          const created = await insertPurchase(tx, key.userId, params);
+          return recoveryPoint('purchase_created', created.id);
         }, after);
         break;
       case 'purchase_created':
-        r = await callPsp(ctx, key, purchaseId!, params, requestId, after);
+        r = await callPsp(ctx, key, known && known.id === purchaseId ? known : purchaseId!, params, requestId, after);
         break;
-      case 'payment_intent_created':
+      case 'payment_intent_created': // only keys stored before recording and finishing became one phase
         r = await atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
           const [p] = await tx.select().from(creditPurchases).where(eq(creditPurchases.id, purchaseId!));
           return response(201, purchaseJson(p));
@@ -72,8 +87,8 @@ export async function runPurchase(ctx: PaymentsContext, key: IdempotencyKeyRow, 
   }
 }
 
-async function callPsp(ctx: PaymentsContext, key: IdempotencyKeyRow, purchaseId: string, params: PurchaseParams, requestId: string, after: (r: PhaseResult<PurchasePoint>) => void): Promise<PhaseResult<PurchasePoint>> {
-  const [p] = await ctx.db.select().from(creditPurchases).where(eq(creditPurchases.id, purchaseId));
+async function callPsp(ctx: PaymentsContext, key: IdempotencyKeyRow, purchase: Purchase | string, params: PurchaseParams, requestId: string, after: (r: PhaseResult<PurchasePoint>) => void): Promise<PhaseResult<PurchasePoint>> {
+  const p = typeof purchase === 'string' ? (await ctx.db.select().from(creditPurchases).where(eq(creditPurchases.id, purchase)))[0] : purchase;
   let pi: Stripe.PaymentIntent;
   try {
     pi = await ctx.stripe.paymentIntents.create({
@@ -103,11 +118,19 @@ async function callPsp(ctx: PaymentsContext, key: IdempotencyKeyRow, purchaseId:
         : response(502, problem('PSP_UNAVAILABLE', requestId, { detail: 'The payment provider refused the request', extra: { purchase_id: p.id } }));
     }, after);
   }
+  // Recording the PaymentIntent and finishing the key are one phase (one commit): the response is
+  // the purchase as recorded. A crash before it commits resumes at `purchase_created` and gets the
+  // PSP's replay for the same key.
+  const next = pi.status === 'succeeded' || pi.status === 'processing' ? 'processing' : pi.status === 'canceled' ? 'canceled' : pi.status as Purchase['status'];
   return atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
-    const [cur] = await tx.select().from(creditPurchases).where(eq(creditPurchases.id, p.id)).for('update');
     // A verified webhook may already have settled it while we waited for the PSP: never move it back.
-    const status = cur.status === 'succeeded' ? cur.status : pi.status === 'succeeded' || pi.status === 'processing' ? 'processing' : pi.status === 'canceled' ? 'canceled' : pi.status as typeof cur.status;
-    await tx.update(creditPurchases).set({ paymentIntentId: pi.id, clientSecret: pi.client_secret, status, updatedAt: sql`now()` }).where(eq(creditPurchases.id, p.id));
-    return recoveryPoint('payment_intent_created');
-  }, after);
+    const [recorded] = await tx.update(creditPurchases).set({
+      paymentIntentId: pi.id, clientSecret: pi.client_secret, updatedAt: sql`now()`,
+      status: sql`case when ${creditPurchases.status} = 'succeeded' then ${creditPurchases.status} else ${next} end`,
+    }).where(eq(creditPurchases.id, p.id)).returning();
+    return response(201, purchaseJson(recorded));
+  }, (r) => {
+    crashPoint(ctx.env, 'payment_intent_created'); // passed by the same commit as `finished`
+    after(r);
+  });
 }

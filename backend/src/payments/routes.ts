@@ -6,14 +6,14 @@ import { requireAuth } from '../auth/middleware.ts';
 import { ProblemError } from '../http/problem.ts';
 import { readJson, readBodyText } from '../http/validate.ts';
 import { creditPurchases, creditRefunds } from '../db/schema/payments.ts';
-import { beginIdempotentRequest, readIdempotencyKey, type Operation } from '../idempotency/key-store.ts';
+import { beginIdempotentRequest, readIdempotencyKey, type FirstPhase, type Operation } from '../idempotency/key-store.ts';
 import { requestFingerprint } from '../idempotency/fingerprint.ts';
 import { LockLostError } from '../idempotency/atomic-phase.ts';
 import { walletCredits } from '../ledger/balance.ts';
 import { verifyStripeEvent } from '../webhooks/verify-signature.ts';
 import { handleStripeEvent } from '../webhooks/inbox.ts';
 import { CREDIT_PACKAGES, findPackage, packageJson } from './packages.ts';
-import { runPurchase, type Outcome } from './purchase-phases.ts';
+import { insertPurchase, runPurchase, type Outcome } from './purchase-phases.ts';
 import { runRefund } from './refund-phases.ts';
 import { purchaseJson } from './views.ts';
 import { stripeFor } from './psp.ts';
@@ -40,16 +40,21 @@ export function paymentsRoutes(deps: AppDeps) {
     return { db: deps.db, stripe, env: deps.env, log: deps.log };
   }
 
-  /** Shared by purchase and refund (the caller has read the key): begin (or replay), run the phases, answer. */
-  async function idempotent(c: Context, key: string, operation: Operation, body: Record<string, unknown>, params: Record<string, unknown>, run: (ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string) => Promise<Outcome>) {
+  /**
+   * Shared by purchase and refund (the caller has read the key): begin (or replay), run the phases,
+   * answer. `firstPhase` commits with a new key (see `beginIdempotentRequest`).
+   */
+  async function idempotent(c: Context, key: string, operation: Operation, body: Record<string, unknown>, params: Record<string, unknown>, run: (ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string) => Promise<Outcome>, firstPhase?: FirstPhase) {
     const ctx = context();
     const user = c.get('user')!;
     const begun = await beginIdempotentRequest(deps.db, {
       userId: user.sub, key, operation, lockTimeoutMs, params,
       fingerprint: requestFingerprint(c.req.method, c.req.path, body),
-    });
+    }, firstPhase);
     if (begun.kind === 'replay') return reply(c, { status: begun.status, body: begun.body }, true);
-    if (begun.key.recoveryPoint === 'started') crashPoint(deps.env, 'started');
+    // A new key's one commit passes `started` and whatever point its first phase reached.
+    if (begun.created || begun.key.recoveryPoint === 'started') crashPoint(deps.env, 'started');
+    if (begun.created && begun.key.recoveryPoint !== 'started') crashPoint(deps.env, begun.key.recoveryPoint);
     try {
       return reply(c, await run(ctx, begun.key, c.get('requestId')), false);
     } catch (e) {
@@ -66,7 +71,12 @@ export function paymentsRoutes(deps: AppDeps) {
     const key = readIdempotencyKey(c.req.header('idempotency-key'));
     const body = await readJson(c, PurchaseBody);
     if (!findPackage(body.package_id)) throw new ProblemError('VALIDATION_FAILED', 'Unknown credit package', [{ path: 'package_id', message: 'no such package' }]);
-    return idempotent(c, key, 'purchase.create', body, body, runPurchase);
+    let stored: Awaited<ReturnType<typeof insertPurchase>> | undefined;
+    const storePurchase: FirstPhase = async (tx) => {
+      stored = await insertPurchase(tx, c.get('user')!.sub, body);
+      return { point: 'purchase_created', resourceId: stored.id };
+    };
+    return idempotent(c, key, 'purchase.create', body, body, (ctx, k, requestId) => runPurchase(ctx, k, requestId, stored), storePurchase);
   });
 
   app.get('/api/credits/purchases/:id', requireAuth(deps), async (c) => {

@@ -65,7 +65,7 @@ export async function handleStripeEvent(ctx: PaymentsContext, event: Stripe.Even
     const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
     await tx.insert(webhookEvents).values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event) });
     return outcome;
-  });
+  }, { lane: 'ledger' });
 }
 
 /** The event as stored in the inbox, minus the PaymentIntent's client secret (a bearer credential for the payment). */

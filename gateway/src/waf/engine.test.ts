@@ -203,3 +203,21 @@ describe('shipped rules with the registered detectors', () => {
     for (const id of waf.rules.keys()) expect(id).toMatch(/^WAF_[A-Z0-9]+_\d{3}$/);
   });
 });
+
+describe('repeated header values', () => {
+  const waf = probeWaf();
+  it('reuse the detector results but report them on the current request', () => {
+    const first = inspect(req('GET', '/api/x', { headers: { 'x-note': 'PROBE_XSS here', 'user-agent': 'Mozilla/5.0' } }), waf);
+    const again = inspect(req('GET', '/api/y', { headers: { 'x-note': 'PROBE_XSS here', 'user-agent': 'Mozilla/5.0' } }), waf);
+    const fresh = inspect(req('GET', '/api/y', { headers: { 'x-note': 'PROBE_XSS here', 'user-agent': 'Mozilla/5.0' } }), waf, { noCache: true });
+    for (const x of [first, again, fresh]) expect(rulesOf(x.verdict)).toEqual(['WAF_TEST_002']);
+    const hit = again.verdict.matches[0];
+    expect(again.extracted.targets).toContain(hit.target);
+    expect(hit.excerpt).toBe(fresh.verdict.matches[0].excerpt);
+  });
+  it('a different value, or the same value in another header, is inspected afresh', () => {
+    inspect(req('GET', '/api/x', { headers: { 'x-a': 'plain text' } }), waf);
+    expect(rulesOf(inspectRequest(req('GET', '/api/x', { headers: { 'x-a': 'plain text PROBE_SQLI' } }), waf))).toEqual(['WAF_TEST_001']);
+    expect(rulesOf(inspectRequest(req('GET', '/api/x', { headers: { 'x-b': 'plain text' } }), waf))).toEqual([]);
+  });
+});

@@ -27,6 +27,33 @@ export interface InspectOptions {
   truncated?: boolean;
   /** Crawler user agent from an unverified address (client-class stage); scored as WAF_PROTO_013. */
   spoofedCrawler?: boolean;
+  /** Run every detector on every header instead of reusing results for a header value seen before. */
+  noCache?: boolean;
+}
+
+/** A JSON key of letters, digits, `_` and `-` (no newline, no markup): its verdict is its value's. */
+const PLAIN_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Header values repeat on every request of a client (User-Agent, Referer, Content-Type), and
+ * detectors judge a header by its name and value alone: the detector results for recent header
+ * values are kept per compiled rule set (so a rules change starts empty), bounded in entries and
+ * value length, oldest evicted first.
+ */
+const HEADER_CACHE_ENTRIES = 1024;
+const HEADER_CACHE_MAX_VALUE = 1024;
+type CachedMatch = { ruleId: string; excerpt: string };
+const headerCaches = new WeakMap<CompiledWaf, Map<string, CachedMatch[]>>();
+
+function headerCache(waf: CompiledWaf): Map<string, CachedMatch[]> {
+  let c = headerCaches.get(waf);
+  if (!c) headerCaches.set(waf, (c = new Map()));
+  return c;
+}
+
+function remember(cache: Map<string, CachedMatch[]>, key: string, matches: CachedMatch[]): void {
+  if (cache.size >= HEADER_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  cache.set(key, matches);
 }
 
 /** Upper bound on matches kept per request: enough to explain, bounded for hostile input. */
@@ -55,14 +82,30 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
   };
   for (const m of protocolMatches(extracted, route, { truncated: opts.truncated ?? false, spoofedCrawler: opts.spoofedCrawler ?? false })) keep(m);
   const ctx = { request: info, paranoia: waf.paranoia };
+  // JSON keys repeat (every element of an array has the same keys): a plain key found clean once
+  // in this request is clean again, since no detector reads a plain key's path.
+  const cleanKeys = new Set<string>();
   for (const t of extracted.targets) {
     if (t.value === '' && t.raw === '') continue;
+    const plainKey = t.kind === 'json_key' && PLAIN_KEY.test(t.value);
+    if (plainKey && cleanKeys.has(t.value)) continue;
+    const cacheKey = t.kind === 'header' && !opts.noCache && t.raw.length <= HEADER_CACHE_MAX_VALUE ? `${t.name}\n${t.raw}` : null;
+    const cached = cacheKey === null ? undefined : headerCache(waf).get(cacheKey);
+    if (cached) {
+      for (const c of cached) keep({ ruleId: c.ruleId, target: t, excerpt: c.excerpt });
+      continue;
+    }
     const detectors = waf.detectorsByKind.get(t.kind) ?? waf.detectors;
+    let any = false;
+    let all: Match[] | null = cacheKey === null ? null : [];
     for (let i = 0; i < detectors.length; i++) {
       let found: Match[];
-      try { found = detectors[i].detect(t, ctx); } catch { continue; } // a detector bug must not become an outage
-      for (let j = 0; j < found.length; j++) keep(found[j]);
+      try { found = detectors[i].detect(t, ctx); } catch { any = true; all = null; continue; } // a detector bug must not become an outage
+      if (found.length) any = true;
+      for (let j = 0; j < found.length; j++) { keep(found[j]); all?.push(found[j]); }
     }
+    if (plainKey && !any) cleanKeys.add(t.value);
+    if (cacheKey !== null && all !== null) remember(headerCache(waf), cacheKey, all.map((m) => ({ ruleId: m.ruleId, excerpt: m.excerpt })));
   }
   const threshold = thresholdFor(waf, extracted.mediaType);
   const verdict = decide(matches, excluded.length > 0, waf.rules, threshold, mode, route);

@@ -68,7 +68,8 @@ export interface DetectContext {
 
 /**
  * A detector: one attack class, one file. `detect` is pure, never throws, and does work linear in
- * `target.value.length` (no backtracking regex without a proven bound).
+ * `target.value.length` (no backtracking regex without a proven bound). On a `header` target the
+ * result depends only on the header's name and value: the engine reuses it for a repeated value.
  */
 export interface Detector {
   name: string;

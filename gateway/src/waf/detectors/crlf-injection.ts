@@ -72,7 +72,8 @@ export const crlfInjection = {
     const found: Match[] = [];
     // The shared presence table answers "any newline / any slash?" without rescanning the value.
     const has = viewsOf(v).has;
-    const hasNl = has[10] === 1 || has[13] === 1;
+    // A fact, not just a prefilter (the excerpt position depends on it): asked of the value itself.
+    const hasNl = (has[10] === 1 && v.indexOf('\n') >= 0) || (has[13] === 1 && v.indexOf('\r') >= 0);
     if (hasNl) {
       if (target.kind === 'path') found.push(matchAt('WAF_CRLF_003', target, Math.max(v.indexOf('\n'), v.indexOf('\r'))));
       // Browsers never put a line break in a query or cookie name: it is a header being smuggled. A

@@ -4,7 +4,7 @@
  * org.apache. …) filling the whole value, key or a `name=value` slot.
  */
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
@@ -130,8 +130,9 @@ export const javaInjection = {
     if (v.length < 4) return [];
     const views = viewsOf(v);
     const has = views.has;
-    // Lookups need `$`, gadgets and class names a `.`, `#`, `@` or `(`; magic bytes are base64/hex runs.
-    if (!hasAny(has, '$.#@(<"') && serializedBase64(v) < 0 && v.indexOf('H4sIAAAAAAAA') < 0 && v.indexOf('aced0005') < 0) return [];
+    // Lookups need `$`, gadgets and class names a dot inside a name (`java.lang`; a sentence's
+    // `. ` is not one), `#`, `@` or `(`; magic bytes are base64/hex runs with a `0`, `4`, `7` or `z`.
+    if (!hasAny(has, '$#@(<"') && !has[TIGHT_DOT] && !((has[48] || has[52] || has[55] || has[122]) && (serializedBase64(v) >= 0 || v.indexOf('H4sIAAAAAAAA') >= 0 || v.indexOf('aced0005') >= 0))) return [];
     const s = views.lower;
     const found: Match[] = [];
     const add = (id: string, at: number) => found.push(matchAt(id, target, at));

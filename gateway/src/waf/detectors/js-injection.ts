@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
@@ -67,7 +67,8 @@ export const jsInjection = {
     const v = target.value;
     if (v.length < 7) return [];
     const views = viewsOf(v);
-    if (!hasAny(views.has, '._([') && v.indexOf('XyQk') < 0) return [];
+    // Every marker has `_([\`$=:` or a dot inside a name (`process.env`; a sentence's `. ` is not one).
+    if (!hasAny(views.has, '_([`$=:') && !views.has[TIGHT_DOT] && v.indexOf('XyQk') < 0) return [];
     const found: Match[] = [];
     const c = views.compact;
     let node = -1;

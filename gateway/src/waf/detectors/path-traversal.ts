@@ -1,6 +1,6 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
-import { matchAt } from './lib/match.ts';
+import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
+import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_LFI_001', family: 'lfi', severity: 'critical', paranoia: 1, description: 'Path traversal (../ repeated, or leading a value, incl. encoded and overlong forms)' },
@@ -59,7 +59,11 @@ function hexNotation(s: string): string {
   return s.split('0x2e').join('.').split('0x2f').join('/').split('0x5c').join('\\');
 }
 
+/** All sensitive names in one pass: most values contain none, and the per-name loop is skipped. */
+const SENSITIVE_SET = new NeedleSet(SENSITIVE_FILES);
+
 function sensitiveFile(s: string): number {
+  if (SENSITIVE_SET.find(s) < 0) return -1;
   for (const f of SENSITIVE_FILES) {
     let k = s.indexOf(f);
     while (k >= 0) {
@@ -106,6 +110,8 @@ export const pathTraversal = {
     const views = viewsOf(v);
     if (!hasAny(views.has, './\\')) return [];
     const s = views.lower;
+    // Only sentence-ending dots (`forward. When`): no `..`, no separator, no file name, no hex form.
+    if (!views.has[TIGHT_DOT] && !hasAny(views.has, '/\\_') && target.kind !== 'path' && s.indexOf('0x') < 0) return [];
     const found: Match[] = [];
     const unhexed = s.indexOf('0x') >= 0 ? hexNotation(s) : s;
     const norm = unhexed.indexOf('\\') >= 0 ? unhexed.split('\\').join('/') : unhexed;

@@ -4,7 +4,7 @@
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
-import { isWordCode, matchAt } from './lib/match.ts';
+import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 import { builtinCall, dataWrapper, dynamicCall, skipGap } from './lib/php-syntax.ts';
 import { STRONG_COMMANDS } from './lib/shell-commands.ts';
 
@@ -148,8 +148,13 @@ function serialized(s: string): number {
   return -1;
 }
 
+/** Every function name in one pass, so values naming none skip the per-name loops. */
+const NONE: readonly string[] = [];
+const FUNC_SET = new NeedleSet([...PHP_FUNCS, ...WORDY_FUNCS].filter((f) => f.length >= 2));
+
 function funcCall(s: string): number {
-  for (const f of PHP_FUNCS) {
+  const named = FUNC_SET.find(s) >= 0;
+  for (const f of named ? PHP_FUNCS : NONE) {
     let k = s.indexOf(f);
     while (k >= 0) {
       const g = skipGap(s, k + f.length);
@@ -162,7 +167,7 @@ function funcCall(s: string): number {
       k = s.indexOf(f, k + 1);
     }
   }
-  for (const f of WORDY_FUNCS) {
+  for (const f of named ? WORDY_FUNCS : NONE) {
     // `exec /*x*/ (`, `exec\n(`: a comment or line break before the parenthesis is code, not prose.
     let w = s.indexOf(f);
     while (w >= 0) {

@@ -34,7 +34,7 @@ export const prototypePollution = {
     const s = viewsOf(v).lower;
     const found: Match[] = [];
     const key = KEY_KINDS.has(target.kind);
-    let k = s.indexOf('__proto__');
+    let k = viewsOf(v).has[95] ? s.indexOf('__proto__') : -1;
     while (k >= 0 && !key && !usedAsKey(s, k + 9)) k = s.indexOf('__proto__', k + 9);
     if (k < 0) {
       let c = s.indexOf('constructor');

@@ -3,7 +3,7 @@
  * HEADER_FINGERPRINTS header names; no other target is inspected.
  */
 import type { Detector, RuleMeta } from '../types.ts';
-import { isWordCode, matchAt } from './lib/match.ts';
+import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_SCANNER_001', family: 'scanner', severity: 'critical', paranoia: 1, description: 'Security scanner or attack tool User-Agent (sqlmap, nikto, nuclei, havij …)' },
@@ -41,6 +41,9 @@ function hasToken(ua: string, token: string): number {
   return -1;
 }
 
+/** Every token in one pass: an ordinary browser agent names none and skips the per-token loop. */
+const SCANNER_SET = new NeedleSet(SCANNER_TOKENS);
+
 /** Scanner and attack-tool fingerprints in User-Agent and a few tool-specific headers. */
 export const scannerUserAgent = {
   name: 'scanner-user-agent',
@@ -49,6 +52,7 @@ export const scannerUserAgent = {
   detect(target) {
     if (target.name === 'user-agent') {
       const ua = target.value.toLowerCase();
+      if (SCANNER_SET.find(ua) < 0) return [];
       for (const t of SCANNER_TOKENS) {
         const k = hasToken(ua, t);
         if (k >= 0) return [matchAt('WAF_SCANNER_001', target, k)];

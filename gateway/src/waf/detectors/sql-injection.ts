@@ -1,10 +1,12 @@
 /*
- * Needs (pre-check): one of the characters ' " ` ; = ( ) # - / @ | & < >, or one of the words in
- * TRIGGER_WORDS (`::`, declare, order, like, between, union, select, exec, `_`, case, `.e.`), or the
- * whole value being an overflow/DoS number. Anything else is never lexed.
+ * Needs (pre-check): one of the characters " ` ; = ( ) # - / @ | & < >, a `'` that is not an English
+ * contraction or possessive (`library's`), or one of TRIGGER_WORDS (`::`, declare, order, like,
+ * between, union, select, exec, `_`, case, `.e.`), or the whole (short) value being a system object
+ * or an overflow/DoS number. Anything else is never lexed.
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { matchAt } from './lib/match.ts';
+import { isAlphaCode, matchAt } from './lib/match.ts';
+import { hasAny, LOOSE_QUOTE, viewsOf } from '../normalizers/index.ts';
 import { dangerousObject, jsonOperator, SYSTEM_OBJECTS, versionComment } from './lib/sql-objects.ts';
 import {
   blindProbe, commentAfterBreakout, keywordAfterBreakout, openComparison, stackedQuery, tautology, timeBased, unionSelect,
@@ -31,14 +33,43 @@ const RULES = [
   { id: 'WAF_SQLI_016', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Float-parser denial of service constant as a value or key (2.2250738585072011e-308)' },
 ] as const satisfies readonly RuleMeta[];
 
-/** Characters without which none of the patterns can match; most values have none and skip lexing. */
-const TRIGGER_CHARS = "'\"`;=()#-/@|&<>";
-/** Patterns that need none of TRIGGER_CHARS (`1 order by 5`, `case when … then`, `1.e.tables`) need one of these. */
-const TRIGGER_WORDS = ['::', 'declare', 'order', 'like', 'between', 'union', 'select', 'exec', '_', 'case', '.e.'];
+/** Characters without which none of the patterns can match (`'` is judged separately, see `proseApostrophes`). */
+const TRIGGER_CHARS = '"`;=()#-/@|&<>';
+/**
+ * Words that make a value worth lexing even without a trigger character (`1 union select 2`,
+ * `case when … then`, `1.e.tables`). One native pass: a literal alternation with no quantifier, so
+ * its work is linear in the value.
+ */
+const TRIGGER_WORDS = /::|_|declare|order|like|between|union|select|exec|case|\.e\./;
 
-function hasTrigger(v: string): boolean {
-  for (let i = 0; i < v.length; i++) if (TRIGGER_CHARS.includes(v[i])) return true;
-  return false;
+/** What follows the `'` of an English contraction or possessive: `it's`, `don't`, `we'll`, `I'd`. */
+const CONTRACTION_TAILS = ['s', 't', 'd', 'm', 'll', 're', 've'];
+
+/**
+ * True when every `'` in the value is an apostrophe of English prose: between two letters and
+ * followed by a contraction/possessive tail (`library's`, `don't`). Such a quote cannot close a
+ * string and start SQL: after it come the letters `s`/`t`/…, then prose. `O'Brien` or `a'or'b` are
+ * not prose apostrophes and are lexed. Only called when the value has no loose quote.
+ */
+function proseApostrophes(v: string): boolean {
+  let k = v.indexOf("'");
+  while (k >= 0) {
+    let e = k + 1;
+    while (e < v.length && e - k <= 3 && isAlphaCode(v.charCodeAt(e))) e++;
+    if (isAlphaCode(v.charCodeAt(e))) return false;
+    const tail = v.slice(k + 1, e).toLowerCase();
+    if (!CONTRACTION_TAILS.includes(tail)) return false;
+    k = v.indexOf("'", e);
+  }
+  return true;
+}
+
+/** Cheap necessary condition for any SQLi rule but 015/012: lexing is skipped when false. */
+function worthLexing(v: string, lower: string): boolean {
+  const has = viewsOf(v).has;
+  if (hasAny(has, TRIGGER_CHARS)) return true;
+  if (has[39] && (has[LOOSE_QUOTE] || !proseApostrophes(v))) return true;
+  return TRIGGER_WORDS.test(lower);
 }
 
 /** Plain block comments are whitespace to SQL; patterns see the stream without them. */
@@ -143,12 +174,12 @@ export const sqlInjection = {
   detect(target) {
     const v = target.value;
     if (v.length < 2) return [];
-    const lower = v.toLowerCase();
-    const bare = lower.trim();
-    if (SYSTEM_OBJECTS.has(bare)) return [matchAt('WAF_SQLI_015', target, 0)];
-    const magic = magicNumber(v);
+    const lower = viewsOf(v).lower;
+    // System objects and magic numbers are whole (short) values.
+    if (v.length <= 64 && SYSTEM_OBJECTS.has(lower.trim())) return [matchAt('WAF_SQLI_015', target, 0)];
+    const magic = v.length <= 64 ? magicNumber(v) : null;
     if (magic) return [matchAt(magic === 'float' ? 'WAF_SQLI_016' : 'WAF_SQLI_012', target, 0)];
-    if (!hasTrigger(v) && !TRIGGER_WORDS.some((w) => lower.indexOf(w) >= 0)) return [];
+    if (!worthLexing(v, lower)) return [];
     const found = new Map<string, Match>();
     scan(target, tokenizeSql(v), false, 0, found);
     for (const q of ["'", '"']) {

@@ -3,7 +3,7 @@
  * `http:`/`https:`, a leading `\\` (UNC) or a leading internal host name or address followed by / ? # :.
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { classifyHost, METADATA_HOSTS } from './lib/hosts.ts';
 import { isAlphaCode, matchAt } from './lib/match.ts';
 
@@ -52,9 +52,9 @@ function* urls(s: string): Generator<UrlParts> {
 
 /** A scheme-less value that starts with an internal host and a path (`localhost/`, `127.0.0.1:80/`). */
 function bareInternal(s: string): number {
-  let e = 0;
-  while (e < s.length && !'/?#:'.includes(s[e])) e++;
-  if (e === s.length || e === 0) return -1;
+  let e = -1;
+  for (const c of '/?#:') { const k = s.indexOf(c); if (k >= 0 && (e < 0 || k < e)) e = k; }
+  if (e <= 0) return -1;
   const host = s.slice(0, e);
   const cls = classifyHost(host);
   // A dotless number (`10/`, `0x7f/`) is a fraction or a count, not an address; names (`localhost4/`,
@@ -109,7 +109,8 @@ export const ssrfRfi = {
     const v = target.value;
     if (v.length < 4) return [];
     const views = viewsOf(v);
-    if (!hasAny(views.has, ':/.') && !v.endsWith('?')) return [];
+    // URLs and host:port need `:/?#`, UNC paths `\\`, metadata hosts and IPs a dot inside a word.
+    if (!hasAny(views.has, ':/?#\\') && !views.has[TIGHT_DOT]) return [];
     const s = views.lower.trim();
     const found = new Map<string, Match>();
     const add = (id: string, at: number) => { if (!found.has(id)) found.set(id, matchAt(id, target, at)); };
@@ -129,7 +130,7 @@ export const ssrfRfi = {
           if (includeParam(target.name) && u.at === 0) add('WAF_RFI_002', u.at);
         }
       }
-    } else if (RFI_PROBES.has(s)) {
+    } else if (s.length <= 6 && RFI_PROBES.has(s)) {
       add('WAF_RFI_001', 0);
     } else if (s.startsWith('\\\\') && target.kind !== 'header' && target.kind !== 'path') {
       // UNC path to a remote share (`\\10.0.0.5\share\x.php`): Windows include() fetches it over SMB.
@@ -145,7 +146,7 @@ export const ssrfRfi = {
       const k = bareInternal(s);
       if (k >= 0) add(classifyHost(s.slice(0, s.search(/[/?#:]/))) === 'metadata' ? 'WAF_SSRF_001' : 'WAF_SSRF_002', k);
     }
-    if (!found.has('WAF_SSRF_001')) {
+    if (!found.has('WAF_SSRF_001') && views.has[TIGHT_DOT]) {
       const m = s.indexOf('169.254.169.254');
       if (m >= 0 && (s.indexOf('/latest', m) > 0 || s.indexOf('/metadata', m) > 0 || s.indexOf('/computemetadata', m) > 0 || s.indexOf('/openstack', m) > 0)) add('WAF_SSRF_001', m);
       for (const h of ['metadata.google.internal', 'metadata.azure.com']) if (s.indexOf(h) >= 0) add('WAF_SSRF_001', s.indexOf(h));

@@ -3,7 +3,7 @@
  * SSTI_002 a gadget name, SSTI_003 `@{[` or `${\`.
  */
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
@@ -69,7 +69,8 @@ export const templateInjection = {
     const v = target.value;
     if (v.length < 5) return [];
     const views = viewsOf(v);
-    if (!hasAny(views.has, '{}[<_.($#?\'')) return [];
+    // Every probe and gadget has one of `{}[<_($#?` or a dot inside a name (`os.system`, `sys.modules`).
+    if (!hasAny(views.has, '{}[<_($#?') && !views.has[TIGHT_DOT]) return [];
     const s = views.lower;
     const found: Match[] = [];
     if (s.indexOf('{') >= 0 || s.indexOf('<%') >= 0 || s.indexOf('[') >= 0) {

@@ -3,11 +3,12 @@
  * `<` such as `¼`); XSS_001 needs `<` (or a masked one), XSS_002 `on…=` or `=` after a quote.
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { HIGH, hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasNonAscii } from '../normalizers/unicode-fold.ts';
 import { removeSqlComments } from '../normalizers/remove-sql-comments.ts';
 import { scanTags } from './lib/html-scan.ts';
 import { CALL_SINKS, DANGEROUS_TAGS, EVENT_HANDLERS, PROPERTY_SINKS, SCRIPT_SCHEMES } from './lib/js-sinks.ts';
-import { isAlphaCode, isWordCode, matchAt } from './lib/match.ts';
+import { isAlphaCode, isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_XSS_001', family: 'xss', severity: 'critical', paranoia: 1, description: 'Script-capable HTML tag (script, iframe, object, embed, svg, math, base, meta, style …)' },
@@ -46,6 +47,9 @@ function tagChecks(lower: string, target: Target, found: Map<string, Match>) {
     return found.size >= 4;
   });
 }
+
+/** Without `:([\`$+@[\\` only a dotted property sink (`document . cookie`) or inner/outerHTML can match. */
+const PROPERTY_WORDS = /document|window|location|storage|innerhtml|outerhtml/;
 
 function hexAt(s: string, i: number): number {
   const h = parseInt(s.slice(i, i + 2), 16);
@@ -128,11 +132,6 @@ function hasMaskedLt(v: string): boolean {
     const c = v.charCodeAt(i);
     if (c >= 0x80 && (c & 0x7f) === 60) return true;
   }
-  return false;
-}
-
-function hasHigh(v: string): boolean {
-  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) >= 0x80) return true;
   return false;
 }
 
@@ -230,7 +229,11 @@ function escapedOrInlineScheme(compact: string): number {
   return -1;
 }
 
+/** Every sink in one pass, so values naming none skip the per-sink loops. */
+const SINK_SET = new NeedleSet([...PROPERTY_SINKS, ...CALL_SINKS]);
+
 function jsSinks(code: string): number {
+  if (SINK_SET.find(code) < 0) return -1;
   for (const p of PROPERTY_SINKS) {
     const k = code.indexOf(p);
     if (k >= 0 && (k === 0 || !isWordCode(code.charCodeAt(k - 1)) || p[0] === '.')) return k;
@@ -269,11 +272,12 @@ export const xss = {
     const v = target.value;
     if (v.length < 3) return [];
     const views = viewsOf(v);
+    const has = views.has;
     // Every vector needs markup, a scheme colon, a call, a property access or an encoding mark.
-    if (!hasAny(views.has, '<:([`=+.$!\\') && !hasHigh(v)) return [];
+    if (!hasAny(has, '<:([`=+.$!\\') && !has[HIGH] && !target.raw.includes('\\x') && !target.raw.includes('\\X')) return [];
     const lower = views.lower;
     const found = new Map<string, Match>();
-    if (lower.indexOf('<') >= 0) {
+    if (has[60]) {
       tagChecks(lower, target, found);
       if (!found.has('WAF_XSS_001')) {
         const k = spacedTag(lower);
@@ -283,7 +287,7 @@ export const xss = {
     if (!found.has('WAF_XSS_001') && !found.has('WAF_XSS_002')) {
       // On the raw value: normalization folds `¼` to `1⁄4` and decodes `\xHH` before we could mask it.
       const raw = target.raw;
-      const seven = raw.indexOf('\\x') >= 0 || raw.indexOf('\\X') >= 0 || hasMaskedLt(raw) ? sevenBitView(raw) : null;
+      const seven = raw.indexOf('\\x') >= 0 || raw.indexOf('\\X') >= 0 || ((raw === v ? has[HIGH] === 1 : hasNonAscii(raw)) && hasMaskedLt(raw)) ? sevenBitView(raw) : null;
       if (seven) {
         // Only a script-capable tag counts here: masked text (`¼cup onions`) can look like attributes.
         const masked = new Map<string, Match>();
@@ -292,14 +296,17 @@ export const xss = {
         if (m) found.set('WAF_XSS_001', m);
       }
     }
-    if (!found.has('WAF_XSS_002') && lower.indexOf('on') >= 0) {
+    if (!found.has('WAF_XSS_002') && has[61] && lower.indexOf('on') >= 0) {
       const k = handlerInjection(lower);
       if (k >= 0) found.set('WAF_XSS_002', matchAt('WAF_XSS_002', target, k));
     }
-    if (!found.has('WAF_XSS_002') && lower.indexOf('=') >= 0) {
+    if (!found.has('WAF_XSS_002') && has[61]) {
       const k = activeAttrInjection(lower);
       if (k >= 0) found.set('WAF_XSS_002', matchAt('WAF_XSS_002', target, k));
     }
+    // The checks below read the compact view; without `:([`$+@[\\` only a dotted property
+    // sink (`document . cookie`, compact joins the spaces) or inner/outerHTML could match.
+    if (!hasAny(has, ':([`$+@[\\') && !PROPERTY_WORDS.test(lower)) return [...found.values()];
     const compact = views.compact.indexOf('/*') >= 0 ? removeSqlComments(views.compact).split(' ').join('') : views.compact;
     if (!found.has('WAF_XSS_003') && compact.indexOf('script:') + compact.indexOf('data:text') > -2) {
       const k = schemeOutsideTags(compact.split('\\').join(''), views.collapsed);
@@ -312,8 +319,8 @@ export const xss = {
     if (!found.has('WAF_XSS_004') && (compact.includes('url(javascript') || compact.includes('-moz-binding:') || compact.includes('expression(') && compact.includes('style') || compact.includes('@import') && (compact.includes('<style') || compact.includes('script:')))) {
       found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, 0));
     }
-    const code = views.has[34] || views.has[39] ? compact.split('"').join('').split("'").join('') : compact;
-    const sink = target.kind === 'path' || !hasAny(views.has, '.([`$') ? -1 : jsSinks(code);
+    const code = has[34] || has[39] ? compact.split('"').join('').split("'").join('') : compact;
+    const sink = target.kind === 'path' || !hasAny(has, '.([`$') ? -1 : jsSinks(code);
     if (sink >= 0) found.set('WAF_XSS_005', matchAt('WAF_XSS_005', target, sink));
     if (compact.indexOf('+adw-') >= 0 && compact.indexOf('+ad4-') >= 0) found.set('WAF_XSS_006', matchAt('WAF_XSS_006', target, compact.indexOf('+adw-')));
     if (jsFuck(compact)) found.set('WAF_XSS_007', matchAt('WAF_XSS_007', target, 0));

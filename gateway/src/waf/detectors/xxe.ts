@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
+import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -16,6 +16,8 @@ export const xxe = {
   rules: RULES,
   detect(target) {
     const v = target.value;
+    // `!ENTITY` and `<!DOCTYPE` need `!`; `xi:include` and the XInclude namespace need `:` or `/`.
+    if (!hasAny(viewsOf(v).has, '!:/')) return [];
     if (v.indexOf('<!') < 0 && v.indexOf('!ENTITY') < 0 && v.indexOf('!entity') < 0 && v.indexOf('include') < 0) return [];
     const s = viewsOf(v).collapsed;
     const found: Match[] = [];

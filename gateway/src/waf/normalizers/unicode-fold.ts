@@ -7,8 +7,29 @@ import type { Normalizer } from '../types.ts';
 /** One character class, no quantifier: a linear native scan (no backtracking possible). */
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** Recent answers, newest last: every target is normalized before any is inspected. */
+const RECENT = 32;
+const RECENT_MAX_LENGTH = 16_384;
+const tested: string[] = [];
+const answers: boolean[] = [];
+
+/**
+ * True when the text has a code point above 127. Remembers the last answers: the normalizer asks
+ * about each raw value, then the presence table and the XSS detector ask again about the same
+ * (usually unchanged) strings while the request is inspected.
+ */
+export function hasNonAscii(s: string): boolean {
+  for (let i = tested.length - 1; i >= 0; i--) if (tested[i] === s) return answers[i];
+  const r = NON_ASCII.test(s);
+  if (s.length > RECENT_MAX_LENGTH) return r; // a Worker isolate must not keep megabytes of old bodies alive
+  if (tested.length >= RECENT) { tested.shift(); answers.shift(); }
+  tested.push(s);
+  answers.push(r);
+  return r;
+}
+
 export function unicodeFold(input: string): string {
-  return NON_ASCII.test(input) ? input.normalize('NFKC') : input;
+  return hasNonAscii(input) ? input.normalize('NFKC') : input;
 }
 
 export const unicodeFoldNormalizer = {

@@ -1,4 +1,5 @@
 import { indexOfWord, NeedleSet } from './match.ts';
+import { hasAny } from '../../normalizers/index.ts';
 
 /** PowerShell cmdlets and .NET calls used to fetch and run code; verb-noun names are never prose. */
 const POWERSHELL = [
@@ -26,8 +27,13 @@ function cmdletDash(s: string): boolean {
   return false;
 }
 
-function startAfterSep(s: string, word: string): number {
-  // At value start or after & | ; ( newline.
+function startAfterSep(s: string, word: string, has: Uint8Array): number {
+  // At value start or after & | ; ( newline: without a separator only the start can qualify.
+  if (!hasAny(has, '&|;(\n\r')) {
+    let p = 0;
+    while (s[p] === ' ' || s[p] === '\t' || s[p] === '@') p++;
+    return indexOfWord(s.slice(p, p + word.length + 1), word) === 0 ? p : -1;
+  }
   let i = indexOfWord(s, word);
   while (i >= 0) {
     let p = i - 1;
@@ -46,13 +52,13 @@ export function windowsBatch(s: string, has: Uint8Array): number {
     if (k >= 0) return k;
   }
   if (!has[32]) return -1;
-  const f = startAfterSep(s, 'for');
+  const f = startAfterSep(s, 'for', has);
   if (f >= 0) {
     let j = f + 3;
     while (s[j] === ' ' || s[j] === '\t') j++;
     if ((s[j] === '/' || s[j] === '%') && indexOfWord(s, 'in', j) > 0 && indexOfWord(s, 'do', j) > 0) return f;
   }
-  const i = startAfterSep(s, 'if');
+  const i = startAfterSep(s, 'if', has);
   if (i >= 0) {
     let j = i + 2;
     while (s[j] === ' ' || s[j] === '\t') j++;

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
+import { users } from '../db/schema/users.ts';
+import { idempotencyKeys } from '../db/schema/idempotency.ts';
+import { creditPurchases } from '../db/schema/payments.ts';
+import { insertPurchase } from '../payments/purchase-phases.ts';
+import { beginIdempotentRequest, type BeginInput, type FirstPhase } from './key-store.ts';
+
+let database: TestDatabase;
+let userId: string;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  [{ id: userId }] = await database.db.insert(users).values({ email: 'keys@example.test', passwordHash: 'x', name: 'Keys' }).returning({ id: users.id });
+});
+afterAll(async () => { await database?.close(); });
+
+const input = (key: string, fingerprint = 'fp-1'): BeginInput => ({
+  userId, key, operation: 'purchase.create', fingerprint, params: { package_id: 'starter-100' }, lockTimeoutMs: 60_000,
+});
+const keyRows = (key: string) => database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.idempotencyKey, key));
+
+describe('beginIdempotentRequest with a first phase', () => {
+  it('stores the key at the point its first phase reached, with its resource, in one commit', async () => {
+    let runs = 0;
+    const first: FirstPhase = async (tx) => {
+      runs++;
+      const p = await insertPurchase(tx, userId, { package_id: 'starter-100' });
+      return { point: 'purchase_created', resourceId: p.id };
+    };
+    const begun = await beginIdempotentRequest(database.db, input('first-1'), first);
+    expect(begun.kind).toBe('run');
+    if (begun.kind !== 'run') return;
+    expect(begun.created).toBe(true);
+    expect(begun.key.recoveryPoint).toBe('purchase_created');
+    const [p] = await database.db.select().from(creditPurchases).where(eq(creditPurchases.id, begun.key.resourceId!));
+    expect(p.userId).toBe(userId);
+    // The same key again while the first run holds the lock: 409, and the first phase does not run again.
+    await expect(beginIdempotentRequest(database.db, input('first-1'), first)).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+    expect(runs).toBe(1);
+    // A different request under the same key: 422.
+    await expect(beginIdempotentRequest(database.db, input('first-1', 'fp-other'), first)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('a failing first phase leaves neither the key nor its record behind', async () => {
+    const purchases0 = (await database.db.select().from(creditPurchases)).length;
+    const failing: FirstPhase = async (tx) => {
+      await insertPurchase(tx, userId, { package_id: 'starter-100' });
+      throw new Error('crash inside the first phase');
+    };
+    await expect(beginIdempotentRequest(database.db, input('first-2'), failing)).rejects.toThrow('crash inside the first phase');
+    expect(await keyRows('first-2')).toEqual([]);
+    expect((await database.db.select().from(creditPurchases)).length).toBe(purchases0);
+  });
+
+  it('without a first phase the key starts at `started`', async () => {
+    const begun = await beginIdempotentRequest(database.db, input('plain-1'));
+    expect(begun.kind === 'run' && begun.key.recoveryPoint).toBe('started');
+  });
+});

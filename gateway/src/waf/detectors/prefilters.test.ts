@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import benign from '../../../../test/fixtures/waf/benign-marketplace.json';
+import crlf from '../../../../test/fixtures/waf/detectors/crlf-injection.json';
+import java from '../../../../test/fixtures/waf/detectors/java-injection.json';
+import jsi from '../../../../test/fixtures/waf/detectors/js-injection.json';
+import ldap from '../../../../test/fixtures/waf/detectors/ldap-injection.json';
+import mail from '../../../../test/fixtures/waf/detectors/mail-header-injection.json';
+import nosql from '../../../../test/fixtures/waf/detectors/nosql-injection.json';
+import rce from '../../../../test/fixtures/waf/detectors/os-command-injection.json';
+import lfi from '../../../../test/fixtures/waf/detectors/path-traversal.json';
+import php from '../../../../test/fixtures/waf/detectors/php-injection.json';
+import proto from '../../../../test/fixtures/waf/detectors/prototype-pollution.json';
+import scanner from '../../../../test/fixtures/waf/detectors/scanner-user-agent.json';
+import session from '../../../../test/fixtures/waf/detectors/session-fixation.json';
+import sqli from '../../../../test/fixtures/waf/detectors/sql-injection.json';
+import ssrf from '../../../../test/fixtures/waf/detectors/ssrf-rfi.json';
+import ssti from '../../../../test/fixtures/waf/detectors/template-injection.json';
+import xss from '../../../../test/fixtures/waf/detectors/xss.json';
+import xxe from '../../../../test/fixtures/waf/detectors/xxe.json';
+import { HIGH, LOOSE_QUOTE, normalizeValue, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
+import type { DetectContext, Target, TargetKind } from '../types.ts';
+import { pathsDisagree } from './lib/prefilter-agreement.ts';
+import { DETECTORS } from './registry.ts';
+
+/**
+ * The detectors skip work on values that lack what an attack needs (a presence table of ASCII
+ * characters plus shape facts: a dot inside a name, a quote that is not an English apostrophe).
+ * These tests pin that skipping hides nothing: with `bypassPrefilters(true)` every value reports
+ * every character present, so each detector takes its full path, and both paths must agree on
+ * every fixture, alone and surrounded by prose (sentence dots, commas, possessive apostrophes).
+ * The one intended narrowing is documented in lib/prefilter-agreement.ts.
+ */
+interface Case { input: string; kind?: TargetKind; name?: string; referer?: string; expect: string[] }
+
+const FIXTURES: Case[] = [sqli, xss, rce, lfi, ssrf, php, java, jsi, ssti, nosql, proto, crlf, ldap, xxe, mail, session, scanner, benign].flat() as Case[];
+
+const CTX: DetectContext = {
+  paranoia: 1,
+  request: { method: 'POST', path: '/api/x', host: 'app.example', contentType: 'application/json', contentLength: null, headers: new Map() },
+};
+
+const PROSE = " My mother's library was small, and we didn't have much. I learned there, and it's why I'm here.";
+
+function target(input: string, c: Case): Target {
+  return { kind: c.kind ?? 'query', name: c.name ?? 'q', raw: input, value: normalizeValue(input) };
+}
+
+describe('presence table shape facts', () => {
+  it.each([
+    ['Forward. When we met, it was late.', false, false],
+    ["our library's catalog, O'Brien's essay", false, false],
+    ['java.lang.Runtime', true, false],
+    ['../etc/passwd', true, false],
+    ["admin' --", false, true],
+    ["'or'1", false, true],
+    ["the students' parents", false, true],
+  ])('%s → tight dot %s, loose quote %s', (v, dot, quote) => {
+    const has = viewsOf(v).has;
+    expect(has[TIGHT_DOT] === 1).toBe(dot);
+    expect(has[LOOSE_QUOTE] === 1).toBe(quote);
+  });
+  it('marks non-ASCII text and every character, short and long', () => {
+    expect(viewsOf('café').has[HIGH]).toBe(1);
+    expect(viewsOf('x'.repeat(5000) + 'é').has[HIGH]).toBe(1);
+    expect(viewsOf('x'.repeat(5000)).has[HIGH]).toBe(0);
+    const long = 'a'.repeat(3000) + '<b>;';
+    expect([viewsOf(long).has[60], viewsOf(long).has[59], viewsOf(long).has[36]]).toEqual([1, 1, 0]);
+  });
+});
+
+describe('prefilters: the fast path and the full path agree', () => {
+  for (const d of DETECTORS) {
+    it(d.name, () => {
+      const diffs: string[] = [];
+      for (const c of FIXTURES) {
+        if (d.targets && !d.targets.includes(c.kind ?? 'query')) continue;
+        const ctx = c.referer ? { ...CTX, request: { ...CTX.request, headers: new Map([['referer', c.referer]]) } } : CTX;
+        for (const input of [c.input, c.input + PROSE, PROSE + c.input, PROSE + ' ' + c.input + PROSE]) {
+          const diff = pathsDisagree(d, target(input, c), ctx);
+          if (diff) diffs.push(`${JSON.stringify(input).slice(0, 80)}: ${diff}`);
+        }
+      }
+      expect(diffs).toEqual([]);
+    });
+  }
+});
