@@ -109,16 +109,24 @@ function fillsSlot(s: string, at: number, len: number): boolean {
  * `rO0AB` (offset 0), `ztAA[U-X]` (offset 1, as in `KztAAU`), `s7QAF` (offset 2, as in `Cs7QAF`).
  * The characters that also carry neighbouring bytes are left out, so any prefix or payload matches.
  */
-function serializedBase64(v: string): number {
-  let k = v.indexOf('rO0AB');
-  if (k >= 0) return k;
-  k = v.indexOf('s7QAF');
-  if (k >= 0) return k;
-  for (k = v.indexOf('ztAA'); k >= 0; k = v.indexOf('ztAA', k + 4)) {
-    const c = v[k + 4];
-    if (c === 'U' || c === 'V' || c === 'W' || c === 'X') return k;
+function serializedBase64(v: string, has: Uint8Array): number {
+  let k = has[48] ? v.indexOf('rO0AB') : -1;
+  if (k < 0 && has[55]) k = v.indexOf('s7QAF');
+  if (k < 0 && has[122]) {
+    for (k = v.indexOf('ztAA'); k >= 0; k = v.indexOf('ztAA', k + 4)) {
+      const c = v[k + 4];
+      if (c === 'U' || c === 'V' || c === 'W' || c === 'X') return k;
+    }
   }
-  return -1;
+  return k;
+}
+
+/** A serialized-object or gzip magic run: base64 headers, gzip's `H4sIAAAAAAAA`, hex `aced0005`. */
+function magicRun(v: string, has: Uint8Array): number {
+  let k = serializedBase64(v, has);
+  if (k < 0 && has[52]) k = v.indexOf('H4sIAAAAAAAA');
+  if (k < 0 && has[48]) k = v.indexOf('aced0005');
+  return k;
 }
 
 /** Java injection families: Log4Shell lookups, OGNL/SpEL/class-loader gadgets, deserialization. */
@@ -131,8 +139,12 @@ export const javaInjection = {
     const views = viewsOf(v);
     const has = views.has;
     // Lookups need `$`, gadgets and class names a dot inside a name (`java.lang`; a sentence's
-    // `. ` is not one), `#`, `@` or `(`; magic bytes are base64/hex runs with a `0`, `4`, `7` or `z`.
-    if (!hasAny(has, '$#@(<"') && !has[TIGHT_DOT] && !((has[48] || has[52] || has[55] || has[122]) && (serializedBase64(v) >= 0 || v.indexOf('H4sIAAAAAAAA') >= 0 || v.indexOf('aced0005') >= 0))) return [];
+    // `. ` is not one), `#`, `@` or `(`. Without any of those only a magic run can match: search
+    // for the runs alone (native searches, each behind the digit it contains) and stop.
+    if (!hasAny(has, '$#@(<"') && !has[TIGHT_DOT]) {
+      const m = magicRun(v, has);
+      return m >= 0 ? [matchAt('WAF_JAVA_003', target, m)] : [];
+    }
     const s = views.lower;
     const found: Match[] = [];
     const add = (id: string, at: number) => found.push(matchAt(id, target, at));
@@ -143,8 +155,7 @@ export const javaInjection = {
     const hits = scanAll(s, v);
     if (hits.gadget >= 0) add('WAF_JAVA_002', hits.gadget);
     let d = hits.deser;
-    if (d < 0) d = serializedBase64(v);
-    if (d < 0) d = v.indexOf('H4sIAAAAAAAA');
+    if (d < 0) d = magicRun(v, has);
     if (d >= 0) add('WAF_JAVA_003', d);
     const c = hits.cls;
     const keyKind = target.kind === 'json_key' || target.kind === 'query_name' || target.kind === 'form_name' || target.kind === 'cookie_name';

@@ -2,6 +2,7 @@
  * Needs (pre-check): `)` joined to `(` — `)(`, `) (`, `)\t(`, or through `!`, `|`, `&`.
  */
 import type { Detector, RuleMeta } from '../types.ts';
+import { viewsOf } from '../normalizers/index.ts';
 import { isAlphaCode, isWordCode, matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -27,6 +28,7 @@ export const ldapInjection = {
   rules: RULES,
   detect(target) {
     const s = target.value;
+    if (!viewsOf(s).has[41]) return [];
     if (s.indexOf(')(') < 0 && s.indexOf(')!(') < 0 && s.indexOf(')|(') < 0 && s.indexOf(')&(') < 0 && s.indexOf(') (') < 0 && s.indexOf(')\t(') < 0) return [];
     let k = s.indexOf(')');
     let n = 0;

@@ -138,7 +138,7 @@ export const ssrfRfi = {
       while (e < s.length && s[e] !== '\\' && s[e] !== '/') e++;
       const host = s.slice(2, e);
       if (e < s.length && host.length > 0 && (classifyHost(host) !== 'name' || host.indexOf('.') > 0)) add('WAF_RFI_001', 0);
-    } else if (target.kind !== 'header' && target.kind !== 'path' && slashlessHost(s)) {
+    } else if (views.has[58] && target.kind !== 'header' && target.kind !== 'path' && slashlessHost(s)) {
       const cls = classifyHost(slashlessHost(s)!);
       if (cls === 'metadata') add('WAF_SSRF_001', 0);
       else if (cls === 'internal') add('WAF_SSRF_002', 0);
