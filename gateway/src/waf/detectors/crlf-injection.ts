@@ -1,3 +1,6 @@
+/*
+ * Needs (pre-check): a CR or LF (CRLF_001/003), or ` HTTP/` with a `/` (CRLF_002).
+ */
 import { viewsOf } from '../normalizers/index.ts';
 import type { Detector, Match, RuleMeta, TargetKind } from '../types.ts';
 import { isWordCode, matchAt } from './lib/match.ts';
@@ -5,7 +8,7 @@ import { isWordCode, matchAt } from './lib/match.ts';
 const RULES = [
   { id: 'WAF_CRLF_001', family: 'crlf', severity: 'critical', paranoia: 1, description: 'CR/LF followed by a header line in a URL, header or cookie value (response splitting)' },
   { id: 'WAF_CRLF_002', family: 'crlf', severity: 'critical', paranoia: 1, description: 'Embedded HTTP request or response line (request smuggling: \\nGET /x HTTP/1.1)' },
-  { id: 'WAF_CRLF_003', family: 'crlf', severity: 'critical', paranoia: 1, description: 'CR/LF inside the URL path' },
+  { id: 'WAF_CRLF_003', family: 'crlf', severity: 'critical', paranoia: 1, description: 'CR/LF inside the URL path or a query, form or cookie name' },
 ] as const satisfies readonly RuleMeta[];
 
 /** Where a newline is never legitimate; body fields (essays) have newlines and "Note:" lines. */
@@ -55,6 +58,12 @@ function embeddedHttpLine(s: string): number {
  * CRLF / header injection and request smuggling payloads. In URL, header and cookie values any
  * newline followed by `Name:` counts; in body fields only real HTTP header names do.
  */
+function firstBreak(v: string): number {
+  const n = v.indexOf('\n');
+  const r = v.indexOf('\r');
+  return n < 0 ? r : r < 0 ? n : Math.min(n, r);
+}
+
 export const crlfInjection = {
   name: 'crlf-injection',
   rules: RULES,
@@ -67,6 +76,11 @@ export const crlfInjection = {
     const hasNl = (has[10] === 1 && v.indexOf('\n') >= 0) || (has[13] === 1 && v.indexOf('\r') >= 0);
     if (hasNl) {
       if (target.kind === 'path') found.push(matchAt('WAF_CRLF_003', target, Math.max(v.indexOf('\n'), v.indexOf('\r'))));
+      // Browsers never put a line break in a query or cookie name: it is a header being smuggled. A
+      // form name may end in one (a raw body posted without a content type ends with a newline).
+      else if (target.kind === 'query_name' || target.kind === 'cookie_name' || (target.kind === 'form_name' && v.trimEnd().length > firstBreak(v))) {
+        found.push(matchAt('WAF_CRLF_003', target, firstBreak(v)));
+      }
       const k = headerAfterNewline(v, !LINE_KINDS.has(target.kind));
       if (k >= 0) found.push(matchAt('WAF_CRLF_001', target, k));
     }

@@ -1,3 +1,8 @@
+/*
+ * Needs (pre-check): one of $ . # @ ( < " — or one of the magic runs rO0AB, ztAA[U-X], s7QAF,
+ * H4sIAAAAAAAA, aced0005. WAF_JAVA_004 needs a sensitive package prefix (java., javax.,
+ * org.apache. …) filling the whole value, key or a `name=value` slot.
+ */
 import type { Detector, Match, RuleMeta } from '../types.ts';
 import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
@@ -5,7 +10,7 @@ import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 const RULES = [
   { id: 'WAF_JAVA_001', family: 'java', severity: 'critical', paranoia: 1, description: 'Log4Shell-style lookup (${jndi:…}, nested ${lower:j}ndi, ${env:…}, ${sys:…})' },
   { id: 'WAF_JAVA_002', family: 'java', severity: 'critical', paranoia: 1, description: 'Class-loader / OGNL / SpEL / Runtime exec gadget (class.module.classLoader, #_memberAccess, T(java.lang.Runtime))' },
-  { id: 'WAF_JAVA_003', family: 'java', severity: 'critical', paranoia: 1, description: 'Java deserialization gadget class or magic bytes (InvokerTransformer, TemplatesImpl, rO0AB, aced0005)' },
+  { id: 'WAF_JAVA_003', family: 'java', severity: 'critical', paranoia: 1, description: 'Java deserialization gadget class or magic bytes (InvokerTransformer, TemplatesImpl, rO0AB / KztAAU / Cs7QAF base64, aced0005)' },
   { id: 'WAF_JAVA_004', family: 'java', severity: 'critical', paranoia: 1, description: 'Value or key that is a fully-qualified class or package path from a sensitive Java package (java.lang.ProcessBuilder, java.io.*, org.apache.commons)' },
   { id: 'WAF_JAVA_005', family: 'java', severity: 'warning', paranoia: 2, description: 'Fully-qualified sensitive Java class name inside longer text' },
 ] as const satisfies readonly RuleMeta[];
@@ -84,6 +89,46 @@ function scanAll(s: string, original: string): Hits {
   return hits;
 }
 
+/**
+ * The name fills a whole `name=value` slot of a raw body or encoded list (`test=java.io.File`,
+ * `java.lang.Runtime=x&…`): starts the value or follows `&`, or `=` after a bare parameter name,
+ * and ends at the value's end, `&` or `=`. Prose puts words around it.
+ */
+function fillsSlot(s: string, at: number, len: number): boolean {
+  const e = at + len;
+  if (!(e >= s.length || s[e] === '&' || s[e] === '=')) return false;
+  if (at === 0 || s[at - 1] === '&') return true;
+  if (s[at - 1] !== '=') return false;
+  let b = at - 2;
+  while (b >= 0 && (isWordCode(s.charCodeAt(b)) || s[b] === '-' || s[b] === '.' || s[b] === '[' || s[b] === ']')) b--;
+  return b < at - 2 && (b < 0 || s[b] === '&');
+}
+
+/**
+ * The Java serialization header `AC ED 00 05` in base64 at each byte alignment a blob can put it in:
+ * `rO0AB` (offset 0), `ztAA[U-X]` (offset 1, as in `KztAAU`), `s7QAF` (offset 2, as in `Cs7QAF`).
+ * The characters that also carry neighbouring bytes are left out, so any prefix or payload matches.
+ */
+function serializedBase64(v: string, has: Uint8Array): number {
+  let k = has[48] ? v.indexOf('rO0AB') : -1;
+  if (k < 0 && has[55]) k = v.indexOf('s7QAF');
+  if (k < 0 && has[122]) {
+    for (k = v.indexOf('ztAA'); k >= 0; k = v.indexOf('ztAA', k + 4)) {
+      const c = v[k + 4];
+      if (c === 'U' || c === 'V' || c === 'W' || c === 'X') return k;
+    }
+  }
+  return k;
+}
+
+/** A serialized-object or gzip magic run: base64 headers, gzip's `H4sIAAAAAAAA`, hex `aced0005`. */
+function magicRun(v: string, has: Uint8Array): number {
+  let k = serializedBase64(v, has);
+  if (k < 0 && has[52]) k = v.indexOf('H4sIAAAAAAAA');
+  if (k < 0 && has[48]) k = v.indexOf('aced0005');
+  return k;
+}
+
 /** Java injection families: Log4Shell lookups, OGNL/SpEL/class-loader gadgets, deserialization. */
 export const javaInjection = {
   name: 'java-injection',
@@ -94,8 +139,12 @@ export const javaInjection = {
     const views = viewsOf(v);
     const has = views.has;
     // Lookups need `$`, gadgets and class names a dot inside a name (`java.lang`; a sentence's
-    // `. ` is not one), `#`, `@` or `(`; magic bytes are base64/hex runs.
-    if (!hasAny(has, '$#@(<"') && !has[TIGHT_DOT] && !((has[48] || has[52]) && (v.indexOf('rO0AB') >= 0 || v.indexOf('H4sIAAAAAAAA') >= 0 || v.indexOf('aced0005') >= 0))) return [];
+    // `. ` is not one), `#`, `@` or `(`. Without any of those only a magic run can match: search
+    // for the runs alone (native searches, each behind the digit it contains) and stop.
+    if (!hasAny(has, '$#@(<"') && !has[TIGHT_DOT]) {
+      const m = magicRun(v, has);
+      return m >= 0 ? [matchAt('WAF_JAVA_003', target, m)] : [];
+    }
     const s = views.lower;
     const found: Match[] = [];
     const add = (id: string, at: number) => found.push(matchAt(id, target, at));
@@ -106,16 +155,15 @@ export const javaInjection = {
     const hits = scanAll(s, v);
     if (hits.gadget >= 0) add('WAF_JAVA_002', hits.gadget);
     let d = hits.deser;
-    if (d < 0) d = v.indexOf('rO0AB');
-    if (d < 0) d = v.indexOf('H4sIAAAAAAAA');
+    if (d < 0) d = magicRun(v, has);
     if (d >= 0) add('WAF_JAVA_003', d);
     const c = hits.cls;
     const keyKind = target.kind === 'json_key' || target.kind === 'query_name' || target.kind === 'form_name' || target.kind === 'cookie_name';
     const trimmed = s.trim().length;
     if (c) {
-      const standalone = trimmed <= c.len + 2 || keyKind;
+      const standalone = trimmed <= c.len + 2 || keyKind || fillsSlot(s, c.at, c.len);
       add(standalone ? 'WAF_JAVA_004' : 'WAF_JAVA_005', c.at);
-    } else if (hits.pkg && (trimmed <= hits.pkg.len + 2 || keyKind) && hits.pkg.len >= 12) add('WAF_JAVA_004', hits.pkg.at);
+    } else if (hits.pkg && (trimmed <= hits.pkg.len + 2 || keyKind || fillsSlot(s, hits.pkg.at, hits.pkg.len)) && hits.pkg.len >= 12) add('WAF_JAVA_004', hits.pkg.at);
     return found;
   },
 } satisfies Detector;

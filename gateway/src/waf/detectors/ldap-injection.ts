@@ -1,9 +1,22 @@
+/*
+ * Needs (pre-check): `)` joined to `(` — `)(`, `) (`, `)\t(`, or through `!`, `|`, `&`.
+ */
 import type { Detector, RuleMeta } from '../types.ts';
+import { viewsOf } from '../normalizers/index.ts';
 import { isAlphaCode, isWordCode, matchAt } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_LDAP_001', family: 'ldap', severity: 'critical', paranoia: 1, description: 'LDAP filter injection (*)(uid=*, )(|(cn=, admin)(&(objectClass=*)' },
+  { id: 'WAF_LDAP_001', family: 'ldap', severity: 'critical', paranoia: 1, description: 'LDAP filter injection (*)(uid=*, )(|(cn=, admin)(&(objectClass=*), absolute filter bar)(&), admin)(|)' },
 ] as const satisfies readonly RuleMeta[];
+
+/** After `(`: `&` or `|` alone, then `)` or the end: RFC 4526's absolute true/false filter `(&)`, `(|)`. */
+function absoluteFilter(s: string, j: number): boolean {
+  while (s[j] === ' ' || s[j] === '\t') j++;
+  if (s[j] !== '&' && s[j] !== '|') return false;
+  j++;
+  while (s[j] === ' ' || s[j] === '\t') j++;
+  return j >= s.length || s[j] === ')';
+}
 
 /**
  * LDAP filter breakout: a `)` closing the application's filter, optional `!`, `|`, `&` and `(`,
@@ -15,13 +28,15 @@ export const ldapInjection = {
   rules: RULES,
   detect(target) {
     const s = target.value;
-    if (s.indexOf(')(') < 0 && s.indexOf(')!(') < 0 && s.indexOf(')|(') < 0 && s.indexOf(')&(') < 0 && s.indexOf(') (') < 0) return [];
+    if (!viewsOf(s).has[41]) return [];
+    if (s.indexOf(')(') < 0 && s.indexOf(')!(') < 0 && s.indexOf(')|(') < 0 && s.indexOf(')&(') < 0 && s.indexOf(') (') < 0 && s.indexOf(')\t(') < 0) return [];
     let k = s.indexOf(')');
     let n = 0;
     while (k >= 0 && n++ < 1024) {
       let j = k + 1;
       let ops = 0;
-      while (j < s.length && (s[j] === '!' || s[j] === '|' || s[j] === '&' || s[j] === ' ') && ops < 4) { j++; ops++; }
+      while (j < s.length && (s[j] === '!' || s[j] === '|' || s[j] === '&' || s[j] === ' ' || s[j] === '\t') && ops < 4) { j++; ops++; }
+      if (s[j] === '(' && absoluteFilter(s, j + 1)) return [matchAt('WAF_LDAP_001', target, k)];
       if (s[j] === '(') {
         while (s[j] === '(' || s[j] === '|' || s[j] === '&' || s[j] === '!') j++;
         const a = j;

@@ -1,10 +1,13 @@
+/*
+ * Needs (pre-check): a `$` in the value, name or key — every rule keys on a `$operator`.
+ */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_NOSQL_001', family: 'nosql', severity: 'critical', paranoia: 1, description: 'MongoDB query operator as a JSON key ($ne, $gt, $where, $regex …)' },
   { id: 'WAF_NOSQL_002', family: 'nosql', severity: 'critical', paranoia: 1, description: 'MongoDB operator in a bracketed parameter name (user[$ne]=…)' },
-  { id: 'WAF_NOSQL_003', family: 'nosql', severity: 'critical', paranoia: 1, description: 'Operator object or $where JavaScript inside a string value ({"$gt":""}, sleep() in $where)' },
+  { id: 'WAF_NOSQL_003', family: 'nosql', severity: 'critical', paranoia: 1, description: 'Operator object, bracketed operator or $where JavaScript inside a string value ({"$gt":""}, u_id[$ne], sleep() in $where)' },
 ] as const satisfies readonly RuleMeta[];
 
 /** Query/aggregation operators (lower-case); any `$`-key that is one of these is an operator. */
@@ -71,7 +74,10 @@ export const nosqlInjection = {
     }
     const v = target.value;
     if (v.indexOf('$') >= 0) {
-      const k = operatorInString(v);
+      // A `[$op]` parameter name carried in a value reaches a parser that expands it (nested query
+      // strings, `qs` on a re-encoded value) just like the name itself.
+      let k = operatorInString(v);
+      if (k < 0 && v.indexOf('[$') >= 0) k = bracketOperator(v);
       if (k >= 0) found.push(matchAt('WAF_NOSQL_003', target, k));
     }
     return found;

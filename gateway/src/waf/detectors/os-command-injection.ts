@@ -1,12 +1,17 @@
+/*
+ * Needs (pre-check): RCE_001-003 one of ; | & ` $ ( ) { } < > \n \r / \ - % [ ? *; RCE_004 a space,
+ * `(`, `[` or `-`; RCE_005 a value that starts (after spaces or quotes) with a known command word.
+ */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 import { COMMAND_PREFIXES, DISTINCT_COMMANDS, STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
+import { aliasDefinition, braceExpansion, bracketGlob, evasion, globPath } from './lib/shell-evasion.ts';
 import { windowsBatch } from './lib/windows-batch.ts';
 
 const RULES = [
   { id: 'WAF_RCE_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), <(…), `…`) or an alias definition' },
-  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, $[…], shellshock () { :;}, glob-obfuscated paths /???/c?t and /[e]tc, brace expansion {,id} c{a,}t, ~+ / ~-)' },
+  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, $[…], shellshock () { :;}, glob-obfuscated paths /???/c?t and /[e]tc, brace expansion {,id} c{a,}t {cat,/etc/passwd}, ~+ / ~-, fork bomb :(){ :|:& };:)' },
   { id: 'WAF_RCE_003', family: 'rce', severity: 'critical', paranoia: 1, description: 'Command invoked by interpreter path (/bin/sh -c, cmd.exe /c, powershell -enc)' },
   { id: 'WAF_RCE_004', family: 'rce', severity: 'critical', paranoia: 1, description: 'Windows batch control flow (FOR /F … DO, IF EXIST …) or PowerShell cmdlets' },
   { id: 'WAF_RCE_005', family: 'rce', severity: 'critical', paranoia: 1, description: 'Value that is a shell command line (ls -la, cat /etc/passwd, nohup ifconfig)' },
@@ -18,7 +23,6 @@ const INTERPRETER_MARKERS = [
   'cmd.exe', 'cmd /c', 'cmd /k', 'powershell -', 'powershell.exe', 'pwsh -', 'sh -c ', 'bash -c ', 'bash -i', '-encodedcommand',
   'system32\\', '/dev/tcp/', '/dev/udp/', 'nc -e', 'nc -l', 'ncat -e', 'mkfifo /tmp', '$shell', 'sh -i',
 ];
-const EVASIONS = ['$[', '${ifs', '$ifs', '$@', '${path', '${home', '${shell', '${pwd', '$(())', '$((', '${#', '${!', '${x#', '<<<'];
 /** Paths whose presence makes a bare command line a file read, not prose. */
 const SENSITIVE_PREFIXES = ['/etc/', '/var/', '/proc/', '/tmp/', '/dev/', '/usr/', '/bin/', '/sbin/', '/root', '/home/', '~/', '../', 'c:\\', '%systemroot%', '%windir%', '%systemdrive%'];
 
@@ -65,6 +69,15 @@ function readCommand(s: string, i: number): { word: string; end: number } {
 /** Windows commands: cmd.exe matches them in any case, so upper case says nothing. */
 const CASE_BLIND = new Set(['cmd', 'powershell', 'pwsh', 'whoami', 'dir', 'type', 'net', 'ipconfig', 'systeminfo', 'tasklist', 'copy', 'del', 'echo', 'set', 'ver', 'ping', 'nslookup', 'netstat', 'certutil', 'wmic', 'reg', 'sc', 'start', 'call', 'cscript', 'wscript', 'mshta', 'rundll32', 'regsvr32', 'bitsadmin', 'schtasks', 'taskkill', 'netsh', 'msiexec', 'ftp', 'tftp', 'curl', 'wget']);
 
+/** No lower-case ASCII letter in `orig[from, end)`. */
+function allUpper(orig: string, from: number, end: number): boolean {
+  for (let k = from; k < end; k++) {
+    const c = orig.charCodeAt(k);
+    if (c >= 97 && c <= 122) return false;
+  }
+  return true;
+}
+
 /** An upper-case ASCII letter in `orig[from, end)` (the command word as written). */
 function hasUpper(orig: string, from: number, end: number): boolean {
   for (let k = from; k < end; k++) {
@@ -92,6 +105,8 @@ function commandAfterSeparator(s: string, orig: string): number {
     let j = i + sep.length;
     if (sep === '{') while (s[j] === ',') j++;
     while (s[j] === '|' || s[j] === '&') j++;
+    // `&&(sh)0>…`, `;(id)`: a subshell right after the separator.
+    if (s[j] === '(' && sep.length === 1 && sep !== '{' && sep !== '`') j++;
     const tight = s[j] !== ' ' && s[j] !== '\t';
     while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
     // `|$u wget …`: an unset variable expands to nothing in front of the command.
@@ -105,9 +120,11 @@ function commandAfterSeparator(s: string, orig: string): number {
       if (!word) break;
       const shape = argShape(s, end);
       if (shape === 'none') break;
-      // "Skills: Java; PHP | Bash": capitalised names in a list are names; Unix commands are lower case
-      // (Windows ones are not, so they keep counting in any case).
-      if ((shape === 'end' || shape === 'word' || shape === 'sep') && !CASE_BLIND.has(word) && hasUpper(orig, j, end)) break;
+      // "Skills: Java; PHP | Bash", "\nFind /r/scholarships": capitalised words are names or the start
+      // of a sentence; Unix commands are case-sensitive and lower case (Windows ones are not, so they
+      // keep counting in any case). All-caps protocol verbs after a line break (`\r\nMAIL FROM:<…>`,
+      // SMTP/POP3 are case-blind) still count when arguments follow.
+      if (!CASE_BLIND.has(word) && hasUpper(orig, j, end) && (shape === 'end' || shape === 'word' || shape === 'sep' || !allUpper(orig, j, end))) break;
       const hard = sep !== ';' && sep !== '&' && sep !== '{' && sep !== '\n' && sep !== '\r';
       if (STRONG_COMMANDS.has(word) && (shape !== 'word' || hard || tight)) return i;
       // Inside `$(…)`, `<(…)`, `>(…)` every known command runs, whatever its arguments look like.
@@ -142,17 +159,18 @@ function shortFlagsOnly(rest: string): boolean {
 
 /**
  * Markdown inline code in prose: "I learned that `ls -la` lists files". The opening backtick follows
- * a word and a space, and the closing one (within 80 chars, same line) is followed by a space or
- * punctuation and a letter. Injected substitution has no prose wrapped around it.
+ * a word (or `:`/`,`) and a space, and the closing one (within 80 chars, same line) is followed by
+ * spaces, line breaks or punctuation and a letter. Injected substitution has no prose wrapped around it.
  */
 function inlineCode(s: string, i: number): boolean {
-  if (i < 2 || s[i - 1] !== ' ' || !isWordCode(s.charCodeAt(i - 2))) return false;
+  // "… a word `code`" or "… a script: `code`".
+  if (i < 2 || s[i - 1] !== ' ' || !(isWordCode(s.charCodeAt(i - 2)) || s[i - 2] === ':' || s[i - 2] === ',')) return false;
   const close = s.indexOf('`', i + 1);
   if (close < 0 || close - i > 80) return false;
   const body = s.slice(i + 1, close);
   if (body.includes('\n') || body.includes('$(') || body.includes('/etc/')) return false;
   let k = close + 1;
-  while (k < s.length && ' ,.;:!?)'.includes(s[k])) k++;
+  while (k < s.length && ' ,.;:!?)\n\r\t'.includes(s[k])) k++;
   return k > close + 1 && (k >= s.length || isWordCode(s.charCodeAt(k))) || k >= s.length && close + 1 < s.length;
 }
 
@@ -188,93 +206,6 @@ function commandLine(s: string, orig: string): number {
 }
 
 /**
- * A bracket glob inside a path (`/[e//]tc/pa[?]swd`, `/usr/[a-z]in/bash`): short class body of
- * letters, `!^-?*` and slashes, glued to letters on the right, in a token that already contains `/`.
- */
-function bracketGlob(s: string): number {
-  let k = s.indexOf('[');
-  let n = 0;
-  while (k >= 0 && n++ < 256) {
-    const close = s.indexOf(']', k + 1);
-    if (close < 0) return -1;
-    let ok = close > k + 1 && close - k <= 12 && isAlpha(s.charCodeAt(close + 1));
-    for (let q = k + 1; ok && q < close; q++) ok = isAlpha(s.charCodeAt(q)) || '!^-?*/'.includes(s[q]);
-    if (ok) {
-      let b = k - 1;
-      while (b >= 0 && s[b] !== ' ' && s[b] !== '\t' && s[b] !== '=' && s[b] !== '\n') b--;
-      if (s.slice(b + 1, k).includes('/')) return k;
-    }
-    k = s.indexOf('[', k + 1);
-  }
-  return -1;
-}
-
-function isAlpha(c: number): boolean {
-  return c >= 97 && c <= 122;
-}
-
-/**
- * Brace expansion used to hide a command name: `{,ifconfig}`, `{id,}`, `c{a,oun}t`, `{l,-lh}s`.
- * The body has a comma and no spaces, quotes or colons (unlike JSON or prose sets), and either a
- * leading/trailing comma or a letter glued to the braces.
- */
-function braceExpansion(s: string): number {
-  let k = s.indexOf('{');
-  let n = 0;
-  while (k >= 0 && n++ < 256) {
-    const close = s.indexOf('}', k + 1);
-    if (close < 0) return -1;
-    const body = s.slice(k + 1, close);
-    if (body.length <= 40 && body.includes(',') && !/[\s"':{]/.test(body)) {
-      const glued = isAlpha(s.charCodeAt(k - 1)) || isAlpha(s.charCodeAt(close + 1));
-      if (body[0] === ',' || body[body.length - 1] === ',' || glued) return k;
-    }
-    k = s.indexOf('{', k + 1);
-  }
-  return -1;
-}
-
-/** `alias name=value` (with optional -p / +m style flags) defines a command: never marketplace text. */
-function aliasDefinition(s: string): number {
-  let k = s.indexOf('alias');
-  while (k >= 0) {
-    const before = k === 0 ? ' ' : s[k - 1];
-    if (' ;&|\n\t(`'.includes(before) && (s[k + 5] === ' ' || s[k + 5] === '\t')) {
-      let j = k + 5;
-      for (let tok = 0; tok < 4; tok++) {
-        while (s[j] === ' ' || s[j] === '\t') j++;
-        let e = j;
-        while (e < s.length && s[e] !== ' ' && s[e] !== '\t' && s[e] !== '=') e++;
-        if (s[e] === '=' && e > j && !s.slice(j, e).includes(',')) return k;
-        if (s[j] !== '-' && s[j] !== '+') break;
-        j = e;
-      }
-    }
-    k = s.indexOf('alias', k + 5);
-  }
-  return -1;
-}
-
-function globPath(s: string): number {
-  if (s.indexOf('[') < 0 && s.indexOf('?') < 0 && s.indexOf('*') < 0 && s.indexOf("'") < 0 && s.indexOf('"') < 0 && s.indexOf('\\') < 0) return -1;
-  // Drop glob/quote noise and repeated slashes; parts are collected and joined once (linear).
-  const parts: string[] = [];
-  let prev = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '[' || c === ']' || c === "'" || c === '"' || c === '\\') continue;
-    if (c === '/' && prev === '/') continue;
-    parts.push(c);
-    prev = c;
-  }
-  const cleaned = parts.join('');
-  if (cleaned === s) return -1;
-  for (const p of ['/etc/passwd', '/etc/shadow', '/bin/', '/usr/bin', '/etc/hosts', '/proc/self']) if (cleaned.includes(p)) return 0;
-  // `/???/??t /???/p??s??`: wildcard-only path segments are never real input.
-  return s.includes('/???/') || s.includes('/??') && s.includes('/???') ? 0 : -1;
-}
-
-/**
  * OS command injection: finds command positions (after `;`, `|`, `&`, newlines, backticks, `$(`)
  * and asks whether the word there is a command used like one (strong names anywhere, word-like
  * names only with shell-shaped arguments), plus interpreter paths, shell evasions and Windows
@@ -283,18 +214,7 @@ function globPath(s: string): number {
 /** Characters that every separator-, evasion- or interpreter-based indicator needs. */
 const SHELL_CHARS = ';|&`$(){}<>\n\r/\\-%[?*';
 
-const EVASION_SET = new NeedleSet(EVASIONS);
 const INTERPRETER_SET = new NeedleSet(INTERPRETER_MARKERS);
-
-function evasion(s: string): number {
-  const k = EVASION_SET.find(s);
-  if (k >= 0) return k;
-  const sh = s.indexOf('() {');
-  // A value that opens with `() {` is the shellshock function-definition prefix.
-  if (sh >= 0 && s.trimStart().startsWith('() {')) return sh;
-  if (sh >= 0 && (s.indexOf(':;', sh) >= 0 || s.indexOf(';}', sh) >= 0)) return sh;
-  return -1;
-}
 
 function interpreter(s: string): number {
   const k = INTERPRETER_SET.find(s);

@@ -1,13 +1,18 @@
+/*
+ * Needs (pre-check): one of < [ { : ( $ = (or a file-name target for WAF_PHP_006); WAF_PHP_004 needs
+ * `(`, WAF_PHP_005 `$`, WAF_PHP_001 `<`, `[` or `{`, WAF_PHP_002/003 `:`, WAF_PHP_007 `=`.
+ */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
+import { builtinCall, dataWrapper, dynamicCall, skipGap } from './lib/php-syntax.ts';
 import { STRONG_COMMANDS } from './lib/shell-commands.ts';
 
 const RULES = [
   { id: 'WAF_PHP_001', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP open tag or BBCode-style PHP block (<?php, <?=, <? echo, [php])' },
-  { id: 'WAF_PHP_002', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP stream wrapper (php://, phar://, zip://, expect://, compress.zlib://)' },
+  { id: 'WAF_PHP_002', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP stream wrapper (php://, phar://, zip://, expect://, compress.zlib://, a value that is a plain-text data: URI)' },
   { id: 'WAF_PHP_003', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP serialized object (O:8:"stdClass":…)' },
-  { id: 'WAF_PHP_004', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP code-execution function call (shell_exec(, passthru /*…*/ (, base64_decode(, system(\'…\'), ("system")(…), posix_*( …)' },
+  { id: 'WAF_PHP_004', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP code-execution function call (shell_exec(, passthru /*…*/ (, base64_decode(, system(\'…\'), ("system")(…), posix_*( …), a dynamic call of a computed name ((sy.(st).em)(\'uname\');) or a value that is one PHP builtin call (intval(foo), is_array())' },
   { id: 'WAF_PHP_005', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP superglobal or variable-function trick ($_GET, $GLOBALS, $x(, ${\'…\'})' },
   { id: 'WAF_PHP_006', family: 'php', severity: 'critical', paranoia: 1, description: 'Upload of an executable PHP file name (.php, .phtml, .phar …)' },
   { id: 'WAF_PHP_007', family: 'php', severity: 'critical', paranoia: 1, description: 'PHP configuration directive injection (auto_prepend_file=, allow_url_include=)' },
@@ -39,25 +44,6 @@ const EXEC_CALLEES = ['system', 'exec', 'passthru', 'shell_exec', 'popen', 'proc
 const MENTIONED_API = new Set(['str_replace', 'array_map', 'array_filter', 'usort', 'uasort', 'preg_replace', 'var_dump', 'print_r', 'var_export', 'serialize', 'unserialize', 'fputcsv', 'iconv', 'bin2hex', 'hex2bin', 'strrev', 'is_callable', 'fwrite', 'fputs', 'fopen', 'readfile', 'parse_str', 'extract', 'file_get_contents', 'file_put_contents', 'mb_ereg_replace', 'stream_get_contents', 'ini_get', 'getenv', 'escapeshellarg', 'escapeshellcmd']);
 /** Names too English to accept with spaces before the parenthesis. */
 const PROSE_NAMES = new Set(['extract', 'dl', 'serialize', 'symlink', 'chmod', 'usort', 'iconv']);
-
-/**
- * Skips what PHP ignores between a callee and its `(`: whitespace and comments (`/* *\/`, `//…`,
- * `#…` to end of line). Bounded to 96 characters. Returns the index after the gap, and whether
- * the gap held more than plain spaces (a comment, tab or newline is never prose).
- */
-function skipGap(s: string, j: number): { at: number; odd: boolean } {
-  const limit = Math.min(s.length, j + 96);
-  let odd = false;
-  while (j < limit) {
-    const c = s[j];
-    if (c === ' ') j++;
-    else if (c === '\t' || c === '\n' || c === '\r') { j++; odd = true; }
-    else if (c === '/' && s[j + 1] === '*') { const e = s.indexOf('*/', j + 2); if (e < 0 || e > limit) break; j = e + 2; odd = true; }
-    else if ((c === '/' && s[j + 1] === '/') || c === '#') { const e = s.indexOf('\n', j); if (e < 0 || e > limit) break; j = e + 1; odd = true; }
-    else break;
-  }
-  return { at: j, odd };
-}
 
 /** `("system")(`, `(system)(`, `'system'(`, `[system][0](`: an exec function name used as a value then called. */
 function quotedCallee(s: string): number {
@@ -133,7 +119,7 @@ function openTag(s: string): number {
     while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
     const w = s.slice(j, e);
     // `<?xml :fputcsv(`: a colon right after the target name is PHP's short-tag trick.
-    if (w === 'xml' && s[e] === ' ' && s[e + 1] === ':' || w === 'xml' && s[e] === '\t' && s[e + 1] === ':') return k;
+    if (w === 'xml' && s[skipGap(s, e).at] === ':') return k;
     // `<? echo …`, `<? system(…)`, `<? $x=…`: short tag then PHP; "<? should not" is prose.
     if (j > k + 2 && w && w !== 'xml' && w !== 'xpacket' && w !== 'import' && (SHORT_TAG_HEADS.has(w) || w.includes('_') || s[e] === '(' || s[skipGap(s, e).at] === '(')) return k;
     if (j > k + 2 && s[j] === '$') return k;
@@ -198,9 +184,21 @@ function funcCall(s: string): number {
   }
   const q = quotedCallee(s);
   if (q >= 0) return q;
+  const dyn = dynamicCall(s);
+  if (dyn >= 0) return dyn;
   const c = execOnCommand(s);
   if (c >= 0) return c;
   return prefixedCall(s);
+}
+
+/** Index of the bracket closing the one at `open` (nested `$__[$_[1]]`), looking 24 characters ahead. */
+function matchingClose(s: string, open: number, close: string): number {
+  let depth = 0;
+  for (let j = open; j < s.length && j - open <= 24; j++) {
+    if (s[j] === s[open]) depth++;
+    else if (s[j] === close && --depth === 0) return j;
+  }
+  return -1;
 }
 
 function superglobal(s: string): number {
@@ -234,7 +232,7 @@ function superglobal(s: string): number {
         const c = s[g.at];
         if (c === '(' && (g.odd || indexed || g.at === at)) return k;
         if (c !== '[' && c !== '{') break;
-        const close = s.indexOf(c === '[' ? ']' : '}', g.at + 1);
+        const close = matchingClose(s, g.at, c === '[' ? ']' : '}');
         if (close <= g.at + 1 || close - g.at > 24) break; // `$a[]()` / `$a{}()` do not parse
         at = close + 1;
         indexed = true;
@@ -303,8 +301,13 @@ export const phpInjection = {
     if (has[58] && s.indexOf('://') >= 0) {
       for (const w of WRAPPERS) { const k = s.indexOf(w); if (k >= 0) { push(found, target, 'WAF_PHP_002', k); break; } }
     }
+    if (has[58] && !found.length && dataWrapper(s)) push(found, target, 'WAF_PHP_002', s.indexOf('data:'));
     if (has[58]) push(found, target, 'WAF_PHP_003', serialized(s));
-    if (has[40]) push(found, target, 'WAF_PHP_004', funcCall(s));
+    if (has[40]) {
+      let k = funcCall(s);
+      if (k < 0) k = builtinCall(s, target.kind === 'path');
+      push(found, target, 'WAF_PHP_004', k);
+    }
     if (has[36]) push(found, target, 'WAF_PHP_005', superglobal(s));
     if (fileish && execFilename(s)) push(found, target, 'WAF_PHP_006', 0);
     if (has[61] && target.kind !== 'header' && target.kind !== 'cookie') push(found, target, 'WAF_PHP_007', iniDirective(s));

@@ -1,3 +1,7 @@
+/*
+ * Needs (pre-check): the User-Agent header (one of SCANNER_TOKENS as a whole word) or one of the
+ * HEADER_FINGERPRINTS header names; no other target is inspected.
+ */
 import type { Detector, RuleMeta } from '../types.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 
@@ -29,7 +33,9 @@ function hasToken(ua: string, token: string): number {
   while (k >= 0) {
     const before = k > 0 ? ua.charCodeAt(k - 1) : 32;
     const after = k + token.length < ua.length ? ua.charCodeAt(k + token.length) : 32;
-    if (!isWordCode(before) && !isWordCode(after)) return k;
+    // A hyphenated prefix makes another product's name, and a URL path or host part is not the
+    // product (`ecairn-grabber/1.0 (+http://ecairn.com/grabber)` is a crawler, not Grabber).
+    if (!isWordCode(before) && before !== 45 && before !== 47 && before !== 46 && !isWordCode(after)) return k;
     k = ua.indexOf(token, k + 1);
   }
   return -1;

@@ -1,3 +1,7 @@
+/*
+ * Needs (pre-check): SESSION_002/003 a parameter or JSON key named like a framework session cookie
+ * (SESSION_NAMES); SESSION_001 the word `cookie` (any case) in a value of 8+ characters.
+ */
 import type { DetectContext, Detector, Match, RuleMeta, Target } from '../types.ts';
 import { viewsOf } from '../normalizers/index.ts';
 import { matchAt } from './lib/match.ts';
@@ -15,6 +19,9 @@ const SESSION_NAMES = new Set([
   'cftoken', 'cfsid', 'jservsession', 'shiny-token', 'next-auth.session-token', '__host-next-auth.session-token',
   '__secure-next-auth.session-token', 'laravel_session', 'ci_session', 'symfony', 'rack.session', '_rails_session',
   'phpsession', 'session', 'sessid', 'sess_id', 'session-token', 'wp_sessionid', 'ss-id', 'appsession', 'vgnvisitor',
+  // Flask, Play, CakePHP, WebLogic, JBoss SSO, Beaker, cookie-session (Express), SAP and generic spellings.
+  '_flask_session', 'flask_session', 'play_session', 'cakephp', 'weblogicsession', 'jwsession', 'session-id',
+  'jsessionidsso', 'beaker.session.id', 'express:sess', 'express.sess', 'sap-contextid', 'mysapsso2',
 ]);
 const PARAM_KINDS = new Set(['query_name', 'form_name', 'json_key']);
 

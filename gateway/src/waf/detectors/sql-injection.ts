@@ -1,9 +1,15 @@
+/*
+ * Needs (pre-check): one of the characters " ` ; = ( ) # - / @ | & < >, a `'` that is not an English
+ * contraction or possessive (`library's`), or one of TRIGGER_WORDS (`::`, declare, order, like,
+ * between, union, select, exec, `_`, case, `.e.`), or the whole (short) value being a system object
+ * or an overflow/DoS number. Anything else is never lexed.
+ */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { isAlphaCode, matchAt } from './lib/match.ts';
 import { hasAny, LOOSE_QUOTE, viewsOf } from '../normalizers/index.ts';
+import { dangerousObject, jsonOperator, SYSTEM_OBJECTS, versionComment } from './lib/sql-objects.ts';
 import {
-  blindProbe, commentAfterBreakout, dangerousObject, jsonOperator, keywordAfterBreakout, stackedQuery, SYSTEM_OBJECTS,
-  tautology, timeBased, unionSelect, versionComment,
+  blindProbe, commentAfterBreakout, keywordAfterBreakout, openComparison, stackedQuery, tautology, timeBased, unionSelect,
 } from './lib/sql-patterns.ts';
 import { magicNumber, sqlFunctionCall, sqlStatement } from './lib/sql-fragments.ts';
 import { tokenizeSql, type SqlToken } from './lib/sql-tokenizer.ts';
@@ -17,22 +23,24 @@ const RULES = [
   { id: 'WAF_SQLI_006', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Auth bypass: quote breakout followed by a comment (admin\'--)' },
   { id: 'WAF_SQLI_007', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Quote breakout followed by SQL (\' having 1, \') or (, \'||(select)' },
   { id: 'WAF_SQLI_008', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only objects and functions (information_schema, xp_cmdshell, load_file(, into outfile)' },
-  { id: 'WAF_SQLI_009', family: 'sqli', severity: 'critical', paranoia: 1, description: 'MySQL executable comment obfuscation (/*!50000select*/)' },
+  { id: 'WAF_SQLI_009', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL obfuscation: MySQL executable comment (/*!50000select*/), comment as whitespace next to a keyword (select/**/password), empty-exponent float 1.e(ascii(…), 1.e.tables' },
   { id: 'WAF_SQLI_010', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only function call (concat(, unhex(, database(), if(1=1 …)' },
   { id: 'WAF_SQLI_011', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL statement fragment (select 1,2 from, create table, insert into … values, ::jsonb casts, group by … having)' },
-  { id: 'WAF_SQLI_012', family: 'sqli', severity: 'error', paranoia: 1, description: 'Integer/float overflow probe (4294967296, 2.2250738585072011e-308)' },
+  { id: 'WAF_SQLI_012', family: 'sqli', severity: 'error', paranoia: 1, description: 'Integer overflow probe (4294967296, 9223372036854775808)' },
   { id: 'WAF_SQLI_013', family: 'sqli', severity: 'critical', paranoia: 1, description: 'JSON operator on a JSON literal (\'{"a":1}\' -> \'$.a\', \'[1]\' ?| array[…], ::jsonb #>)' },
   { id: 'WAF_SQLI_014', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL optimizer hint comment after a SQL keyword (or /*+ hint */ true)' },
   { id: 'WAF_SQLI_015', family: 'sqli', severity: 'critical', paranoia: 1, description: 'System database object as the whole value (tempdb, mysql.db, MSysAccessObjects)' },
+  { id: 'WAF_SQLI_016', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Float-parser denial of service constant as a value or key (2.2250738585072011e-308)' },
 ] as const satisfies readonly RuleMeta[];
 
 /** Characters without which none of the patterns can match (`'` is judged separately, see `proseApostrophes`). */
 const TRIGGER_CHARS = '"`;=()#-/@|&<>';
 /**
- * Words that make a value worth lexing even without a trigger character (`1 union select 2`). One
- * native pass: a literal alternation with no quantifier, so its work is linear in the value.
+ * Words that make a value worth lexing even without a trigger character (`1 union select 2`,
+ * `case when … then`, `1.e.tables`). One native pass: a literal alternation with no quantifier, so
+ * its work is linear in the value.
  */
-const TRIGGER_WORDS = /::|_|declare|order|like|between|union|select|exec/;
+const TRIGGER_WORDS = /::|_|declare|order|like|between|union|select|exec|case|\.e\./;
 
 /** What follows the `'` of an English contraction or possessive: `it's`, `don't`, `we'll`, `I'd`. */
 const CONTRACTION_TAILS = ['s', 't', 'd', 'm', 'll', 're', 've'];
@@ -71,9 +79,11 @@ function withoutBlockComments(t: SqlToken[]): SqlToken[] {
   return any ? t.filter((x) => !(x.type === 'comment' && x.quote === '/*')) : t;
 }
 
-type Check = (t: readonly SqlToken[]) => number;
+/** `src` is the value and `shift` the length of the quote prepended for the breakout stream. */
+type Check = (t: readonly SqlToken[], src: string, shift: number) => number;
 const COMMON: ReadonlyArray<[string, Check]> = [
   ['WAF_SQLI_001', tautology],
+  ['WAF_SQLI_001', openComparison],
   ['WAF_SQLI_002', unionSelect],
   ['WAF_SQLI_004', timeBased],
   ['WAF_SQLI_005', blindProbe],
@@ -94,6 +104,24 @@ function optimizerHint(src: string, t: readonly SqlToken[]): number {
     if (src[h] !== '+') continue;
     const p = t[i - 1];
     if (p.type === 'lparen' || (p.type === 'word' && ['or', 'and', 'select', 'update', 'delete', 'insert', 'where', 'union'].includes(p.text))) return i;
+  }
+  return -1;
+}
+
+/** Keywords that filters look for with a space after them; `/**\/` in that space evades them. */
+const GLUE_KEYWORDS = new Set(['select', 'union', 'from', 'where', 'and', 'or', 'drop', 'insert', 'update', 'delete', 'order', 'group', 'having', 'limit', 'into', 'values', 'exec', 'table', 'like', 'sleep', 'benchmark', 'all', 'distinct']);
+
+/** `SELECT/*x*\/password`, `union/**\/select`: a block comment glued on both sides, next to a SQL keyword. */
+function commentAsSpace(src: string, t: readonly SqlToken[]): number {
+  for (let i = 1; i + 1 < t.length; i++) {
+    const c = t[i];
+    if (c.type !== 'comment' || c.quote !== '/*' || !c.closed) continue;
+    const p = t[i - 1];
+    const n = t[i + 1];
+    const end = src.indexOf('*/', c.pos + 2) + 2;
+    if (p.type !== 'word' || p.quote || p.pos + p.text.length !== c.pos || n.pos !== end) continue;
+    if (!(n.type === 'word' || n.type === 'num' || n.type === 'lparen' || n.type === 'var')) continue;
+    if (GLUE_KEYWORDS.has(p.text) || (n.type === 'word' && !n.quote && GLUE_KEYWORDS.has(n.text))) return i;
   }
   return -1;
 }
@@ -119,10 +147,14 @@ function scan(target: Target, raw: SqlToken[], breakout: boolean, prefixLen: num
     const k = optimizerHint(target.value, raw);
     if (k >= 0) found.set('WAF_SQLI_014', matchAt('WAF_SQLI_014', target, raw[k].pos));
   }
+  if (!breakout && t !== raw && !found.has('WAF_SQLI_009')) {
+    const k = commentAsSpace(target.value, raw);
+    if (k >= 0) found.set('WAF_SQLI_009', matchAt('WAF_SQLI_009', target, raw[k - 1].pos));
+  }
   const hit = (id: string, idx: number, tokens: readonly SqlToken[]) => {
     if (idx >= 0 && !found.has(id)) found.set(id, matchAt(id, target, Math.max(0, tokens[idx].pos - prefixLen)));
   };
-  for (const [id, check] of COMMON) if (!found.has(id)) hit(id, check(t), t);
+  for (const [id, check] of COMMON) if (!found.has(id)) hit(id, check(t, target.value, prefixLen), t);
   if (!found.has('WAF_SQLI_003')) hit('WAF_SQLI_003', stackedQuery(t, breakout), t);
   if (breakout) {
     if (!found.has('WAF_SQLI_006')) hit('WAF_SQLI_006', commentAfterBreakout(raw), raw);
@@ -145,10 +177,10 @@ export const sqlInjection = {
     const lower = viewsOf(v).lower;
     // System objects and magic numbers are whole (short) values.
     if (v.length <= 64 && SYSTEM_OBJECTS.has(lower.trim())) return [matchAt('WAF_SQLI_015', target, 0)];
-    const magic = v.length <= 64 && magicNumber(v);
-    if (!magic && !worthLexing(v, lower)) return [];
+    const magic = v.length <= 64 ? magicNumber(v) : null;
+    if (magic) return [matchAt(magic === 'float' ? 'WAF_SQLI_016' : 'WAF_SQLI_012', target, 0)];
+    if (!worthLexing(v, lower)) return [];
     const found = new Map<string, Match>();
-    if (magic) found.set('WAF_SQLI_012', matchAt('WAF_SQLI_012', target, 0));
     scan(target, tokenizeSql(v), false, 0, found);
     for (const q of ["'", '"']) {
       if (v.indexOf(q) < 0) continue;

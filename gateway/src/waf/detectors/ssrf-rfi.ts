@@ -1,3 +1,7 @@
+/*
+ * Needs (pre-check): one of : / . (or a value ending in `?`). URL rules need `://`, a leading
+ * `http:`/`https:`, a leading `\\` (UNC) or a leading internal host name or address followed by / ? # :.
+ */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { classifyHost, METADATA_HOSTS } from './lib/hosts.ts';
@@ -5,8 +9,8 @@ import { isAlphaCode, matchAt } from './lib/match.ts';
 
 const RULES = [
   { id: 'WAF_SSRF_001', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL or address pointing at a cloud metadata service (169.254.169.254, metadata.google.internal …)' },
-  { id: 'WAF_SSRF_002', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL pointing at an internal host (localhost, 127/8, 10/8, 192.168/16, [::1], numeric IP spellings)' },
-  { id: 'WAF_SSRF_003', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL with a scheme used for SSRF (file://, gopher://, dict://, ldap://, jar:, netdoc:)' },
+  { id: 'WAF_SSRF_002', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL pointing at an internal host (localhost, 127/8, 10/8, 192.168/16, [::1], numeric IP spellings, http:127.0.0.1 without slashes, localhost4/)' },
+  { id: 'WAF_SSRF_003', family: 'ssrf', severity: 'critical', paranoia: 1, description: 'URL with a scheme used for SSRF (file://, gopher://, dict://, ldap://, jar:, netdoc:, mod_proxy unix:…|http://)' },
   { id: 'WAF_RFI_001', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: URL to a raw IP address or ending in ?/NUL (suffix truncation), bare scheme probe (http?), UNC share (\\\\host\\share)' },
   { id: 'WAF_RFI_002', family: 'rfi', severity: 'critical', paranoia: 1, description: 'Remote file inclusion: external URL in an include-style parameter (_CONF[path], mosConfig_absolute_path …)' },
 ] as const satisfies readonly RuleMeta[];
@@ -53,7 +57,40 @@ function bareInternal(s: string): number {
   if (e <= 0) return -1;
   const host = s.slice(0, e);
   const cls = classifyHost(host);
-  return cls === 'internal' && host.indexOf('.') >= 0 || cls === 'metadata' || host === 'localhost' ? 0 : -1;
+  // A dotless number (`10/`, `0x7f/`) is a fraction or a count, not an address; names (`localhost4/`,
+  // `ip6-loopback/`) and dotted addresses are.
+  return cls === 'internal' && (host.indexOf('.') >= 0 || !numberLike(host)) || cls === 'metadata' ? 0 : -1;
+}
+
+function numberLike(h: string): boolean {
+  const c = h.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * `http:127.0.0.1`, `https:/localhost/x`: a special scheme without `//`, which URL parsers (WHATWG,
+ * curl) still read as a host. Returns the host or null.
+ */
+function slashlessHost(s: string): string | null {
+  const c = s.indexOf(':');
+  if (c < 4 || c > 5 || !WEB_SCHEMES.has(s.slice(0, c)) || s.startsWith('//', c + 1)) return null;
+  let h = c + 1;
+  if (s[h] === '/' || s[h] === '\\') h++;
+  let e = h;
+  while (e < s.length && e - h < 64 && !'/?#\\ '.includes(s[e])) e++;
+  const host = s.slice(h, e);
+  const colon = host.lastIndexOf(':');
+  return colon > 0 && host.indexOf(':') === colon ? host.slice(0, colon) : host || null;
+}
+
+/** After `unix:`: a socket path with no spaces, `|`, then a URL (`unix:/run/x.sock|http://h/`). */
+function unixSocketUrl(s: string, j: number): boolean {
+  const bar = s.indexOf('|', j);
+  if (bar < 0 || bar - j > 8192) return false;
+  for (let k = j; k < bar; k++) if (s[k] === ' ' || s[k] === '\t' || s[k] === '\n') return false;
+  let e = bar + 1;
+  while (e < s.length && e - bar < 12 && isAlphaCode(s.charCodeAt(e))) e++;
+  return e > bar + 1 && s.startsWith('://', e);
 }
 
 function includeParam(name: string): boolean {
@@ -78,6 +115,9 @@ export const ssrfRfi = {
     const found = new Map<string, Match>();
     const add = (id: string, at: number) => { if (!found.has(id)) found.set(id, matchAt(id, target, at)); };
     if (s.indexOf('://') >= 0) {
+      // Apache mod_proxy `unix:/path|http://host/` (CVE-2021-40438): a socket path steering the proxy.
+      const ux = s.indexOf('unix:');
+      if (ux >= 0 && target.kind !== 'header' && unixSocketUrl(s, ux + 5)) add('WAF_SSRF_003', ux);
       for (const u of urls(s)) {
         const cls = u.host ? classifyHost(u.host) : 'name';
         if (SSRF_SCHEMES.has(u.scheme) && target.kind !== 'header') add('WAF_SSRF_003', u.at);
@@ -98,6 +138,10 @@ export const ssrfRfi = {
       while (e < s.length && s[e] !== '\\' && s[e] !== '/') e++;
       const host = s.slice(2, e);
       if (e < s.length && host.length > 0 && (classifyHost(host) !== 'name' || host.indexOf('.') > 0)) add('WAF_RFI_001', 0);
+    } else if (views.has[58] && target.kind !== 'header' && target.kind !== 'path' && slashlessHost(s)) {
+      const cls = classifyHost(slashlessHost(s)!);
+      if (cls === 'metadata') add('WAF_SSRF_001', 0);
+      else if (cls === 'internal') add('WAF_SSRF_002', 0);
     } else if (target.kind !== 'header' && target.kind !== 'path') {
       const k = bareInternal(s);
       if (k >= 0) add(classifyHost(s.slice(0, s.search(/[/?#:]/))) === 'metadata' ? 'WAF_SSRF_001' : 'WAF_SSRF_002', k);

@@ -1,3 +1,7 @@
+/*
+ * Needs (pre-check): one of { } [ < _ . ( $ # ? ' ; SSTI_001 an opener ({{, ${, <%, #{, [[ …),
+ * SSTI_002 a gadget name, SSTI_003 `@{[` or `${\`.
+ */
 import type { Detector, Match, RuleMeta } from '../types.ts';
 import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { matchAt, NeedleSet } from './lib/match.ts';
@@ -5,6 +9,7 @@ import { matchAt, NeedleSet } from './lib/match.ts';
 const RULES = [
   { id: 'WAF_SSTI_001', family: 'ssti', severity: 'critical', paranoia: 1, description: 'Template expression probing evaluation ({{7*7}}, ${7*7}, <%= 7*7 %>, #{7*7})' },
   { id: 'WAF_SSTI_002', family: 'ssti', severity: 'critical', paranoia: 1, description: 'Template engine gadget ({{config}}, __class__.__mro__, ?new(), freemarker Execute, lipsum.__globals__)' },
+  { id: 'WAF_SSTI_003', family: 'ssti', severity: 'critical', paranoia: 1, description: 'Perl interpolation of code in a string (@{[system \'id\']}, ${\\ `id`})' },
 ] as const satisfies readonly RuleMeta[];
 
 /** Expression openers of the common engines (Jinja/Twig/Handlebars, EL/Freemarker/Thymeleaf, ERB/JSP, Ruby/EL, Razor). */
@@ -74,6 +79,10 @@ export const templateInjection = {
     }
     const g = GADGET_SET.find(s);
     if (g >= 0) found.push(matchAt('WAF_SSTI_002', target, g));
+    // Perl's `@{[ … ]}` (and `${\ …}`) run code inside a double-quoted string; prose never writes them.
+    if (views.has[123] && (views.has[64] || views.has[92]) && (views.compact.indexOf('@{[') >= 0 || views.compact.indexOf('${\\') >= 0)) {
+      found.push(matchAt('WAF_SSTI_003', target, Math.max(0, s.indexOf('@{'), s.indexOf('${'))));
+    }
     return found;
   },
 } satisfies Detector;

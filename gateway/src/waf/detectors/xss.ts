@@ -1,3 +1,7 @@
+/*
+ * Needs (pre-check): one of the characters < : ( [ ` = + . $ ! \ or a non-ASCII character (masked
+ * `<` such as `¼`); XSS_001 needs `<` (or a masked one), XSS_002 `on…=` or `=` after a quote.
+ */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { HIGH, hasAny, viewsOf } from '../normalizers/index.ts';
 import { hasNonAscii } from '../normalizers/unicode-fold.ts';
@@ -153,6 +157,8 @@ function handlerInjection(lower: string): number {
       if (lower[k] === '=' && j - i > 3) {
         const name = lower.slice(i, j);
         const p = lower[i - 1];
+        // After `/` (`<svg/onload=`) the handler needs a value: base64 text ends in `…/onafe=` padding.
+        if (p === '/' && (k + 1 >= lower.length || lower[k + 1] === '=')) { i = lower.indexOf('on', i + 2); continue; }
         if (EVENT_HANDLERS.has(name) || p === '"' || p === "'" || p === '/' || p === '`') return i;
         // Unquoted-attribute breakout: the value is whitespace then `on…=` (`<input value= onfoo=…>`).
         // Unknown names need some length: short `on…=` words (`online=`, `ongoing=`) are form data.

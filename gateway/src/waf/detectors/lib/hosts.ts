@@ -6,12 +6,12 @@
 export const METADATA_HOSTS = new Set([
   '169.254.169.254', 'metadata.google.internal', 'metadata.goog', 'metadata', '100.100.100.200', '169.254.170.2',
   'fd00:ec2::254', '[fd00:ec2::254]', 'metadata.azure.com', '169.254.169.253', 'instance-data', 'instance-data.ec2.internal',
-  'metadata.tencentyun.com', 'metadata.platformequinix.com', '192.0.0.192',
+  'metadata.tencentyun.com', 'metadata.platformequinix.com', 'metadata.packet.net', '192.0.0.192',
 ]);
 
 const INTERNAL_NAMES = new Set([
   'localhost', 'localhost.localdomain', 'localhost4', 'localhost6', 'localhost4.localdomain4', 'localhost6.localdomain6',
-  'ip6-localhost', 'ip6-loopback', 'host.docker.internal', 'gateway.docker.internal', 'host.containers.internal',
+  'ip6-localhost', 'ip6-loopback', 'ipv6-localhost', 'ipv6-loopback', 'host.docker.internal', 'gateway.docker.internal', 'host.containers.internal',
   'kubernetes.default', 'kubernetes.default.svc', 'localtest.me', 'lvh.me', 'vcap.me', 'nip.io', 'broadcasthost',
   '[::1]', '[::]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '::1',
 ]);
@@ -25,11 +25,30 @@ function part(p: string): number {
   return parseInt(p, 10);
 }
 
+/** A single hex or decimal number of more than 32 bits, reduced modulo 2^32; null otherwise. */
+function wrapped32(p: string): number | null {
+  if (p.startsWith('0x')) {
+    const d = p.slice(2);
+    if (d.length <= 8 || ![...d].every((c) => '0123456789abcdef'.includes(c))) return null;
+    return parseInt(d.slice(-8), 16);
+  }
+  if (p.length < 10 || ![...p].every((c) => c >= '0' && c <= '9')) return null;
+  let v = 0;
+  for (const c of p) v = (v * 10 + (c.charCodeAt(0) - 48)) % 4294967296;
+  return p.length > 10 || parseInt(p, 10) >= 4294967296 ? v : null;
+}
+
 /** inet_aton: 1–4 parts, the last filling the remaining bytes. Returns a 32-bit number or null. */
 export function parseIpv4Loose(host: string): { value: number; canonical: boolean } | null {
   if (host.length > 40) return null;
   const parts = host.split('.');
   if (parts.length > 4) return null;
+  if (parts.length === 1) {
+    // One number past 32 bits (`7147006462`, `0x41414141a9fea9fe`): parsers that wrap it reach
+    // the low 32 bits (169.254.169.254 here); no canonical spelling looks like this.
+    const w = wrapped32(host);
+    if (w !== null) return { value: w, canonical: false };
+  }
   const nums = parts.map(part);
   if (nums.some((n) => Number.isNaN(n))) return null;
   let value = 0;
@@ -52,7 +71,10 @@ export function classifyHost(hostRaw: string): HostClass {
   if (METADATA_HOSTS.has(host)) return 'metadata';
   if (INTERNAL_NAMES.has(host) || host.endsWith('.internal') || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.localtest.me')) return 'internal';
   if (host.startsWith('[')) {
-    const h = host.slice(1, -1);
+    let h = host.slice(1, -1);
+    // `[0:0:0:0:0:ffff:169.254.169.254]` is the long spelling of `[::ffff:169.254.169.254]`.
+    if (h.startsWith('0:0:0:0:0:ffff:')) h = '::ffff:' + h.slice(15);
+    if (h.startsWith('::ffff:') && classifyHost(h.slice(7)) === 'metadata') return 'metadata';
     if (h === '::1' || h === '::' || h.startsWith('fe80:') || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('::ffff:')) return h.startsWith('fd00:ec2') ? 'metadata' : 'internal';
     return 'ip-public';
   }

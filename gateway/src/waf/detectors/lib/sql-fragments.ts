@@ -43,6 +43,12 @@ function sqlArgStart(t: readonly SqlToken[], j: number): boolean {
   return false;
 }
 
+/** A `from` keyword among the `n` tokens from `k`: the select list goes on to its table. */
+function fromWithin(t: readonly SqlToken[], k: number, n: number): boolean {
+  for (let j = k; j < Math.min(t.length, k + n); j++) if (w(t[j], 'from')) return true;
+  return false;
+}
+
 /** `concat(`, `unhex(`, `database()`, `user(`, `if(1=1` … */
 export function sqlFunctionCall(t: readonly SqlToken[]): number {
   for (let i = 0; i < t.length; i++) {
@@ -59,8 +65,18 @@ export function sqlFunctionCall(t: readonly SqlToken[]): number {
   return -1;
 }
 
-/** Statement shapes: select-list, DDL, insert/delete/update, clause pairs, aliases, casts. */
-export function sqlStatement(t: readonly SqlToken[]): number {
+/** Is the word at `pos` written Title-case (`Case`)? SQL keywords are written lower or upper case. */
+function titleCase(src: string, pos: number): boolean {
+  const a = src.charCodeAt(pos);
+  const b = src.charCodeAt(pos + 1);
+  return a >= 65 && a <= 90 && b >= 97 && b <= 122;
+}
+
+/**
+ * Statement shapes: select-list, DDL, insert/delete/update, clause pairs, aliases, casts. `src` and
+ * `shift` (see sql-injection.ts) give the original spelling where case tells prose from SQL.
+ */
+export function sqlStatement(t: readonly SqlToken[], src = '', shift = 0): number {
   for (let i = 0; i < t.length; i++) {
     const a = t[i];
     const b = t[i + 1];
@@ -81,6 +97,9 @@ export function sqlStatement(t: readonly SqlToken[]): number {
         break;
       case 'create': case 'alter': case 'drop': case 'truncate':
         if (atStart && w(b) && OBJECT_KW.has(b!.text) && c && (w(c) || quotedIdent(c) || c.type === 'other')) return i;
+        // After punctuation (`/CREATE TABLE Persons`) the statement must end at its name or open
+        // its column list; `- create table of contents` goes on as prose.
+        if (i > 0 && (t[i - 1].type === 'op' || t[i - 1].type === 'other') && w(b) && OBJECT_KW.has(b!.text) && (w(c) || quotedIdent(c)) && (!d || d.type === 'lparen' || d.type === 'semi' || d.type === 'comment')) return i;
         if (a.text === 'alter' && w(b, 'table')) return i;
         break;
       case 'insert':
@@ -103,10 +122,14 @@ export function sqlStatement(t: readonly SqlToken[]): number {
         if (b && ((w(b) && c?.type === 'lparen') || b.type === 'num') && i > 0) return i;
         break;
       case 'case':
+        // "Case when I fell behind then …" starts a sentence; `case when … then` / `CASE WHEN` is SQL.
+        if (titleCase(src, a.pos - shift)) break;
         if (w(b, 'when') && (atStart || w(t[i - 1], 'select') || t[i - 1]?.type === 'comma' || t[i - 1]?.type === 'op')) for (let k = i + 2; k < Math.min(t.length, i + 10); k++) if (w(t[k], 'then')) return i;
         break;
       case 'as':
-        if (i > 0 && (t[i - 1].type === 'num' || quotedIdent(t[i - 1]) || t[i - 1].type === 'rparen' || (t[i - 1].type === 'str' && t[i - 1].quote === "'")) && (quotedIdent(b) || (w(b) && w(c, 'from') && t[i - 1].type !== 'str')) && (!c || w(c, 'from') || c.type === 'comma' || c.type === 'comment' || (quotedIdent(b) && w(c)))) return i;
+        // `1 as \`x\` from`, `) as "a",`: an alias continues a select list. Without that continuation
+        // (or an identifier the query closes: `6 as" from`) it is prose or markdown (`Run \`npm test\` as \`root\``, `known "Samuel" as "Sam"`).
+        if (i > 0 && (t[i - 1].type === 'num' || quotedIdent(t[i - 1]) || t[i - 1].type === 'rparen' || (t[i - 1].type === 'str' && t[i - 1].quote === "'")) && (quotedIdent(b) || (w(b) && w(c, 'from') && t[i - 1].type !== 'str')) && (w(c, 'from') || c?.type === 'comment' || (c?.type === 'comma' && fromWithin(t, i + 3, 12)) || (!c && b!.closed === false))) return i;
         if (i > 0 && quotedIdent(t[i - 1]) && w(b) && w(c, 'from')) return i;
         break;
       case 'like':
@@ -121,8 +144,13 @@ export function sqlStatement(t: readonly SqlToken[]): number {
   return -1;
 }
 
-/** Numbers used to trigger integer/float overflow bugs (PHP, Java double parsing). */
-const MAGIC_NUMBERS = new Set(['2147483648', '4294967295', '4294967296', '9223372036854775807', '9223372036854775808', '18446744073709551615', '18446744073709551616', '2.2250738585072011e-308', '2.2250738585072012e-308']);
-export function magicNumber(value: string): boolean {
-  return MAGIC_NUMBERS.has(value.trim().toLowerCase());
+/**
+ * Numbers used to trigger overflow bugs. Integers at type limits are also ordinary ids and sentinels
+ * (error level); the two denormal doubles hang PHP's and Java's float parsers and mean nothing else.
+ */
+const OVERFLOW_INTEGERS = new Set(['2147483648', '4294967295', '4294967296', '9223372036854775807', '9223372036854775808', '18446744073709551615', '18446744073709551616']);
+const HANG_FLOATS = new Set(['2.2250738585072011e-308', '2.2250738585072012e-308']);
+export function magicNumber(value: string): 'integer' | 'float' | null {
+  const v = value.trim().toLowerCase();
+  return OVERFLOW_INTEGERS.has(v) ? 'integer' : HANG_FLOATS.has(v) ? 'float' : null;
 }

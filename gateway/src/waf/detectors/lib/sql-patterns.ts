@@ -26,7 +26,7 @@ const STACKED: Readonly<Record<string, ReadonlySet<string> | 'any'>> = {
 };
 
 /** Functions that only appear in blind/boolean probing right after AND/OR. */
-const BLIND_FUNCS = new Set([
+export const BLIND_FUNCS = new Set([
   'ascii', 'substring', 'substr', 'mid', 'ord', 'length', 'char', 'chr', 'if', 'iif', 'case', 'exists', 'select',
   'sleep', 'benchmark', 'updatexml', 'extractvalue', 'elt', 'make_set', 'hex', 'unhex', 'conv', 'count',
   'user', 'database', 'version', 'current_user', 'system_user', 'instr', 'left', 'right', 'not', 'pg_sleep',
@@ -49,8 +49,11 @@ function isLogic(t: SqlToken | undefined): boolean {
 function isCmp(t: SqlToken | undefined): boolean {
   return !!t && ((t.type === 'op' && CMP_OPS.has(t.text)) || (t.type === 'word' && CMP_WORDS.has(t.text)));
 }
-function isWord(t: SqlToken | undefined, w?: string): boolean {
+export function isWord(t: SqlToken | undefined, w?: string): boolean {
   return !!t && t.type === 'word' && (w === undefined || t.text === w);
+}
+function isPlus(t: SqlToken | undefined): boolean {
+  return !!t && t.type === 'op' && t.text === '+';
 }
 /** End of a SQL fragment: nothing, a comment, `)` or `;`, or a clause that continues the query. */
 function isTail(t: SqlToken | undefined): boolean {
@@ -68,8 +71,12 @@ function afterValue(t: readonly SqlToken[], i: number): boolean {
 
 /** `… OR 1=1`, `' or 'a'='a`, `) and 1=2 --`, `or true--`. */
 export function tautology(t: readonly SqlToken[]): number {
-  for (let i = 1; i < t.length; i++) {
-    if (!isLogic(t[i]) || !afterValue(t, i)) continue;
+  for (let i = 0; i < t.length; i++) {
+    // The value may start with the operator (`AND 2771=1709)`, `or 1#`): the query supplies the
+    // value before it. Then the condition must be between numbers, not words.
+    const leading = i === 0 && isLogic(t[0]);
+    if (!isLogic(t[i]) || (!leading && !afterValue(t, i))) continue;
+    if (leading && !numericCondition(t, 1)) continue;
     let j = i + 1;
     while (t[j]?.type === 'lparen') j++;
     if (isWord(t[j], 'not') && isLiteral(t[j + 1])) j++; // `and not 1=2`
@@ -95,6 +102,27 @@ export function tautology(t: readonly SqlToken[]): number {
   return -1;
 }
 
+/**
+ * The whole value is `'x' <cmp> 'y` with the last string left open for the query's own closing
+ * quote (`'x'!='y` lands as `'x'!='y'`): a constant condition injected in place of a value.
+ */
+export function openComparison(t: readonly SqlToken[]): number {
+  if (t.length !== 3) return -1;
+  const [a, op, b] = t;
+  return a.type === 'str' && a.closed && op.type === 'op' && CMP_OPS.has(op.text) && b.type === 'str' && !b.closed && b.quote === a.quote ? 0 : -1;
+}
+
+/** From j (after `(`s): a number compared with a number, `(` or an open string, or a number then a comment. */
+function numericCondition(t: readonly SqlToken[], j: number): boolean {
+  while (t[j]?.type === 'lparen') j++;
+  if (t[j]?.type !== 'num') return false;
+  const op = t[j + 1];
+  if (op?.type === 'comment' || op?.type === 'semi') return true;
+  if (!isCmp(op) || op!.type !== 'op') return false;
+  const b = t[j + 2];
+  return !!b && (b.type === 'num' || b.type === 'lparen' || (b.type === 'str' && !b.closed));
+}
+
 /** `UNION [ALL|DISTINCT] SELECT <select-list>`. */
 export function unionSelect(t: readonly SqlToken[]): number {
   for (let i = 0; i < t.length; i++) {
@@ -115,6 +143,11 @@ export function unionSelect(t: readonly SqlToken[]): number {
   return -1;
 }
 
+function onlyParens(t: readonly SqlToken[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (t[k].type !== 'rparen') return false;
+  return true;
+}
+
 /** `; DROP TABLE`, `; exec xp_…`, `'; select …`. */
 export function stackedQuery(t: readonly SqlToken[], breakout: boolean): number {
   for (let i = 0; i < t.length; i++) {
@@ -123,7 +156,9 @@ export function stackedQuery(t: readonly SqlToken[], breakout: boolean): number 
     if (!isWord(kw)) continue;
     const rule = STACKED[kw!.text];
     if (!rule) continue;
-    const nearBreakout = (breakout && i <= 3) || i === 0;
+    // Right after the breakout (`x'; exec …`, `x')); drop …`); prose words in between
+    // ("my mom's PC; set up …") make it an apostrophe, not a closed string.
+    const nearBreakout = (breakout && i <= 3 && onlyParens(t, 1, i)) || i === 0;
     const next = t[i + 2];
     if (rule === 'any') {
       if (nearBreakout || afterValue(t, i)) return i;
@@ -150,6 +185,8 @@ export function timeBased(t: readonly SqlToken[]): number {
     if ((w.text === 'sleep' || w.text === 'pg_sleep') && a?.type === 'lparen' && b && (b.type === 'num' || b.type === 'lparen' || b.type === 'str' || b.type === 'op' || isWord(b, 'select') || b.type === 'var' || (isWord(b) && t[i + 3]?.type === 'lparen'))) return i;
     if (w.text === 'benchmark' && a?.type === 'lparen' && b?.type === 'num') return i;
     if (w.text === 'waitfor' && (isWord(a, 'delay') || isWord(a, 'time')) && b?.type === 'str') return i;
+    // `waitfor+delay+'0:0:5'`: form-encoded spaces left as `+` where the value is not form-decoded.
+    if (w.text === 'waitfor' && isPlus(a) && (isWord(b, 'delay') || isWord(b, 'time')) && (t[i + 3]?.type === 'str' || (isPlus(t[i + 3]) && t[i + 4]?.type === 'str'))) return i;
     if ((w.text === 'dbms_pipe' || w.text === 'dbms_lock') && a?.type === 'dot') return i;
     if (w.text === 'randomblob' && a?.type === 'lparen' && b?.type === 'num' && b.text.length >= 6) return i;
   }
@@ -162,7 +199,12 @@ export function blindProbe(t: readonly SqlToken[]): number {
     if (!isLogic(t[i]) || !afterValue(t, i)) continue;
     let j = i + 1;
     let parens = 0;
-    while (t[j]?.type === 'lparen') { j++; parens++; }
+    for (;;) {
+      if (t[j]?.type === 'lparen') { j++; parens++; continue; }
+      // MySQL's ODBC escape `{identifier expr}` evaluates expr: `or {x length((select …`.
+      if (t[j]?.type === 'other' && t[j].text === '{' && isWord(t[j + 1]) && isWord(t[j + 2])) { j += 2; continue; }
+      break;
+    }
     const f = t[j];
     if (!isWord(f) || !BLIND_FUNCS.has(f!.text)) continue;
     if (t[j + 1]?.type === 'lparen' || (f!.text === 'select' && parens > 0) || (f!.text === 'not' && isWord(t[j + 1], 'exists'))) return i;
@@ -188,92 +230,21 @@ export function keywordAfterBreakout(t: readonly SqlToken[]): number {
   if (!k) return -1;
   if (isWord(k) && BREAKOUT_KEYWORDS.has(k.text)) {
     if (!x) return j;
-    if (x.type === 'num' || x.type === 'str' || x.type === 'lparen' || x.type === 'var' || x.type === 'comment' || x.type === 'op') return j;
+    // A comparison cannot follow the keyword (`"' and = bar` is no SQL); `' or -1`, `' union/` can.
+    if (x.type === 'num' || x.type === 'str' || x.type === 'lparen' || x.type === 'var' || x.type === 'comment' || (x.type === 'op' && !CMP_OPS.has(x.text))) return j;
     if (isWord(x) && (BLIND_FUNCS.has(x.text) || x.text === 'by' || LITERAL_WORDS.has(x.text) || x.text === 'all' || x.text === 'outfile' || x.text === 'dumpfile')) return j;
     return -1;
+  }
+  // `x'|email--`, `x'-email--`, `id' mod id--`: a binary operator and a column, then the rest
+  // commented out (`~` and `!` are unary: `x'~email` does not parse).
+  if (((k.type === 'op' && k.text !== '~' && k.text !== '!') || isWord(k, 'mod') || isWord(k, 'glob')) && isWord(x) && !x!.quote) {
+    const c = t[j + 2];
+    if (c?.type === 'comment' && c.quote !== '/*' && !t[j + 3] && c.pos === x!.pos + x!.text.length) return j;
   }
   if (k.type === 'op' && x) {
     const y = t[j + 2];
     if (CMP_OPS.has(k.text) && x.type === 'str' && !x.closed && !y) return j;
     if (['||', '+', '&&', '|', '&', '^', '*', '-'].includes(k.text) && (x.type === 'lparen' || (isWord(x) && BLIND_FUNCS.has(x.text) && y?.type === 'lparen'))) return j;
-  }
-  return -1;
-}
-
-/** Objects and functions with no business outside SQL attacks. */
-const DANGER_WORDS = new Set([
-  'information_schema', 'xp_cmdshell', 'sp_executesql', 'sp_oacreate', 'sp_makewebtask', 'sysobjects', 'syscolumns',
-  'pg_shadow', 'pg_user', 'sqlite_master', 'msysaccessobjects', 'msysobjects', 'all_tables', 'user_tables',
-  'utl_http', 'utl_inaddr', 'dbms_xmlgen', 'pg_read_file', 'pg_ls_dir', 'lo_import', 'xp_regread', 'xp_dirtree',
-  'sys.dm_exec_sessions', 'mysql.user', 'openrowset', 'opendatasource', 'sysdatabases', 'pg_catalog', 'tempdb', 'msdb',
-  'schema_name', 'table_name', 'column_name', 'pg_sleep', 'sysusers', 'sysprocesses', 'sp_password',
-  'sp_configure', 'xp_servicecontrol', 'xp_availablemedia', 'xp_fileexist', 'xp_terminate', 'xp_ntsec', 'sp_addlogin',
-  'sp_addsrvrolemember', 'dbms_java', 'utl_file', 'sys_context', 'pg_stat_activity', 'mysql.db', 'sqlite_version',
-]);
-const DANGER_FUNCS = new Set(['load_file', 'extractvalue', 'updatexml', 'group_concat', 'json_keys', 'gtid_subset', 'exp', 'name_const', 'polygon', 'multipoint']);
-const DANGER_VARS = new Set(['@@version', '@@datadir', '@@hostname', '@@basedir', '@@servername', '@@tmpdir', '@@secure_file_priv']);
-
-/** Types (and `table`/`cursor`) that follow `declare @x` in T-SQL. */
-const TSQL_TYPES = new Set(['int', 'bigint', 'varchar', 'nvarchar', 'char', 'nchar', 'sysname', 'table', 'cursor', 'as', 'bit', 'datetime', 'varbinary', 'binary', 'sql_variant', 'xml', 'text', 'ntext', 'uniqueidentifier']);
-
-/** System databases/tables that are a probe even as the whole value (`tempdb`, `mysql.db`). */
-export const SYSTEM_OBJECTS = new Set([
-  'tempdb', 'msdb', 'mysql.db', 'mysql.user', 'msysaccessobjects', 'msysobjects', 'information_schema', 'sysobjects',
-  'syscolumns', 'sysdatabases', 'pg_shadow', 'pg_catalog', 'sqlite_master', 'xp_cmdshell', 'all_tables', 'user_tables',
-]);
-
-/** `information_schema`, `xp_cmdshell`, `load_file(`, `into outfile`, `@@version` …. */
-export function dangerousObject(t: readonly SqlToken[]): number {
-  for (let i = 0; i < t.length; i++) {
-    const w = t[i];
-    if (w.type === 'var' && DANGER_VARS.has(w.text)) return i;
-    if (w.type !== 'word') continue;
-    if (DANGER_WORDS.has(w.text)) return i;
-    if (t[i + 1]?.type === 'dot' && isWord(t[i + 2]) && DANGER_WORDS.has(w.text + '.' + t[i + 2].text)) return i;
-    if ((w.text === 'exec' || w.text === 'execute') && (isWord(t[i + 1], 'immediate') || (isWord(t[i + 1]) && ['xp_', 'sp_', 'master'].some((p) => t[i + 1].text.startsWith(p))))) return i;
-    if (w.text === 'procedure' && isWord(t[i + 1], 'analyse')) return i;
-    if (w.text === 'northwind' && t[i + 1]?.type === 'dot') return i; // sample DB probing; bare it is a company name
-    // T-SQL variables: `declare @x [type]`, `exec(@sql)`; a bare `declare @name the winner` stays prose.
-    if (w.text === 'declare' && t[i + 1]?.type === 'var' && !t[i + 1].text.startsWith('@@') && (!t[i + 2] || t[i + 2].type === 'semi' || t[i + 2].type === 'comment' || (isWord(t[i + 2]) && TSQL_TYPES.has(t[i + 2].text)))) return i;
-    if ((w.text === 'exec' || w.text === 'execute') && t[i + 1]?.type === 'lparen' && t[i + 2]?.type === 'var') return i;
-    if (DANGER_FUNCS.has(w.text) && t[i + 1]?.type === 'lparen' && (w.text !== 'exp' && w.text !== 'polygon' && w.text !== 'multipoint' || t[i + 2]?.type === 'lparen' || isWord(t[i + 2], 'select') || t[i + 2]?.type === 'op')) return i;
-    if (w.text === 'into' && (isWord(t[i + 1], 'outfile') || isWord(t[i + 1], 'dumpfile'))) return i;
-  }
-  return -1;
-}
-
-/** MySQL executable comments `/*!50000select*\/`, an obfuscation only attackers use. */
-export function versionComment(t: readonly SqlToken[]): number {
-  for (let i = 0; i < t.length; i++) {
-    if (t[i].type === 'comment' && t[i].quote === '/*!' && isWord(t[i + 1])) return i;
-  }
-  return -1;
-}
-
-/** PostgreSQL/MySQL JSON operators on a JSON literal: `'{"a":1}' -> '$.a'`, `'[1]' ? '1'`, `::jsonb #> …`. */
-const JSON_OPS = new Set(['->', '?', '@', '<@', '@>', '<', '>']);
-function jsonLiteral(t: SqlToken | undefined): boolean {
-  if (!t || t.type !== 'str') return false;
-  const s = t.text.trimStart();
-  return s.startsWith('{') || s.startsWith('[');
-}
-export function jsonOperator(t: readonly SqlToken[]): number {
-  for (let i = 0; i < t.length; i++) {
-    if (!jsonLiteral(t[i])) continue;
-    let j = i + 1;
-    if (t[j]?.type === 'op' && t[j].text === '::' && (isWord(t[j + 1], 'json') || isWord(t[j + 1], 'jsonb'))) j += 2;
-    const op = t[j];
-    if (!op) continue;
-    const next = t[j + 1];
-    if (op.type === 'comment' && op.quote === '#' && j > i + 1) return i; // `::jsonb #>` — `#` lexes as a comment
-    if (op.type === 'var' && op.text === '@' && next?.type === 'str') return i;
-    if (op.type === 'op' && JSON_OPS.has(op.text)) {
-      if (op.text === '<' || op.text === '>') {
-        if (next?.type === 'str' && next.text.startsWith('$') && t[j + 2]?.type === 'op') return i;
-        continue;
-      }
-      if (next && (next.type === 'str' || next.type === 'op' || isWord(next, 'array'))) return i;
-    }
   }
   return -1;
 }

@@ -10,7 +10,7 @@ const POWERSHELL = [
 ];
 const POWERSHELL_SET = new NeedleSet(POWERSHELL);
 const IF_OPS = [' equ ', ' neq ', ' lss ', ' leq ', ' gtr ', ' geq ', '=='];
-const IF_HEADS = ['exist', 'not', 'errorlevel', 'defined', '/i', '%', '"', '['];
+const IF_HEADS = ['exist', 'not', 'errorlevel', 'defined', 'cmdextversion', '/i', '%', '"', '['];
 
 const VERBS = new Set(['invoke', 'start', 'new', 'get', 'set', 'remove', 'copy', 'add']);
 
