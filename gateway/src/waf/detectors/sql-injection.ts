@@ -6,7 +6,7 @@
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
 import { isAlphaCode, matchAt } from './lib/match.ts';
-import { hasAny, LOOSE_QUOTE, viewsOf } from '../normalizers/index.ts';
+import { hasAny, LOOSE_QUOTE, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { dangerousObject, jsonOperator, SYSTEM_OBJECTS, versionComment } from './lib/sql-objects.ts';
 import {
   blindProbe, commentAfterBreakout, keywordAfterBreakout, openComparison, stackedQuery, tautology, timeBased, unionSelect,
@@ -40,7 +40,7 @@ const TRIGGER_CHARS = '"`;=()#-/@|&<>';
  * `case when … then`, `1.e.tables`). One native pass: a literal alternation with no quantifier, so
  * its work is linear in the value.
  */
-const TRIGGER_WORDS = /::|_|declare|order|like|between|union|select|exec|case|\.e\./;
+const TRIGGER_WORDS = /declare|order|like|between|union|select|exec|case/;
 
 /** What follows the `'` of an English contraction or possessive: `it's`, `don't`, `we'll`, `I'd`. */
 const CONTRACTION_TAILS = ['s', 't', 'd', 'm', 'll', 're', 've'];
@@ -69,6 +69,9 @@ function worthLexing(v: string, lower: string): boolean {
   const has = viewsOf(v).has;
   if (hasAny(has, TRIGGER_CHARS)) return true;
   if (has[39] && (has[LOOSE_QUOTE] || !proseApostrophes(v))) return true;
+  // `_`, `::` and `.e.` are asked of the presence table first (punctuation in the alternation
+  // would slow the one pass over every word).
+  if (has[95] || (has[58] && lower.includes('::')) || (has[TIGHT_DOT] && lower.includes('.e.'))) return true;
   return TRIGGER_WORDS.test(lower);
 }
 
