@@ -22,7 +22,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './lib/stack.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { connectPostgres, runMigrations } from '../backend/src/db/client.ts';
@@ -50,17 +50,6 @@ const WHSEC = 'whsec_bench';
 const STRIPE_KEY = 'sk_test_bench';
 const PURCHASES = '/api/credits/purchases';
 const BODY = JSON.stringify({ package_id: 'starter-100', payment_method: 'pm_card_visa' });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(url: string, exited: () => boolean): Promise<void> {
   const deadline = Date.now() + 60_000;

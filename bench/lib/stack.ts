@@ -16,7 +16,7 @@ import { startGateway } from '../../scripts/gateway.ts';
 import { createServer } from 'node:net';
 
 /** A free port on 127.0.0.1 (test/support/stack.ts has the same, but imports vitest). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
