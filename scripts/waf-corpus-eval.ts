@@ -3,7 +3,7 @@
  * prints detection / false-positive rates per family and paranoia, plus the misses or false
  * positives of one family with the matches that fired. `npm run waf -- replay` is the product
  * command; this adds the per-request detail a detector author needs.
- * Usage: tsx scripts/waf-corpus-eval.ts [FILE.jsonl] [--rules DIR] [--misses FAMILY|all] [--fps FAMILY|all] [--top]
+ * Usage: tsx scripts/waf-corpus-eval.ts [FILE.jsonl] [--rules DIR] [--misses FAMILY|all [--pl2]] [--fps FAMILY|all] [--top]
  */
 import { readFileSync } from 'node:fs';
 import { inspect } from '../gateway/src/waf/engine.ts';
@@ -15,6 +15,8 @@ const file = args.find((a, i) => !a.startsWith('--') && !(args[i - 1] ?? '').sta
 const { waf } = loadCompiled(opt('--rules') ?? 'gateway/rules');
 const missFam = opt('--misses');
 const fpFam = opt('--fps');
+/** --misses lists paranoia-1 attacks; with --pl2 the paranoia-2 ones too. */
+const MISS_PL = args.includes('--pl2') ? 2 : 1;
 
 type Row = RecordedRequest & { family?: string; paranoia?: number; expect?: string };
 const stats = new Map<string, { atk: number; hit: number; neg: number; fp: number }>();
@@ -34,7 +36,7 @@ for (const line of readFileSync(file, 'utf8').split('\n')) {
   if (attack) { s.atk++; if (block) s.hit++; } else { s.neg++; if (block) s.fp++; }
   stats.set(fam, s);
   for (const id of new Set(verdict.matches.map((m) => m.ruleId))) ruleHits.set(id, (ruleHits.get(id) ?? 0) + 1);
-  const show = (attack && !block && missFam && (missFam === 'all' || r.family === missFam) && (r.paranoia ?? 1) === 1)
+  const show = (attack && !block && missFam && (missFam === 'all' || r.family === missFam) && (r.paranoia ?? 1) <= MISS_PL)
     || (!attack && block && fpFam && (fpFam === 'all' || r.family === fpFam));
   if (show) {
     const hdr = Object.fromEntries(Object.entries(r.headers ?? {}).filter(([k]) => !/^(host|accept.*|connection|keep-alive|proxy-connection|user-agent|content-length)$/i.test(k)));
