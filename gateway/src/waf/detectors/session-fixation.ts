@@ -53,7 +53,8 @@ export const sessionFixation = {
       return found;
     }
     const v = target.value;
-    if (v.length < 8 || viewsOf(v).lower.indexOf('cookie') < 0) return found;
+    // `kie` first: its rare `k` makes the search for it several times cheaper on prose.
+    if (v.length < 8 || !viewsOf(v).lower.includes('kie') || !viewsOf(v).lower.includes('cookie')) return found;
     const c = viewsOf(v).compact;
     const k = c.indexOf('.cookie');
     if ((k >= 0 && (c.indexOf('expires=', k) > 0 || c.indexOf('domain=', k) > 0 || c.indexOf('path=', k) > 0 || c[k + 7] === '=')) || c.indexOf('http-equiv=set-cookie') >= 0 || c.indexOf('http-equiv="set-cookie') >= 0 || c.indexOf("http-equiv='set-cookie") >= 0) {

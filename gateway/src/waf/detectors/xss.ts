@@ -49,7 +49,7 @@ function tagChecks(lower: string, target: Target, found: Map<string, Match>) {
 }
 
 /** Without `:([\`$+@[\\` only a dotted property sink (`document . cookie`) or inner/outerHTML can match. */
-const PROPERTY_WORDS = /document|window|location|storage|innerhtml|outerhtml/;
+const PROPERTY_WORDS = /document|window|location|storage|erhtml/; // erhtml: inner/outerHTML in one alternative
 
 function hexAt(s: string, i: number): number {
   const h = parseInt(s.slice(i, i + 2), 16);
