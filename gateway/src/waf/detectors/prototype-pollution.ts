@@ -36,7 +36,8 @@ export const prototypePollution = {
     const key = KEY_KINDS.has(target.kind);
     let k = viewsOf(v).has[95] ? s.indexOf('__proto__') : -1;
     while (k >= 0 && !key && !usedAsKey(s, k + 9)) k = s.indexOf('__proto__', k + 9);
-    if (k < 0) {
+    // `constructor` only counts before `prototype`: look for the rare-lettered `ype` first.
+    if (k < 0 && s.includes('ype')) {
       let c = s.indexOf('constructor');
       while (c >= 0 && k < 0) {
         const p = s.indexOf('prototype', c + 11);
