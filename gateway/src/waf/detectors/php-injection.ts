@@ -31,6 +31,8 @@ const PHP_FUNCS = [
   'hex2bin', 'bin2hex', 'convert_uudecode', 'str_replace', 'strrev', 'dl', 'opcache_get_status', 'curl_exec', 'is_callable',
 ];
 /** Names that are also words: only a call with a code-shaped argument counts (`system('id')`). */
+/** WORDY_FUNCS that only print or stop: harmless with a string literal argument. */
+const OUTPUT_ONLY = new Set(['echo', 'print', 'die', 'exit']);
 const WORDY_FUNCS = ['system', 'exec', 'eval', 'assert', 'include', 'require', 'include_once', 'require_once', 'echo', 'print', 'die', 'exit'];
 const SUPERGLOBALS = ['$_get', '$_post', '$_request', '$_cookie', '$_server', '$_files', '$_env', '$_session', '$globals', '$http_raw_post_data', '$http_get_vars', '$http_post_vars'];
 const EXEC_EXT = ['.php', '.phtml', '.php3', '.php4', '.php5', '.php7', '.php8', '.phar', '.phpt', '.pht', '.phps', '.pgif', '.shtml', '.htaccess', '.user.ini', '.jsp', '.jspx', '.asp', '.aspx', '.cgi'];
@@ -178,7 +180,10 @@ function funcCall(s: string): number {
     let k = s.indexOf(f + '(');
     while (k >= 0) {
       const a = s[k + f.length + 1];
-      if ((k === 0 || !isWordCode(s.charCodeAt(k - 1))) && (a === '"' || a === "'" || a === '$' || a === '`' || a === '@')) return k;
+      // Output-only calls with a plain string (`print('hello world')` in an essay about Python)
+      // print text; with a variable, a backtick (shell) or `@` they are code.
+      const quoted = (a === '"' || a === "'") && !OUTPUT_ONLY.has(f);
+      if ((k === 0 || !isWordCode(s.charCodeAt(k - 1))) && (quoted || a === '$' || a === '`' || a === '@')) return k;
       k = s.indexOf(f + '(', k + 1);
     }
   }
