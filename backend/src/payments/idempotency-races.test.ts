@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createPaymentsHarness, type PaymentsHarness } from '../../../test/support/psp-sim/harness.ts';
 import { unbalancedTransactions } from '../ledger/balance.ts';
 import { recoverOnce } from '../workers/recovery.ts';
-import { stripeFor } from './psp.ts';
+import { piIdempotencyKey, stripeFor } from './psp.ts';
 import { requestFingerprint } from '../idempotency/fingerprint.ts';
 
 let h: PaymentsHarness;
@@ -12,6 +12,15 @@ beforeAll(async () => { h = await createPaymentsHarness({ env: { IDEMPOTENCY_LOC
 afterAll(async () => { await h?.close(); });
 
 const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
+const tick = () => new Promise((r) => setTimeout(r, 10));
+/** The purchase a request's idempotency key points at, once its first phase has committed. */
+async function purchaseIdOf(userId: string, key: string): Promise<string> {
+  for (;;) {
+    const [k] = rows<{ resource_id: string | null }>(await h.t.deps.db.execute(sql`select resource_id from idempotency_keys where user_id = ${userId} and idempotency_key = ${key}`));
+    if (k?.resource_id) return k.resource_id;
+    await tick();
+  }
+}
 async function count(q: ReturnType<typeof sql>): Promise<number> {
   return Number(rows<{ n: number }>(await h.t.deps.db.execute(q))[0].n);
 }
@@ -73,10 +82,12 @@ describe('idempotency under forced retries', () => {
     const pi0 = h.sim.state.stats.paymentIntentsCreated;
     const ch0 = h.sim.state.stats.chargesSucceeded;
     const body = { package_id: 'starter-100', payment_method: 'pm_card_visa' };
-    const calls0 = h.sim.state.stats.apiCalls;
     h.sim.faults.delayMs = 2500; // the PSP call outlives the 1 s lock
     const slow = h.purchase(u.token, 'slow-1', body);
-    while (h.sim.state.stats.apiCalls === calls0) await new Promise((r) => setTimeout(r, 10));
+    // Wait for this run's own PaymentIntent call to be held by the PSP, named by its key. Not "any
+    // PSP call": the earlier tests' webhooks are still fetching fees from the PSP in the background.
+    const pspKey = piIdempotencyKey(await purchaseIdOf(u.id, 'slow-1'));
+    while (!h.sim.keyInFlight(pspKey)) await tick();
     h.sim.faults.delayMs = 0;
     await h.t.deps.db.execute(sql`update idempotency_keys set locked_at = now() - interval '5 seconds' where idempotency_key = 'slow-1'`);
     const taker = await h.purchase(u.token, 'slow-1', body); // takes over; Stripe's in-flight 409 may make it a 502

@@ -29,6 +29,8 @@ export interface PspSim {
   flushWebhooks(): Promise<void>;
   /** Resolves when no webhook delivery is in progress. */
   webhooksIdle(): Promise<void>;
+  /** True while a request with this Idempotency-Key is being handled (a second one would get 409). */
+  keyInFlight(idempotencyKey: string): boolean;
   close(): Promise<void>;
 }
 
@@ -180,6 +182,10 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
     },
     async webhooksIdle() {
       while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+    keyInFlight(key) {
+      for (const [scope, entry] of idem) if (!entry.done && scope.endsWith(`\n${key}`)) return true;
+      return false;
     },
     async close() {
       webhookUrl = undefined;
