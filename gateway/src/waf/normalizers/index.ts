@@ -60,7 +60,7 @@ export const HIGH = 130;
 const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 /** Letters, and C0 controls other than NUL, tab, LF, VT, FF, CR (plus DEL). */
-const unscanned = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 1 && c <= 8) || (c >= 14 && c <= 31) || c === 127;
+const unscanned = (c: number) => isLetter(c) || (c >= 1 && c <= 8) || (c >= 14 && c <= 31) || c === 127;
 const UNSCANNED = Array.from({ length: 128 }, (_, c) => c).filter(unscanned);
 const SCANNED = Array.from({ length: 128 }, (_, c) => c).filter((c) => !unscanned(c));
 /** Past this length one native `indexOf` per ASCII code (a vectorised scan) beats a JS loop. */
