@@ -13,7 +13,13 @@ export default defineConfig({
       {
         test: {
           name: 'backend',
-          include: ['backend/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'test/contract/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'backend/**/*.test.ts',
+            'shared/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'test/contract/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
@@ -28,7 +34,12 @@ export default defineConfig({
             workers: {
               singleWorker: true,
               wrangler: { configPath: './wrangler.toml' },
-              miniflare: { bindings: { GATEWAY_SHARED_SECRET: 'test-gateway-secret-0123456789', BACKEND_URL: 'http://127.0.0.1:1' } },
+              miniflare: {
+                bindings: {
+                  GATEWAY_SHARED_SECRET: 'test-gateway-secret-0123456789',
+                  BACKEND_URL: 'http://127.0.0.1:1',
+                },
+              },
             },
           },
         },

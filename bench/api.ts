@@ -13,7 +13,9 @@ import { prepareDatabase, startBenchStack } from './lib/stack.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import { runPaced } from './lib/paced.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { count: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' } },
+});
 /** The catalog size the target is stated for. */
 const COUNT = Number(values.count ?? 100_000);
 const SECONDS = Number(values.seconds ?? 20);
@@ -31,28 +33,65 @@ const CLIENT_IP = process.env.BENCH_CLIENT_IP ?? '198.51.100.10';
 
 /** Realistic queries: single words, phrases, web-search syntax, one-letter typos, with and without filters. */
 const SEARCHES = [
-  'nursing', 'computer science', 'first-generation', '"women in stem"', 'veterans', 'rural agriculture', 'music',
-  'engineering texas', 'public health', 'nursng', 'enginering', 'scholarship for teachers', 'low-income access',
-  'data science', 'architecture', '"community service" OR leadership', 'history -memorial', 'journalism award',
-  'psychology', 'criminal justice', 'environmental science fellowship', 'mathematics', 'hospitality', 'trailblazer',
-  'resilience', 'physics prize', 'accounting', 'social work', 'biology', 'law',
+  'nursing',
+  'computer science',
+  'first-generation',
+  '"women in stem"',
+  'veterans',
+  'rural agriculture',
+  'music',
+  'engineering texas',
+  'public health',
+  'nursng',
+  'enginering',
+  'scholarship for teachers',
+  'low-income access',
+  'data science',
+  'architecture',
+  '"community service" OR leadership',
+  'history -memorial',
+  'journalism award',
+  'psychology',
+  'criminal justice',
+  'environmental science fellowship',
+  'mathematics',
+  'hospitality',
+  'trailblazer',
+  'resilience',
+  'physics prize',
+  'accounting',
+  'social work',
+  'biology',
+  'law',
 ].flatMap((q, i) => {
   const base = `/api/search?q=${encodeURIComponent(q)}`;
-  return i % 3 === 0 ? [base, `${base}&level=undergraduate`] : i % 3 === 1 ? [base, `${base}&min_amount=5000`] : [base, `${base}&state=CA&limit=10`];
+  return i % 3 === 0
+    ? [base, `${base}&level=undergraduate`]
+    : i % 3 === 1
+      ? [base, `${base}&min_amount=5000`]
+      : [base, `${base}&state=CA&limit=10`];
 });
 
 const LISTS = [
-  '/api/scholarships', '/api/scholarships?sort=amount', '/api/scholarships?sort=newest', '/api/scholarships?level=graduate',
-  '/api/scholarships?field=nursing', '/api/scholarships?state=TX', '/api/scholarships?min_amount=10000&sort=amount',
-  '/api/scholarships?deadline_after=2027-01-01', '/api/scholarships?level=undergraduate&field=engineering',
-  '/api/scholarships?limit=50', '/api/scholarships?field=computer_science&sort=newest', '/api/scholarships?state=CA&level=high_school',
+  '/api/scholarships',
+  '/api/scholarships?sort=amount',
+  '/api/scholarships?sort=newest',
+  '/api/scholarships?level=graduate',
+  '/api/scholarships?field=nursing',
+  '/api/scholarships?state=TX',
+  '/api/scholarships?min_amount=10000&sort=amount',
+  '/api/scholarships?deadline_after=2027-01-01',
+  '/api/scholarships?level=undergraduate&field=engineering',
+  '/api/scholarships?limit=50',
+  '/api/scholarships?field=computer_science&sort=newest',
+  '/api/scholarships?state=CA&level=high_school',
 ];
 
 async function withSecondPages(baseUrl: string, paths: string[], headers: Record<string, string>): Promise<string[]> {
   const out = [...paths];
   for (const p of paths.slice(0, 6)) {
     const r = await fetch(baseUrl + p, { headers });
-    const body = await r.json() as { next_cursor?: string | null };
+    const body = (await r.json()) as { next_cursor?: string | null };
     if (body.next_cursor) out.push(`${p}${p.includes('?') ? '&' : '?'}cursor=${body.next_cursor}`);
   }
   return out;
@@ -75,15 +114,41 @@ try {
   await runLoad({ ...base, name: 'warm-up', paths: [...SEARCHES, ...lists], seconds: 5, connections: CONNECTIONS });
 
   const results: LoadResult[] = [];
-  for (const [name, paths] of [['GET /api/search', SEARCHES], ['GET /api/scholarships', lists]] as const) {
-    results.push(await runPaced({ ...base, name: `${name} @${RATE}/s`, paths, seconds: SECONDS, connections: CONNECTIONS, rate: RATE }));
-    results.push(await runLoad({ ...base, name: `${name} unthrottled`, paths, seconds: Math.ceil(SECONDS / 2), connections: CONNECTIONS }));
+  for (const [name, paths] of [
+    ['GET /api/search', SEARCHES],
+    ['GET /api/scholarships', lists],
+  ] as const) {
+    results.push(
+      await runPaced({
+        ...base,
+        name: `${name} @${RATE}/s`,
+        paths,
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        rate: RATE,
+      }),
+    );
+    results.push(
+      await runLoad({
+        ...base,
+        name: `${name} unthrottled`,
+        paths,
+        seconds: Math.ceil(SECONDS / 2),
+        connections: CONNECTIONS,
+      }),
+    );
   }
-  console.log(`\nbench:api — ${COUNT} scholarships, through the gateway (workerd) at ${stack.gatewayUrl}, ${CONNECTIONS} connections`);
-  console.log(`${'run'.padEnd(34)} ${'reqs'.padStart(7)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'non2xx'.padStart(6)} ${'errors'.padStart(6)}`);
+  console.log(
+    `\nbench:api — ${COUNT} scholarships, through the gateway (workerd) at ${stack.gatewayUrl}, ${CONNECTIONS} connections`,
+  );
+  console.log(
+    `${'run'.padEnd(34)} ${'reqs'.padStart(7)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'non2xx'.padStart(6)} ${'errors'.padStart(6)}`,
+  );
   for (const r of results) console.log(row(r));
   for (const r of results.filter((x) => x.name.endsWith(`@${RATE}/s`))) {
-    console.log(`${r.name}: p95 ${r.p95.toFixed(1)} ms ${r.p95 <= TARGET_P95_MS ? '≤' : '>'} target ${TARGET_P95_MS} ms${r.non2xx ? ` (${r.non2xx} non-2xx!)` : ''}`);
+    console.log(
+      `${r.name}: p95 ${r.p95.toFixed(1)} ms ${r.p95 <= TARGET_P95_MS ? '≤' : '>'} target ${TARGET_P95_MS} ms${r.non2xx ? ` (${r.non2xx} non-2xx!)` : ''}`,
+    );
   }
 } finally {
   await stack.stop();

@@ -57,7 +57,9 @@ async function waitReady(url: string, exited: () => boolean): Promise<void> {
     if (exited()) throw new Error('backend exited during start');
     try {
       if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch { /* starting */ }
+    } catch {
+      /* starting */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('backend not ready within 60 s');
@@ -79,19 +81,34 @@ try {
   const keys = await loadSigningKeys({ privateJwk: JSON.stringify(jwk), dataDir: '' });
   const tokens: string[] = [];
   for (let i = 0; i < USERS; i++) {
-    const [u] = await database.db.insert(users).values({ email: `bench-${i}@example.test`, passwordHash: 'x', name: `Bench ${i}` }).returning({ id: users.id });
-    tokens.push(await signAccessToken({ keys, issuer: 'gatehouse', audience: 'gatehouse-api' }, { sub: u.id, role: 'student' }));
+    const [u] = await database.db
+      .insert(users)
+      .values({ email: `bench-${i}@example.test`, passwordHash: 'x', name: `Bench ${i}` })
+      .returning({ id: users.id });
+    tokens.push(
+      await signAccessToken({ keys, issuer: 'gatehouse', audience: 'gatehouse-api' }, { sub: u.id, role: 'student' }),
+    );
   }
 
-  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  const profile = process.env.BENCH_CPU_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`]
+    : [];
   /** One backend instance (server.ts, payment workers included) on the bench database. */
   const startBackend = async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.resolve('backend/src/server.ts')], {
       env: {
-        ...process.env, DATABASE_URL: urlFor(dbName), PORT: String(port), GATEWAY_SHARED_SECRET: secret, LOG_LEVEL: 'info',
-        SEED_DEMO: 'false', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-pay-')), JWT_PRIVATE_JWK: JSON.stringify(jwk),
-        STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: WHSEC, STRIPE_API_BASE: sim.url,
+        ...process.env,
+        DATABASE_URL: urlFor(dbName),
+        PORT: String(port),
+        GATEWAY_SHARED_SECRET: secret,
+        LOG_LEVEL: 'info',
+        SEED_DEMO: 'false',
+        DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-pay-')),
+        JWT_PRIVATE_JWK: JSON.stringify(jwk),
+        STRIPE_SECRET_KEY: STRIPE_KEY,
+        STRIPE_WEBHOOK_SECRET: WHSEC,
+        STRIPE_API_BASE: sim.url,
       },
       stdio: ['ignore', 'ignore', 'inherit'], // stdout: the access log, written as in production, read by nobody
     });
@@ -104,20 +121,36 @@ try {
   // A second instance that serves no purchase: its replays read the key from the database, as a
   // retry that lands on another host would (the first instance answers replays from memory).
   const otherBackendUrl = await startBackend();
-  gateway = await startGateway({ port: await freePort(), env: { ...process.env, GATEWAY_SHARED_SECRET: secret, BACKEND_URL: backendUrl, RATE_LIMIT_PREFIX: `gh:bench-pay:${Date.now()}` } });
+  gateway = await startGateway({
+    port: await freePort(),
+    env: {
+      ...process.env,
+      GATEWAY_SHARED_SECRET: secret,
+      BACKEND_URL: backendUrl,
+      RATE_LIMIT_PREFIX: `gh:bench-pay:${Date.now()}`,
+    },
+  });
   sim.setWebhookUrl(`${gateway.url}/webhooks/stripe`);
 
   type Sample = { ms: number; replayed: boolean };
   /** One purchase by user `n % USERS` with key `key`, through the gateway: timed from send to the last body byte. */
   const viaGateway = async (key: string, n: number): Promise<Sample> => {
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${tokens[n % USERS]}`, 'idempotency-key': key, 'cf-connecting-ip': `203.0.113.${1 + (n % 200)}` };
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${tokens[n % USERS]}`,
+      'idempotency-key': key,
+      'cf-connecting-ip': `203.0.113.${1 + (n % 200)}`,
+    };
     return timed(`${gateway!.url}${PURCHASES}`, headers, key);
   };
   /** The same, straight to the backend, signed here as the gateway would sign it (signing is not timed). */
   const direct = async (key: string, n: number, base = backendUrl): Promise<Sample> => {
     const requestId = crypto.randomUUID();
     const headers = {
-      'content-type': 'application/json', authorization: `Bearer ${tokens[n % USERS]}`, 'idempotency-key': key, 'x-request-id': requestId,
+      'content-type': 'application/json',
+      authorization: `Bearer ${tokens[n % USERS]}`,
+      'idempotency-key': key,
+      'x-request-id': requestId,
       [SIGNATURE_HEADER]: await signGatewayRequest(secret, { method: 'POST', pathAndQuery: PURCHASES, requestId }),
     };
     return timed(`${base}${PURCHASES}`, headers, key);
@@ -133,10 +166,17 @@ try {
   const stripe = createStripe({ STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_API_BASE: pspOnly.url })!;
   const pspCall = async (i: number) => {
     const t0 = performance.now();
-    await stripe.paymentIntents.create({
-      amount: 999, currency: 'usd', description: 'bench', metadata: { purchase_id: `bench-${i}`, user_id: 'bench', package_id: 'starter-100' },
-      payment_method: 'pm_card_visa', confirm: true,
-    }, { idempotencyKey: `bench-psp-${i}` });
+    await stripe.paymentIntents.create(
+      {
+        amount: 999,
+        currency: 'usd',
+        description: 'bench',
+        metadata: { purchase_id: `bench-${i}`, user_id: 'bench', package_id: 'starter-100' },
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      },
+      { idempotencyKey: `bench-psp-${i}` },
+    );
     return performance.now() - t0;
   };
   const expect = (s: Sample, replayed: boolean, what: string) => {
@@ -154,7 +194,9 @@ try {
   }
   await sim.webhooksIdle();
 
-  const psp: number[] = [], createGw: number[] = [], createDirect: number[] = [];
+  const psp: number[] = [],
+    createGw: number[] = [],
+    createDirect: number[] = [];
   for (let i = 0; i < CREATES; i++) {
     psp.push(await pspCall(i));
     createGw.push(expect(await viaGateway(`g-${i}`, i), false, `create g-${i}`));
@@ -162,21 +204,30 @@ try {
   }
   // The creates' webhooks (ledger postings) must not run during the replay loop: they would be timed as replay cost.
   await sim.webhooksIdle();
-  const replayGw: number[] = [], replayDirect: number[] = [], replayOther: number[] = [];
+  const replayGw: number[] = [],
+    replayDirect: number[] = [],
+    replayOther: number[] = [];
   for (let i = 0; i < REPLAYS; i++) {
     const k = i % CREATES;
     replayGw.push(expect(await viaGateway(`g-${k}`, k), true, `replay g-${k}`));
     replayDirect.push(expect(await direct(`d-${k}`, k), true, `replay d-${k}`));
-    if (i < CREATES) replayOther.push(expect(await direct(`d-${k}`, k, otherBackendUrl), true, `replay d-${k} on the other instance`));
+    if (i < CREATES)
+      replayOther.push(expect(await direct(`d-${k}`, k, otherBackendUrl), true, `replay d-${k} on the other instance`));
   }
 
   const p = summarize(psp);
   const ms = (v: number) => v.toFixed(2).padStart(8);
-  const row = (name: string, s: LatencySummary, target = '') => console.log(`${name.padEnd(34)} ${String(s.count).padStart(5)} ${ms(s.p50)} ${ms(s.p95)} ${ms(s.p99)}   ${target}`);
-  const createTarget = (s: LatencySummary) => `p95 ≤ ${(p.p95 + CREATE_OVERHEAD_P95_MS).toFixed(2)} (PSP p95 + ${CREATE_OVERHEAD_P95_MS}): overhead ${(s.p95 - p.p95).toFixed(2)} ms ${s.p95 - p.p95 <= CREATE_OVERHEAD_P95_MS ? 'OK' : 'MISSED'}`;
+  const row = (name: string, s: LatencySummary, target = '') =>
+    console.log(`${name.padEnd(34)} ${String(s.count).padStart(5)} ${ms(s.p50)} ${ms(s.p95)} ${ms(s.p99)}   ${target}`);
+  const createTarget = (s: LatencySummary) =>
+    `p95 ≤ ${(p.p95 + CREATE_OVERHEAD_P95_MS).toFixed(2)} (PSP p95 + ${CREATE_OVERHEAD_P95_MS}): overhead ${(s.p95 - p.p95).toFixed(2)} ms ${s.p95 - p.p95 <= CREATE_OVERHEAD_P95_MS ? 'OK' : 'MISSED'}`;
   const replayTarget = (s: LatencySummary) => `p95 ≤ ${REPLAY_P95_MS}: ${s.p95 <= REPLAY_P95_MS ? 'OK' : 'MISSED'}`;
-  console.log(`\nbench:payments: sequential requests on loopback; backend process on Postgres (LOG_LEVEL=info), gateway on workerd (${process.env.UPSTASH_REDIS_REST_URL ? 'Upstash' : 'in-memory'} rate limits), Stripe SDK → PSP simulator`);
-  console.log(`${'ms'.padEnd(34)} ${'n'.padStart(5)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)}   target (issue 6)`);
+  console.log(
+    `\nbench:payments: sequential requests on loopback; backend process on Postgres (LOG_LEVEL=info), gateway on workerd (${process.env.UPSTASH_REDIS_REST_URL ? 'Upstash' : 'in-memory'} rate limits), Stripe SDK → PSP simulator`,
+  );
+  console.log(
+    `${'ms'.padEnd(34)} ${'n'.padStart(5)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)}   target (issue 6)`,
+  );
   row('PSP call alone (SDK → simulator)', p);
   row('purchase create, via gateway', summarize(createGw), createTarget(summarize(createGw)));
   row('purchase create, backend direct', summarize(createDirect), createTarget(summarize(createDirect)));
@@ -187,11 +238,15 @@ try {
 } finally {
   sim.setWebhookUrl(undefined);
   await gateway?.stop();
-  await Promise.all(backends.filter((b) => b.exitCode === null).map((b) => {
-    const exited = new Promise((r) => b.once('exit', r));
-    b.kill('SIGTERM');
-    return exited;
-  }));
+  await Promise.all(
+    backends
+      .filter((b) => b.exitCode === null)
+      .map((b) => {
+        const exited = new Promise((r) => b.once('exit', r));
+        b.kill('SIGTERM');
+        return exited;
+      }),
+  );
   await sim.close();
   await pspOnly.close();
   await database.close();

@@ -20,12 +20,20 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   server = createServer((req, res) => {
     const name = (req.url ?? '/').slice(1);
-    if (name === 'status-500') { res.writeHead(500).end('oops'); return; }
-    if (name === 'html') { res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to continue</html>'); return; }
+    if (name === 'status-500') {
+      res.writeHead(500).end('oops');
+      return;
+    }
+    if (name === 'html') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to continue</html>');
+      return;
+    }
     try {
       const body = readFileSync(path.join(FIXTURES, path.basename(name)));
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-    } catch { res.writeHead(404).end(); }
+    } catch {
+      res.writeHead(404).end();
+    }
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
 });
@@ -45,16 +53,26 @@ function rulesDir(google: string, bing: string): string {
 const read = (d: string) => readFileSync(path.join(d, 'crawlers.json'), 'utf8');
 
 describe('npm run crawlers:update', () => {
-  beforeEach(() => { dir = rulesDir('googlebot.json', 'bingbot.json'); });
+  beforeEach(() => {
+    dir = rulesDir('googlebot.json', 'bingbot.json');
+  });
 
-  it('writes both operators\' ranges when every answer has the published shape', async () => {
+  it("writes both operators' ranges when every answer has the published shape", async () => {
     const now = new Date('2026-11-27T10:00:00Z');
     const r = await updateCrawlerRanges({ rulesDir: dir, now });
     expect(r).toMatchObject({ ok: true, operators: { googlebot: 5, bingbot: 3 } });
     const data = parseCrawlerRanges(JSON.parse(read(dir)));
     expect(data.operators.googlebot).toEqual({
-      source: `${base}/googlebot.json`, fetched_at: now.toISOString(), published_at: '2026-11-20T15:46:03.000000',
-      cidrs: ['2001:4860:4801:10::/64', '2001:4860:4801:12::/64', '66.249.64.0/27', '66.249.64.32/27', '66.249.66.0/27'],
+      source: `${base}/googlebot.json`,
+      fetched_at: now.toISOString(),
+      published_at: '2026-11-20T15:46:03.000000',
+      cidrs: [
+        '2001:4860:4801:10::/64',
+        '2001:4860:4801:12::/64',
+        '66.249.64.0/27',
+        '66.249.64.32/27',
+        '66.249.66.0/27',
+      ],
     });
     expect(data.operators.bingbot.cidrs).toContain('40.77.167.0/24');
   });
@@ -94,8 +112,17 @@ describe('npm run crawlers:update', () => {
   it('the command exits 1 and names the problem on a wrong shape', async () => {
     dir = rulesDir('wrong-shape.json', 'bingbot.json');
     const before = read(dir);
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/crawlers-update.ts', '--rules', dir]);
-    await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/wrong shape[\s\S]*nothing written/) });
+    const run = promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      'scripts/crawlers-update.ts',
+      '--rules',
+      dir,
+    ]);
+    await expect(run).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/wrong shape[\s\S]*nothing written/),
+    });
     expect(read(dir)).toBe(before);
   });
 });

@@ -10,7 +10,9 @@ import { seedDemo, DEMO_ACCOUNTS } from '../backend/src/db/seed.ts';
 /** Default size: enough to page through and search meaningfully, quick on PGlite. */
 const DEFAULT_COUNT = 1000;
 
-const { values } = parseArgs({ options: { count: { type: 'string' }, reset: { type: 'boolean' }, anchor: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { count: { type: 'string' }, reset: { type: 'boolean' }, anchor: { type: 'string' } },
+});
 const count = values.count === undefined ? DEFAULT_COUNT : Number(values.count);
 if (!Number.isInteger(count) || count < 0 || count > 10_000_000) {
   console.error('db:seed: --count must be a whole number between 0 and 10000000');
@@ -28,7 +30,9 @@ try {
   await runMigrations(database);
   let last = 0;
   await seedDemo(database.db, {
-    count, anchor, reset: values.reset,
+    count,
+    anchor,
+    reset: values.reset,
     onProgress(done, total) {
       const now = performance.now();
       if (done === total || now - last > 500) {
@@ -38,7 +42,9 @@ try {
     },
   });
   console.log(`\ndb:seed: done in ${((performance.now() - started) / 1000).toFixed(1)} s into ${database.describe}`);
-  console.log('db:seed: demo accounts: ' + DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join(' · '));
+  console.log(
+    'db:seed: demo accounts: ' + DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join(' · '),
+  );
 } finally {
   await database.close();
 }

@@ -30,7 +30,13 @@ export async function startGateway(opts: GatewayOptions = {}) {
     BACKEND_URL: env.BACKEND_URL ?? 'http://127.0.0.1:8788',
     GATEWAY_SHARED_SECRET: env.GATEWAY_SHARED_SECRET ?? '',
   };
-  for (const k of ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'RATE_LIMIT_PREFIX', 'GATEWAY_METRICS_TOKEN'] as const) if (env[k]) bindings[k] = env[k]!;
+  for (const k of [
+    'UPSTASH_REDIS_REST_URL',
+    'UPSTASH_REDIS_REST_TOKEN',
+    'RATE_LIMIT_PREFIX',
+    'GATEWAY_METRICS_TOKEN',
+  ] as const)
+    if (env[k]) bindings[k] = env[k]!;
   if (env.GATEWAY_RULES_DIR) overrideRules(outDir, modules, env.GATEWAY_RULES_DIR);
   if (!bindings.GATEWAY_SHARED_SECRET) throw new Error('GATEWAY_SHARED_SECRET is required to start the gateway');
   const config = writeWorkerdConfig(outDir, modules, `${host}:${port}`, bindings);
@@ -76,7 +82,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' } } });
   const gw = await startGateway({ host: values.host, port: values.port ? Number(values.port) : undefined });
   console.log(`gateway: listening on ${gw.url} (workerd) → ${process.env.BACKEND_URL ?? 'http://127.0.0.1:8788'}`);
-  const stop = async () => { await gw.stop(); process.exit(0); };
+  const stop = async () => {
+    await gw.stop();
+    process.exit(0);
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -20,8 +20,17 @@ export function parseSince(v: string | undefined, now = Date.now()): Date {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { since: { type: 'string' }, apply: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
-  const stripe = createStripe({ STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY, STRIPE_API_BASE: process.env.STRIPE_API_BASE });
+  const { values } = parseArgs({
+    options: {
+      since: { type: 'string' },
+      apply: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const stripe = createStripe({
+    STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY,
+    STRIPE_API_BASE: process.env.STRIPE_API_BASE,
+  });
   if (!stripe) {
     console.error('reconcile: STRIPE_SECRET_KEY is not set');
     process.exit(2);
@@ -37,5 +46,8 @@ async function main() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((e) => { console.error(`reconcile: ${(e as Error).message}`); process.exit(2); });
+  main().catch((e) => {
+    console.error(`reconcile: ${(e as Error).message}`);
+    process.exit(2);
+  });
 }

@@ -14,8 +14,18 @@ if (!token) {
   process.exit(1);
 }
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const bridge = await startRedisBridge({ host: values.host ?? '127.0.0.1', port: values.port ? Number(values.port) : 8079, token, redisUrl });
-console.log(`redis-bridge: Upstash REST on ${bridge.url} → ${new URL(redisUrl).host} (development tool, not for production)`);
-const stop = async () => { await bridge.close(); process.exit(0); };
+const bridge = await startRedisBridge({
+  host: values.host ?? '127.0.0.1',
+  port: values.port ? Number(values.port) : 8079,
+  token,
+  redisUrl,
+});
+console.log(
+  `redis-bridge: Upstash REST on ${bridge.url} → ${new URL(redisUrl).host} (development tool, not for production)`,
+);
+const stop = async () => {
+  await bridge.close();
+  process.exit(0);
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -15,7 +15,10 @@ const backendPort = Number(env.PORT ?? 8788);
 env.BACKEND_URL ??= `http://127.0.0.1:${backendPort}`;
 const gatewayPort = Number(env.GATEWAY_PORT ?? 8787);
 
-const backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], { stdio: 'inherit', env });
+const backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
+  stdio: 'inherit',
+  env,
+});
 const backendExited = new Promise<number>((resolve) => backend.once('exit', (code) => resolve(code ?? 1)));
 
 async function waitForBackend(): Promise<void> {
@@ -25,7 +28,9 @@ async function waitForBackend(): Promise<void> {
     try {
       const r = await fetch(`${env.BACKEND_URL}/readyz`, { signal: AbortSignal.timeout(1000) });
       if (r.ok) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error('the backend did not become ready within 120 s');
@@ -33,9 +38,12 @@ async function waitForBackend(): Promise<void> {
 
 try {
   await waitForBackend();
-  if (!env.UPSTASH_REDIS_REST_URL) console.log('gateway: UPSTASH_REDIS_REST_URL is not set: rate limits use an in-memory limiter (one host only)');
+  if (!env.UPSTASH_REDIS_REST_URL)
+    console.log('gateway: UPSTASH_REDIS_REST_URL is not set: rate limits use an in-memory limiter (one host only)');
   const gateway = await startGateway({ port: gatewayPort, env });
-  console.log(`\nGatehouse is up: open ${gateway.url} in a browser (API under ${gateway.url}/api). Ctrl-C stops both.\n`);
+  console.log(
+    `\nGatehouse is up: open ${gateway.url} in a browser (API under ${gateway.url}/api). Ctrl-C stops both.\n`,
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

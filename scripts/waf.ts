@@ -15,29 +15,52 @@ const USAGE = `usage: npm run waf -- <command> [--rules DIR]
   schema [--check]     write (or check) the JSON Schema of each rule file to DIR/schema/`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { rules: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { rules: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
   const [cmd, arg] = positionals;
   const dir = values.rules ?? DEFAULT_RULES_DIR;
   const out = (s: string) => process.stdout.write(s + '\n');
   const err = (s: string) => process.stderr.write(s + '\n');
-  if (values.help || !cmd) { err(USAGE); return cmd ? 0 : 2; }
+  if (values.help || !cmd) {
+    err(USAGE);
+    return cmd ? 0 : 2;
+  }
   switch (cmd) {
     case 'replay': {
-      if (!arg) { err('replay needs FILE.jsonl or -'); return 2; }
+      if (!arg) {
+        err('replay needs FILE.jsonl or -');
+        return 2;
+      }
       return replay(arg, loadCompiled(dir).waf, out, err);
     }
-    case 'lint': return (await import('./waf/lint.ts')).lint(dir, out, err);
-    case 'test': return (await import('./waf/rule-tests.ts')).runRuleTests(dir, out, err);
+    case 'lint':
+      return (await import('./waf/lint.ts')).lint(dir, out, err);
+    case 'test':
+      return (await import('./waf/rule-tests.ts')).runRuleTests(dir, out, err);
     case 'explain': {
-      if (!arg) { err('explain needs FILE or -'); return 2; }
+      if (!arg) {
+        err('explain needs FILE or -');
+        return 2;
+      }
       return (await import('./waf/explain.ts')).explain(arg, dir, out, err);
     }
-    case 'schema': return (await import('./waf/schema.ts')).writeSchemas(dir, values.check ?? false, out, err);
-    default: err(`unknown command ${cmd}\n${USAGE}`); return 2;
+    case 'schema':
+      return (await import('./waf/schema.ts')).writeSchemas(dir, values.check ?? false, out, err);
+    default:
+      err(`unknown command ${cmd}\n${USAGE}`);
+      return 2;
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-  process.stderr.write((e instanceof RuleFileError ? e.message : (e as Error).stack ?? String(e)) + '\n');
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write((e instanceof RuleFileError ? e.message : ((e as Error).stack ?? String(e))) + '\n');
+    process.exitCode = 1;
+  },
+);

@@ -9,10 +9,14 @@ export const COMPATIBILITY_DATE = '2025-09-01';
 export function buildGateway(outDir: string): string[] {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  execFileSync(process.execPath, [path.resolve('node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outDir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: 'error' },
-  });
+  execFileSync(
+    process.execPath,
+    [path.resolve('node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outDir],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: 'error' },
+    },
+  );
   return readdirSync(outDir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile() && !d.name.endsWith('.map') && d.name !== 'README.md')
     .map((d) => path.relative(outDir, path.join(d.parentPath, d.name)));
@@ -24,7 +28,12 @@ const capnpString = (s: string) => JSON.stringify(s);
  * Writes a workerd config that serves the bundle on `address` with text bindings. Outbound fetches
  * may reach private and loopback addresses (the backend and the Upstash bridge live there locally).
  */
-export function writeWorkerdConfig(outDir: string, modules: string[], address: string, bindings: Record<string, string>): string {
+export function writeWorkerdConfig(
+  outDir: string,
+  modules: string[],
+  address: string,
+  bindings: Record<string, string>,
+): string {
   const mods = modules.map((m) => {
     const kind = m.endsWith('.js') || m.endsWith('.mjs') ? 'esModule' : m.endsWith('.wasm') ? 'wasm' : 'text';
     return `(name = ${capnpString(m)}, ${kind} = embed ${capnpString(m)})`;

@@ -64,7 +64,13 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export function problem(
   code: string,
   requestId: string,
-  opts: { status?: number; title?: string; detail?: string; errors?: FieldError[]; extra?: Record<string, unknown> } = {},
+  opts: {
+    status?: number;
+    title?: string;
+    detail?: string;
+    errors?: FieldError[];
+    extra?: Record<string, unknown>;
+  } = {},
 ): Problem {
   const known = (ERROR_CODES as Record<string, { status: number; title: string }>)[code];
   const status = opts.status ?? known?.status ?? 500;
@@ -84,12 +90,14 @@ export function problem(
 /** Small HTML page for browsers that ask for HTML; carries the code and request id, never input. */
 export function problemHtml(p: Problem): string {
   const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(p.title)}</title>` +
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(p.title)}</title>` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"></head>` +
     `<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">` +
     `<h1>${esc(p.title)}</h1><p>${esc(p.detail ?? '')}</p>` +
     `<p><small>Code <code>${esc(p.code)}</code> · request <code>${esc(p.request_id)}</code></small></p>` +
-    `</body></html>`;
+    `</body></html>`
+  );
 }
 
 /**

@@ -19,7 +19,16 @@ export function createApp(deps: AppDeps) {
   app.use(async function accessLog(c, next) {
     const started = performance.now();
     await next();
-    deps.log.info({ request_id: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    deps.log.info(
+      {
+        request_id: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
   });
 
   app.route('/', opsRoutes(deps));
@@ -32,12 +41,30 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => problemResponse(c, 'NOT_FOUND'));
   app.onError((err, c) => {
     if (err instanceof ProblemError) {
-      return problemResponse(c, err.code, { detail: err.detail, errors: err.errors, headers: err.headers, extra: err.extra });
+      return problemResponse(c, err.code, {
+        detail: err.detail,
+        errors: err.errors,
+        headers: err.headers,
+        extra: err.extra,
+      });
     }
     if (err instanceof HTTPException && err.status < 500) {
-      return problemResponse(c, err.status === 413 ? 'BODY_TOO_LARGE' : err.status === 404 ? 'NOT_FOUND' : err.status === 405 ? 'METHOD_NOT_ALLOWED' : 'VALIDATION_FAILED', { detail: err.message });
+      return problemResponse(
+        c,
+        err.status === 413
+          ? 'BODY_TOO_LARGE'
+          : err.status === 404
+            ? 'NOT_FOUND'
+            : err.status === 405
+              ? 'METHOD_NOT_ALLOWED'
+              : 'VALIDATION_FAILED',
+        { detail: err.message },
+      );
     }
-    deps.log.error({ request_id: c.get('requestId'), err: { message: err.message, stack: err.stack } }, 'unhandled error');
+    deps.log.error(
+      { request_id: c.get('requestId'), err: { message: err.message, stack: err.stack } },
+      'unhandled error',
+    );
     return problemResponse(c, 'INTERNAL');
   });
   return app;

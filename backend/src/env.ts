@@ -4,47 +4,66 @@ import { z } from 'zod';
  * Every environment variable the backend reads, validated once at start. A bad value stops the
  * process with a message naming the variable (see `loadEnv`). Documented in README.md.
  */
-const EnvSchema = z.object({
-  HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(8788),
-  /** Postgres URL; unset → embedded PGlite under DATA_DIR. */
-  DATABASE_URL: z.string().url().optional(),
-  DATA_DIR: z.string().default('.data'),
-  /** Where users reach the product (links in mail, sitemap, canonical URLs). */
-  PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
-  /** HMAC secret shared with the gateway; `npm start` generates one per run when unset. */
-  GATEWAY_SHARED_SECRET: z.string().min(16).optional(),
-  /** Refuse requests without a valid gateway signature (health probes excepted). */
-  REQUIRE_GATEWAY_SIGNATURE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  /** ES256 private key as a JWK (JSON); unset → generated on first start under DATA_DIR/keys. */
-  JWT_PRIVATE_JWK: z.string().optional(),
-  JWT_ISSUER: z.string().default('gatehouse'),
-  JWT_AUDIENCE: z.string().default('gatehouse-api'),
-  /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; unset → dev mailbox transport. */
-  SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://').optional(),
-  /** Sender of outgoing mail; unset → no-reply@<PUBLIC_URL host>. */
-  MAIL_FROM: z.string().email().optional(),
-  /** Serve GET /api/dev/mailbox (only ever without SMTP_URL); unset → on when PUBLIC_URL is a loopback address. */
-  DEV_MAILBOX: z.enum(['true', 'false']).optional(),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must look like sk_test_… or sk_live_…').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),
-  STRIPE_API_BASE: z.string().url().optional(),
-  /** How long finished Idempotency-Key records are kept (hours, 24-72); older ones are purged. */
-  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(72).default(48),
-  /** A payment request holding its Idempotency-Key lock longer than this is presumed dead and taken over. */
-  IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** How often unfinished purchases and refunds are settled by asking the PSP. */
-  PAYMENTS_RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  /** TEST ONLY: SIGKILL the process right after this purchase recovery point commits (crash tests). */
-  PAYMENTS_CRASH_AT: z.enum(['started', 'purchase_created', 'payment_intent_created', 'finished']).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Load demo data on first start when the database is empty. */
-  SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-}).superRefine((env, ctx) => {
-  if (env.REQUIRE_GATEWAY_SIGNATURE && !env.GATEWAY_SHARED_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['GATEWAY_SHARED_SECRET'], message: 'is required unless REQUIRE_GATEWAY_SIGNATURE=false' });
-  }
-});
+const EnvSchema = z
+  .object({
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(8788),
+    /** Postgres URL; unset → embedded PGlite under DATA_DIR. */
+    DATABASE_URL: z.string().url().optional(),
+    DATA_DIR: z.string().default('.data'),
+    /** Where users reach the product (links in mail, sitemap, canonical URLs). */
+    PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
+    /** HMAC secret shared with the gateway; `npm start` generates one per run when unset. */
+    GATEWAY_SHARED_SECRET: z.string().min(16).optional(),
+    /** Refuse requests without a valid gateway signature (health probes excepted). */
+    REQUIRE_GATEWAY_SIGNATURE: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** ES256 private key as a JWK (JSON); unset → generated on first start under DATA_DIR/keys. */
+    JWT_PRIVATE_JWK: z.string().optional(),
+    JWT_ISSUER: z.string().default('gatehouse'),
+    JWT_AUDIENCE: z.string().default('gatehouse-api'),
+    /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; unset → dev mailbox transport. */
+    SMTP_URL: z
+      .string()
+      .url()
+      .refine((u) => /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://')
+      .optional(),
+    /** Sender of outgoing mail; unset → no-reply@<PUBLIC_URL host>. */
+    MAIL_FROM: z.string().email().optional(),
+    /** Serve GET /api/dev/mailbox (only ever without SMTP_URL); unset → on when PUBLIC_URL is a loopback address. */
+    DEV_MAILBOX: z.enum(['true', 'false']).optional(),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_/, 'must look like sk_test_… or sk_live_…')
+      .optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with whsec_').optional(),
+    STRIPE_API_BASE: z.string().url().optional(),
+    /** How long finished Idempotency-Key records are kept (hours, 24-72); older ones are purged. */
+    IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(72).default(48),
+    /** A payment request holding its Idempotency-Key lock longer than this is presumed dead and taken over. */
+    IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** How often unfinished purchases and refunds are settled by asking the PSP. */
+    PAYMENTS_RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /** TEST ONLY: SIGKILL the process right after this purchase recovery point commits (crash tests). */
+    PAYMENTS_CRASH_AT: z.enum(['started', 'purchase_created', 'payment_intent_created', 'finished']).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Load demo data on first start when the database is empty. */
+    SEED_DEMO: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.REQUIRE_GATEWAY_SIGNATURE && !env.GATEWAY_SHARED_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GATEWAY_SHARED_SECRET'],
+        message: 'is required unless REQUIRE_GATEWAY_SIGNATURE=false',
+      });
+    }
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 

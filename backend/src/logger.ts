@@ -5,9 +5,25 @@ import pino from 'pino';
  * handlers log ids, never bodies.
  */
 export const REDACT_PATHS = [
-  'password', '*.password', 'token', '*.token', 'access_token', '*.access_token', 'refresh_token', '*.refresh_token',
-  'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'headers.cookie',
-  'card', '*.card', 'client_secret', '*.client_secret', 'payment_method', '*.payment_method',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.cookie',
+  'card',
+  '*.card',
+  'client_secret',
+  '*.client_secret',
+  'payment_method',
+  '*.payment_method',
 ];
 
 export function createLogger(level: string) {

@@ -12,7 +12,7 @@ import type { AppDeps } from './deps.ts';
 const DEMO_SCHOLARSHIP_COUNT = 500;
 
 async function main() {
-  let env;
+  let env: ReturnType<typeof parseEnv>;
   try {
     env = parseEnv(process.env);
   } catch (e) {
@@ -22,7 +22,7 @@ async function main() {
   const log = createLogger(env.LOG_LEVEL);
   const database = await connect({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await runMigrations(database);
-  if (env.SEED_DEMO && await isEmpty(database.db)) {
+  if (env.SEED_DEMO && (await isEmpty(database.db))) {
     console.log(`backend: first start, loading demo data (${DEMO_SCHOLARSHIP_COUNT} scholarships)…`);
     await seedDemo(database.db, { count: DEMO_SCHOLARSHIP_COUNT });
   }
@@ -33,7 +33,9 @@ async function main() {
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     console.log(`backend: listening on http://${info.address}:${info.port} (database: ${database.describe})`);
     if (DEMO_ACCOUNTS.length) {
-      console.log('backend: demo accounts: ' + DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join(' · '));
+      console.log(
+        'backend: demo accounts: ' + DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join(' · '),
+      );
     }
   });
 

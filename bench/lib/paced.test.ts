@@ -20,7 +20,14 @@ async function serve(delayMs: number): Promise<{ url: string; paths: string[] }>
 describe('runPaced', () => {
   it('sends at the given rate, cycling through the paths, and counts non-2xx answers', async () => {
     const { url, paths } = await serve(1);
-    const r = await runPaced({ name: 'x', baseUrl: url, paths: ['/a', '/missing'], seconds: 0.5, rate: 100, connections: 4 });
+    const r = await runPaced({
+      name: 'x',
+      baseUrl: url,
+      paths: ['/a', '/missing'],
+      seconds: 0.5,
+      rate: 100,
+      connections: 4,
+    });
     expect(r.count).toBe(50);
     expect(paths.slice(0, 4)).toEqual(['/a', '/missing', '/a', '/missing']);
     expect(r.non2xx).toBe(25);

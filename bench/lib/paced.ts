@@ -13,7 +13,13 @@ import type { LoadResult } from './load.ts';
  * concurrency, not at 100 req/s.
  */
 export async function runPaced(opts: {
-  name: string; baseUrl: string; paths: string[]; seconds: number; rate: number; connections: number; headers?: Record<string, string>;
+  name: string;
+  baseUrl: string;
+  paths: string[];
+  seconds: number;
+  rate: number;
+  connections: number;
+  headers?: Record<string, string>;
 }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
   const url = new URL(opts.baseUrl);
@@ -21,18 +27,22 @@ export async function runPaced(opts: {
   const samples: number[] = [];
   let non2xx = 0;
   let errors = 0;
-  const one = (path: string, due: number) => new Promise<void>((resolve) => {
-    const req = http.get({ host: url.hostname, port: url.port, path, agent, headers: opts.headers }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        samples.push(performance.now() - due);
-        if (res.statusCode! < 200 || res.statusCode! > 299) non2xx++;
+  const one = (path: string, due: number) =>
+    new Promise<void>((resolve) => {
+      const req = http.get({ host: url.hostname, port: url.port, path, agent, headers: opts.headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          samples.push(performance.now() - due);
+          if (res.statusCode! < 200 || res.statusCode! > 299) non2xx++;
+          resolve();
+        });
+      });
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+      req.on('error', () => {
+        errors++;
         resolve();
       });
     });
-    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-    req.on('error', () => { errors++; resolve(); });
-  });
   const pending: Promise<void>[] = [];
   const start = performance.now();
   for (let i = 0; i < total; i++) {

@@ -15,5 +15,11 @@ export interface LatencySummary {
 
 export function summarize(samples: number[]): LatencySummary {
   const s = [...samples].sort((a, b) => a - b);
-  return { count: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? Number.NaN };
+  return {
+    count: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    max: s[s.length - 1] ?? Number.NaN,
+  };
 }

@@ -32,7 +32,15 @@ export async function prepareDatabase(url: string, count: number): Promise<void>
   const u = new URL(url);
   const name = u.pathname.slice(1);
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bench database name ${name} must be a plain identifier`);
-  const admin = postgres({ host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres'), password: decodeURIComponent(u.password) || undefined, database: 'postgres', max: 1, onnotice: () => {} });
+  const admin = postgres({
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username || 'postgres'),
+    password: decodeURIComponent(u.password) || undefined,
+    database: 'postgres',
+    max: 1,
+    onnotice: () => {},
+  });
   try {
     const exists = await admin`select 1 from pg_database where datname = ${name}`;
     if (exists.length === 0) {
@@ -57,7 +65,9 @@ export async function prepareDatabase(url: string, count: number): Promise<void>
       onProgress(done, total) {
         if (done === total || performance.now() - last > 1000) {
           last = performance.now();
-          process.stdout.write(`\rbench: seeding ${done}/${total} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+          process.stdout.write(
+            `\rbench: seeding ${done}/${total} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+          );
         }
       },
     });
@@ -81,7 +91,9 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
     if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch { /* starting */ }
+    } catch {
+      /* starting */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('backend not ready within 60 s');
@@ -94,15 +106,28 @@ export async function startBenchStack(databaseUrl: string): Promise<BenchStack> 
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
     env: {
-      ...process.env, DATABASE_URL: databaseUrl, PORT: String(backendPort), GATEWAY_SHARED_SECRET: secret,
-      LOG_LEVEL: 'warn', SEED_DEMO: 'false', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-')),
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(backendPort),
+      GATEWAY_SHARED_SECRET: secret,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-')),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
     await waitReady(backendUrl, backend);
     const port = await freePort();
-    const gateway = await startGateway({ port, env: { ...process.env, GATEWAY_SHARED_SECRET: secret, BACKEND_URL: backendUrl, RATE_LIMIT_PREFIX: `gh:bench:${Date.now()}` } });
+    const gateway = await startGateway({
+      port,
+      env: {
+        ...process.env,
+        GATEWAY_SHARED_SECRET: secret,
+        BACKEND_URL: backendUrl,
+        RATE_LIMIT_PREFIX: `gh:bench:${Date.now()}`,
+      },
+    });
     return {
       gatewayUrl: gateway.url,
       backendUrl,

@@ -36,7 +36,9 @@ export function createGateway(rules: RuleSet = bundledRules()) {
   app.use(rateLimit(rules['limits.yaml']));
   app.all('*', proxy());
   app.onError((err, c) => {
-    console.error(JSON.stringify({ level: 'error', msg: 'gateway error', request_id: c.get('requestId'), error: err.message }));
+    console.error(
+      JSON.stringify({ level: 'error', msg: 'gateway error', request_id: c.get('requestId'), error: err.message }),
+    );
     return problemResponse(c, 'INTERNAL');
   });
   return app;

@@ -29,7 +29,8 @@ describe.skipIf(!existsSync(CORPUS))('dev corpus replay (skipped when WAF_DEV_CO
     expect(n).toBeGreaterThan(3000);
     expect(rates.overallPl1.total).toBeGreaterThan(0);
     if (ENFORCE) {
-      for (const fam of ['sqli', 'xss', 'rce', 'lfi', 'rfi']) expect(rate(rates.pl1[fam]), fam).toBeGreaterThanOrEqual(0.95);
+      for (const fam of ['sqli', 'xss', 'rce', 'lfi', 'rfi'])
+        expect(rate(rates.pl1[fam]), fam).toBeGreaterThanOrEqual(0.95);
       expect(rate(rates.overallPl1)).toBeGreaterThanOrEqual(0.9);
       expect(rates.negatives.flagged / rates.negatives.total).toBeLessThanOrEqual(0.05);
     }

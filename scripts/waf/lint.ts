@@ -15,7 +15,8 @@ export function lint(dir: string, out: (s: string) => void, err: (s: string) => 
   const warnings = [...waf.warnings];
   for (const e of rules['waf.yaml'].exclusions) {
     const hits = e.remove.filter((ref) => [...waf.rules.values()].some((r) => r.id === ref || r.family === ref));
-    if (!hits.length) warnings.push(`exclusions ${e.id}: removes nothing (no enabled rule matches ${e.remove.join(', ')})`);
+    if (!hits.length)
+      warnings.push(`exclusions ${e.id}: removes nothing (no enabled rule matches ${e.remove.join(', ')})`);
     const routes = e.routes ?? [];
     if (routes.length && e.methods) {
       const sel = routes.flatMap((r) => e.methods!.map((m) => ({ r, m })));
@@ -23,7 +24,10 @@ export function lint(dir: string, out: (s: string) => void, err: (s: string) => 
         const p = waf.route(r.replace(/\*\*?/g, 'x'));
         return !p.allowedMethods.has(m);
       });
-      if (none) warnings.push(`exclusions ${e.id}: its routes do not allow methods ${e.methods.join(', ')}; it selects nothing`);
+      if (none)
+        warnings.push(
+          `exclusions ${e.id}: its routes do not allow methods ${e.methods.join(', ')}; it selects nothing`,
+        );
     }
   }
   // access.yaml: expired or expiring allowlist entries, crawlers that can never be verified.
@@ -32,6 +36,8 @@ export function lint(dir: string, out: (s: string) => void, err: (s: string) => 
   const crawlers = path.join(dir, 'crawlers.json');
   if (existsSync(crawlers)) parseCrawlerRanges(JSON.parse(readFileSync(crawlers, 'utf8')), 'crawlers.json');
   for (const w of warnings) err(`warning: ${w}`);
-  out(`ok: ${Object.keys(all).length} rule files valid; waf.yaml: ${waf.rules.size} rules, ${waf.exclusions.length} active exclusions, ${warnings.length} warnings`);
+  out(
+    `ok: ${Object.keys(all).length} rule files valid; waf.yaml: ${waf.rules.size} rules, ${waf.exclusions.length} active exclusions, ${warnings.length} warnings`,
+  );
   return 0;
 }

@@ -23,11 +23,16 @@ export function loadCompiled(dir: string, now?: Date): { rules: WafRules; waf: C
   const p = path.join(dir, 'waf.yaml');
   if (!existsSync(p)) throw new RuleFileError([{ file: 'waf.yaml', path: '', message: `file is missing in ${dir}` }]);
   let data: unknown;
-  try { data = parseYaml(readFileSync(p, 'utf8'), { prettyErrors: true, uniqueKeys: true }); } catch (e) {
+  try {
+    data = parseYaml(readFileSync(p, 'utf8'), { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
     throw new RuleFileError([{ file: 'waf.yaml', path: '', message: `YAML: ${(e as Error).message.split('\n')[0]}` }]);
   }
   const r = WafRulesSchema.safeParse(data);
-  if (!r.success) throw new RuleFileError(r.error.issues.map((i) => ({ file: 'waf.yaml', path: i.path.join('.'), message: i.message })));
+  if (!r.success)
+    throw new RuleFileError(
+      r.error.issues.map((i) => ({ file: 'waf.yaml', path: i.path.join('.'), message: i.message })),
+    );
   return { rules: r.data, waf: compileWaf(r.data, { now }) };
 }
 
@@ -45,9 +50,21 @@ export function toWafRequest(r: RecordedRequest, waf: CompiledWaf): { req: WafRe
   const enc = r.body == null ? null : new TextEncoder().encode(r.body);
   const max = waf.body.max_inspected_bytes;
   const truncated = enc !== null && enc.length > max;
-  return { req: { method: r.method ?? 'GET', url: r.uri ?? '/', headers: r.headers ?? {}, body: enc && truncated ? enc.subarray(0, max) : enc }, truncated };
+  return {
+    req: {
+      method: r.method ?? 'GET',
+      url: r.uri ?? '/',
+      headers: r.headers ?? {},
+      body: enc && truncated ? enc.subarray(0, max) : enc,
+    },
+    truncated,
+  };
 }
 
 export function listYaml(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+        .sort()
+    : [];
 }

@@ -10,7 +10,12 @@ export function ruleFileSchemas(): Record<string, string> {
   const files: [string, z.ZodType][] = [...Object.entries(RULE_FILES), ['waf-tests.yaml', WafTestFileSchema]];
   for (const [file, schema] of files) {
     const json = z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' });
-    out[file.replace(/\.yaml$/, '.schema.json')] = JSON.stringify({ ...json, title: file === 'waf-tests.yaml' ? 'gateway/rules/tests/*.yaml' : `gateway/rules/${file}` }, null, 2) + '\n';
+    out[file.replace(/\.yaml$/, '.schema.json')] =
+      JSON.stringify(
+        { ...json, title: file === 'waf-tests.yaml' ? 'gateway/rules/tests/*.yaml' : `gateway/rules/${file}` },
+        null,
+        2,
+      ) + '\n';
   }
   return out;
 }
@@ -23,7 +28,11 @@ export function writeSchemas(dir: string, check: boolean, out: (s: string) => vo
     const p = path.join(target, name);
     const current = existsSync(p) ? readFileSync(p, 'utf8') : null;
     if (current === text) continue;
-    if (check) { err(`${p} is out of date: run npm run waf -- schema`); stale++; continue; }
+    if (check) {
+      err(`${p} is out of date: run npm run waf -- schema`);
+      stale++;
+      continue;
+    }
     mkdirSync(target, { recursive: true });
     writeFileSync(p, text);
     out(`wrote ${p}`);

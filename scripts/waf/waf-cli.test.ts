@@ -7,7 +7,8 @@ import { ruleFileSchemas } from './schema.ts';
 
 /** `npm run waf -- …` as the security team runs it (tsx child processes). */
 const TSX = path.resolve('node_modules/.bin/tsx');
-const waf = (args: string[], input?: string) => spawnSync(TSX, ['scripts/waf.ts', ...args], { input, encoding: 'utf8', timeout: 60_000 });
+const waf = (args: string[], input?: string) =>
+  spawnSync(TSX, ['scripts/waf.ts', ...args], { input, encoding: 'utf8', timeout: 60_000 });
 
 function rulesCopy(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'waf-rules-'));
@@ -18,11 +19,16 @@ function rulesCopy(): string {
 describe('npm run waf', { timeout: 180_000 }, () => {
   it('schema: the committed JSON Schemas are up to date', () => {
     for (const [name, text] of Object.entries(ruleFileSchemas())) {
-      expect(readFileSync(path.join('gateway/rules/schema', name), 'utf8'), `${name} is stale: run npm run waf -- schema`).toBe(text);
+      expect(
+        readFileSync(path.join('gateway/rules/schema', name), 'utf8'),
+        `${name} is stale: run npm run waf -- schema`,
+      ).toBe(text);
     }
   });
   it('every rule file names its schema for editors', () => {
-    expect(readFileSync('gateway/rules/waf.yaml', 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\/schema\/waf\.schema\.json/);
+    expect(readFileSync('gateway/rules/waf.yaml', 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\.\/schema\/waf\.schema\.json/,
+    );
   });
   it('lint fails on an invalid file, naming it; warns about expired entries and empty exclusions', () => {
     const dir = rulesCopy();
@@ -32,9 +38,18 @@ describe('npm run waf', { timeout: 180_000 }, () => {
     const bad = waf(['lint', '--rules', dir]);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/waf\.yaml paranoia/);
-    writeFileSync(f, good.replace('rule_overrides: []', `rule_overrides: []
+    writeFileSync(
+      f,
+      good
+        .replace(
+          'rule_overrides: []',
+          `rule_overrides: []
   # appended by the test
-`).replace(/exclusions:\n/, `exclusions:
+`,
+        )
+        .replace(
+          /exclusions:\n/,
+          `exclusions:
   - id: old-one
     reason: tuning that should have ended
     remove: [xss]
@@ -45,26 +60,64 @@ describe('npm run waf', { timeout: 180_000 }, () => {
     remove: [ldap, WAF_PROTO_001]
     routes: [/healthz]
     methods: [POST]
-`));
+`,
+        ),
+    );
     const warn = waf(['lint', '--rules', dir]);
     expect(warn.stderr).toMatch(/old-one: expired on 2020-01-31/);
     expect(warn.stderr).toMatch(/nothing-here: its routes do not allow methods POST/);
   });
   it('replay prints one JSON line per request and a summary on stderr', () => {
-    const lines = [
-      { id: 'a', method: 'GET', uri: '/api/search?q=%22low+income%22+OR+grad', headers: { Host: 'x.test' }, body: null },
-      { id: 'b', method: 'POST', uri: '/api/x', headers: { Host: 'x.test', 'Content-Type': 'application/x-www-form-urlencoded' }, body: "name=x'+UNION+SELECT+password+FROM+users--" },
-      { id: 'c', method: 'GET', uri: '/api/x?to=%3Cscript%3Ealert(1)%3C/script%3E', headers: { Host: 'x.test' }, body: null },
-    ].map((l) => JSON.stringify(l)).join('\n') + '\nnot json\n';
+    const lines =
+      [
+        {
+          id: 'a',
+          method: 'GET',
+          uri: '/api/search?q=%22low+income%22+OR+grad',
+          headers: { Host: 'x.test' },
+          body: null,
+        },
+        {
+          id: 'b',
+          method: 'POST',
+          uri: '/api/x',
+          headers: { Host: 'x.test', 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: "name=x'+UNION+SELECT+password+FROM+users--",
+        },
+        {
+          id: 'c',
+          method: 'GET',
+          uri: '/api/x?to=%3Cscript%3Ealert(1)%3C/script%3E',
+          headers: { Host: 'x.test' },
+          body: null,
+        },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n') + '\nnot json\n';
     const r = waf(['replay', '-'], lines);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(out.map((o) => [o.id, o.would_block, o.action])).toEqual([['a', false, 'allow'], ['b', true, 'block'], ['c', true, 'monitor']]);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(out.map((o) => [o.id, o.would_block, o.action])).toEqual([
+      ['a', false, 'allow'],
+      ['b', true, 'block'],
+      ['c', true, 'monitor'],
+    ]);
     for (const o of out) expect(Object.keys(o)).toEqual(['id', 'would_block', 'action', 'score', 'rules']);
     expect(r.stderr).toMatch(/replayed 4 requests .* \(1 unreadable\): would_block 2; block 1, monitor 1, allow 1/);
     expect(r.status).toBe(1); // the unreadable line
   });
   it('explain shows fields, matches, score and decision; test runs the rule cases', () => {
-    const e = waf(['explain', '-'], JSON.stringify({ method: 'POST', uri: '/api/auth/login', headers: { host: 'x.test', 'content-type': 'application/json' }, body: JSON.stringify({ password: "p'; DROP--\"<x>", name: "x' UNION SELECT 1--" }) }));
+    const e = waf(
+      ['explain', '-'],
+      JSON.stringify({
+        method: 'POST',
+        uri: '/api/auth/login',
+        headers: { host: 'x.test', 'content-type': 'application/json' },
+        body: JSON.stringify({ password: 'p\'; DROP--"<x>', name: "x' UNION SELECT 1--" }),
+      }),
+    );
     expect(e.status).toBe(0);
     expect(e.stdout).toMatch(/json\s+\$\.password/);
     expect(e.stdout).toMatch(/WAF_SQLI_\d{3}\s+sqli\/critical/);
@@ -79,4 +132,3 @@ describe('npm run waf', { timeout: 180_000 }, () => {
     expect(r.stderr).toMatch(/usage: npm run waf/);
   });
 });
-

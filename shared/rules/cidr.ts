@@ -8,7 +8,10 @@ import { z } from 'zod';
  */
 export const CidrSchema = z.string().superRefine((s, ctx) => {
   if (!ipaddr.isValidCIDR(s)) {
-    ctx.addIssue({ code: 'custom', message: `"${s}" is not a CIDR range like 203.0.113.0/24 or 2001:db8::/32 (a single address is /32 or /128)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${s}" is not a CIDR range like 203.0.113.0/24 or 2001:db8::/32 (a single address is /32 or /128)`,
+    });
     return;
   }
   const [addr, len] = ipaddr.parseCIDR(s);

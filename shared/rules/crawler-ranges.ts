@@ -16,19 +16,24 @@ function publicRange(kind: 'ipv4' | 'ipv6') {
   return CidrSchema.superRefine((s, ctx) => {
     if (!ipaddr.isValidCIDR(s)) return;
     const [addr, len] = ipaddr.parseCIDR(s);
-    if (addr.kind() !== kind) ctx.addIssue({ code: 'custom', message: `"${s}" is not an ${kind === 'ipv4' ? 'IPv4' : 'IPv6'} range` });
-    else if (len < MIN_PREFIX[kind]) ctx.addIssue({ code: 'custom', message: `"${s}" is broader than /${MIN_PREFIX[kind]}; no crawler owns that much` });
-    else if (addr.range() !== 'unicast') ctx.addIssue({ code: 'custom', message: `"${s}" is not a public range (${addr.range()})` });
+    if (addr.kind() !== kind)
+      ctx.addIssue({ code: 'custom', message: `"${s}" is not an ${kind === 'ipv4' ? 'IPv4' : 'IPv6'} range` });
+    else if (len < MIN_PREFIX[kind])
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${s}" is broader than /${MIN_PREFIX[kind]}; no crawler owns that much`,
+      });
+    else if (addr.range() !== 'unicast')
+      ctx.addIssue({ code: 'custom', message: `"${s}" is not a public range (${addr.range()})` });
   });
 }
 
 /** One published file: `{ creationTime, prefixes: [{ ipv4Prefix } | { ipv6Prefix }] }`. */
 export const PublishedRangesSchema = z.object({
   creationTime: z.string().min(1).optional(),
-  prefixes: z.array(z.union([
-    z.object({ ipv4Prefix: publicRange('ipv4') }),
-    z.object({ ipv6Prefix: publicRange('ipv6') }),
-  ])).min(1, 'no prefixes: an empty list would un-verify every crawler'),
+  prefixes: z
+    .array(z.union([z.object({ ipv4Prefix: publicRange('ipv4') }), z.object({ ipv6Prefix: publicRange('ipv6') })]))
+    .min(1, 'no prefixes: an empty list would un-verify every crawler'),
 });
 export type PublishedRanges = z.infer<typeof PublishedRangesSchema>;
 
@@ -37,18 +42,25 @@ export function publishedCidrs(p: PublishedRanges): string[] {
   return [...new Set(p.prefixes.map((x) => ('ipv4Prefix' in x ? x.ipv4Prefix : x.ipv6Prefix)))];
 }
 
-export const CrawlerRangesFileSchema = z.object({
-  version: z.literal(1),
-  operators: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), z.object({
-    /** Where the ranges came from. */
-    source: z.string().min(1),
-    /** When crawlers:update fetched them (null: seeded by hand, never fetched). */
-    fetched_at: z.iso.datetime({ offset: true }).nullable(),
-    /** The operator's own creationTime, when it gave one. */
-    published_at: z.string().nullable().default(null),
-    cidrs: z.array(z.union([publicRange('ipv4'), publicRange('ipv6')])).min(1),
-  }).strict()),
-}).strict();
+export const CrawlerRangesFileSchema = z
+  .object({
+    version: z.literal(1),
+    operators: z.record(
+      z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+      z
+        .object({
+          /** Where the ranges came from. */
+          source: z.string().min(1),
+          /** When crawlers:update fetched them (null: seeded by hand, never fetched). */
+          fetched_at: z.iso.datetime({ offset: true }).nullable(),
+          /** The operator's own creationTime, when it gave one. */
+          published_at: z.string().nullable().default(null),
+          cidrs: z.array(z.union([publicRange('ipv4'), publicRange('ipv6')])).min(1),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
 export type CrawlerRangesFile = z.infer<typeof CrawlerRangesFileSchema>;
 
 /** Validates a crawlers.json value; throws an Error naming each problem. */

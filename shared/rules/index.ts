@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { WafRulesSchema } from './waf.ts';
 import { AccessRulesSchema } from './access.ts';
 import { LimitsRulesSchema } from './limits.ts';
@@ -20,7 +20,10 @@ export type RuleSet = { [K in RuleFileName]: z.infer<(typeof RULE_FILES)[K]> };
 
 export class RuleFileError extends Error {
   constructor(readonly problems: { file: string; path: string; message: string }[]) {
-    super('Invalid rule files:\n' + problems.map((p) => `  ${p.file}${p.path ? ` ${p.path}` : ''}: ${p.message}`).join('\n'));
+    super(
+      'Invalid rule files:\n' +
+        problems.map((p) => `  ${p.file}${p.path ? ` ${p.path}` : ''}: ${p.message}`).join('\n'),
+    );
   }
 }
 
@@ -30,7 +33,10 @@ export function parseRuleFiles(texts: Partial<Record<string, string>>): RuleSet 
   const out: Record<string, unknown> = {};
   for (const [file, schema] of Object.entries(RULE_FILES)) {
     const text = texts[file];
-    if (text === undefined) { problems.push({ file, path: '', message: 'file is missing' }); continue; }
+    if (text === undefined) {
+      problems.push({ file, path: '', message: 'file is missing' });
+      continue;
+    }
     let data: unknown;
     try {
       data = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
@@ -40,7 +46,15 @@ export function parseRuleFiles(texts: Partial<Record<string, string>>): RuleSet 
     }
     const r = (schema as z.ZodType).safeParse(data);
     if (!r.success) {
-      for (const i of r.error.issues) problems.push({ file, path: i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, ''), message: i.message });
+      for (const i of r.error.issues)
+        problems.push({
+          file,
+          path: i.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, ''),
+          message: i.message,
+        });
     } else out[file] = r.data;
   }
   if (problems.length) throw new RuleFileError(problems);

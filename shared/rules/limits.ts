@@ -67,9 +67,17 @@ const PolicySchema = z
     if (p.failure.mode === 'local' && p.failure.degraded_factor === undefined)
       ctx.addIssue({ code: 'custom', path: ['failure', 'degraded_factor'], message: 'required when mode is local' });
     if (p.failure.mode !== 'local' && p.failure.degraded_factor !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['failure', 'degraded_factor'], message: 'only meaningful when mode is local' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['failure', 'degraded_factor'],
+        message: 'only meaningful when mode is local',
+      });
     if (p.refund_on_success && !p.key.includes('account'))
-      ctx.addIssue({ code: 'custom', path: ['refund_on_success'], message: 'only account-keyed policies refund on success' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['refund_on_success'],
+        message: 'only account-keyed policies refund on success',
+      });
   });
 
 export const LimitsRulesSchema = z
@@ -81,7 +89,8 @@ export const LimitsRulesSchema = z
   .superRefine((r, ctx) => {
     const seen = new Set<string>();
     r.policies.forEach((p, i) => {
-      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['policies', i, 'id'], message: `duplicate policy id ${p.id}` });
+      if (seen.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['policies', i, 'id'], message: `duplicate policy id ${p.id}` });
       seen.add(p.id);
     });
   });

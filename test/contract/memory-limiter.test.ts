@@ -2,4 +2,6 @@ import { createMemoryLimiter } from '../../gateway/src/ratelimit/memory.ts';
 import { durationMs } from '../../shared/rules/limits.ts';
 import { runLimiterContract } from './limiter.case.ts';
 
-runLimiterContract('in-memory', ({ algorithm, limit, window }) => createMemoryLimiter({ algorithm, limit, windowMs: durationMs(window) }));
+runLimiterContract('in-memory', ({ algorithm, limit, window }) =>
+  createMemoryLimiter({ algorithm, limit, windowMs: durationMs(window) }),
+);

@@ -10,19 +10,39 @@ let stripe: Stripe;
 const received: { body: string; signature: string }[] = [];
 beforeAll(async () => {
   sim = await startPspSim({
-    webhookSecret: 'whsec_contract', webhookUrl: 'http://receiver.test/hook',
-    deliver: async (_url, body, headers) => { received.push({ body, signature: headers['stripe-signature'] }); return { status: 200 }; },
+    webhookSecret: 'whsec_contract',
+    webhookUrl: 'http://receiver.test/hook',
+    deliver: async (_url, body, headers) => {
+      received.push({ body, signature: headers['stripe-signature'] });
+      return { status: 200 };
+    },
   });
   stripe = createStripe({ STRIPE_SECRET_KEY: 'sk_test_contract', STRIPE_API_BASE: sim.url })!;
 });
-afterAll(async () => { await sim?.close(); });
+afterAll(async () => {
+  await sim?.close();
+});
 
 const create = (key: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}) =>
-  stripe.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, metadata: { purchase_id: key }, ...extra }, { idempotencyKey: key });
+  stripe.paymentIntents.create(
+    {
+      amount: 2000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      metadata: { purchase_id: key },
+      ...extra,
+    },
+    { idempotencyKey: key },
+  );
 
 describe('PSP simulator speaks Stripe', () => {
   it('parses the SDK form encoding', () => {
-    expect(parseStripeForm('amount=5&metadata[a]=1&metadata[b]=x%20y&expand[0]=latest_charge&expand[1]=z')).toEqual({ amount: '5', metadata: { a: '1', b: 'x y' }, expand: ['latest_charge', 'z'] });
+    expect(parseStripeForm('amount=5&metadata[a]=1&metadata[b]=x%20y&expand[0]=latest_charge&expand[1]=z')).toEqual({
+      amount: '5',
+      metadata: { a: '1', b: 'x y' },
+      expand: ['latest_charge', 'z'],
+    });
   });
 
   it('charges pm_card_visa with a Stripe-like fee and declines pm_card_chargeDeclined', async () => {
@@ -33,7 +53,9 @@ describe('PSP simulator speaks Stripe', () => {
     expect(bt.fee).toBe(stripeFee(2000));
     expect(bt.fee).toBe(88); // 2.9% of $20 + 30¢
     expect(bt.net).toBe(2000 - 88);
-    await expect(create('c-declined', { payment_method: 'pm_card_chargeDeclined' })).rejects.toBeInstanceOf(Stripe.errors.StripeCardError);
+    await expect(create('c-declined', { payment_method: 'pm_card_chargeDeclined' })).rejects.toBeInstanceOf(
+      Stripe.errors.StripeCardError,
+    );
   });
 
   it('replays the same key, refuses a changed request with idempotency_error', async () => {
@@ -47,7 +69,16 @@ describe('PSP simulator speaks Stripe', () => {
 
   it('answers 409 while the first request with a key is in flight', async () => {
     sim.faults.delayMs = 1000;
-    const raw = (body: string) => fetch(`${sim.url}/v1/payment_intents`, { method: 'POST', body, headers: { authorization: 'Bearer sk_test_x', 'idempotency-key': 'inflight', 'content-type': 'application/x-www-form-urlencoded' } });
+    const raw = (body: string) =>
+      fetch(`${sim.url}/v1/payment_intents`, {
+        method: 'POST',
+        body,
+        headers: {
+          authorization: 'Bearer sk_test_x',
+          'idempotency-key': 'inflight',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      });
     const calls0 = sim.state.stats.apiCalls;
     const first = raw('amount=1000&currency=usd');
     // The simulator registers the key synchronously once it counts the call, before the delay.
@@ -89,6 +120,8 @@ describe('PSP simulator speaks Stripe', () => {
       const evt = await stripe.webhooks.constructEventAsync(r.body, r.signature, 'whsec_contract', 300);
       expect(evt.object).toBe('event');
     }
-    await expect(stripe.webhooks.constructEventAsync(received[0].body, received[0].signature, 'whsec_other', 300)).rejects.toThrow();
+    await expect(
+      stripe.webhooks.constructEventAsync(received[0].body, received[0].signature, 'whsec_other', 300),
+    ).rejects.toThrow();
   });
 });

@@ -17,8 +17,12 @@ async function call(path: string, body?: unknown, headers: Record<string, string
   return { status: r.status, json: (await r.json()) as unknown };
 }
 
-beforeAll(async () => { bridge = await startRedisBridge({ token: TOKEN }); });
-afterAll(async () => { await bridge?.close(); });
+beforeAll(async () => {
+  bridge = await startRedisBridge({ token: TOKEN });
+});
+afterAll(async () => {
+  await bridge?.close();
+});
 
 describe('Upstash REST bridge', () => {
   it.each([
@@ -27,8 +31,20 @@ describe('Upstash REST bridge', () => {
     { name: 'integer reply', path: '/', body: ['INCR', `${K}:n`], status: 200, expect: { result: 42 } },
     { name: 'path form', path: `/get/${encodeURIComponent(`${K}:a`)}`, status: 200, expect: { result: 'v1' } },
     { name: 'nil reply', path: '/', body: ['GET', `${K}:missing`], status: 200, expect: { result: null } },
-    { name: 'error reply is a 400', path: '/', body: ['INCR', `${K}:a`], status: 400, expect: { error: 'ERR value is not an integer or out of range' } },
-    { name: 'malformed command', path: '/', body: { not: 'an array' }, status: 400, expect: { error: 'ERR failed to parse command' } },
+    {
+      name: 'error reply is a 400',
+      path: '/',
+      body: ['INCR', `${K}:a`],
+      status: 400,
+      expect: { error: 'ERR value is not an integer or out of range' },
+    },
+    {
+      name: 'malformed command',
+      path: '/',
+      body: { not: 'an array' },
+      status: 400,
+      expect: { error: 'ERR failed to parse command' },
+    },
   ])('$name', async ({ path, body, status, expect: want }) => {
     const r = await call(path, body);
     expect(r.status).toBe(status);
@@ -36,12 +52,23 @@ describe('Upstash REST bridge', () => {
   });
 
   it('pipeline answers one entry per command, errors in place', async () => {
-    const r = await call('/pipeline', [['SET', `${K}:p`, 'x'], ['INCR', `${K}:p`], ['GET', `${K}:p`]]);
-    expect(r).toEqual({ status: 200, json: [{ result: 'OK' }, { error: 'ERR value is not an integer or out of range' }, { result: 'x' }] });
+    const r = await call('/pipeline', [
+      ['SET', `${K}:p`, 'x'],
+      ['INCR', `${K}:p`],
+      ['GET', `${K}:p`],
+    ]);
+    expect(r).toEqual({
+      status: 200,
+      json: [{ result: 'OK' }, { error: 'ERR value is not an integer or out of range' }, { result: 'x' }],
+    });
   });
 
   it('multi-exec runs the commands as one transaction', async () => {
-    const r = await call('/multi-exec', [['SET', `${K}:m`, '1'], ['INCRBY', `${K}:m`, 4], ['GET', `${K}:m`]]);
+    const r = await call('/multi-exec', [
+      ['SET', `${K}:m`, '1'],
+      ['INCRBY', `${K}:m`, 4],
+      ['GET', `${K}:m`],
+    ]);
     expect(r).toEqual({ status: 200, json: [{ result: 'OK' }, { result: 5 }, { result: '5' }] });
   });
 
@@ -49,8 +76,19 @@ describe('Upstash REST bridge', () => {
     const h = { 'upstash-encoding': 'base64' };
     await call('/', ['SET', `${K}:u`, 'héllo'], h);
     expect((await call('/', ['GET', `${K}:u`], h)).json).toEqual({ result: b64('héllo') });
-    expect((await call('/pipeline', [['SET', `${K}:u2`, 'z'], ['STRLEN', `${K}:u2`], ['MGET', `${K}:u2`, `${K}:none`]], h)).json)
-      .toEqual([{ result: 'OK' }, { result: 1 }, { result: [b64('z'), null] }]);
+    expect(
+      (
+        await call(
+          '/pipeline',
+          [
+            ['SET', `${K}:u2`, 'z'],
+            ['STRLEN', `${K}:u2`],
+            ['MGET', `${K}:u2`, `${K}:none`],
+          ],
+          h,
+        )
+      ).json,
+    ).toEqual([{ result: 'OK' }, { result: 1 }, { result: [b64('z'), null] }]);
   });
 
   it('wrong or missing token: 401 as Upstash answers', async () => {

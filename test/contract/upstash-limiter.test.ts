@@ -16,11 +16,21 @@ beforeAll(async () => {
   bridge = await startRedisBridge({ token: TOKEN });
   redis = new Redis({ url: bridge.url, token: TOKEN, retry: { retries: 0 }, enableTelemetry: false });
 });
-afterAll(async () => { await bridge?.close(); });
+afterAll(async () => {
+  await bridge?.close();
+});
 
 runLimiterContract('upstash', ({ algorithm, limit, window }) =>
   // A fresh prefix and ephemeral cache per limiter: cases never see each other's keys.
-  createUpstashLimiter(redis, { algorithm, limit, window, prefix: `${RUN}:${n++}`, timeoutMs: 2000, ephemeralCache: new Map() }));
+  createUpstashLimiter(redis, {
+    algorithm,
+    limit,
+    window,
+    prefix: `${RUN}:${n++}`,
+    timeoutMs: 2000,
+    ephemeralCache: new Map(),
+  }),
+);
 
 describe('upstash limiter failures', () => {
   it('a wrong token is an http error, a hanging bridge a timeout, a closed port a network error', async () => {
@@ -40,7 +50,14 @@ describe('upstash limiter failures', () => {
   });
 
   it('a blocked key is answered from the ephemeral cache without Redis', async () => {
-    const l = createUpstashLimiter(redis, { algorithm: 'fixedWindow', limit: 1, window: '1 m', prefix: `${RUN}:cache`, timeoutMs: 1000, ephemeralCache: new Map() });
+    const l = createUpstashLimiter(redis, {
+      algorithm: 'fixedWindow',
+      limit: 1,
+      window: '1 m',
+      prefix: `${RUN}:cache`,
+      timeoutMs: 1000,
+      ephemeralCache: new Map(),
+    });
     expect((await l.limit('c')).success).toBe(true);
     expect((await l.limit('c')).reason).toBeUndefined();
     bridge.setMode('hang');

@@ -8,17 +8,22 @@ import { startStack, type Stack } from '../support/stack.ts';
  * and identity headers can only come from the gateway.
  */
 let stack: Stack;
-beforeAll(async () => { stack = await startStack(); });
-afterAll(async () => { await stack?.stop(); });
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
 
 const email = `access.${process.pid}.${Date.now()}@example.test`;
 const password = 'correct horse battery staple';
-const send = (path: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) => fetch(`${stack.gatewayUrl}${path}`, {
-  method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
-  headers: { ...(init.json === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
-  body: init.json === undefined ? undefined : JSON.stringify(init.json),
-  redirect: 'manual',
-});
+const send = (path: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) =>
+  fetch(`${stack.gatewayUrl}${path}`, {
+    method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
+    headers: { ...(init.json === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    redirect: 'manual',
+  });
 
 /** The problem code of a response, or null when it is not problem+json. */
 async function codeOf(r: Response): Promise<string | null> {
@@ -36,7 +41,12 @@ describe('golden paths need no prior token', () => {
     ['GET', '/api/search?q=nursing', undefined, [200]],
     ['GET', '/api/scholarships', undefined, [200]],
     ['GET', '/api/scholarships/no-such-scholarship', undefined, [404]],
-    ['POST', '/api/eligibility', { profile: { level: 'undergraduate', gpa: 3.5, state: 'CA', citizenship: 'us_citizen' } }, [200, 400]],
+    [
+      'POST',
+      '/api/eligibility',
+      { profile: { level: 'undergraduate', gpa: 3.5, state: 'CA', citizenship: 'us_citizen' } },
+      [200, 400],
+    ],
     ['POST', '/api/provider/login', { email: 'nobody@example.test', password }, [401]],
     ['POST', '/api/auth/password-reset', { email }, [202]],
     ['GET', '/robots.txt', undefined, [200]],
@@ -53,14 +63,14 @@ describe('golden paths need no prior token', () => {
       expect(await codeOf(r)).not.toBe('WAF_AUTH_001');
       expect(r.status).not.toBe(403); // not refused by the gateway signature or CORS either
       expect(ok).toContain(r.status);
-      if (path === '/api/auth/login') tokens = await r.json() as typeof tokens;
+      if (path === '/api/auth/login') tokens = (await r.json()) as typeof tokens;
     });
   }
 
   it('POST /api/auth/refresh with the refresh token', async () => {
     const r = await send('/api/auth/refresh', { json: { refresh_token: tokens.refresh_token } });
     expect(r.status).toBe(200);
-    tokens = await r.json() as typeof tokens;
+    tokens = (await r.json()) as typeof tokens;
   });
 });
 
@@ -104,10 +114,16 @@ describe('protected routes', () => {
 
 describe('CORS and client classes through workerd', () => {
   it('answers a preflight from the local origin, refuses another', async () => {
-    const ok = await send('/api/me', { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:8787', 'access-control-request-method': 'GET' } });
+    const ok = await send('/api/me', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:8787', 'access-control-request-method': 'GET' },
+    });
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8787');
-    const no = await send('/api/me', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const no = await send('/api/me', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
     expect(no.status).toBe(403);
     expect(no.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -116,7 +132,9 @@ describe('CORS and client classes through workerd', () => {
     const qa = await send('/api/scholarships', { headers: { 'cf-connecting-ip': '198.51.100.20' } });
     expect(qa.headers.get('x-client-class')).toBe('qa');
     expect(qa.headers.get('x-waf-verdict')).toBeTruthy();
-    const spoofed = await send('/robots.txt', { headers: { 'cf-connecting-ip': '203.0.113.9', 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1)' } });
+    const spoofed = await send('/robots.txt', {
+      headers: { 'cf-connecting-ip': '203.0.113.9', 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1)' },
+    });
     expect(spoofed.status).toBe(200);
     expect(spoofed.headers.get('x-client-class')).toBeNull();
     expect(spoofed.headers.get('x-waf-verdict')).toBeNull();

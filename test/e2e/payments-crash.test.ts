@@ -27,7 +27,7 @@ import { PURCHASE_RECOVERY_POINTS } from '../../backend/src/payments/purchase-ph
 
 const WHSEC = 'whsec_e2e_crash';
 const STRIPE_KEY = 'sk_test_e2e_crash';
-const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
+const rows = <T>(r: unknown) => (r as { rows?: T[] }).rows ?? (r as T[]);
 
 let db: TestDatabase;
 let sim: PspSim;
@@ -39,23 +39,42 @@ const started = new Date(Date.now() - 60_000);
 
 async function gatewayHeaders(method: string, pathAndQuery: string, extra: Record<string, string> = {}) {
   const requestId = crypto.randomUUID();
-  return { ...extra, 'x-request-id': requestId, [SIGNATURE_HEADER]: await signGatewayRequest(TEST_GATEWAY_SECRET, { method, pathAndQuery, requestId }) };
+  return {
+    ...extra,
+    'x-request-id': requestId,
+    [SIGNATURE_HEADER]: await signGatewayRequest(TEST_GATEWAY_SECRET, { method, pathAndQuery, requestId }),
+  };
 }
 
 async function startBackend(extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-crash-'));
   const proc = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
     env: {
-      ...process.env, GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET, DATABASE_URL: db.url, PORT: String(port), DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn', SEED_DEMO: 'false', JWT_PRIVATE_JWK: jwk, STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: WHSEC,
-      STRIPE_API_BASE: sim.url, IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: '1', PAYMENTS_RECOVERY_INTERVAL_SECONDS: '1', ...extraEnv,
+      ...process.env,
+      GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      JWT_PRIVATE_JWK: jwk,
+      STRIPE_SECRET_KEY: STRIPE_KEY,
+      STRIPE_WEBHOOK_SECRET: WHSEC,
+      STRIPE_API_BASE: sim.url,
+      IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: '1',
+      PAYMENTS_RECOVERY_INTERVAL_SECONDS: '1',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`backend exited with ${proc.exitCode}`);
-    try { if ((await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return proc; } catch { /* starting */ }
+    try {
+      if ((await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return proc;
+    } catch {
+      /* starting */
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error('backend not ready');
@@ -96,7 +115,12 @@ beforeAll(async () => {
     webhookUrl: `${base}/webhooks/stripe`,
     // Webhooks reach the backend as if through the gateway: add its signature.
     deliver: async (url, body, headers) => {
-      const res = await fetch(url, { method: 'POST', body, headers: await gatewayHeaders('POST', '/webhooks/stripe', headers), signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: await gatewayHeaders('POST', '/webhooks/stripe', headers),
+        signal: AbortSignal.timeout(10_000),
+      });
       await res.arrayBuffer();
       return { status: res.status };
     },
@@ -114,14 +138,26 @@ const crashPoints = PURCHASE_RECOVERY_POINTS;
 describe('SIGKILL at each purchase recovery point, then restart', () => {
   it.each(crashPoints)('crash right after "%s" commits → recovery settles it once', async (point) => {
     const keys = await loadSigningKeys({ privateJwk: jwk, dataDir: os.tmpdir() });
-    const [u] = await db.db.insert(users).values({ email: `crash-${point}-${Date.now()}@example.test`, passwordHash: 'x', name: 'Crash' }).returning({ id: users.id });
-    const token = await signAccessToken({ keys, issuer: 'gatehouse', audience: 'gatehouse-api' }, { sub: u.id, role: 'student' });
+    const [u] = await db.db
+      .insert(users)
+      .values({ email: `crash-${point}-${Date.now()}@example.test`, passwordHash: 'x', name: 'Crash' })
+      .returning({ id: users.id });
+    const token = await signAccessToken(
+      { keys, issuer: 'gatehouse', audience: 'gatehouse-api' },
+      { sub: u.id, role: 'student' },
+    );
     const charges0 = sim.state.stats.chargesSucceeded;
     const body = JSON.stringify({ package_id: 'standard-500', payment_method: 'pm_card_visa' });
-    const purchase = async () => fetch(`${base}/api/credits/purchases`, {
-      method: 'POST', body,
-      headers: await gatewayHeaders('POST', '/api/credits/purchases', { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': `crash-${point}` }),
-    });
+    const purchase = async () =>
+      fetch(`${base}/api/credits/purchases`, {
+        method: 'POST',
+        body,
+        headers: await gatewayHeaders('POST', '/api/credits/purchases', {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'idempotency-key': `crash-${point}`,
+        }),
+      });
 
     child = await startBackend({ PAYMENTS_CRASH_AT: point });
     const died = exited(child);
@@ -131,9 +167,11 @@ describe('SIGKILL at each purchase recovery point, then restart', () => {
     child = await startBackend();
     // Recovery (on start and every second) must finish the key and settle the purchase.
     const settled = await waitFor('the purchase to settle', async () => {
-      const [r] = rows<{ id: string; status: string; recovery_point: string }>(await db.db.execute(sql`
+      const [r] = rows<{ id: string; status: string; recovery_point: string }>(
+        await db.db.execute(sql`
         select p.id, p.status, k.recovery_point from idempotency_keys k left join credit_purchases p on p.id = k.resource_id
-        where k.user_id = ${u.id}`));
+        where k.user_id = ${u.id}`),
+      );
       return r?.status === 'succeeded' && r.recovery_point === 'finished' ? r : undefined;
     });
     // The client's retry gets the one purchase.
@@ -142,16 +180,28 @@ describe('SIGKILL at each purchase recovery point, then restart', () => {
     expect((await retry.json()).id).toBe(settled.id);
 
     expect(sim.state.stats.chargesSucceeded - charges0).toBe(1);
-    const pis = sim.state.ofType('payment_intent').filter((pi) => (pi.metadata as Record<string, string>).purchase_id === settled.id);
+    const pis = sim.state
+      .ofType('payment_intent')
+      .filter((pi) => (pi.metadata as Record<string, string>).purchase_id === settled.id);
     expect(pis).toHaveLength(1);
-    const [grants] = rows<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from ledger_transactions where purchase_id = ${settled.id} and kind = 'credit_grant'`));
+    const [grants] = rows<{ n: number }>(
+      await db.db.execute(
+        sql`select count(*)::int as n from ledger_transactions where purchase_id = ${settled.id} and kind = 'credit_grant'`,
+      ),
+    );
     expect(grants.n).toBe(1);
-    const balance = await fetch(`${base}/api/credits/balance`, { headers: await gatewayHeaders('GET', '/api/credits/balance', { authorization: `Bearer ${token}` }) });
+    const balance = await fetch(`${base}/api/credits/balance`, {
+      headers: await gatewayHeaders('GET', '/api/credits/balance', { authorization: `Bearer ${token}` }),
+    });
     expect(await balance.json()).toEqual({ credits: 500 });
     expect(await unbalancedTransactions(db.db)).toEqual([]);
     // The outbox relay in the restarted process sends the receipt, once.
     const mails = await waitFor('the receipt mail', async () => {
-      const [m] = rows<{ n: number }>(await db.db.execute(sql`select count(*)::int as n from mailbox m join users u on u.email = m.to_address where u.id = ${u.id} and m.body like ${'%' + settled.id + '%'}`));
+      const [m] = rows<{ n: number }>(
+        await db.db.execute(
+          sql`select count(*)::int as n from mailbox m join users u on u.email = m.to_address where u.id = ${u.id} and m.body like ${'%' + settled.id + '%'}`,
+        ),
+      );
       return m.n > 0 ? m.n : undefined;
     });
     expect(mails).toBe(1);

@@ -12,9 +12,14 @@ const h = useTwoHostLimitsStack();
 
 /** `n` concurrent GETs for one client address, alternating between the two gateways. */
 async function burst(pathName: string, ip: string, n: number) {
-  return Promise.all(Array.from({ length: n }, (_, i) =>
-    fetch(`${h.stack.gatewayUrls[i % 2]}${pathName}`, { headers: { 'cf-connecting-ip': ip } })
-      .then(async (r) => { await r.arrayBuffer(); return r; })));
+  return Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      fetch(`${h.stack.gatewayUrls[i % 2]}${pathName}`, { headers: { 'cf-connecting-ip': ip } }).then(async (r) => {
+        await r.arrayBuffer();
+        return r;
+      }),
+    ),
+  );
 }
 
 describe('limits shared across two gateway hosts', () => {
@@ -37,7 +42,8 @@ describe('limits shared across two gateway hosts', () => {
       expect(admitted.length).toBeGreaterThan(0);
     }
     // Both hosts admitted and refused: the counter is shared, not per host.
-    for (const host of ['127.0.0.2', '127.0.0.3']) expect(rs.some((r) => r.status === 429 && r.url.includes(host))).toBe(true);
+    for (const host of ['127.0.0.2', '127.0.0.3'])
+      expect(rs.some((r) => r.status === 429 && r.url.includes(host))).toBe(true);
     for (const r of rs) expect(r.headers.get('ratelimit-policy')).toBe(`"${policy}";q=10;w=3600`);
     for (const r of admitted) expect(r.headers.get('ratelimit')).toMatch(new RegExp(`^"${policy}";r=\\d;t=\\d+$`));
     const limited = rs.find((r) => r.status === 429)!;
@@ -57,9 +63,15 @@ describe('limits shared across two gateway hosts', () => {
   it('a successful login gives its account token back (shared through Redis); failures use it up', async () => {
     const email = `rl-${randomUUID()}@example.org`;
     const password = 'correct horse battery staple';
-    const post = (i: number, p: string, body: unknown) => fetch(`${h.stack.gatewayUrls[i % 2]}${p}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.252' }, body: JSON.stringify(body),
-    }).then(async (r) => { await r.arrayBuffer(); return r; });
+    const post = (i: number, p: string, body: unknown) =>
+      fetch(`${h.stack.gatewayUrls[i % 2]}${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.252' },
+        body: JSON.stringify(body),
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        return r;
+      });
     expect((await post(0, '/api/auth/signup', { email, password, name: 'Rate Limit' })).status).toBe(201);
     // login-account allows 5 per hour: 7 successful logins pass because each gives its token back.
     for (let i = 0; i < 7; i++) {
@@ -69,7 +81,8 @@ describe('limits shared across two gateway hosts', () => {
     }
     await new Promise((r) => setTimeout(r, 500)); // refunds run after the response (waitUntil)
     const failed = [];
-    for (let i = 0; i < 6; i++) failed.push((await post(i, '/api/auth/login', { email, password: 'wrong password!' })).status);
+    for (let i = 0; i < 6; i++)
+      failed.push((await post(i, '/api/auth/login', { email, password: 'wrong password!' })).status);
     expect(failed).toEqual([401, 401, 401, 401, 401, 429]);
     // Now even the right password waits for the window: the account is locked for guessing.
     expect((await post(0, '/api/auth/login', { email, password })).status).toBe(429);
@@ -79,9 +92,15 @@ describe('limits shared across two gateway hosts', () => {
     const unauth = await fetch(`${h.stack.gatewayUrls[0]}/__gateway/metrics`);
     expect(unauth.status).toBe(401);
     for (const url of h.stack.gatewayUrls) {
-      const text = await (await fetch(`${url}/__gateway/metrics`, { headers: { authorization: `Bearer ${h.metricsToken}` } })).text();
-      expect(text).toMatch(/gatehouse_ratelimit_decisions_total\{policy="t-fixed",source="redis",decision="allowed"\} \d+/);
-      expect(text).toMatch(/gatehouse_ratelimit_decisions_total\{policy="t-fixed",source="(redis|cache)",decision="limited"\} \d+/);
+      const text = await (
+        await fetch(`${url}/__gateway/metrics`, { headers: { authorization: `Bearer ${h.metricsToken}` } })
+      ).text();
+      expect(text).toMatch(
+        /gatehouse_ratelimit_decisions_total\{policy="t-fixed",source="redis",decision="allowed"\} \d+/,
+      );
+      expect(text).toMatch(
+        /gatehouse_ratelimit_decisions_total\{policy="t-fixed",source="(redis|cache)",decision="limited"\} \d+/,
+      );
       expect(text).toMatch(/gatehouse_ratelimit_redis_latency_seconds_count [1-9]\d*/);
       expect(text).toContain('gatehouse_ratelimit_circuit_state 0');
     }

@@ -15,11 +15,15 @@ let ipSeq = 1;
 const freshIp = () => `203.0.113.${100 + ipSeq++}`;
 
 async function send(i: number, p: string, ip: string, init: RequestInit = {}) {
-  const r = await fetch(`${h.stack.gatewayUrls[i % 2]}${p}`, { ...init, headers: { 'cf-connecting-ip': ip, 'content-type': 'application/json', ...init.headers } });
+  const r = await fetch(`${h.stack.gatewayUrls[i % 2]}${p}`, {
+    ...init,
+    headers: { 'cf-connecting-ip': ip, 'content-type': 'application/json', ...init.headers },
+  });
   const body = await r.text();
   return { status: r.status, headers: r.headers, body };
 }
-const login = (i: number, email: string, ip: string) => send(i, '/api/auth/login', ip, { method: 'POST', body: JSON.stringify({ email, password: 'not-the-password' }) });
+const login = (i: number, email: string, ip: string) =>
+  send(i, '/api/auth/login', ip, { method: 'POST', body: JSON.stringify({ email, password: 'not-the-password' }) });
 const limiterRefused = (s: number) => s === 429 || s === 503;
 
 /** Polls both gateways until login is decided by Redis again (the breaker probes once a second). */
@@ -41,8 +45,18 @@ async function expectSharedLimit(): Promise<void> {
 
 const OUTAGES = [
   { name: 'bridge stopped', reason: 'network', begin: () => h.bridge.stop(), end: () => h.bridge.start() },
-  { name: 'bridge hanging', reason: 'timeout', begin: async () => h.bridge.setMode('hang'), end: async () => h.bridge.setMode('normal') },
-  { name: 'wrong token', reason: 'http', begin: async () => h.bridge.setToken('rotated-elsewhere'), end: async () => h.bridge.setToken(h.token) },
+  {
+    name: 'bridge hanging',
+    reason: 'timeout',
+    begin: async () => h.bridge.setMode('hang'),
+    end: async () => h.bridge.setMode('normal'),
+  },
+  {
+    name: 'wrong token',
+    reason: 'http',
+    begin: async () => h.bridge.setToken('rotated-elsewhere'),
+    end: async () => h.bridge.setToken(h.token),
+  },
 ];
 
 describe('Redis outage behaviour', () => {
@@ -58,10 +72,15 @@ describe('Redis outage behaviour', () => {
   });
 
   describe.each(OUTAGES)('$name', ({ begin, end }) => {
-    beforeAll(async () => { await begin(); });
+    beforeAll(async () => {
+      await begin();
+    });
     // Close the breaker before the next outage starts, so its first logins reach the bridge and
     // record that outage's own error kind (not circuit_open left over from this one).
-    afterAll(async () => { await end(); await waitRecovered(); });
+    afterAll(async () => {
+      await end();
+      await waitRecovered();
+    });
 
     it('login fails closed: 503 RATE_LIMIT_UNAVAILABLE with Retry-After, every attempt', async () => {
       const ip = freshIp();
@@ -88,7 +107,8 @@ describe('Redis outage behaviour', () => {
     it('writes run on the reduced local limit (20 x 0.25 = 5 per gateway)', async () => {
       const ip = freshIp();
       const statuses = [];
-      for (let i = 0; i < 8; i++) statuses.push((await send(0, '/t/write/x', ip, { method: 'POST', body: '{}' })).status);
+      for (let i = 0; i < 8; i++)
+        statuses.push((await send(0, '/t/write/x', ip, { method: 'POST', body: '{}' })).status);
       expect(statuses.filter((s) => s !== 429).length).toBe(5);
       expect(statuses.slice(5)).toEqual([429, 429, 429]);
       const r = await send(0, '/t/write/x', ip, { method: 'POST', body: '{}' });
@@ -103,12 +123,26 @@ describe('Redis outage behaviour', () => {
   });
 
   it('each outage was counted by reason; the circuit opened and closed again', async () => {
-    const text = await (await fetch(`${h.stack.gatewayUrls[0]}/__gateway/metrics`, { headers: { authorization: `Bearer ${h.metricsToken}` } })).text();
+    const text = await (
+      await fetch(`${h.stack.gatewayUrls[0]}/__gateway/metrics`, {
+        headers: { authorization: `Bearer ${h.metricsToken}` },
+      })
+    ).text();
     for (const o of OUTAGES) {
-      expect(text).toMatch(new RegExp(`gatehouse_ratelimit_backend_errors_total\\{policy="login-(ip|account)",kind="${o.reason}"\\} [1-9]`));
-      expect(text).toMatch(new RegExp(`gatehouse_ratelimit_degraded_total\\{policy="t-write",mode="local",reason="(${o.reason}|circuit_open)"\\} [1-9]`));
+      expect(text).toMatch(
+        new RegExp(
+          `gatehouse_ratelimit_backend_errors_total\\{policy="login-(ip|account)",kind="${o.reason}"\\} [1-9]`,
+        ),
+      );
+      expect(text).toMatch(
+        new RegExp(
+          `gatehouse_ratelimit_degraded_total\\{policy="t-write",mode="local",reason="(${o.reason}|circuit_open)"\\} [1-9]`,
+        ),
+      );
     }
-    expect(text).toMatch(/gatehouse_ratelimit_degraded_total\{policy="login-account",mode="closed",reason="circuit_open"\} [1-9]/);
+    expect(text).toMatch(
+      /gatehouse_ratelimit_degraded_total\{policy="login-account",mode="closed",reason="circuit_open"\} [1-9]/,
+    );
     expect(text).toMatch(/gatehouse_ratelimit_circuit_transitions_total\{to="open"\} [1-9]/);
     expect(text).toMatch(/gatehouse_ratelimit_circuit_transitions_total\{to="closed"\} [1-9]/);
     expect(text).toContain('gatehouse_ratelimit_circuit_state 0');

@@ -21,10 +21,24 @@ export interface TestBackend {
  * The backend app on its own fresh Postgres database, with in-memory signing keys. Override env
  * values or the clock with `opts`.
  */
-export async function createTestBackend(opts: { env?: Record<string, string>; now?: () => Date } = {}): Promise<TestBackend> {
+export async function createTestBackend(
+  opts: { env?: Record<string, string>; now?: () => Date } = {},
+): Promise<TestBackend> {
   const database = await createTestDatabase();
-  const env: Env = parseEnv({ GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET, DATABASE_URL: database.url, LOG_LEVEL: 'silent', SEED_DEMO: 'false', ...opts.env });
-  const deps: AppDeps = { db: database.db, env, log: createLogger(env.LOG_LEVEL), keys: await ephemeralSigningKeys(), now: opts.now ?? (() => new Date()) };
+  const env: Env = parseEnv({
+    GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    ...opts.env,
+  });
+  const deps: AppDeps = {
+    db: database.db,
+    env,
+    log: createLogger(env.LOG_LEVEL),
+    keys: await ephemeralSigningKeys(),
+    now: opts.now ?? (() => new Date()),
+  };
   const app = createApp(deps);
   return {
     app,
@@ -42,10 +56,16 @@ export async function createTestBackend(opts: { env?: Record<string, string>; no
       }
       if (token) headers.set('authorization', `Bearer ${token}`);
       const url = new URL(path, 'http://backend.test');
-      headers.set(SIGNATURE_HEADER, await signGatewayRequest(TEST_GATEWAY_SECRET, {
-        method: rest.method ?? 'GET', pathAndQuery: url.pathname + url.search, requestId,
-        userId: headers.get(USER_HEADER) ?? '', role: headers.get(ROLE_HEADER) ?? '',
-      }));
+      headers.set(
+        SIGNATURE_HEADER,
+        await signGatewayRequest(TEST_GATEWAY_SECRET, {
+          method: rest.method ?? 'GET',
+          pathAndQuery: url.pathname + url.search,
+          requestId,
+          userId: headers.get(USER_HEADER) ?? '',
+          role: headers.get(ROLE_HEADER) ?? '',
+        }),
+      );
       return app.request(url.toString(), { ...rest, headers });
     },
     close: () => database.close(),

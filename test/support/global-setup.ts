@@ -7,7 +7,10 @@ import { connectPostgres, runMigrations, MIGRATIONS_DIR } from '../../backend/sr
 /** Name of the migrated template database; changes whenever a migration changes. */
 export function templateName(): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()) h.update(f).update(readFileSync(path.join(MIGRATIONS_DIR, f)));
+  for (const f of readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    h.update(f).update(readFileSync(path.join(MIGRATIONS_DIR, f)));
   return `gatehouse_tpl_${h.digest('hex').slice(0, 12)}`;
 }
 

@@ -10,7 +10,7 @@ export function urlFor(database: string): string {
 }
 
 export const START_POSTGRES_HINT =
-  "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or set TEST_DATABASE_URL)";
+  'start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or set TEST_DATABASE_URL)';
 
 /** One admin connection to the maintenance database. */
 export function adminSql() {

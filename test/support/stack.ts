@@ -36,7 +36,9 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
     if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch { /* starting */ }
+    } catch {
+      /* starting */
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error('backend not ready in time');
@@ -46,19 +48,30 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
  * The whole product as separate processes, as in production: the backend (Node) on a fresh
  * Postgres database, and one or more gateways on workerd in front of it. For e2e tests.
  */
-export async function startStack(opts: {
-  gateways?: { host?: string; port?: number }[];
-  env?: Record<string, string>;
-  backendEnv?: Record<string, string>;
-  gatewayEnv?: Record<string, string>;
-} = {}): Promise<Stack> {
+export async function startStack(
+  opts: {
+    gateways?: { host?: string; port?: number }[];
+    env?: Record<string, string>;
+    backendEnv?: Record<string, string>;
+    gatewayEnv?: Record<string, string>;
+  } = {},
+): Promise<Stack> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-e2e-'));
   const backendPort = await freePort();
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const common = { GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET, ...opts.env };
   const backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
-    env: { ...process.env, ...common, DATABASE_URL: database.url, PORT: String(backendPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false', ...opts.backendEnv },
+    env: {
+      ...process.env,
+      ...common,
+      DATABASE_URL: database.url,
+      PORT: String(backendPort),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      ...opts.backendEnv,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
@@ -66,8 +79,14 @@ export async function startStack(opts: {
     await waitReady(backendUrl, backend);
     for (const g of opts.gateways ?? [{}]) {
       const host = g.host ?? '127.0.0.1';
-      const port = g.port ?? await freePort(host);
-      gateways.push(await startGateway({ host, port, env: { ...process.env, ...common, BACKEND_URL: backendUrl, ...opts.gatewayEnv } }));
+      const port = g.port ?? (await freePort(host));
+      gateways.push(
+        await startGateway({
+          host,
+          port,
+          env: { ...process.env, ...common, BACKEND_URL: backendUrl, ...opts.gatewayEnv },
+        }),
+      );
     }
   } catch (e) {
     backend.kill('SIGKILL');

@@ -12,9 +12,14 @@ export interface Account {
 }
 
 /** Creates a student account; null when the email is taken. Email arrives normalized (lower-case). */
-export async function createStudent(db: Db, input: { email: string; password: string; name: string }, now: Date): Promise<Account | null> {
+export async function createStudent(
+  db: Db,
+  input: { email: string; password: string; name: string },
+  now: Date,
+): Promise<Account | null> {
   const passwordHash = await hashPassword(input.password);
-  const [row] = await db.insert(users)
+  const [row] = await db
+    .insert(users)
     .values({ email: input.email, passwordHash, name: input.name, role: 'student', createdAt: now })
     .onConflictDoNothing({ target: users.email })
     .returning({ id: users.id, email: users.email, name: users.name, role: users.role });
@@ -26,9 +31,14 @@ export async function createStudent(db: Db, input: { email: string; password: st
  * hash, so the answer time does not tell which accounts exist. `roles` restricts who may log in
  * here; a wrong role is indistinguishable from a wrong password.
  */
-export async function authenticate(db: Db, email: string, password: string, roles: readonly Role[]): Promise<Account | null> {
+export async function authenticate(
+  db: Db,
+  email: string,
+  password: string,
+  roles: readonly Role[],
+): Promise<Account | null> {
   const [row] = await db.select().from(users).where(eq(users.email, email));
-  const ok = await verifyPassword(password, row?.passwordHash ?? await dummyHash());
+  const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
   if (!row || !ok || !roles.includes(row.role)) return null;
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }

@@ -6,8 +6,12 @@ import { ACCESS_COOKIE, REFRESH_COOKIE } from './middleware.ts';
 import { HARD_PASSWORD, createProvider, login, signup, uniqueEmail } from './test-helpers.ts';
 
 let t: TestBackend;
-beforeAll(async () => { t = await createTestBackend(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestBackend();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 type Problem = { code: string; errors?: { path: string; message: string }[]; request_id: string };
 const problemOf = async (r: Response) => {
@@ -18,9 +22,11 @@ const problemOf = async (r: Response) => {
 describe('signup', () => {
   it('creates a student with a hard password and an apostrophe name; email normalized', async () => {
     const email = uniqueEmail('Mixed.Case');
-    const r = await t.request('/api/auth/signup', { json: { email: `  ${email.toUpperCase()} `, password: HARD_PASSWORD, name: "Siobhán O'Brien" } });
+    const r = await t.request('/api/auth/signup', {
+      json: { email: `  ${email.toUpperCase()} `, password: HARD_PASSWORD, name: "Siobhán O'Brien" },
+    });
     expect(r.status).toBe(201);
-    const body = await r.json() as Record<string, unknown>;
+    const body = (await r.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ email: email.toLowerCase(), name: "Siobhán O'Brien", role: 'student' });
     expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(body)).not.toContain('password');
@@ -29,21 +35,43 @@ describe('signup', () => {
 
   it('409 EMAIL_TAKEN for a duplicate, whatever the case', async () => {
     const { email } = await signup(t);
-    const r = await t.request('/api/auth/signup', { json: { email: email.toUpperCase(), password: 'another-long-pass', name: 'X' } });
+    const r = await t.request('/api/auth/signup', {
+      json: { email: email.toUpperCase(), password: 'another-long-pass', name: 'X' },
+    });
     expect(r.status).toBe(409);
     expect((await problemOf(r)).code).toBe('EMAIL_TAKEN');
   });
 
   const bad: { name: string; body: unknown; field: string }[] = [
     { name: 'short password', body: { email: uniqueEmail(), password: 'short', name: 'A' }, field: 'password' },
-    { name: 'password over 200', body: { email: uniqueEmail(), password: 'x'.repeat(201), name: 'A' }, field: 'password' },
+    {
+      name: 'password over 200',
+      body: { email: uniqueEmail(), password: 'x'.repeat(201), name: 'A' },
+      field: 'password',
+    },
     { name: 'bad email', body: { email: 'not-an-email', password: HARD_PASSWORD, name: 'A' }, field: 'email' },
-    { name: 'oversized email', body: { email: 'a'.repeat(300) + '@example.test', password: HARD_PASSWORD, name: 'A' }, field: 'email' },
+    {
+      name: 'oversized email',
+      body: { email: 'a'.repeat(300) + '@example.test', password: HARD_PASSWORD, name: 'A' },
+      field: 'email',
+    },
     { name: 'empty name', body: { email: uniqueEmail(), password: HARD_PASSWORD, name: '   ' }, field: 'name' },
-    { name: 'name over 120', body: { email: uniqueEmail(), password: HARD_PASSWORD, name: 'n'.repeat(121) }, field: 'name' },
-    { name: 'control chars in name', body: { email: uniqueEmail(), password: HARD_PASSWORD, name: 'a\u0000b' }, field: 'name' },
+    {
+      name: 'name over 120',
+      body: { email: uniqueEmail(), password: HARD_PASSWORD, name: 'n'.repeat(121) },
+      field: 'name',
+    },
+    {
+      name: 'control chars in name',
+      body: { email: uniqueEmail(), password: HARD_PASSWORD, name: 'a\u0000b' },
+      field: 'name',
+    },
     { name: 'wrong type', body: { email: uniqueEmail(), password: 1234567890123, name: 'A' }, field: 'password' },
-    { name: 'unknown field', body: { email: uniqueEmail(), password: HARD_PASSWORD, name: 'A', role: 'admin' }, field: 'role' },
+    {
+      name: 'unknown field',
+      body: { email: uniqueEmail(), password: HARD_PASSWORD, name: 'A', role: 'admin' },
+      field: 'role',
+    },
     { name: 'missing field', body: { email: uniqueEmail(), password: HARD_PASSWORD }, field: 'name' },
   ];
   it.each(bad)('400 VALIDATION_FAILED naming the field: $name', async ({ body, field }) => {
@@ -64,7 +92,11 @@ describe('signup', () => {
     const r1 = await t.request('/api/auth/signup', { method: 'POST', headers, body: '{"email":' });
     expect(r1.status).toBe(400);
     expect((await problemOf(r1)).code).toBe('MALFORMED_JSON');
-    const r2 = await t.request('/api/auth/signup', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const r2 = await t.request('/api/auth/signup', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(r2.status).toBe(415);
     const big = JSON.stringify({ email: uniqueEmail(), password: HARD_PASSWORD, name: 'x'.repeat(1024 * 1024) });
     const r3 = await t.request('/api/auth/signup', { method: 'POST', headers, body: big });
@@ -81,7 +113,7 @@ describe('login', () => {
     const r = await t.request('/api/auth/login', { json: { email: u.email, password: u.password } });
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toBe('no-store');
-    const body = await r.json() as Record<string, unknown>;
+    const body = (await r.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'token_type']);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
     const cookies = r.headers.getSetCookie();
@@ -116,7 +148,9 @@ describe('login', () => {
   it('the same 401 for an unknown email and a wrong password', async () => {
     const u = await signup(t);
     const wrong = await t.request('/api/auth/login', { json: { email: u.email, password: 'wrong-password-123' } });
-    const unknown = await t.request('/api/auth/login', { json: { email: uniqueEmail('nobody'), password: 'wrong-password-123' } });
+    const unknown = await t.request('/api/auth/login', {
+      json: { email: uniqueEmail('nobody'), password: 'wrong-password-123' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     const [a, b] = [await problemOf(wrong), await problemOf(unknown)];
@@ -148,7 +182,9 @@ describe('login', () => {
 
 describe('access tokens', () => {
   let user: Awaited<ReturnType<typeof signup>>;
-  beforeAll(async () => { user = await signup(t); });
+  beforeAll(async () => {
+    user = await signup(t);
+  });
   const cfg = () => ({ keys: t.deps.keys, issuer: t.deps.env.JWT_ISSUER, audience: t.deps.env.JWT_AUDIENCE });
 
   it('missing → 401 UNAUTHENTICATED with WWW-Authenticate', async () => {
@@ -165,24 +201,46 @@ describe('access tokens', () => {
   });
 
   const cases: { name: string; make: () => Promise<string> }[] = [
-    { name: 'expired (signed 16 minutes ago)', make: () => signAccessToken(cfg(), { sub: user.id, role: 'student' }, Date.now() - 16 * 60_000) },
-    { name: 'not yet valid (signed 5 minutes ahead)', make: () => signAccessToken(cfg(), { sub: user.id, role: 'student' }, Date.now() + 5 * 60_000) },
-    { name: 'tampered payload', make: async () => {
-      const [h, p, s] = (await signAccessToken(cfg(), { sub: user.id, role: 'student' })).split('.');
-      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-      return [h, Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url'), s].join('.');
-    } },
-    { name: 'tampered signature', make: async () => {
-      const tok = await signAccessToken(cfg(), { sub: user.id, role: 'student' });
-      return tok.slice(0, -4) + (tok.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-    } },
-    { name: 'another key', make: async () => signAccessToken({ ...cfg(), keys: await ephemeralSigningKeys() }, { sub: user.id, role: 'student' }) },
-    { name: 'another audience', make: () => signAccessToken({ ...cfg(), audience: 'someone-else' }, { sub: user.id, role: 'student' }) },
-    { name: 'alg none', make: async () => {
-      const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      const now = Math.floor(Date.now() / 1000);
-      return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: user.id, role: 'student', iss: 'gatehouse', aud: 'gatehouse-api', iat: now, exp: now + 600 })}.`;
-    } },
+    {
+      name: 'expired (signed 16 minutes ago)',
+      make: () => signAccessToken(cfg(), { sub: user.id, role: 'student' }, Date.now() - 16 * 60_000),
+    },
+    {
+      name: 'not yet valid (signed 5 minutes ahead)',
+      make: () => signAccessToken(cfg(), { sub: user.id, role: 'student' }, Date.now() + 5 * 60_000),
+    },
+    {
+      name: 'tampered payload',
+      make: async () => {
+        const [h, p, s] = (await signAccessToken(cfg(), { sub: user.id, role: 'student' })).split('.');
+        const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+        return [h, Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url'), s].join('.');
+      },
+    },
+    {
+      name: 'tampered signature',
+      make: async () => {
+        const tok = await signAccessToken(cfg(), { sub: user.id, role: 'student' });
+        return tok.slice(0, -4) + (tok.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+      },
+    },
+    {
+      name: 'another key',
+      make: async () =>
+        signAccessToken({ ...cfg(), keys: await ephemeralSigningKeys() }, { sub: user.id, role: 'student' }),
+    },
+    {
+      name: 'another audience',
+      make: () => signAccessToken({ ...cfg(), audience: 'someone-else' }, { sub: user.id, role: 'student' }),
+    },
+    {
+      name: 'alg none',
+      make: async () => {
+        const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const now = Math.floor(Date.now() / 1000);
+        return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ sub: user.id, role: 'student', iss: 'gatehouse', aud: 'gatehouse-api', iat: now, exp: now + 600 })}.`;
+      },
+    },
     { name: 'garbage', make: async () => 'not.a.jwt' },
   ];
   it.each(cases)('$name → 401 INVALID_TOKEN', async ({ make }) => {
@@ -211,14 +269,17 @@ describe('jwks', () => {
     const r = await t.request('/.well-known/jwks.json');
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toContain('max-age=300');
-    const jwks = await r.json() as { keys: Record<string, unknown>[] };
+    const jwks = (await r.json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: t.deps.keys.kid });
     expect(jwks.keys[0].d).toBeUndefined();
     const { createLocalJWKSet, jwtVerify } = await import('jose');
     const u = await signup(t);
     const { access_token } = await login(t, u.email, u.password);
-    const { payload, protectedHeader } = await jwtVerify(access_token, createLocalJWKSet(jwks as never), { issuer: 'gatehouse', audience: 'gatehouse-api' });
+    const { payload, protectedHeader } = await jwtVerify(access_token, createLocalJWKSet(jwks as never), {
+      issuer: 'gatehouse',
+      audience: 'gatehouse-api',
+    });
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload).toMatchObject({ sub: u.id, role: 'student' });
   });

@@ -41,7 +41,10 @@ export function authApiRoutes(deps: AppDeps) {
   app.post('/api/auth/signup', async (c) => {
     const body = await readJson(c, SignupBody);
     const account = await createStudent(deps.db, body, deps.now());
-    if (!account) throw new ProblemError('EMAIL_TAKEN', 'Log in or reset your password instead', [{ path: 'email', message: 'is already registered' }]);
+    if (!account)
+      throw new ProblemError('EMAIL_TAKEN', 'Log in or reset your password instead', [
+        { path: 'email', message: 'is already registered' },
+      ]);
     deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'signup' }, 'account created');
     return c.json(account, 201, { location: '/api/me' });
   });
@@ -63,14 +66,27 @@ export function authApiRoutes(deps: AppDeps) {
 
   app.post('/api/auth/refresh', async (c) => {
     const token = await presentedRefreshToken(c);
-    if (!token) throw new ProblemError('VALIDATION_FAILED', 'Send refresh_token in the body or the refresh cookie', [{ path: 'refresh_token', message: 'is required' }]);
+    if (!token)
+      throw new ProblemError('VALIDATION_FAILED', 'Send refresh_token in the body or the refresh cookie', [
+        { path: 'refresh_token', message: 'is required' },
+      ]);
     const result = await rotate(deps.db, token, deps.now());
     if (result.kind !== 'rotated') {
       if (result.kind === 'reuse') {
-        deps.log.warn({ request_id: c.get('requestId'), user_id: result.userId, family_id: result.familyId, event: 'refresh_reuse' }, 'rotated refresh token presented again; family revoked');
+        deps.log.warn(
+          {
+            request_id: c.get('requestId'),
+            user_id: result.userId,
+            family_id: result.familyId,
+            event: 'refresh_reuse',
+          },
+          'rotated refresh token presented again; family revoked',
+        );
       }
       clearSessionCookies(c, deps);
-      const res = problemResponse(c, 'INVALID_TOKEN', { detail: 'The refresh token is invalid, expired or revoked; log in again' });
+      const res = problemResponse(c, 'INVALID_TOKEN', {
+        detail: 'The refresh token is invalid, expired or revoked; log in again',
+      });
       for (const cookie of c.res.headers.getSetCookie()) res.headers.append('set-cookie', cookie);
       return res;
     }

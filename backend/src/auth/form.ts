@@ -23,7 +23,8 @@ export async function readForm<T extends z.ZodType>(c: Context, schema: T): Prom
 /** The raw fields of a urlencoded body; a repeated name is kept as an error marker. */
 export async function readFormFields(c: Context): Promise<{ values: Record<string, string>; repeated: string[] }> {
   const ct = c.req.header('content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\b/i.test(ct)) throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the form as application/x-www-form-urlencoded');
+  if (!/^application\/x-www-form-urlencoded\b/i.test(ct))
+    throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the form as application/x-www-form-urlencoded');
   const params = new URLSearchParams(await readBodyText(c, MAX_FORM_BYTES));
   const values: Record<string, string> = {};
   const repeated: string[] = [];
@@ -34,7 +35,10 @@ export async function readFormFields(c: Context): Promise<{ values: Record<strin
   return { values, repeated };
 }
 
-export function validateForm<T extends z.ZodType>(fields: { values: Record<string, string>; repeated: string[] }, schema: T): FormResult<z.infer<T>> {
+export function validateForm<T extends z.ZodType>(
+  fields: { values: Record<string, string>; repeated: string[] },
+  schema: T,
+): FormResult<z.infer<T>> {
   const { values } = fields;
   const errors: FormErrors = {};
   for (const k of fields.repeated) errors[k] = 'was sent more than once';
@@ -43,7 +47,12 @@ export function validateForm<T extends z.ZodType>(fields: { values: Record<strin
   for (const issue of r.success ? [] : r.error.issues) {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? 'form')];
     for (const k of keys) {
-      errors[k] ??= issue.code === 'unrecognized_keys' ? 'is not a field of this form' : values[k] === undefined ? 'is required' : issue.message;
+      errors[k] ??=
+        issue.code === 'unrecognized_keys'
+          ? 'is not a field of this form'
+          : values[k] === undefined
+            ? 'is required'
+            : issue.message;
     }
   }
   return { ok: false, errors, values };

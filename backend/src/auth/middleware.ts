@@ -21,7 +21,7 @@ export function optionalAuth(deps: AppDeps): MiddlewareHandler {
   const cfg = { keys: deps.keys, issuer: deps.env.JWT_ISSUER, audience: deps.env.JWT_AUDIENCE };
   return async function optionalAuth(c, next) {
     const token = tokenFrom(c.req.header('authorization'), getCookie(c, ACCESS_COOKIE));
-    c.set('user', token ? (await verifyAccessToken(cfg, token, deps.now())) ?? undefined : undefined);
+    c.set('user', token ? ((await verifyAccessToken(cfg, token, deps.now())) ?? undefined) : undefined);
     await next();
   };
 }
@@ -34,7 +34,10 @@ export function requireAuth(deps: AppDeps, role?: Role): MiddlewareHandler {
     const wwwAuth = { 'www-authenticate': 'Bearer realm="gatehouse"' };
     if (!token) throw new ProblemError('UNAUTHENTICATED', 'Log in to continue', undefined, wwwAuth);
     const claims = await verifyAccessToken(cfg, token, deps.now());
-    if (!claims) throw new ProblemError('INVALID_TOKEN', 'The access token is invalid or expired', undefined, { 'www-authenticate': 'Bearer realm="gatehouse", error="invalid_token"' });
+    if (!claims)
+      throw new ProblemError('INVALID_TOKEN', 'The access token is invalid or expired', undefined, {
+        'www-authenticate': 'Bearer realm="gatehouse", error="invalid_token"',
+      });
     if (role && claims.role !== role) throw new ProblemError('FORBIDDEN', `This needs a ${role} account`);
     c.set('user', claims);
     await next();

@@ -9,18 +9,35 @@ import { PASSWORD_MAX, PASSWORD_MIN, NAME_MAX, EMAIL_MAX } from './schemas.ts';
  */
 
 function FieldError(props: { message?: string; id: string }) {
-  return props.message ? <small class="error" id={props.id}>{props.message}</small> : null;
+  return props.message ? (
+    <small class="error" id={props.id}>
+      {props.message}
+    </small>
+  ) : null;
 }
 
 function Summary(props: { message?: string }) {
-  return props.message ? <p class="error" role="alert">{props.message}</p> : null;
+  return props.message ? (
+    <p class="error" role="alert">
+      {props.message}
+    </p>
+  ) : null;
 }
 
 function EmailField(props: { value?: string; error?: string }) {
   return (
-    <label>Email
-      <input type="email" name="email" required maxlength={EMAIL_MAX} autocomplete="email" value={props.value ?? ''}
-        aria-invalid={props.error ? 'true' : undefined} aria-describedby={props.error ? 'email-error' : undefined} />
+    <label>
+      Email
+      <input
+        type="email"
+        name="email"
+        required
+        maxlength={EMAIL_MAX}
+        autocomplete="email"
+        value={props.value ?? ''}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={props.error ? 'email-error' : undefined}
+      />
       <FieldError id="email-error" message={props.error ? `Email ${props.error}` : undefined} />
     </label>
   );
@@ -28,11 +45,21 @@ function EmailField(props: { value?: string; error?: string }) {
 
 function PasswordField(props: { error?: string; label?: string; isNew?: boolean }) {
   return (
-    <label>{props.label ?? 'Password'}
-      <input type="password" name="password" required maxlength={PASSWORD_MAX} minlength={props.isNew ? PASSWORD_MIN : undefined}
+    <label>
+      {props.label ?? 'Password'}
+      <input
+        type="password"
+        name="password"
+        required
+        maxlength={PASSWORD_MAX}
+        minlength={props.isNew ? PASSWORD_MIN : undefined}
         autocomplete={props.isNew ? 'new-password' : 'current-password'}
-        aria-invalid={props.error ? 'true' : undefined} aria-describedby={props.error ? 'password-error' : undefined} />
-      {props.isNew ? <small class="muted">{`${PASSWORD_MIN} to ${PASSWORD_MAX} characters; any characters are fine.`}</small> : null}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={props.error ? 'password-error' : undefined}
+      />
+      {props.isNew ? (
+        <small class="muted">{`${PASSWORD_MIN} to ${PASSWORD_MAX} characters; any characters are fine.`}</small>
+      ) : null}
       <FieldError id="password-error" message={props.error ? `Password ${props.error}` : undefined} />
     </label>
   );
@@ -47,7 +74,11 @@ export interface FormView {
 }
 
 function Page(props: { title: string; children: Child }) {
-  return <Layout title={props.title} head={<meta name="robots" content="noindex" />}>{props.children}</Layout>;
+  return (
+    <Layout title={props.title} head={<meta name="robots" content="noindex" />}>
+      {props.children}
+    </Layout>
+  );
 }
 
 export function LoginPage(props: FormView & { action: '/login' | '/provider/login' }) {
@@ -55,15 +86,26 @@ export function LoginPage(props: FormView & { action: '/login' | '/provider/logi
   return (
     <Page title={provider ? 'Provider log in' : 'Log in'}>
       <h1>{provider ? 'Log in to the provider portal' : 'Log in'}</h1>
-      {props.notice ? <p class="ok" role="status">{props.notice}</p> : null}
+      {props.notice ? (
+        <p class="ok" role="status">
+          {props.notice}
+        </p>
+      ) : null}
       <Summary message={props.message} />
       <form class="stack card" method="post" action={props.action}>
         <EmailField value={props.values?.email} error={props.errors?.email} />
         <PasswordField error={props.errors?.password} />
         <button type="submit">Log in</button>
       </form>
-      <p><a href="/reset-password">Forgot your password?</a>
-        {provider ? null : <> · New here? <a href="/signup">Create an account</a></>}</p>
+      <p>
+        <a href="/reset-password">Forgot your password?</a>
+        {provider ? null : (
+          <>
+            {' '}
+            · New here? <a href="/signup">Create an account</a>
+          </>
+        )}
+      </p>
     </Page>
   );
 }
@@ -75,16 +117,27 @@ export function SignupPage(props: FormView) {
       <h1>Create your student account</h1>
       <Summary message={props.message} />
       <form class="stack card" method="post" action="/signup">
-        <label>Name
-          <input type="text" name="name" required maxlength={NAME_MAX} autocomplete="name" value={props.values?.name ?? ''}
-            aria-invalid={nameError ? 'true' : undefined} aria-describedby={nameError ? 'name-error' : undefined} />
+        <label>
+          Name
+          <input
+            type="text"
+            name="name"
+            required
+            maxlength={NAME_MAX}
+            autocomplete="name"
+            value={props.values?.name ?? ''}
+            aria-invalid={nameError ? 'true' : undefined}
+            aria-describedby={nameError ? 'name-error' : undefined}
+          />
           <FieldError id="name-error" message={nameError ? `Name ${nameError}` : undefined} />
         </label>
         <EmailField value={props.values?.email} error={props.errors?.email} />
         <PasswordField error={props.errors?.password} isNew />
         <button type="submit">Sign up</button>
       </form>
-      <p>Already registered? <a href="/login">Log in</a></p>
+      <p>
+        Already registered? <a href="/login">Log in</a>
+      </p>
     </Page>
   );
 }
@@ -93,9 +146,11 @@ export function ResetRequestPage(props: FormView & { sent?: boolean }) {
   return (
     <Page title="Reset your password">
       <h1>Reset your password</h1>
-      {props.sent
-        ? <p class="ok" role="status">If an account exists for that address, we sent it a link. It works once, for 30 minutes.</p>
-        : null}
+      {props.sent ? (
+        <p class="ok" role="status">
+          If an account exists for that address, we sent it a link. It works once, for 30 minutes.
+        </p>
+      ) : null}
       <Summary message={props.message} />
       <form class="stack card" method="post" action="/reset-password">
         <EmailField value={props.values?.email} error={props.errors?.email} />
@@ -124,21 +179,41 @@ export function ResetInvalidPage() {
     <Page title="Reset link not valid">
       <h1>This reset link does not work</h1>
       <p class="error">It is invalid, was already used, or is older than 30 minutes.</p>
-      <p><a href="/reset-password">Ask for a new link</a></p>
+      <p>
+        <a href="/reset-password">Ask for a new link</a>
+      </p>
     </Page>
   );
 }
 
-export function ProviderHomePage(props: { name: string; email: string; scholarships: { slug: string; title: string }[] }) {
+export function ProviderHomePage(props: {
+  name: string;
+  email: string;
+  scholarships: { slug: string; title: string }[];
+}) {
   return (
     <Page title="Provider portal">
       <h1>Provider portal</h1>
-      <p>Logged in as <strong>{props.name}</strong> ({props.email}).</p>
+      <p>
+        Logged in as <strong>{props.name}</strong> ({props.email}).
+      </p>
       <h2>Your scholarships</h2>
-      {props.scholarships.length
-        ? <ul>{props.scholarships.map((s) => <li><a href={`/scholarships/${s.slug}`}>{s.title}</a></li>)}</ul>
-        : <p class="muted">No scholarships yet. Manage listings through <code>/api/provider/scholarships</code>.</p>}
-      <form method="post" action="/logout"><button type="submit">Log out</button></form>
+      {props.scholarships.length ? (
+        <ul>
+          {props.scholarships.map((s) => (
+            <li>
+              <a href={`/scholarships/${s.slug}`}>{s.title}</a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">
+          No scholarships yet. Manage listings through <code>/api/provider/scholarships</code>.
+        </p>
+      )}
+      <form method="post" action="/logout">
+        <button type="submit">Log out</button>
+      </form>
     </Page>
   );
 }

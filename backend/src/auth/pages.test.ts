@@ -10,14 +10,22 @@ beforeAll(async () => {
   origin = new URL(t.deps.env.PUBLIC_URL).origin;
   vi.spyOn(console, 'log').mockImplementation(() => {});
 });
-afterAll(async () => { vi.restoreAllMocks(); await t?.close(); });
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await t?.close();
+});
 
 /** A form post as a browser without JavaScript sends it. */
 function post(path: string, fields: Record<string, string>, headers: Record<string, string> = { origin }) {
   const h = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...headers };
   return t.request(path, { method: 'POST', headers: h, body: new URLSearchParams(fields).toString() });
 }
-const cookieValue = (r: Response, name: string) => r.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0].slice(name.length + 1);
+const cookieValue = (r: Response, name: string) =>
+  r.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(';')[0]
+    .slice(name.length + 1);
 
 describe('GET pages', () => {
   it.each(['/login', '/signup', '/reset-password', '/provider/login'])('%s renders a plain form', async (path) => {
@@ -71,7 +79,9 @@ describe('login form', () => {
     const r = await post('/provider/login', { email: p.email, password: p.password });
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe('/provider');
-    const home = await t.request('/provider', { headers: { cookie: `${ACCESS_COOKIE}=${cookieValue(r, ACCESS_COOKIE)}`, accept: 'text/html' } });
+    const home = await t.request('/provider', {
+      headers: { cookie: `${ACCESS_COOKIE}=${cookieValue(r, ACCESS_COOKIE)}`, accept: 'text/html' },
+    });
     expect(home.status).toBe(200);
     expect(await home.text()).toContain(p.email);
     const s = await signup(t);
@@ -101,13 +111,23 @@ describe('CSRF defence', () => {
 
   it('accepts our own Referer, and the host the gateway saw', async () => {
     const u = await signup(t);
-    expect((await post('/login', { email: u.email, password: HARD_PASSWORD }, { referer: `${origin}/login` })).status).toBe(303);
-    const viaGateway = { origin: 'http://localhost:8787', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'localhost:8787' };
+    expect(
+      (await post('/login', { email: u.email, password: HARD_PASSWORD }, { referer: `${origin}/login` })).status,
+    ).toBe(303);
+    const viaGateway = {
+      origin: 'http://localhost:8787',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'localhost:8787',
+    };
     expect((await post('/login', { email: u.email, password: HARD_PASSWORD }, viaGateway)).status).toBe(303);
   });
 
   it('refuses other content types and oversized forms', async () => {
-    const r = await t.request('/login', { method: 'POST', headers: { origin, 'content-type': 'text/plain' }, body: 'email=a' });
+    const r = await t.request('/login', {
+      method: 'POST',
+      headers: { origin, 'content-type': 'text/plain' },
+      body: 'email=a',
+    });
     expect(r.status).toBe(415);
     const big = await post('/login', { email: 'a@b.test', password: 'x'.repeat(1024 * 1024) });
     expect(big.status).toBe(413);
@@ -120,7 +140,9 @@ describe('signup form', () => {
     const r = await post('/signup', { name: "Conor O'Brien", email, password: HARD_PASSWORD });
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe('/scholarships');
-    const me = await (await t.request('/api/me', { headers: { cookie: `${ACCESS_COOKIE}=${cookieValue(r, ACCESS_COOKIE)}` } })).json();
+    const me = await (
+      await t.request('/api/me', { headers: { cookie: `${ACCESS_COOKIE}=${cookieValue(r, ACCESS_COOKIE)}` } })
+    ).json();
     expect(me).toMatchObject({ name: "Conor O'Brien", email, role: 'student' });
   });
 
@@ -146,7 +168,11 @@ describe('signup form', () => {
     const r = await post('/signup', { name: 'X', email: uniqueEmail(), password: HARD_PASSWORD, role: 'admin' });
     expect(r.status).toBe(400);
     const body = `name=X&email=${encodeURIComponent(uniqueEmail())}&email=${encodeURIComponent(uniqueEmail())}&password=${encodeURIComponent(HARD_PASSWORD)}`;
-    const r2 = await t.request('/signup', { method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const r2 = await t.request('/signup', {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     expect(r2.status).toBe(400);
   });
 });
@@ -159,7 +185,9 @@ describe('reset and logout forms', () => {
     expect(await r.text()).toContain('If an account exists');
     const unknown = await post('/reset-password', { email: uniqueEmail('ghost') });
     expect(unknown.status).toBe(200);
-    const { items } = await (await t.request(`/api/dev/mailbox?to=${encodeURIComponent(u.email)}`)).json() as { items: { body: string }[] };
+    const { items } = (await (await t.request(`/api/dev/mailbox?to=${encodeURIComponent(u.email)}`)).json()) as {
+      items: { body: string }[];
+    };
     const link = new URL(/https?:\/\/\S+/.exec(items[0].body)![0]);
     const token = link.searchParams.get('token')!;
     const page = await t.request(link.pathname + link.search, { headers: { accept: 'text/html' } });
@@ -206,12 +234,15 @@ describe('page sessions', () => {
     try {
       const p = await createProvider(t2);
       const login = await t2.request('/provider/login', {
-        method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ email: p.email, password: p.password }).toString(),
       });
       const cookie = `${ACCESS_COOKIE}=${cookieValue(login, ACCESS_COOKIE)}; ${REFRESH_COOKIE}=${cookieValue(login, REFRESH_COOKIE)}`;
       clock += 16 * 60_000;
-      const onlyAccess = await t2.request('/provider', { headers: { cookie: `${ACCESS_COOKIE}=${cookieValue(login, ACCESS_COOKIE)}` } });
+      const onlyAccess = await t2.request('/provider', {
+        headers: { cookie: `${ACCESS_COOKIE}=${cookieValue(login, ACCESS_COOKIE)}` },
+      });
       expect(onlyAccess.status).toBe(303);
       const renewed = await t2.request('/provider', { headers: { cookie } });
       expect(renewed.status).toBe(200);

@@ -15,7 +15,14 @@ import { revokeFamilyOf } from './refresh-tokens.ts';
 import { LoginBody, OpaqueToken, ResetConfirmBody, ResetRequestBody, SignupBody } from './schemas.ts';
 import { clearSessionCookies, setSessionCookies, startSession } from './session.ts';
 import type { Role } from './tokens.ts';
-import { LoginPage, ProviderHomePage, ResetConfirmPage, ResetInvalidPage, ResetRequestPage, SignupPage } from './pages-views.tsx';
+import {
+  LoginPage,
+  ProviderHomePage,
+  ResetConfirmPage,
+  ResetInvalidPage,
+  ResetRequestPage,
+  SignupPage,
+} from './pages-views.tsx';
 
 /** Where each role lands after logging in. */
 const HOME: Record<Role, string> = { student: '/scholarships', provider: '/provider', admin: '/provider' };
@@ -37,12 +44,35 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
   const csrf = sameOrigin(deps.env.PUBLIC_URL);
 
   const loginPages = (path: '/login' | '/provider/login', roles: readonly Role[]) => {
-    app.get(path, (c) => render(c, <LoginPage action={path} notice={c.req.query('reset') === 'done' ? 'Your password was changed. Log in with the new one.' : undefined} />));
+    app.get(path, (c) =>
+      render(
+        c,
+        <LoginPage
+          action={path}
+          notice={c.req.query('reset') === 'done' ? 'Your password was changed. Log in with the new one.' : undefined}
+        />,
+      ),
+    );
     app.post(path, csrf, async (c) => {
       const form = await readForm(c, LoginBody);
-      if (!form.ok) return render(c, <LoginPage action={path} values={echo(form.values)} errors={form.errors} message="Please check the fields below." />, 400);
+      if (!form.ok)
+        return render(
+          c,
+          <LoginPage
+            action={path}
+            values={echo(form.values)}
+            errors={form.errors}
+            message="Please check the fields below."
+          />,
+          400,
+        );
       const account = await authenticate(deps.db, form.data.email, form.data.password, roles);
-      if (!account) return render(c, <LoginPage action={path} values={{ email: form.data.email }} message="Email or password is wrong." />, 401);
+      if (!account)
+        return render(
+          c,
+          <LoginPage action={path} values={{ email: form.data.email }} message="Email or password is wrong." />,
+          401,
+        );
       setSessionCookies(c, deps, await startSession(deps, account));
       deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'login' }, 'logged in (form)');
       return c.redirect(HOME[account.role], 303);
@@ -54,9 +84,22 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
   app.get('/signup', (c) => render(c, <SignupPage />));
   app.post('/signup', csrf, async (c) => {
     const form = await readForm(c, SignupBody);
-    if (!form.ok) return render(c, <SignupPage values={echo(form.values)} errors={form.errors} message="Please check the fields below." />, 400);
+    if (!form.ok)
+      return render(
+        c,
+        <SignupPage values={echo(form.values)} errors={form.errors} message="Please check the fields below." />,
+        400,
+      );
     const account = await createStudent(deps.db, form.data, deps.now());
-    if (!account) return render(c, <SignupPage values={echo(form.data)} errors={{ email: 'is already registered; log in or reset your password' }} />, 409);
+    if (!account)
+      return render(
+        c,
+        <SignupPage
+          values={echo(form.data)}
+          errors={{ email: 'is already registered; log in or reset your password' }}
+        />,
+        409,
+      );
     deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'signup' }, 'account created (form)');
     setSessionCookies(c, deps, await startSession(deps, account));
     return c.redirect(HOME.student, 303);
@@ -68,8 +111,14 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
     // The token is in the URL: keep it out of Referer headers to other sites.
     c.header('referrer-policy', 'same-origin');
     const token = OpaqueToken.safeParse(raw);
-    const [row] = token.success ? await deps.db.select().from(passwordResets).where(eq(passwordResets.tokenHash, hashToken(token.data))) : [];
-    if (!token.success || !row || row.usedAt || row.expiresAt <= deps.now()) return render(c, <ResetInvalidPage />, 400);
+    const [row] = token.success
+      ? await deps.db
+          .select()
+          .from(passwordResets)
+          .where(eq(passwordResets.tokenHash, hashToken(token.data)))
+      : [];
+    if (!token.success || !row || row.usedAt || row.expiresAt <= deps.now())
+      return render(c, <ResetInvalidPage />, 400);
     return render(c, <ResetConfirmPage token={token.data} />);
   });
   app.post('/reset-password', csrf, async (c) => {
@@ -103,11 +152,18 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
   app.get('/provider', async (c) => {
     const claims = await pageSession(c, deps);
     if (!claims || (claims.role !== 'provider' && claims.role !== 'admin')) return c.redirect('/provider/login', 303);
-    const [user] = await deps.db.select({ name: users.name, email: users.email, providerId: users.providerId }).from(users).where(eq(users.id, claims.sub));
+    const [user] = await deps.db
+      .select({ name: users.name, email: users.email, providerId: users.providerId })
+      .from(users)
+      .where(eq(users.id, claims.sub));
     if (!user) return c.redirect('/provider/login', 303);
     const listings = user.providerId
-      ? await deps.db.select({ slug: scholarships.slug, title: scholarships.title }).from(scholarships)
-        .where(eq(scholarships.providerId, user.providerId)).orderBy(asc(scholarships.title)).limit(PROVIDER_PAGE_LISTINGS)
+      ? await deps.db
+          .select({ slug: scholarships.slug, title: scholarships.title })
+          .from(scholarships)
+          .where(eq(scholarships.providerId, user.providerId))
+          .orderBy(asc(scholarships.title))
+          .limit(PROVIDER_PAGE_LISTINGS)
       : [];
     return render(c, <ProviderHomePage name={user.name} email={user.email} scholarships={listings} />);
   });

@@ -11,20 +11,28 @@ let t: TestBackend;
 const printed: string[] = [];
 beforeAll(async () => {
   t = await createTestBackend({ now: () => new Date(clock) });
-  vi.spyOn(console, 'log').mockImplementation((line: string) => { printed.push(String(line)); });
+  vi.spyOn(console, 'log').mockImplementation((line: string) => {
+    printed.push(String(line));
+  });
 });
-afterAll(async () => { vi.restoreAllMocks(); await t?.close(); });
-afterEach(() => { clock = Date.now(); });
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await t?.close();
+});
+afterEach(() => {
+  clock = Date.now();
+});
 
 const NEW_PASSWORD = `n3w "pass" <y> ';--`;
 const codeOf = async (r: Response) => ((await r.json()) as { code: string }).code;
 const requestReset = (email: string) => t.request('/api/auth/password-reset', { json: { email } });
-const confirm = (token: string, password = NEW_PASSWORD) => t.request('/api/auth/password-reset/confirm', { json: { token, password } });
+const confirm = (token: string, password = NEW_PASSWORD) =>
+  t.request('/api/auth/password-reset/confirm', { json: { token, password } });
 
 async function tokenFromMailbox(email: string): Promise<string> {
   const r = await t.request(`/api/dev/mailbox?to=${encodeURIComponent(email)}`);
   expect(r.status).toBe(200);
-  const { items } = await r.json() as { items: { body: string; subject: string }[] };
+  const { items } = (await r.json()) as { items: { body: string; subject: string }[] };
   const m = /reset-password\?token=([A-Za-z0-9_-]{43})/.exec(items[0]?.body ?? '');
   if (!m) throw new Error('no reset mail');
   return m[1];
@@ -37,15 +45,22 @@ describe('password reset', () => {
     const r = await requestReset(u.email.toUpperCase());
     expect(r.status).toBe(202);
     const token = await tokenFromMailbox(u.email);
-    expect(printed.some((l) => l.includes(u.email) && l.includes(`${t.deps.env.PUBLIC_URL}/reset-password?token=${token}`))).toBe(true);
-    const [row] = await t.deps.db.select().from(passwordResets).where(eq(passwordResets.tokenHash, hashToken(token)));
+    expect(
+      printed.some((l) => l.includes(u.email) && l.includes(`${t.deps.env.PUBLIC_URL}/reset-password?token=${token}`)),
+    ).toBe(true);
+    const [row] = await t.deps.db
+      .select()
+      .from(passwordResets)
+      .where(eq(passwordResets.tokenHash, hashToken(token)));
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(30 * 60_000);
     const all = await t.deps.db.select({ h: passwordResets.tokenHash }).from(passwordResets);
     expect(all.some((x) => x.h === token)).toBe(false); // stored hashed only
 
     expect((await confirm(token)).status).toBe(204);
     await login(t, u.email, NEW_PASSWORD);
-    expect((await t.request('/api/auth/login', { json: { email: u.email, password: HARD_PASSWORD } })).status).toBe(401);
+    expect((await t.request('/api/auth/login', { json: { email: u.email, password: HARD_PASSWORD } })).status).toBe(
+      401,
+    );
     const refresh = await t.request('/api/auth/refresh', { json: { refresh_token: before.refresh_token } });
     expect(refresh.status).toBe(401);
 
@@ -91,18 +106,64 @@ describe('password reset', () => {
     const u = await signup(t);
     await requestReset(u.email);
     const token = await tokenFromMailbox(u.email);
-    const results = await Promise.all([confirm(token, 'first-password-1'), confirm(token, 'second-password-2'), confirm(token, 'third-password-3')]);
+    const results = await Promise.all([
+      confirm(token, 'first-password-1'),
+      confirm(token, 'second-password-2'),
+      confirm(token, 'third-password-3'),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([204, 400, 400]);
   });
 
   it.each([
-    { name: 'unknown token', path: '/api/auth/password-reset/confirm', body: { token: 'A'.repeat(43), password: NEW_PASSWORD }, status: 400, code: 'RESET_TOKEN_INVALID' },
-    { name: 'malformed token', path: '/api/auth/password-reset/confirm', body: { token: 'abc', password: NEW_PASSWORD }, status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'short new password', path: '/api/auth/password-reset/confirm', body: { token: 'A'.repeat(43), password: 'short' }, status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'unknown field on confirm', path: '/api/auth/password-reset/confirm', body: { token: 'A'.repeat(43), password: NEW_PASSWORD, email: 'x@y.z' }, status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'unknown field on request', path: '/api/auth/password-reset', body: { email: 'a@b.test', redirect: 'https://evil.test' }, status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'bad email on request', path: '/api/auth/password-reset', body: { email: 'nope' }, status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'wrong type on request', path: '/api/auth/password-reset', body: { email: { $ne: null } }, status: 400, code: 'VALIDATION_FAILED' },
+    {
+      name: 'unknown token',
+      path: '/api/auth/password-reset/confirm',
+      body: { token: 'A'.repeat(43), password: NEW_PASSWORD },
+      status: 400,
+      code: 'RESET_TOKEN_INVALID',
+    },
+    {
+      name: 'malformed token',
+      path: '/api/auth/password-reset/confirm',
+      body: { token: 'abc', password: NEW_PASSWORD },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+    {
+      name: 'short new password',
+      path: '/api/auth/password-reset/confirm',
+      body: { token: 'A'.repeat(43), password: 'short' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+    {
+      name: 'unknown field on confirm',
+      path: '/api/auth/password-reset/confirm',
+      body: { token: 'A'.repeat(43), password: NEW_PASSWORD, email: 'x@y.z' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+    {
+      name: 'unknown field on request',
+      path: '/api/auth/password-reset',
+      body: { email: 'a@b.test', redirect: 'https://evil.test' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+    {
+      name: 'bad email on request',
+      path: '/api/auth/password-reset',
+      body: { email: 'nope' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+    {
+      name: 'wrong type on request',
+      path: '/api/auth/password-reset',
+      body: { email: { $ne: null } },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
   ])('$name → $status $code', async ({ path, body, status, code }) => {
     const r = await t.request(path, { json: body });
     expect(r.status).toBe(status);
@@ -110,7 +171,11 @@ describe('password reset', () => {
   });
 
   it('a 1 MB body is refused with 413', async () => {
-    const r = await t.request('/api/auth/password-reset', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a'.repeat(1024 * 1024) }) });
+    const r = await t.request('/api/auth/password-reset', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a'.repeat(1024 * 1024) }),
+    });
     expect(r.status).toBe(413);
   });
 });
@@ -139,7 +204,9 @@ describe('dev mailbox', () => {
 describe('SMTP transport', () => {
   it('delivers the reset mail to the relay; the link in it works', async () => {
     const sink = await startSmtpSink();
-    const t2 = await createTestBackend({ env: { SMTP_URL: `smtp://mailer:s%40cret@127.0.0.1:${sink.port}`, MAIL_FROM: 'noreply@gatehouse.test' } });
+    const t2 = await createTestBackend({
+      env: { SMTP_URL: `smtp://mailer:s%40cret@127.0.0.1:${sink.port}`, MAIL_FROM: 'noreply@gatehouse.test' },
+    });
     try {
       const u = await signup(t2);
       expect((await t2.request('/api/auth/password-reset', { json: { email: u.email } })).status).toBe(202);

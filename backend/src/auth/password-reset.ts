@@ -35,20 +35,40 @@ function resetMailText(name: string, link: string): string {
  * Starts a reset for `email` if such an account exists; says nothing either way. The token is
  * random (32 bytes), stored only as its SHA-256, and leaves the process only inside the mail.
  */
-export async function requestReset(deps: AppDeps, mail: MailTransport, email: string, requestId: string): Promise<void> {
+export async function requestReset(
+  deps: AppDeps,
+  mail: MailTransport,
+  email: string,
+  requestId: string,
+): Promise<void> {
   const floor = new Promise((r) => setTimeout(r, RESET_MIN_RESPONSE_MS));
   const [user] = await deps.db.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, email));
   if (user) {
     const token = newOpaqueToken();
     const now = deps.now();
     await deps.db.insert(passwordResets).values({
-      userId: user.id, tokenHash: hashToken(token), createdAt: now,
+      userId: user.id,
+      tokenHash: hashToken(token),
+      createdAt: now,
       expiresAt: new Date(now.getTime() + RESET_TOKEN_TTL_MINUTES * 60_000),
     });
-    const delivery = mail.send({ to: email, subject: 'Reset your Gatehouse password', text: resetMailText(user.name, resetLink(deps.env.PUBLIC_URL, token)) })
-      .catch((e: Error) => deps.log.error({ request_id: requestId, user_id: user.id, err: { message: e.message } }, 'password reset mail failed'));
+    const delivery = mail
+      .send({
+        to: email,
+        subject: 'Reset your Gatehouse password',
+        text: resetMailText(user.name, resetLink(deps.env.PUBLIC_URL, token)),
+      })
+      .catch((e: Error) =>
+        deps.log.error(
+          { request_id: requestId, user_id: user.id, err: { message: e.message } },
+          'password reset mail failed',
+        ),
+      );
     if (mail.local) await delivery;
-    deps.log.info({ request_id: requestId, user_id: user.id, event: 'password_reset_requested' }, 'password reset requested');
+    deps.log.info(
+      { request_id: requestId, user_id: user.id, event: 'password_reset_requested' },
+      'password reset requested',
+    );
   }
   await floor;
 }
@@ -64,10 +84,17 @@ export async function confirmReset(deps: AppDeps, token: string, password: strin
   const passwordHash = await hashPassword(password);
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
-    const [row] = await tx.select().from(passwordResets).where(eq(passwordResets.tokenHash, hashToken(token))).for('update');
+    const [row] = await tx
+      .select()
+      .from(passwordResets)
+      .where(eq(passwordResets.tokenHash, hashToken(token)))
+      .for('update');
     if (!row || row.usedAt || row.expiresAt.getTime() <= now.getTime()) return null;
     await tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId));
-    await tx.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.userId, row.userId), isNull(passwordResets.usedAt)));
+    await tx
+      .update(passwordResets)
+      .set({ usedAt: now })
+      .where(and(eq(passwordResets.userId, row.userId), isNull(passwordResets.usedAt)));
     await revokeAllOf(tx, row.userId, now);
     return { userId: row.userId };
   });

@@ -41,7 +41,11 @@ export function startFamily(db: Db, userId: string, now: Date): Promise<IssuedRe
  */
 export async function rotate(db: Db, token: string, now: Date): Promise<RotateResult> {
   return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashToken(token))).for('update');
+    const [row] = await tx
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.tokenHash, hashToken(token)))
+      .for('update');
     if (!row) return { kind: 'invalid', reason: 'unknown' } as const;
     if (row.revokedAt) return { kind: 'invalid', reason: 'revoked' } as const;
     if (row.rotatedAt) {
@@ -49,7 +53,10 @@ export async function rotate(db: Db, token: string, now: Date): Promise<RotateRe
       return { kind: 'reuse', familyId: row.familyId, userId: row.userId } as const;
     }
     if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid', reason: 'expired' } as const;
-    const [user] = await tx.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.id, row.userId));
+    const [user] = await tx
+      .select({ id: users.id, email: users.email, role: users.role })
+      .from(users)
+      .where(eq(users.id, row.userId));
     if (!user) return { kind: 'invalid', reason: 'unknown' } as const;
     await tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, row.id));
     const refresh = await insertToken(tx, row.userId, row.familyId, now);
@@ -58,16 +65,25 @@ export async function rotate(db: Db, token: string, now: Date): Promise<RotateRe
 }
 
 async function revokeFamilyIn(db: Db | Tx, familyId: string, now: Date): Promise<void> {
-  await db.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+  await db
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 }
 
 /** Logout: revokes the family the token belongs to. Unknown tokens are ignored (logout is idempotent). */
 export async function revokeFamilyOf(db: Db, token: string, now: Date): Promise<void> {
-  const [row] = await db.select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, hashToken(token)));
+  const [row] = await db
+    .select({ familyId: refreshTokens.familyId })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, hashToken(token)));
   if (row) await revokeFamilyIn(db, row.familyId, now);
 }
 
 /** After a password change: every session of the user ends. */
 export async function revokeAllOf(db: Db | Tx, userId: string, now: Date): Promise<void> {
-  await db.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+  await db
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
 }

@@ -13,14 +13,23 @@ export function resetApiRoutes(deps: AppDeps, mail: MailTransport) {
   app.post('/api/auth/password-reset', async (c) => {
     const { email } = await readJson(c, ResetRequestBody);
     await requestReset(deps, mail, email, c.get('requestId'));
-    return c.json({ status: 'accepted', detail: 'If an account exists for this email, a reset link is on its way.' }, 202);
+    return c.json(
+      { status: 'accepted', detail: 'If an account exists for this email, a reset link is on its way.' },
+      202,
+    );
   });
 
   app.post('/api/auth/password-reset/confirm', async (c) => {
     const body = await readJson(c, ResetConfirmBody);
     const done = await confirmReset(deps, body.token, body.password);
-    if (!done) throw new ProblemError('RESET_TOKEN_INVALID', 'Ask for a new reset link', [{ path: 'token', message: 'is invalid, used or expired' }]);
-    deps.log.info({ request_id: c.get('requestId'), user_id: done.userId, event: 'password_reset' }, 'password reset; all sessions revoked');
+    if (!done)
+      throw new ProblemError('RESET_TOKEN_INVALID', 'Ask for a new reset link', [
+        { path: 'token', message: 'is invalid, used or expired' },
+      ]);
+    deps.log.info(
+      { request_id: c.get('requestId'), user_id: done.userId, event: 'password_reset' },
+      'password reset; all sessions revoked',
+    );
     return c.body(null, 204);
   });
 

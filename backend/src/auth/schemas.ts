@@ -19,23 +19,27 @@ export const NAME_MAX = 120;
 const codePoints = (s: string) => [...s].length;
 
 /** Trimmed and lower-cased; the length cap runs before the format check so the regex only sees short input. */
-export const Email = z.string()
+export const Email = z
+  .string()
   .trim()
   .max(EMAIL_MAX, `must be at most ${EMAIL_MAX} characters`)
   .toLowerCase()
   .pipe(z.email('must be an email address'));
 
-export const NewPassword = z.string()
+export const NewPassword = z
+  .string()
   .refine((s) => codePoints(s) >= PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
   .refine((s) => codePoints(s) <= PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
 
 /** Login does not re-check the policy (old accounts may predate it), only the upper bound. */
-export const AnyPassword = z.string()
+export const AnyPassword = z
+  .string()
   .min(1, 'is required')
   .refine((s) => codePoints(s) <= PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
 
 /** Any printable name (O'Brien, 李小龍, Zoë-Anne); control characters are refused. */
-export const Name = z.string()
+export const Name = z
+  .string()
   .trim()
   .min(1, 'is required')
   .refine((s) => codePoints(s) <= NAME_MAX, `must be at most ${NAME_MAX} characters`)

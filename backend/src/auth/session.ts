@@ -25,8 +25,17 @@ export function tokenConfig(deps: AppDeps) {
 
 /** Signs an access token for `user` and pairs it with `refresh`. */
 export async function tokenResponse(deps: AppDeps, user: SessionUser, refresh: IssuedRefresh): Promise<TokenResponse> {
-  const access = await signAccessToken(tokenConfig(deps), { sub: user.id, role: user.role, email: user.email }, deps.now().getTime());
-  return { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_SECONDS, refresh_token: refresh.token };
+  const access = await signAccessToken(
+    tokenConfig(deps),
+    { sub: user.id, role: user.role, email: user.email },
+    deps.now().getTime(),
+  );
+  return {
+    access_token: access,
+    token_type: 'Bearer',
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    refresh_token: refresh.token,
+  };
 }
 
 /** A login: a new refresh family plus an access token. */

@@ -12,15 +12,29 @@ export function uniqueEmail(prefix = 'user'): string {
 }
 
 export async function signup(t: TestBackend, body: { email?: string; password?: string; name?: string } = {}) {
-  const input = { email: body.email ?? uniqueEmail(), password: body.password ?? HARD_PASSWORD, name: body.name ?? "Siobhán O'Brien" };
+  const input = {
+    email: body.email ?? uniqueEmail(),
+    password: body.password ?? HARD_PASSWORD,
+    name: body.name ?? "Siobhán O'Brien",
+  };
   const r = await t.request('/api/auth/signup', { json: input });
   if (r.status !== 201) throw new Error(`signup failed: ${r.status} ${await r.text()}`);
   return { ...input, id: ((await r.json()) as { id: string }).id };
 }
 
-export interface Tokens { access_token: string; refresh_token: string; token_type: string; expires_in: number }
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  token_type: string;
+  expires_in: number;
+}
 
-export async function login(t: TestBackend, email: string, password: string, path = '/api/auth/login'): Promise<Tokens> {
+export async function login(
+  t: TestBackend,
+  email: string,
+  password: string,
+  path = '/api/auth/login',
+): Promise<Tokens> {
   const r = await t.request(path, { json: { email, password } });
   if (r.status !== 200) throw new Error(`login failed: ${r.status} ${await r.text()}`);
   return (await r.json()) as Tokens;
@@ -29,6 +43,9 @@ export async function login(t: TestBackend, email: string, password: string, pat
 /** Provider accounts are not self-service: they are created by seed or admin; tests insert them. */
 export async function createProvider(t: TestBackend, password = HARD_PASSWORD) {
   const email = uniqueEmail('provider');
-  const [row] = await t.deps.db.insert(users).values({ email, passwordHash: await hashPassword(password), name: 'Acme Foundation', role: 'provider' }).returning({ id: users.id });
+  const [row] = await t.deps.db
+    .insert(users)
+    .values({ email, passwordHash: await hashPassword(password), name: 'Acme Foundation', role: 'provider' })
+    .returning({ id: users.id });
   return { id: row.id, email, password };
 }

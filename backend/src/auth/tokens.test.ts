@@ -10,7 +10,9 @@ describe('access tokens', () => {
     expect(await verifyAccessToken(cfg, token, new Date(t0))).toMatchObject({ sub: 'user-1', role: 'student' });
     expect(await verifyAccessToken(cfg, token, new Date(t0 + 60_000))).toMatchObject({ sub: 'user-1' });
     // Remembered, but not past exp + skew, nor before nbf - skew.
-    expect(await verifyAccessToken(cfg, token, new Date(t0 + (ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000))).toBeNull();
+    expect(
+      await verifyAccessToken(cfg, token, new Date(t0 + (ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000)),
+    ).toBeNull();
     const early = await signAccessToken(cfg, { sub: 'user-2', role: 'student' }, t0);
     expect(await verifyAccessToken(cfg, early, new Date(t0))).not.toBeNull();
     expect(await verifyAccessToken(cfg, early, new Date(t0 - (CLOCK_SKEW_SECONDS + 1) * 1000))).toBeNull();

@@ -56,7 +56,11 @@ function keySetFor(keys: SigningKeys): ReturnType<typeof createLocalJWKSet> {
  * revoked before they expire anyway (15 min).
  */
 const VERIFIED_TOKENS_MAX = 10_000;
-interface Verified { claims: AccessClaims; nbf: number; exp: number }
+interface Verified {
+  claims: AccessClaims;
+  nbf: number;
+  exp: number;
+}
 const verifiedTokens = new WeakMap<SigningKeys, Map<string, Verified>>();
 
 function timely(v: Verified, now: Date): boolean {
@@ -65,9 +69,13 @@ function timely(v: Verified, now: Date): boolean {
 }
 
 /** Verifies signature (algorithm pinned), exp/nbf/iss/aud; returns null on any failure. */
-export async function verifyAccessToken(cfg: TokenConfig, token: string, now: Date = new Date()): Promise<AccessClaims | null> {
+export async function verifyAccessToken(
+  cfg: TokenConfig,
+  token: string,
+  now: Date = new Date(),
+): Promise<AccessClaims | null> {
   let seen = verifiedTokens.get(cfg.keys);
-  if (!seen) verifiedTokens.set(cfg.keys, seen = new Map());
+  if (!seen) verifiedTokens.set(cfg.keys, (seen = new Map()));
   const name = `${cfg.issuer}\n${cfg.audience}\n${token}`;
   const hit = seen.get(name);
   if (hit) {
@@ -85,7 +93,11 @@ export async function verifyAccessToken(cfg: TokenConfig, token: string, now: Da
     });
     const role = payload.role;
     if (typeof payload.sub !== 'string' || (role !== 'student' && role !== 'provider' && role !== 'admin')) return null;
-    const claims: AccessClaims = Object.freeze({ sub: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined });
+    const claims: AccessClaims = Object.freeze({
+      sub: payload.sub,
+      role,
+      email: typeof payload.email === 'string' ? payload.email : undefined,
+    });
     if (seen.size >= VERIFIED_TOKENS_MAX) seen.delete(seen.keys().next().value!);
     seen.set(name, { claims, nbf: payload.nbf ?? payload.iat ?? 0, exp: payload.exp! });
     return claims;

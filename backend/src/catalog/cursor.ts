@@ -10,7 +10,10 @@ export type CursorValue = string | number;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function check(kind: string, value: CursorValue, id: string): string {
-  return createHash('sha256').update(JSON.stringify([kind, value, id])).digest('base64url').slice(0, 10);
+  return createHash('sha256')
+    .update(JSON.stringify([kind, value, id]))
+    .digest('base64url')
+    .slice(0, 10);
 }
 
 export function encodeCursor(kind: string, value: CursorValue, id: string): string {
@@ -18,11 +21,17 @@ export function encodeCursor(kind: string, value: CursorValue, id: string): stri
 }
 
 function invalid(): never {
-  throw new ProblemError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page', [{ path: 'cursor', message: 'is not a cursor this endpoint issued' }]);
+  throw new ProblemError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page', [
+    { path: 'cursor', message: 'is not a cursor this endpoint issued' },
+  ]);
 }
 
 /** Decodes a cursor issued for `kind` whose value passes `valid`; anything else → 400. */
-export function decodeCursor(cursor: string, kind: string, valid: (v: unknown) => boolean): { value: CursorValue; id: string } {
+export function decodeCursor(
+  cursor: string,
+  kind: string,
+  valid: (v: unknown) => boolean,
+): { value: CursorValue; id: string } {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) invalid();
   let parsed: unknown;
   try {
@@ -39,6 +48,9 @@ export function decodeCursor(cursor: string, kind: string, valid: (v: unknown) =
 
 /** Value checks for cursor kinds, strict enough that a forged value can never reach SQL as garbage. */
 export const isIsoDate = (v: unknown): boolean =>
-  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+  typeof v === 'string' &&
+  /^\d{4}-\d{2}-\d{2}$/.test(v) &&
+  !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+  new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 export const isSafeInt = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v);
 export const isFiniteNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);

@@ -38,22 +38,44 @@ export function evaluate(profile: Profile, c: Criteria, day: string): Reason[] {
   const lv = (l: string) => LEVEL_LABELS[l as Level] ?? l;
   const ct = (x: string) => CITIZENSHIP_LABELS[x as Citizenship] ?? x;
   return [
-    c.levels.length === 0 ? { criterion: 'level', matched: true, detail: 'Open to every level of study' }
-      : profile.level && c.levels.includes(profile.level) ? { criterion: 'level', matched: true, detail: `Open to ${lv(profile.level).toLowerCase()} students` }
-      : { criterion: 'level', matched: false, detail: `Only for ${list(c.levels, lv).toLowerCase()} students` },
-    c.fields.length === 0 ? { criterion: 'field', matched: true, detail: 'Open to every field of study' }
-      : field && c.fields.includes(field) ? { criterion: 'field', matched: true, detail: `Targets your field: ${fieldLabel(field)}` }
-      : { criterion: 'field', matched: false, detail: `Only for ${list(c.fields, fieldLabel)}` },
-    min === null ? { criterion: 'gpa', matched: true, detail: 'No minimum GPA' }
-      : profile.gpa !== null && profile.gpa >= min ? { criterion: 'gpa', matched: true, detail: `Your GPA ${profile.gpa.toFixed(2)} meets the minimum ${min.toFixed(2)}` }
-      : { criterion: 'gpa', matched: false, detail: profile.gpa === null ? `Needs a GPA of at least ${min.toFixed(2)}; add yours to your profile` : `Needs a GPA of at least ${min.toFixed(2)}; yours is ${profile.gpa.toFixed(2)}` },
-    c.states.length === 0 ? { criterion: 'state', matched: true, detail: 'Open in every state' }
-      : profile.state && c.states.includes(profile.state) ? { criterion: 'state', matched: true, detail: `Open to residents of ${profile.state}` }
-      : { criterion: 'state', matched: false, detail: `Only for residents of ${c.states.join(', ')}` },
-    c.citizenship.length === 0 ? { criterion: 'citizenship', matched: true, detail: 'No citizenship requirement' }
-      : profile.citizenship && c.citizenship.includes(profile.citizenship) ? { criterion: 'citizenship', matched: true, detail: `Open to ${ct(profile.citizenship)}s` }
-      : { criterion: 'citizenship', matched: false, detail: `Only for ${list(c.citizenship, ct)}s` },
-    c.deadline >= day ? { criterion: 'deadline', matched: true, detail: `Applications close ${c.deadline}` }
+    c.levels.length === 0
+      ? { criterion: 'level', matched: true, detail: 'Open to every level of study' }
+      : profile.level && c.levels.includes(profile.level)
+        ? { criterion: 'level', matched: true, detail: `Open to ${lv(profile.level).toLowerCase()} students` }
+        : { criterion: 'level', matched: false, detail: `Only for ${list(c.levels, lv).toLowerCase()} students` },
+    c.fields.length === 0
+      ? { criterion: 'field', matched: true, detail: 'Open to every field of study' }
+      : field && c.fields.includes(field)
+        ? { criterion: 'field', matched: true, detail: `Targets your field: ${fieldLabel(field)}` }
+        : { criterion: 'field', matched: false, detail: `Only for ${list(c.fields, fieldLabel)}` },
+    min === null
+      ? { criterion: 'gpa', matched: true, detail: 'No minimum GPA' }
+      : profile.gpa !== null && profile.gpa >= min
+        ? {
+            criterion: 'gpa',
+            matched: true,
+            detail: `Your GPA ${profile.gpa.toFixed(2)} meets the minimum ${min.toFixed(2)}`,
+          }
+        : {
+            criterion: 'gpa',
+            matched: false,
+            detail:
+              profile.gpa === null
+                ? `Needs a GPA of at least ${min.toFixed(2)}; add yours to your profile`
+                : `Needs a GPA of at least ${min.toFixed(2)}; yours is ${profile.gpa.toFixed(2)}`,
+          },
+    c.states.length === 0
+      ? { criterion: 'state', matched: true, detail: 'Open in every state' }
+      : profile.state && c.states.includes(profile.state)
+        ? { criterion: 'state', matched: true, detail: `Open to residents of ${profile.state}` }
+        : { criterion: 'state', matched: false, detail: `Only for residents of ${c.states.join(', ')}` },
+    c.citizenship.length === 0
+      ? { criterion: 'citizenship', matched: true, detail: 'No citizenship requirement' }
+      : profile.citizenship && c.citizenship.includes(profile.citizenship)
+        ? { criterion: 'citizenship', matched: true, detail: `Open to ${ct(profile.citizenship)}s` }
+        : { criterion: 'citizenship', matched: false, detail: `Only for ${list(c.citizenship, ct)}s` },
+    c.deadline >= day
+      ? { criterion: 'deadline', matched: true, detail: `Applications close ${c.deadline}` }
       : { criterion: 'deadline', matched: false, detail: `Closed on ${c.deadline}` },
   ];
 }
@@ -67,13 +89,20 @@ export function criterionSql(profile: Profile): SQL[] {
   return [
     profile.level ? sql`(${s.levels} = '{}' or ${profile.level}::text = any(${s.levels}))` : sql`(${s.levels} = '{}')`,
     field ? sql`(${s.fields} = '{}' or ${field}::text = any(${s.fields}))` : sql`(${s.fields} = '{}')`,
-    profile.gpa !== null ? sql`(${s.minGpa} is null or ${s.minGpa} <= ${profile.gpa}::numeric)` : sql`(${s.minGpa} is null)`,
+    profile.gpa !== null
+      ? sql`(${s.minGpa} is null or ${s.minGpa} <= ${profile.gpa}::numeric)`
+      : sql`(${s.minGpa} is null)`,
     profile.state ? sql`(${s.states} = '{}' or ${profile.state}::text = any(${s.states}))` : sql`(${s.states} = '{}')`,
-    profile.citizenship ? sql`(${s.citizenship} = '{}' or ${profile.citizenship}::text = any(${s.citizenship}))` : sql`(${s.citizenship} = '{}')`,
+    profile.citizenship
+      ? sql`(${s.citizenship} = '{}' or ${profile.citizenship}::text = any(${s.citizenship}))`
+      : sql`(${s.citizenship} = '{}')`,
   ];
 }
 
 /** Number of profile criteria a row fails, as SQL (0 = eligible). */
 export function failedCountSql(profile: Profile): SQL {
-  return sql.join(criterionSql(profile).map((c) => sql`(case when ${c} then 0 else 1 end)`), sql` + `);
+  return sql.join(
+    criterionSql(profile).map((c) => sql`(case when ${c} then 0 else 1 end)`),
+    sql` + `,
+  );
 }

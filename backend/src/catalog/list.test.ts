@@ -11,20 +11,33 @@ beforeAll(async () => {
   t = await createTestBackend({ now: TEST_NOW });
   await seedDemo(t.deps.db, { count: 150, anchor: new Date(`${TEST_DAY}T00:00:00Z`) });
   const p = await addProvider(t.deps.db);
-  await addScholarship(t.deps.db, p.id, { title: 'Closed Archive Award', slug: 'closed-archive-award', deadline: '2025-12-01' });
+  await addScholarship(t.deps.db, p.id, {
+    title: 'Closed Archive Award',
+    slug: 'closed-archive-award',
+    deadline: '2025-12-01',
+  });
   await addScholarship(t.deps.db, p.id, { title: 'Draft Hidden Award', slug: 'draft-hidden-award', published: false });
   all = await t.deps.db.select().from(scholarships);
 });
 afterAll(() => t?.close());
 
-type Item = { id: string; slug: string; amount: number; deadline: string; levels: string[]; fields: string[]; states: string[]; created_at: string };
+type Item = {
+  id: string;
+  slug: string;
+  amount: number;
+  deadline: string;
+  levels: string[];
+  fields: string[];
+  states: string[];
+  created_at: string;
+};
 async function walk(query: string, limit: number): Promise<Item[]> {
   const items: Item[] = [];
   let cursor: string | null = null;
   for (let i = 0; i < 500; i++) {
     const r = await t.request(`/api/scholarships?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
     expect(r.status).toBe(200);
-    const body = await r.json() as { items: Item[]; next_cursor: string | null };
+    const body = (await r.json()) as { items: Item[]; next_cursor: string | null };
     expect(body.items.length).toBeLessThanOrEqual(limit);
     items.push(...body.items);
     cursor = body.next_cursor;
@@ -45,13 +58,19 @@ const FILTER_CASES: { query: string; expect: (s: (typeof all)[number]) => boolea
   { query: 'min_amount=5000', expect: (s) => open(s) && s.amount >= 5000 },
   { query: 'deadline_after=2026-06-01', expect: (s) => open(s) && s.deadline > '2026-06-01' },
   { query: 'include_closed=true', expect: (s) => s.published },
-  { query: 'level=undergraduate&field=engineering&min_amount=1000&sort=amount', expect: (s) => open(s) && anyOr(s.levels, 'undergraduate') && anyOr(s.fields, 'engineering') && s.amount >= 1000 },
+  {
+    query: 'level=undergraduate&field=engineering&min_amount=1000&sort=amount',
+    expect: (s) => open(s) && anyOr(s.levels, 'undergraduate') && anyOr(s.fields, 'engineering') && s.amount >= 1000,
+  },
 ];
 
 describe('GET /api/scholarships', () => {
   it.each(FILTER_CASES)('filters: $query', async ({ query, expect: want }) => {
     const got = await walk(query, 100);
-    const expected = all.filter(want).map((s) => s.id).sort();
+    const expected = all
+      .filter(want)
+      .map((s) => s.id)
+      .sort();
     expect(expected.length).toBeGreaterThan(0);
     expect(got.map((i) => i.id).sort()).toEqual(expected);
   });
@@ -64,7 +83,10 @@ describe('GET /api/scholarships', () => {
   });
 
   it.each([
-    { sort: 'deadline', cmp: (a: Item, b: Item) => a.deadline < b.deadline || (a.deadline === b.deadline && a.id < b.id) },
+    {
+      sort: 'deadline',
+      cmp: (a: Item, b: Item) => a.deadline < b.deadline || (a.deadline === b.deadline && a.id < b.id),
+    },
     { sort: 'amount', cmp: (a: Item, b: Item) => a.amount > b.amount || (a.amount === b.amount && a.id > b.id) },
     { sort: 'newest', cmp: (a: Item, b: Item) => a.created_at >= b.created_at },
   ])('pages through sort=$sort without duplicates or gaps', async ({ sort, cmp }) => {
@@ -75,37 +97,54 @@ describe('GET /api/scholarships', () => {
   });
 
   it('defaults to 20 items and a cursor', async () => {
-    const body = await (await t.request('/api/scholarships')).json() as { items: unknown[]; next_cursor: string };
+    const body = (await (await t.request('/api/scholarships')).json()) as { items: unknown[]; next_cursor: string };
     expect(body.items).toHaveLength(20);
     expect(typeof body.next_cursor).toBe('string');
   });
 
-  it.each(['limit=0', 'limit=101', 'limit=abc', 'sort=popular', 'level=phd', 'field=astrology', 'state=ZZ', 'min_amount=-1', 'deadline_after=2026-02-30', 'utm=1'])(
-    'rejects %s with 400 naming the parameter', async (query) => {
-      const r = await t.request(`/api/scholarships?${query}`);
-      expect(r.status).toBe(400);
-      const body = await r.json() as { code: string; errors: { path: string }[] };
-      expect(body.code).toBe('VALIDATION_FAILED');
-      expect(body.errors.map((e) => e.path).join(',')).toContain(query.split('=')[0]);
-    });
+  it.each([
+    'limit=0',
+    'limit=101',
+    'limit=abc',
+    'sort=popular',
+    'level=phd',
+    'field=astrology',
+    'state=ZZ',
+    'min_amount=-1',
+    'deadline_after=2026-02-30',
+    'utm=1',
+  ])('rejects %s with 400 naming the parameter', async (query) => {
+    const r = await t.request(`/api/scholarships?${query}`);
+    expect(r.status).toBe(400);
+    const body = (await r.json()) as { code: string; errors: { path: string }[] };
+    expect(body.code).toBe('VALIDATION_FAILED');
+    expect(body.errors.map((e) => e.path).join(',')).toContain(query.split('=')[0]);
+  });
 
   it('accepts limit=100', async () => {
     const r = await t.request('/api/scholarships?limit=100');
     expect(r.status).toBe(200);
-    expect((await r.json() as { items: unknown[] }).items).toHaveLength(100);
+    expect(((await r.json()) as { items: unknown[] }).items).toHaveLength(100);
   });
 
   it('refuses tampered cursors and cursors of another sort', async () => {
-    const first = await (await t.request('/api/scholarships?limit=5')).json() as { next_cursor: string };
+    const first = (await (await t.request('/api/scholarships?limit=5')).json()) as { next_cursor: string };
     const c = first.next_cursor;
     const flipped = c.slice(0, 10) + (c[10] === 'A' ? 'B' : 'A') + c.slice(11);
     const decoded = JSON.parse(Buffer.from(c, 'base64url').toString());
     decoded[1] = '2099-01-01';
     const forgedValue = Buffer.from(JSON.stringify(decoded)).toString('base64url');
-    for (const [cursor, sort] of [[flipped, 'deadline'], [c.slice(0, -3), 'deadline'], ['%%%', 'deadline'], [forgedValue, 'deadline'], [c, 'amount'], ['W10', 'deadline']]) {
+    for (const [cursor, sort] of [
+      [flipped, 'deadline'],
+      [c.slice(0, -3), 'deadline'],
+      ['%%%', 'deadline'],
+      [forgedValue, 'deadline'],
+      [c, 'amount'],
+      ['W10', 'deadline'],
+    ]) {
       const r = await t.request(`/api/scholarships?sort=${sort}&cursor=${encodeURIComponent(cursor)}`);
       expect(r.status, cursor).toBe(400);
-      const body = await r.json() as { code: string; errors: { path: string }[] };
+      const body = (await r.json()) as { code: string; errors: { path: string }[] };
       expect(body.code).toBe('VALIDATION_FAILED');
       expect(body.errors[0].path).toBe('cursor');
     }
@@ -117,14 +156,21 @@ describe('GET /api/scholarships/:slug', () => {
     const s = all.find(open)!;
     const r = await t.request(`/api/scholarships/${s.slug}`);
     expect(r.status).toBe(200);
-    const body = await r.json() as Record<string, unknown>;
-    expect(body).toMatchObject({ id: s.id, slug: s.slug, title: s.title, description: s.description, amount: s.amount, essay_required: s.essayRequired });
+    const body = (await r.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      id: s.id,
+      slug: s.slug,
+      title: s.title,
+      description: s.description,
+      amount: s.amount,
+      essay_required: s.essayRequired,
+    });
     expect(body.provider).toMatchObject({ name: expect.any(String) });
   });
 
   it.each(['no-such-scholarship', 'draft-hidden-award', 'UPPER', '%27%20or%201%3D1'])('404 for %s', async (slug) => {
     const r = await t.request(`/api/scholarships/${slug}`);
     expect(r.status).toBe(404);
-    expect((await r.json() as { code: string }).code).toBe('NOT_FOUND');
+    expect(((await r.json()) as { code: string }).code).toBe('NOT_FOUND');
   });
 });

@@ -8,7 +8,14 @@ import { evaluate, type Profile } from './eligibility.ts';
 let t: TestBackend;
 let all: (typeof scholarships.$inferSelect)[];
 
-const PROFILE: Profile = { level: 'undergraduate', field_of_study: 'Nursing', gpa: 3.2, state: 'CA', citizenship: 'us_citizen', interests: ['public health'] };
+const PROFILE: Profile = {
+  level: 'undergraduate',
+  field_of_study: 'Nursing',
+  gpa: 3.2,
+  state: 'CA',
+  citizenship: 'us_citizen',
+  interests: ['public health'],
+};
 
 beforeAll(async () => {
   t = await createTestBackend({ now: TEST_NOW });
@@ -28,14 +35,19 @@ describe('POST /api/eligibility', () => {
     let cursor: string | undefined;
     let misses: Entry[] = [];
     do {
-      const r = await t.request('/api/eligibility', { json: { profile: PROFILE, limit: 7, ...(cursor ? { cursor } : {}) } });
+      const r = await t.request('/api/eligibility', {
+        json: { profile: PROFILE, limit: 7, ...(cursor ? { cursor } : {}) },
+      });
       expect(r.status).toBe(200);
-      const body = await r.json() as Body;
+      const body = (await r.json()) as Body;
       if (!cursor) misses = body.near_misses;
       got.push(...body.items);
       cursor = body.next_cursor ?? undefined;
     } while (cursor);
-    const expected = all.filter((s) => s.published && evaluate(PROFILE, s, TEST_DAY).every((x) => x.matched)).map((s) => s.id).sort();
+    const expected = all
+      .filter((s) => s.published && evaluate(PROFILE, s, TEST_DAY).every((x) => x.matched))
+      .map((s) => s.id)
+      .sort();
     expect(expected.length).toBeGreaterThan(3);
     expect(got.map((e) => e.scholarship.id).sort()).toEqual(expected);
     for (const e of got) {
@@ -47,9 +59,19 @@ describe('POST /api/eligibility', () => {
   });
 
   it('explains a failed GPA and a missing profile value', () => {
-    const reasons = evaluate({ ...PROFILE, gpa: 2.5, state: null }, { levels: [], fields: [], minGpa: '3.00', states: ['TX'], citizenship: [], deadline: '2026-03-01' }, TEST_DAY);
-    expect(reasons.find((r) => r.criterion === 'gpa')).toMatchObject({ matched: false, detail: expect.stringContaining('3.00') });
-    expect(reasons.find((r) => r.criterion === 'state')).toMatchObject({ matched: false, detail: expect.stringContaining('TX') });
+    const reasons = evaluate(
+      { ...PROFILE, gpa: 2.5, state: null },
+      { levels: [], fields: [], minGpa: '3.00', states: ['TX'], citizenship: [], deadline: '2026-03-01' },
+      TEST_DAY,
+    );
+    expect(reasons.find((r) => r.criterion === 'gpa')).toMatchObject({
+      matched: false,
+      detail: expect.stringContaining('3.00'),
+    });
+    expect(reasons.find((r) => r.criterion === 'state')).toMatchObject({
+      matched: false,
+      detail: expect.stringContaining('TX'),
+    });
     expect(reasons.find((r) => r.criterion === 'level')).toMatchObject({ matched: true });
   });
 
@@ -63,7 +85,7 @@ describe('POST /api/eligibility', () => {
   ])('rejects %j naming %s', async (json, path) => {
     const r = await t.request('/api/eligibility', { json });
     expect(r.status).toBe(400);
-    expect((await r.json() as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain(path);
+    expect(((await r.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain(path);
   });
 });
 
@@ -83,12 +105,21 @@ describe('GET /api/recommendations', () => {
 
   it('ranks eligible scholarships by score with reasons', async () => {
     const student = await addUser(t.deps.db, 'student');
-    await t.deps.db.insert(studentProfiles).values({ userId: student.id, level: 'undergraduate', fieldOfStudy: 'Nursing', gpa: '3.20', state: 'CA', citizenship: 'us_citizen', interests: ['public health'] });
+    await t.deps.db.insert(studentProfiles).values({
+      userId: student.id,
+      level: 'undergraduate',
+      fieldOfStudy: 'Nursing',
+      gpa: '3.20',
+      state: 'CA',
+      citizenship: 'us_citizen',
+      interests: ['public health'],
+    });
     const r = await t.request('/api/recommendations?limit=20', { token: await tokenFor(t.deps, student) });
     expect(r.status).toBe(200);
-    const body = await r.json() as { items: (Entry & { score: number; highlights: string[] })[] };
+    const body = (await r.json()) as { items: (Entry & { score: number; highlights: string[] })[] };
     expect(body.items.length).toBeGreaterThan(3);
-    for (let i = 1; i < body.items.length; i++) expect(body.items[i - 1].score).toBeGreaterThanOrEqual(body.items[i].score);
+    for (let i = 1; i < body.items.length; i++)
+      expect(body.items[i - 1].score).toBeGreaterThanOrEqual(body.items[i].score);
     for (const e of body.items) expect(e.reasons.every((x) => x.matched)).toBe(true);
     const byId = new Map(all.map((s) => [s.id, s]));
     // Fit dominates: the top pick targets the student's field when any eligible one does.

@@ -11,7 +11,10 @@ export const MAX_NEAR_MISSES = 10;
 export const MAX_RECOMMENDATIONS = 50;
 
 const open = (day: string): SQL[] => [eq(s.published, true), gte(s.deadline, day)];
-const withReasons = (profile: Profile, day: string) => (r: ItemRow) => ({ scholarship: toItem(r), reasons: evaluate(profile, r, day) });
+const withReasons = (profile: Profile, day: string) => (r: ItemRow) => ({
+  scholarship: toItem(r),
+  reasons: evaluate(profile, r, day),
+});
 
 /**
  * `POST /api/eligibility`: open scholarships the profile meets every criterion of (soonest deadline
@@ -24,11 +27,22 @@ export async function eligibility(db: Db, profile: Profile, page: { limit: numbe
     where.push(sql`(${s.deadline}, ${s.id}) > (${c.value}::date, ${c.id}::uuid)`);
   }
   const [rows, misses] = await Promise.all([
-    db.select(itemColumns).from(s).innerJoin(p, providerJoin).where(and(...where))
-      .orderBy(asc(s.deadline), asc(s.id)).limit(page.limit + 1) as Promise<ItemRow[]>,
-    page.cursor ? Promise.resolve([] as ItemRow[]) : db.select(itemColumns).from(s).innerJoin(p, providerJoin)
-      .where(and(...open(day), sql`${failedCountSql(profile)} = 1`))
-      .orderBy(asc(s.deadline), asc(s.id)).limit(MAX_NEAR_MISSES) as Promise<ItemRow[]>,
+    db
+      .select(itemColumns)
+      .from(s)
+      .innerJoin(p, providerJoin)
+      .where(and(...where))
+      .orderBy(asc(s.deadline), asc(s.id))
+      .limit(page.limit + 1) as Promise<ItemRow[]>,
+    page.cursor
+      ? Promise.resolve([] as ItemRow[])
+      : (db
+          .select(itemColumns)
+          .from(s)
+          .innerJoin(p, providerJoin)
+          .where(and(...open(day), sql`${failedCountSql(profile)} = 1`))
+          .orderBy(asc(s.deadline), asc(s.id))
+          .limit(MAX_NEAR_MISSES) as Promise<ItemRow[]>),
   ]);
   const more = rows.length > page.limit;
   const shown = more ? rows.slice(0, page.limit) : rows;
@@ -54,7 +68,9 @@ export interface Recommendation {
  */
 export async function recommend(db: Db, profile: Profile, limit: number, day: string): Promise<Recommendation[]> {
   const interests = profile.interests.filter((x) => /[\p{L}\p{N}]/u.test(x)).slice(0, 20);
-  const interestQuery = interests.length ? sql`websearch_to_tsquery('english', ${interests.map((x) => `"${x.replace(/"/g, ' ')}"`).join(' or ')})` : null;
+  const interestQuery = interests.length
+    ? sql`websearch_to_tsquery('english', ${interests.map((x) => `"${x.replace(/"/g, ' ')}"`).join(' or ')})`
+    : null;
   const [levelOk, fieldOk, , stateOk] = criterionSql(profile);
   const targeted = (arr: SQL, cond: SQL) => sql`(case when ${arr} <> '{}' and ${cond} then 1 else 0 end)`;
   const fit = sql`(
@@ -66,15 +82,25 @@ export async function recommend(db: Db, profile: Profile, limit: number, day: st
   const urgency = sql`(1 - least(${s.deadline} - ${day}::date, 365) / 365.0)`;
   const size = sql`least(log(greatest(${s.amount}, 1)) / 5.0, 1)`;
   const score = sql<number>`(${fit} + ${urgency} + ${size})::float8`.mapWith(Number);
-  const rows = await db.select({ ...itemColumns, score, fit: sql<number>`${fit}`.mapWith(Number), interestHit: interestQuery ? sql<boolean>`search_vector @@ ${interestQuery}` : sql<boolean>`false` })
-    .from(s).innerJoin(p, providerJoin)
+  const rows = (await db
+    .select({
+      ...itemColumns,
+      score,
+      fit: sql<number>`${fit}`.mapWith(Number),
+      interestHit: interestQuery ? sql<boolean>`search_vector @@ ${interestQuery}` : sql<boolean>`false`,
+    })
+    .from(s)
+    .innerJoin(p, providerJoin)
     .where(and(...open(day), ...criterionSql(profile)))
-    .orderBy(sql`${score} desc`, asc(s.deadline), asc(s.id)).limit(limit) as (ItemRow & { score: number; interestHit: boolean })[];
+    .orderBy(sql`${score} desc`, asc(s.deadline), asc(s.id))
+    .limit(limit)) as (ItemRow & { score: number; interestHit: boolean })[];
   return rows.map((r) => {
     const reasons = evaluate(profile, r, day);
     const days = Math.round((Date.parse(r.deadline) - Date.parse(day)) / 86_400_000);
     const highlights = [
-      ...reasons.filter((x) => x.matched && x.criterion !== 'deadline' && !/^(Open to every|Open in every|No )/.test(x.detail)).map((x) => x.detail),
+      ...reasons
+        .filter((x) => x.matched && x.criterion !== 'deadline' && !/^(Open to every|Open in every|No )/.test(x.detail))
+        .map((x) => x.detail),
       ...(r.interestHit ? ['Mentions one of your interests'] : []),
       days <= 30 ? `Deadline soon: ${days} days left` : `Deadline in ${days} days`,
       `Award $${r.amount.toLocaleString('en-US')}`,

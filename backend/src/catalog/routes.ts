@@ -22,12 +22,18 @@ const EligibilityBody = z.strictObject({
   limit: z.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
   cursor: z.string().max(512).optional(),
 });
-const RecommendationsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_RECOMMENDATIONS).default(10) });
+const RecommendationsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_RECOMMENDATIONS).default(10),
+});
 
 function toProfile(p: StudentProfileInput): Profile {
   return {
-    level: p.level ?? null, field_of_study: p.field_of_study ?? null, gpa: p.gpa ?? null,
-    state: p.state ?? null, citizenship: p.citizenship ?? null, interests: p.interests ?? [],
+    level: p.level ?? null,
+    field_of_study: p.field_of_study ?? null,
+    gpa: p.gpa ?? null,
+    state: p.state ?? null,
+    citizenship: p.citizenship ?? null,
+    interests: p.interests ?? [],
   };
 }
 
@@ -49,18 +55,38 @@ export function catalogRoutes(deps: AppDeps) {
 
   app.post('/api/eligibility', async (c) => {
     const body = await readJson(c, EligibilityBody);
-    return c.json(await eligibility(deps.db, toProfile(body.profile), { limit: body.limit, cursor: body.cursor }, day()));
+    return c.json(
+      await eligibility(deps.db, toProfile(body.profile), { limit: body.limit, cursor: body.cursor }, day()),
+    );
   });
 
   app.get('/api/recommendations', requireAuth(deps, 'student'), async (c) => {
     const { limit } = readQuery(c, RecommendationsQuery);
-    const [row] = await deps.db.select().from(studentProfiles).where(eq(studentProfiles.userId, c.get('user')!.sub));
-    const profile: Profile | null = row ? {
-      level: row.level as Profile['level'], field_of_study: row.fieldOfStudy, gpa: row.gpa === null ? null : Number(row.gpa),
-      state: row.state, citizenship: row.citizenship as Profile['citizenship'], interests: row.interests,
-    } : null;
-    if (!profile || (!profile.level && !profile.field_of_study && profile.gpa === null && !profile.state && !profile.citizenship)) {
-      throw new ProblemError('CONFLICT', 'Fill in your profile first (PUT /api/me/profile: level, field_of_study, gpa, state, citizenship)', undefined, undefined, { profile_required: true });
+    const [row] = await deps.db
+      .select()
+      .from(studentProfiles)
+      .where(eq(studentProfiles.userId, c.get('user')!.sub));
+    const profile: Profile | null = row
+      ? {
+          level: row.level as Profile['level'],
+          field_of_study: row.fieldOfStudy,
+          gpa: row.gpa === null ? null : Number(row.gpa),
+          state: row.state,
+          citizenship: row.citizenship as Profile['citizenship'],
+          interests: row.interests,
+        }
+      : null;
+    if (
+      !profile ||
+      (!profile.level && !profile.field_of_study && profile.gpa === null && !profile.state && !profile.citizenship)
+    ) {
+      throw new ProblemError(
+        'CONFLICT',
+        'Fill in your profile first (PUT /api/me/profile: level, field_of_study, gpa, state, citizenship)',
+        undefined,
+        undefined,
+        { profile_required: true },
+      );
     }
     return c.json({ items: await recommend(deps.db, profile, limit, day()), next_cursor: null });
   });

@@ -10,14 +10,29 @@ beforeAll(async () => {
   t = await createTestBackend({ now: TEST_NOW });
   await seedDemo(t.deps.db, { count: 80, anchor: new Date(`${TEST_DAY}T00:00:00Z`) });
   const p = await addProvider(t.deps.db);
-  await addScholarship(t.deps.db, p.id, { title: 'Zephyrine Aviation Award', slug: 'zephyrine-aviation-award', description: 'For future pilots and mechanics.' });
   await addScholarship(t.deps.db, p.id, {
-    title: 'Hometown Service Grant', slug: 'hometown-service-grant',
-    description: 'Open to students in aviation programs. Aviation, aviation and more aviation: every aviation major may apply. <script>alert(1)</script>',
+    title: 'Zephyrine Aviation Award',
+    slug: 'zephyrine-aviation-award',
+    description: 'For future pilots and mechanics.',
   });
-  await addScholarship(t.deps.db, p.id, { title: 'Closed Aviation Prize', slug: 'closed-aviation-prize', deadline: '2025-12-31' });
+  await addScholarship(t.deps.db, p.id, {
+    title: 'Hometown Service Grant',
+    slug: 'hometown-service-grant',
+    description:
+      'Open to students in aviation programs. Aviation, aviation and more aviation: every aviation major may apply. <script>alert(1)</script>',
+  });
+  await addScholarship(t.deps.db, p.id, {
+    title: 'Closed Aviation Prize',
+    slug: 'closed-aviation-prize',
+    deadline: '2025-12-31',
+  });
   for (let i = 0; i < 9; i++) {
-    await addScholarship(t.deps.db, p.id, { title: `Quillwort Botany Award ${i}`, slug: `quillwort-botany-${i}`, amount: 1000 + i, states: i % 2 ? ['TX'] : ['CA'] });
+    await addScholarship(t.deps.db, p.id, {
+      title: `Quillwort Botany Award ${i}`,
+      slug: `quillwort-botany-${i}`,
+      amount: 1000 + i,
+      states: i % 2 ? ['TX'] : ['CA'],
+    });
   }
 });
 afterAll(() => t?.close());
@@ -26,7 +41,7 @@ type Hit = { slug: string; score: number; snippet: string; states: string[] };
 type Body = { items: Hit[]; next_cursor: string | null; corrected_query: string | null };
 const search = async (q: string, extra = '') => {
   const r = await t.request(`/api/search?q=${encodeURIComponent(q)}${extra}`);
-  return { status: r.status, body: await r.json() as Body, type: r.headers.get('content-type') };
+  return { status: r.status, body: (await r.json()) as Body, type: r.headers.get('content-type') };
 };
 
 describe('GET /api/search', () => {
@@ -44,7 +59,10 @@ describe('GET /api/search', () => {
     for (const typo of ['zephyrin', 'zephyrune', 'aviaton']) {
       const { status, body } = await search(typo);
       expect(status).toBe(200);
-      expect(body.items.map((i) => i.slug), typo).toContain('zephyrine-aviation-award');
+      expect(
+        body.items.map((i) => i.slug),
+        typo,
+      ).toContain('zephyrine-aviation-award');
       expect(body.corrected_query).not.toBeNull();
     }
     expect((await search('zephyrine')).body.corrected_query).toBeNull();
@@ -56,7 +74,12 @@ describe('GET /api/search', () => {
     expect(hit.snippet).not.toMatch(/<(?!\/?mark>)/);
     expect(snippetHtml('a \u0001x<b>y\u0002 & "c"')).toBe('a <mark>x y</mark> &#38; &#34;c&#34;');
     expect(snippetHtml('1 < 2')).toBe('1 &#60; 2');
-    for (const hostile of ['1 < 2 <script>alert(1)</script>', '<img src=x onerror=alert(1)>', '\u0001<b\u0002>x', '<<a>>"\'&']) {
+    for (const hostile of [
+      '1 < 2 <script>alert(1)</script>',
+      '<img src=x onerror=alert(1)>',
+      '\u0001<b\u0002>x',
+      '<<a>>"\'&',
+    ]) {
       expect(snippetHtml(hostile)).not.toMatch(/<(?!\/?mark>)/);
     }
     expect(snippetHtml('\u0002x\u0001y')).toBe('x<mark>y</mark>');
@@ -77,16 +100,43 @@ describe('GET /api/search', () => {
     const seen: Hit[] = [];
     let cursor: string | null = null;
     do {
-      const { body }: { body: Body } = await search('quillwort', `&limit=2&state=TX${cursor ? `&cursor=${cursor}` : ''}`);
+      const { body }: { body: Body } = await search(
+        'quillwort',
+        `&limit=2&state=TX${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...body.items);
       cursor = body.next_cursor;
     } while (cursor);
-    expect(seen.map((h) => h.slug).sort()).toEqual(['quillwort-botany-1', 'quillwort-botany-3', 'quillwort-botany-5', 'quillwort-botany-7']);
+    expect(seen.map((h) => h.slug).sort()).toEqual([
+      'quillwort-botany-1',
+      'quillwort-botany-3',
+      'quillwort-botany-5',
+      'quillwort-botany-7',
+    ]);
   });
 
   it.each([
-    "'", '"', '&|!', '(', ')', '\\', '!!!', 'a:*', "o'brien", '"unterminated', 'or or or', '-', '<script>', '%00', '\u0000nul',
-    '😀', 'a & b | !c', "1' OR '1'='1", 'x'.repeat(200), 'x'.repeat(10_000), 'word '.repeat(39),
+    "'",
+    '"',
+    '&|!',
+    '(',
+    ')',
+    '\\',
+    '!!!',
+    'a:*',
+    "o'brien",
+    '"unterminated',
+    'or or or',
+    '-',
+    '<script>',
+    '%00',
+    '\u0000nul',
+    '😀',
+    'a & b | !c',
+    "1' OR '1'='1",
+    'x'.repeat(200),
+    'x'.repeat(10_000),
+    'word '.repeat(39),
   ])('never fails on hostile input %#', async (q) => {
     const r = await search(q);
     expect([200, 400]).toContain(r.status);

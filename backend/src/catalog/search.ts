@@ -40,11 +40,13 @@ const CURSOR_KIND = 's';
 export function snippetHtml(headline: string): string {
   const marks = { [START]: '<mark>', [STOP]: '</mark>' } as Record<string, string>;
   let open = false;
-  return escapeHtml(plainText(headline)).replace(/[\u0001\u0002]/g, (m) => {
-    if ((m === START) === open) return '';
-    open = !open;
-    return marks[m];
-  }) + (open ? '</mark>' : '');
+  return (
+    escapeHtml(plainText(headline)).replace(/[\u0001\u0002]/g, (m) => {
+      if ((m === START) === open) return '';
+      open = !open;
+      return marks[m];
+    }) + (open ? '</mark>' : '')
+  );
 }
 
 export interface SearchPage {
@@ -67,9 +69,10 @@ export interface SearchPage {
  * anywhere (32,000 for "leadership", 6 ms) into the title bitmap.
  */
 function tierSql(tier: 'title' | 'other', text: string, filters: SQL | undefined, after: SQL, take: number): SQL {
-  const match = tier === 'title'
-    ? sql`title_vector @@ query.q and (strpos(query.q::text, '!') = 0 or search_vector @@ query.q)`
-    : sql`search_vector @@ query.q and not (title_vector @@ query.q)`;
+  const match =
+    tier === 'title'
+      ? sql`title_vector @@ query.q and (strpos(query.q::text, '!') = 0 or search_vector @@ query.q)`
+      : sql`search_vector @@ query.q and not (title_vector @@ query.q)`;
   return sql`
     select id, score from (
       select id, (${tier === 'title' ? TITLE_BOOST : 0} + ${RANK})::float8 as score
@@ -101,18 +104,21 @@ export async function searchScholarships(db: Db, q: SearchQuery, day: string): P
         union all
         select id, score from (${other}) other_tier where (select count(*) from title_tier) < ${take}`
     : other;
-  const rows = await db.select({
-    ...itemColumns,
-    score: sql<number>`page.score`.mapWith(Number),
-    // The extra row only tells whether there is a next page: no snippet for it.
-    headline: sql<string | null>`case when page.n <= ${q.limit}
+  const rows = (await db
+    .select({
+      ...itemColumns,
+      score: sql<number>`page.score`.mapWith(Number),
+      // The extra row only tells whether there is a next page: no snippet for it.
+      headline: sql<string | null>`case when page.n <= ${q.limit}
       then ts_headline('english', ${s.description}, websearch_to_tsquery('english', ${text}), ${HEADLINE_OPTIONS}) end`,
-  }).from(sql`(
+    })
+    .from(sql`(
       select id, score, row_number() over (order by score desc, id desc) as n
       from (${ranked}) tiers order by score desc, id desc limit ${take}
     ) as page`)
-    .innerJoin(s, sql`${s.id} = page.id`).innerJoin(p, providerJoin)
-    .orderBy(sql`page.n`) as (ItemRow & { score: number; headline: string | null })[];
+    .innerJoin(s, sql`${s.id} = page.id`)
+    .innerJoin(p, providerJoin)
+    .orderBy(sql`page.n`)) as (ItemRow & { score: number; headline: string | null })[];
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const items = page.map((r) => ({ ...toItem(r), score: r.score, snippet: snippetHtml(r.headline ?? '') }));

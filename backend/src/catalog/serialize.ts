@@ -6,20 +6,49 @@ export const SUMMARY_LENGTH = 240;
 
 /** Columns every catalog query selects (the row shape `toItem` turns into JSON). */
 export const itemColumns = {
-  id: s.id, slug: s.slug, title: s.title, description: s.description, amount: s.amount, deadline: s.deadline,
-  levels: s.levels, fields: s.fields, minGpa: s.minGpa, states: s.states, citizenship: s.citizenship,
-  essayRequired: s.essayRequired, published: s.published, createdAt: s.createdAt, updatedAt: s.updatedAt,
-  providerId: p.id, providerName: p.name, providerSlug: p.slug,
+  id: s.id,
+  slug: s.slug,
+  title: s.title,
+  description: s.description,
+  amount: s.amount,
+  deadline: s.deadline,
+  levels: s.levels,
+  fields: s.fields,
+  minGpa: s.minGpa,
+  states: s.states,
+  citizenship: s.citizenship,
+  essayRequired: s.essayRequired,
+  published: s.published,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
+  providerId: p.id,
+  providerName: p.name,
+  providerSlug: p.slug,
   /** Exact creation time in microseconds: the `newest` keyset (JS Dates stop at milliseconds). */
   createdUs: sql<number>`(extract(epoch from ${s.createdAt}) * 1000000)::bigint`.mapWith(Number),
 };
 export const providerJoin = eq(p.id, s.providerId);
 
 export interface ItemRow {
-  id: string; slug: string; title: string; description: string; amount: number; deadline: string;
-  levels: string[]; fields: string[]; minGpa: string | null; states: string[]; citizenship: string[];
-  essayRequired: boolean; published: boolean; createdAt: Date; updatedAt: Date;
-  providerId: string; providerName: string; providerSlug: string; createdUs: number;
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  amount: number;
+  deadline: string;
+  levels: string[];
+  fields: string[];
+  minGpa: string | null;
+  states: string[];
+  citizenship: string[];
+  essayRequired: boolean;
+  published: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  providerId: string;
+  providerName: string;
+  providerSlug: string;
+  createdUs: number;
 }
 
 /** Elements whose content is code, not description text. */
@@ -32,10 +61,16 @@ export function plainText(html: string): string {
   let lower: string | undefined;
   while (i < html.length) {
     const lt = html.indexOf('<', i);
-    if (lt < 0) { out += html.slice(i); break; }
+    if (lt < 0) {
+      out += html.slice(i);
+      break;
+    }
     out += html.slice(i, lt);
     const gt = html.indexOf('>', lt);
-    if (gt < 0) { out += html.slice(lt); break; }
+    if (gt < 0) {
+      out += html.slice(lt);
+      break;
+    }
     const code = CODE_ELEMENTS.exec(html.slice(lt, Math.min(gt + 1, lt + 40)));
     i = gt + 1;
     if (code) {

@@ -10,7 +10,9 @@ function fakeDb(nearest: Record<string, string | null>) {
     lookups: [] as string[][],
     async execute(query: SQL) {
       // The words travel as one JSON array parameter.
-      const words = JSON.parse(new PgDialect().sqlToQuery(query).params.find((p) => typeof p === 'string' && p.startsWith('['))! as string) as string[];
+      const words = JSON.parse(
+        new PgDialect().sqlToQuery(query).params.find((p) => typeof p === 'string' && p.startsWith('['))! as string,
+      ) as string[];
       db.lookups.push(words);
       return words.filter((w) => w in nearest).map((w) => ({ word: w, nearest: nearest[w] }));
     },
@@ -30,7 +32,9 @@ describe('correctQuery', () => {
     const db = fakeDb({ enginering: 'engineering' });
     await correctQuery(db as unknown as Db, 'enginering texas', 1000);
     // texas is a catalog word: remembered for good. enginering: remembered for the TTL.
-    expect((await correctQuery(db as unknown as Db, 'enginering texas', 1000 + CORRECTION_TTL_MS - 1)).text).toBe('engineering texas');
+    expect((await correctQuery(db as unknown as Db, 'enginering texas', 1000 + CORRECTION_TTL_MS - 1)).text).toBe(
+      'engineering texas',
+    );
     expect(db.lookups).toEqual([['enginering', 'texas']]);
     expect((await correctQuery(db as unknown as Db, 'Enginering', 1000 + CORRECTION_TTL_MS)).text).toBe('engineering');
     expect(db.lookups).toEqual([['enginering', 'texas'], ['enginering']]);

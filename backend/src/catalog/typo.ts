@@ -40,7 +40,11 @@ export interface Correction {
  * a trigger) and is not a stop word is replaced by its nearest catalog word by trigram similarity.
  * The query's syntax (quotes, OR, -) is kept because only the words themselves are replaced.
  */
-export async function correctQuery(db: Db, text: string, now = Date.now()): Promise<{ text: string; corrections: Correction[] }> {
+export async function correctQuery(
+  db: Db,
+  text: string,
+  now = Date.now(),
+): Promise<{ text: string; corrections: Correction[] }> {
   const words = [...new Set((text.match(WORD) ?? []).map((w) => w.toLowerCase()))]
     .filter((w) => w.length >= MIN_CORRECTABLE_LENGTH && w.length <= 40 && !/^\d+$/.test(w) && w !== 'or')
     .slice(0, MAX_WORDS);
@@ -50,14 +54,16 @@ export async function correctQuery(db: Db, text: string, now = Date.now()): Prom
   CORRECTIONS.set(db, remembered);
   const unknown = words.filter((w) => !known.has(w) && !((remembered.get(w)?.until ?? 0) > now));
   if (unknown.length > 0) {
-    const rows = rowsOf<{ word: string; nearest: string | null }>(await db.execute(sql`
+    const rows = rowsOf<{ word: string; nearest: string | null }>(
+      await db.execute(sql`
       select t.word,
         (select w.word from search_words w
           where w.word % t.word and similarity(w.word, t.word) >= ${MIN_SIMILARITY}
           order by w.word <-> t.word, w.word limit 1) as nearest
       from json_array_elements_text(${JSON.stringify(unknown)}::json) as t(word)
       where not exists (select 1 from search_words w where w.word = t.word)
-        and numnode(plainto_tsquery('english', t.word)) > 0`));
+        and numnode(plainto_tsquery('english', t.word)) > 0`),
+    );
     const needing = new Set(rows.map((r) => r.word));
     for (const w of unknown) if (!needing.has(w) && known.size < MAX_KNOWN) known.add(w);
     for (const r of rows) {

@@ -10,15 +10,22 @@ import { verifyPassword } from '../auth/password.ts';
 let db: TestDatabase;
 const anchor = new Date('2026-03-01T00:00:00Z');
 
-beforeAll(async () => { db = await createTestDatabase(); });
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
 afterAll(() => db?.close());
 
 async function catalogHash(): Promise<{ hash: string; slugs: string[] }> {
-  const rows = rowsOf<Record<string, unknown>>(await db.db.execute(sql`
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.db.execute(sql`
     select s.id, s.slug, s.title, s.description, s.amount, s.deadline::text, s.levels, s.fields, s.min_gpa::text, s.states,
       s.citizenship, s.essay_required, s.published, s.created_at::text, p.slug as provider
-    from scholarships s join providers p on p.id = s.provider_id order by s.slug`));
-  return { hash: createHash('sha256').update(JSON.stringify(rows)).digest('hex'), slugs: rows.map((r) => r.slug as string) };
+    from scholarships s join providers p on p.id = s.provider_id order by s.slug`),
+  );
+  return {
+    hash: createHash('sha256').update(JSON.stringify(rows)).digest('hex'),
+    slugs: rows.map((r) => r.slug as string),
+  };
 }
 
 describe('demo seed', () => {
@@ -40,7 +47,9 @@ describe('demo seed', () => {
     await seedDemo(db.db, { count: 30, anchor, reset: true, onProgress: (done) => seen.push(done) });
     const small = await catalogHash();
     expect(seen).toEqual([30]);
-    expect(new Set(small.slugs)).toEqual(new Set(Array.from({ length: 30 }, (_, i) => demoScholarship(i, anchor).slug)));
+    expect(new Set(small.slugs)).toEqual(
+      new Set(Array.from({ length: 30 }, (_, i) => demoScholarship(i, anchor).slug)),
+    );
     expect(JSON.stringify(demoScholarship(7, anchor))).toBe(JSON.stringify(demoScholarship(7, anchor)));
     expect(demoScholarship(7, anchor).slug).not.toBe(demoScholarship(8, anchor).slug);
   });
@@ -58,7 +67,8 @@ describe('demo seed', () => {
 
   it('creates the demo accounts with working passwords and a student profile', async () => {
     const users = rowsOf<{ email: string; role: string; password_hash: string; provider_id: string | null }>(
-      await db.db.execute(sql`select email, role, password_hash, provider_id from users order by email`));
+      await db.db.execute(sql`select email, role, password_hash, provider_id from users order by email`),
+    );
     for (const a of DEMO_ACCOUNTS) {
       const u = users.find((x) => x.email === a.email)!;
       expect(u.role).toBe(a.role);

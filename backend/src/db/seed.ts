@@ -46,11 +46,14 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<void> {
   if (opts.reset) await db.execute(sql`truncate scholarships, search_words`);
   const providerIds = await seedProviders(db);
   await seedAccounts(db, providerIds[0]);
-  const bulk = opts.count >= BULK_LOAD_MIN && await isEmpty(db);
+  const bulk = opts.count >= BULK_LOAD_MIN && (await isEmpty(db));
   if (!bulk) return insertScholarships(db, providerIds, anchor, opts);
   await db.transaction(async (tx) => {
-    const gin = rowsOf<{ indexname: string; indexdef: string }>(await tx.execute(
-      sql`select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = 'scholarships' and indexdef ilike '%using gin%'`));
+    const gin = rowsOf<{ indexname: string; indexdef: string }>(
+      await tx.execute(
+        sql`select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = 'scholarships' and indexdef ilike '%using gin%'`,
+      ),
+    );
     for (const ix of gin) await tx.execute(sql.raw(`drop index "${ix.indexname}"`));
     await insertScholarships(tx as unknown as Db, providerIds, anchor, opts);
     for (const ix of gin) await tx.execute(sql.raw(ix.indexdef));
@@ -79,7 +82,8 @@ async function insertScholarships(db: Db, providerIds: string[], anchor: Date, o
 
 /** Upserts the demo providers by slug; returns their ids in DEMO_PROVIDERS order. */
 async function seedProviders(db: Db): Promise<string[]> {
-  await db.insert(providers)
+  await db
+    .insert(providers)
     .values(DEMO_PROVIDERS.map((p) => ({ id: p.id, slug: p.slug, name: p.name, website: p.website })))
     .onConflictDoNothing();
   const rows = await db.select({ id: providers.id, slug: providers.slug }).from(providers);
@@ -91,19 +95,30 @@ async function seedAccounts(db: Db, providerId: string): Promise<void> {
   for (const a of DEMO_ACCOUNTS) {
     const existing = await db.select({ id: users.id }).from(users).where(eq(users.email, a.email));
     if (existing.length) continue;
-    const [u] = await db.insert(users).values({
-      email: a.email,
-      passwordHash: await hashPassword(a.password),
-      name: a.role === 'student' ? 'Demo Student' : 'Demo Provider',
-      role: a.role,
-      providerId: a.role === 'provider' ? providerId : null,
-    }).onConflictDoNothing().returning({ id: users.id });
+    const [u] = await db
+      .insert(users)
+      .values({
+        email: a.email,
+        passwordHash: await hashPassword(a.password),
+        name: a.role === 'student' ? 'Demo Student' : 'Demo Provider',
+        role: a.role,
+        providerId: a.role === 'provider' ? providerId : null,
+      })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
     if (u && a.role === 'student') {
-      await db.insert(studentProfiles).values({
-        userId: u.id, level: 'undergraduate', fieldOfStudy: 'Nursing', gpa: '3.40', state: 'CA', citizenship: 'us_citizen',
-        interests: ['community service', 'public health'],
-      }).onConflictDoNothing();
+      await db
+        .insert(studentProfiles)
+        .values({
+          userId: u.id,
+          level: 'undergraduate',
+          fieldOfStudy: 'Nursing',
+          gpa: '3.40',
+          state: 'CA',
+          citizenship: 'us_citizen',
+          interests: ['community service', 'public health'],
+        })
+        .onConflictDoNothing();
     }
   }
 }
-

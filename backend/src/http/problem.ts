@@ -15,7 +15,20 @@ export class ProblemError extends Error {
 }
 
 /** Renders a problem for this request: JSON by default, a small HTML page for browsers. */
-export function problemResponse(c: Context, code: ErrorCode, opts: { detail?: string; errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {}): Response {
-  const body = problem(code, c.get('requestId') ?? 'unknown', { detail: opts.detail, errors: opts.errors, extra: opts.extra });
+export function problemResponse(
+  c: Context,
+  code: ErrorCode,
+  opts: {
+    detail?: string;
+    errors?: FieldError[];
+    headers?: Record<string, string>;
+    extra?: Record<string, unknown>;
+  } = {},
+): Response {
+  const body = problem(code, c.get('requestId') ?? 'unknown', {
+    detail: opts.detail,
+    errors: opts.errors,
+    extra: opts.extra,
+  });
   return renderProblem(body, c.req.header('accept'), opts.headers);
 }

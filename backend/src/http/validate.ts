@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ProblemError } from './problem.ts';
 import type { FieldError } from '../../../shared/errors.ts';
 
@@ -10,20 +10,28 @@ export const MAX_JSON_DEPTH = 32;
 
 export function zodFieldErrors(err: z.ZodError): FieldError[] {
   return err.issues.map((i) => ({
-    path: i.path.length ? i.path.join('.') : (i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(',') : '(body)'),
+    path: i.path.length
+      ? i.path.join('.')
+      : i.code === 'unrecognized_keys'
+        ? (i as { keys: string[] }).keys.join(',')
+        : '(body)',
     message: i.message,
   }));
 }
 
 function depthOf(text: string): number {
-  let depth = 0, max = 0, inStr = false;
+  let depth = 0,
+    max = 0,
+    inStr = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inStr) {
-      if (ch === 92) i++; else if (ch === 34) inStr = false;
+      if (ch === 92) i++;
+      else if (ch === 34) inStr = false;
     } else if (ch === 34) inStr = true;
-    else if (ch === 123 || ch === 91) { if (++depth > max) max = depth; }
-    else if (ch === 125 || ch === 93) depth--;
+    else if (ch === 123 || ch === 91) {
+      if (++depth > max) max = depth;
+    } else if (ch === 125 || ch === 93) depth--;
   }
   return max;
 }
@@ -54,18 +62,27 @@ export async function readBodyText(c: Context, maxBytes = MAX_JSON_BYTES): Promi
  * Parses and validates a JSON body. Unknown fields are errors (schemas are strict objects), every
  * offending field is named, and nothing has been written when this throws.
  */
-export async function readJson<T extends z.ZodType>(c: Context, schema: T, opts: { maxBytes?: number } = {}): Promise<z.infer<T>> {
+export async function readJson<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  opts: { maxBytes?: number } = {},
+): Promise<z.infer<T>> {
   const ct = c.req.header('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(ct)) {
     throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   }
   const text = await readBodyText(c, opts.maxBytes);
-  if (depthOf(text) > MAX_JSON_DEPTH) throw new ProblemError('VALIDATION_FAILED', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`, [{ path: '(body)', message: 'too deeply nested' }]);
+  if (depthOf(text) > MAX_JSON_DEPTH)
+    throw new ProblemError('VALIDATION_FAILED', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`, [
+      { path: '(body)', message: 'too deeply nested' },
+    ]);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new ProblemError('MALFORMED_JSON', 'The body could not be parsed as JSON', [{ path: '(body)', message: 'malformed JSON' }]);
+    throw new ProblemError('MALFORMED_JSON', 'The body could not be parsed as JSON', [
+      { path: '(body)', message: 'malformed JSON' },
+    ]);
   }
   const r = schema.safeParse(data);
   if (!r.success) throw new ProblemError('VALIDATION_FAILED', 'Some fields are not valid', zodFieldErrors(r.error));
@@ -75,6 +92,7 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T, opts:
 /** Validates query parameters with a zod object schema (strings in, coerced values out). */
 export function readQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
   const r = schema.safeParse(c.req.query());
-  if (!r.success) throw new ProblemError('VALIDATION_FAILED', 'Some query parameters are not valid', zodFieldErrors(r.error));
+  if (!r.success)
+    throw new ProblemError('VALIDATION_FAILED', 'Some query parameters are not valid', zodFieldErrors(r.error));
   return r.data;
 }

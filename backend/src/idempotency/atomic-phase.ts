@@ -10,8 +10,16 @@ export type PhaseResult<P extends string> =
   | { kind: 'recovery_point'; point: P; resourceId?: string }
   | { kind: 'response'; status: number; body: unknown };
 
-export const recoveryPoint = <P extends string>(point: P, resourceId?: string): PhaseResult<P> => ({ kind: 'recovery_point', point, resourceId });
-export const response = <P extends string>(status: number, body: unknown): PhaseResult<P> => ({ kind: 'response', status, body });
+export const recoveryPoint = <P extends string>(point: P, resourceId?: string): PhaseResult<P> => ({
+  kind: 'recovery_point',
+  point,
+  resourceId,
+});
+export const response = <P extends string>(status: number, body: unknown): PhaseResult<P> => ({
+  kind: 'response',
+  status,
+  body,
+});
 
 /**
  * One atomic phase: `fn` and the key's new state commit together in one SERIALIZABLE transaction
@@ -24,28 +32,63 @@ export const response = <P extends string>(status: number, body: unknown): Phase
  * once, before it writes or calls the PSP again; the other run finishes the request.
  */
 export class LockLostError extends Error {
-  constructor() { super('the idempotency key was taken over by another run'); }
+  constructor() {
+    super('the idempotency key was taken over by another run');
+  }
 }
 
 export async function atomicPhase<P extends string>(
   db: Db,
-  key: { id: string; lockToken: string | null; userId: string; operation: string; idempotencyKey: string; fingerprint: string },
+  key: {
+    id: string;
+    lockToken: string | null;
+    userId: string;
+    operation: string;
+    idempotencyKey: string;
+    fingerprint: string;
+  },
   fn: (tx: Tx) => Promise<PhaseResult<P>>,
   afterCommit?: (r: PhaseResult<P>) => void,
 ): Promise<PhaseResult<P>> {
   const keyId = key.id;
   const r = await serializable(db, async (tx) => {
-    const [cur] = await tx.select({ lockToken: idempotencyKeys.lockToken }).from(idempotencyKeys).where(eq(idempotencyKeys.id, keyId)).for('update');
+    const [cur] = await tx
+      .select({ lockToken: idempotencyKeys.lockToken })
+      .from(idempotencyKeys)
+      .where(eq(idempotencyKeys.id, keyId))
+      .for('update');
     if (!cur || cur.lockToken !== key.lockToken) throw new LockLostError();
     const result = await fn(tx);
     if (result.kind === 'recovery_point') {
-      await tx.update(idempotencyKeys).set({ recoveryPoint: result.point, lastRunAt: sql`now()`, ...(result.resourceId ? { resourceId: result.resourceId } : {}) }).where(eq(idempotencyKeys.id, keyId));
+      await tx
+        .update(idempotencyKeys)
+        .set({
+          recoveryPoint: result.point,
+          lastRunAt: sql`now()`,
+          ...(result.resourceId ? { resourceId: result.resourceId } : {}),
+        })
+        .where(eq(idempotencyKeys.id, keyId));
     } else if (result.kind === 'response') {
-      await tx.update(idempotencyKeys).set({ recoveryPoint: 'finished', lockedAt: null, lockToken: null, responseStatus: result.status, responseBody: result.body as object, lastRunAt: sql`now()` }).where(eq(idempotencyKeys.id, keyId));
+      await tx
+        .update(idempotencyKeys)
+        .set({
+          recoveryPoint: 'finished',
+          lockedAt: null,
+          lockToken: null,
+          responseStatus: result.status,
+          responseBody: result.body as object,
+          lastRunAt: sql`now()`,
+        })
+        .where(eq(idempotencyKeys.id, keyId));
     }
     return result;
   });
-  if (r.kind === 'response') rememberFinished(db, { userId: key.userId, operation: key.operation, key: key.idempotencyKey }, { fingerprint: key.fingerprint, status: r.status, body: r.body });
+  if (r.kind === 'response')
+    rememberFinished(
+      db,
+      { userId: key.userId, operation: key.operation, key: key.idempotencyKey },
+      { fingerprint: key.fingerprint, status: r.status, body: r.body },
+    );
   afterCommit?.(r);
   return r;
 }

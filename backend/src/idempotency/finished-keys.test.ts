@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client.ts';
-import { FINISHED_KEY_MAX, FINISHED_KEY_TTL_MS, forgetFinishedKeys, recallFinished, rememberFinished } from './finished-keys.ts';
+import {
+  FINISHED_KEY_MAX,
+  FINISHED_KEY_TTL_MS,
+  forgetFinishedKeys,
+  recallFinished,
+  rememberFinished,
+} from './finished-keys.ts';
 
 const fakeDb = () => ({}) as Db;
 const name = (key: string) => ({ userId: 'u1', operation: 'purchase.create', key });

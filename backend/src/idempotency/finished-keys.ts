@@ -20,8 +20,14 @@ export interface FinishedKey {
   body: unknown;
 }
 
-interface Entry extends FinishedKey { until: number }
-export interface KeyName { userId: string; operation: string; key: string }
+interface Entry extends FinishedKey {
+  until: number;
+}
+export interface KeyName {
+  userId: string;
+  operation: string;
+  key: string;
+}
 
 /** One memory per database handle (tests run several backends in one process). */
 const memories = new WeakMap<Db, Map<string, Entry>>();

@@ -11,14 +11,25 @@ let database: TestDatabase;
 let userId: string;
 beforeAll(async () => {
   database = await createTestDatabase();
-  [{ id: userId }] = await database.db.insert(users).values({ email: 'keys@example.test', passwordHash: 'x', name: 'Keys' }).returning({ id: users.id });
+  [{ id: userId }] = await database.db
+    .insert(users)
+    .values({ email: 'keys@example.test', passwordHash: 'x', name: 'Keys' })
+    .returning({ id: users.id });
 });
-afterAll(async () => { await database?.close(); });
+afterAll(async () => {
+  await database?.close();
+});
 
 const input = (key: string, fingerprint = 'fp-1'): BeginInput => ({
-  userId, key, operation: 'purchase.create', fingerprint, params: { package_id: 'starter-100' }, lockTimeoutMs: 60_000,
+  userId,
+  key,
+  operation: 'purchase.create',
+  fingerprint,
+  params: { package_id: 'starter-100' },
+  lockTimeoutMs: 60_000,
 });
-const keyRows = (key: string) => database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.idempotencyKey, key));
+const keyRows = (key: string) =>
+  database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.idempotencyKey, key));
 
 describe('beginIdempotentRequest with a first phase', () => {
   it('stores the key at the point its first phase reached, with its resource, in one commit', async () => {
@@ -36,10 +47,14 @@ describe('beginIdempotentRequest with a first phase', () => {
     const [p] = await database.db.select().from(creditPurchases).where(eq(creditPurchases.id, begun.key.resourceId!));
     expect(p.userId).toBe(userId);
     // The same key again while the first run holds the lock: 409, and the first phase does not run again.
-    await expect(beginIdempotentRequest(database.db, input('first-1'), first)).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+    await expect(beginIdempotentRequest(database.db, input('first-1'), first)).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+    });
     expect(runs).toBe(1);
     // A different request under the same key: 422.
-    await expect(beginIdempotentRequest(database.db, input('first-1', 'fp-other'), first)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(beginIdempotentRequest(database.db, input('first-1', 'fp-other'), first)).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 
   it('a failing first phase leaves neither the key nor its record behind', async () => {
@@ -48,7 +63,9 @@ describe('beginIdempotentRequest with a first phase', () => {
       await insertPurchase(tx, userId, { package_id: 'starter-100' });
       throw new Error('crash inside the first phase');
     };
-    await expect(beginIdempotentRequest(database.db, input('first-2'), failing)).rejects.toThrow('crash inside the first phase');
+    await expect(beginIdempotentRequest(database.db, input('first-2'), failing)).rejects.toThrow(
+      'crash inside the first phase',
+    );
     expect(await keyRows('first-2')).toEqual([]);
     expect((await database.db.select().from(creditPurchases)).length).toBe(purchases0);
   });

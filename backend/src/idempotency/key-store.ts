@@ -13,13 +13,23 @@ const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Reads and checks the `Idempotency-Key` header: missing → 400 IDEMPOTENCY_KEY_MISSING. */
 export function readIdempotencyKey(header: string | undefined): string {
-  if (header === undefined || header === '') throw new ProblemError('IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header (1-255 characters) so the request can be retried safely', [{ path: 'Idempotency-Key', message: 'required' }]);
-  if (!VALID_KEY.test(header)) throw new ProblemError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters', [{ path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }]);
+  if (header === undefined || header === '')
+    throw new ProblemError(
+      'IDEMPOTENCY_KEY_MISSING',
+      'Send an Idempotency-Key header (1-255 characters) so the request can be retried safely',
+      [{ path: 'Idempotency-Key', message: 'required' }],
+    );
+  if (!VALID_KEY.test(header))
+    throw new ProblemError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters', [
+      { path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
+    ]);
   return header;
 }
 
 /** `created`: this request made the key (and ran the first phase with it); false for a takeover. */
-export type Begin = { kind: 'replay'; status: number; body: unknown } | { kind: 'run'; key: IdempotencyKeyRow; created: boolean };
+export type Begin =
+  | { kind: 'replay'; status: number; body: unknown }
+  | { kind: 'run'; key: IdempotencyKeyRow; created: boolean };
 
 /**
  * The request's first atomic phase, committed in the same transaction as the new key: one commit
@@ -39,7 +49,12 @@ export interface BeginInput {
   lockTimeoutMs: number;
 }
 
-const sameKey = (i: BeginInput) => and(eq(idempotencyKeys.userId, i.userId), eq(idempotencyKeys.idempotencyKey, i.key), eq(idempotencyKeys.operation, i.operation));
+const sameKey = (i: BeginInput) =>
+  and(
+    eq(idempotencyKeys.userId, i.userId),
+    eq(idempotencyKeys.idempotencyKey, i.key),
+    eq(idempotencyKeys.operation, i.operation),
+  );
 
 /**
  * The replay read, built once per database handle: Drizzle's query building cost more than the
@@ -47,21 +62,39 @@ const sameKey = (i: BeginInput) => and(eq(idempotencyKeys.userId, i.userId), eq(
  */
 const replayLookups = new WeakMap<Db, ReturnType<typeof prepareReplayLookup>>();
 function prepareReplayLookup(db: Db) {
-  return db.select({
-    fingerprint: idempotencyKeys.fingerprint, recoveryPoint: idempotencyKeys.recoveryPoint,
-    responseStatus: idempotencyKeys.responseStatus, responseBody: idempotencyKeys.responseBody,
-  }).from(idempotencyKeys).where(and(
-    eq(idempotencyKeys.userId, sql.placeholder('userId')), eq(idempotencyKeys.idempotencyKey, sql.placeholder('key')), eq(idempotencyKeys.operation, sql.placeholder('operation')),
-  )).limit(1).prepare('idempotency_replay_lookup');
+  return db
+    .select({
+      fingerprint: idempotencyKeys.fingerprint,
+      recoveryPoint: idempotencyKeys.recoveryPoint,
+      responseStatus: idempotencyKeys.responseStatus,
+      responseBody: idempotencyKeys.responseBody,
+    })
+    .from(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.userId, sql.placeholder('userId')),
+        eq(idempotencyKeys.idempotencyKey, sql.placeholder('key')),
+        eq(idempotencyKeys.operation, sql.placeholder('operation')),
+      ),
+    )
+    .limit(1)
+    .prepare('idempotency_replay_lookup');
 }
 function replayLookup(db: Db) {
   let q = replayLookups.get(db);
-  if (!q) replayLookups.set(db, q = prepareReplayLookup(db));
+  if (!q) replayLookups.set(db, (q = prepareReplayLookup(db)));
   return q;
 }
 
-function check(row: Pick<IdempotencyKeyRow, 'fingerprint' | 'recoveryPoint' | 'responseStatus' | 'responseBody'>, i: BeginInput): Begin | null {
-  if (row.fingerprint !== i.fingerprint) throw new ProblemError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request; use a new key for a new request');
+function check(
+  row: Pick<IdempotencyKeyRow, 'fingerprint' | 'recoveryPoint' | 'responseStatus' | 'responseBody'>,
+  i: BeginInput,
+): Begin | null {
+  if (row.fingerprint !== i.fingerprint)
+    throw new ProblemError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used with a different request; use a new key for a new request',
+    );
   if (row.recoveryPoint === 'finished') return { kind: 'replay', status: row.responseStatus!, body: row.responseBody };
   return null;
 }
@@ -76,28 +109,58 @@ export async function beginIdempotentRequest(db: Db, i: BeginInput, firstPhase?:
   // this process's memory (finished-keys.ts) or costs one read of only the columns it needs.
   const name = { userId: i.userId, operation: i.operation, key: i.key };
   const known = recallFinished(db, name);
-  if (known) return check({ fingerprint: known.fingerprint, recoveryPoint: 'finished', responseStatus: known.status, responseBody: known.body }, i)!;
+  if (known)
+    return check(
+      {
+        fingerprint: known.fingerprint,
+        recoveryPoint: 'finished',
+        responseStatus: known.status,
+        responseBody: known.body,
+      },
+      i,
+    )!;
   const [seen] = await replayLookup(db).execute({ userId: i.userId, key: i.key, operation: i.operation });
   if (seen) {
     const done = check(seen, i);
-    if (done?.kind === 'replay') rememberFinished(db, name, { fingerprint: seen.fingerprint, status: done.status, body: done.body });
+    if (done?.kind === 'replay')
+      rememberFinished(db, name, { fingerprint: seen.fingerprint, status: done.status, body: done.body });
     if (done) return done;
   }
   return serializable(db, async (tx) => {
     const [row] = await tx.select().from(idempotencyKeys).where(sameKey(i)).limit(1);
     if (!row) {
       const first = firstPhase ? await firstPhase(tx) : undefined;
-      const [created] = await tx.insert(idempotencyKeys).values({
-        userId: i.userId, idempotencyKey: i.key, operation: i.operation, fingerprint: i.fingerprint, requestParams: i.params,
-        recoveryPoint: first?.point ?? 'started', resourceId: first?.resourceId, lockedAt: sql`now()`, lockToken: crypto.randomUUID(),
-      }).returning();
+      const [created] = await tx
+        .insert(idempotencyKeys)
+        .values({
+          userId: i.userId,
+          idempotencyKey: i.key,
+          operation: i.operation,
+          fingerprint: i.fingerprint,
+          requestParams: i.params,
+          recoveryPoint: first?.point ?? 'started',
+          resourceId: first?.resourceId,
+          lockedAt: sql`now()`,
+          lockToken: crypto.randomUUID(),
+        })
+        .returning();
       return { kind: 'run', key: created, created: true } as Begin;
     }
     const done = check(row, i);
     if (done) return done;
     const lockAgeMs = row.lockedAt ? Date.now() - row.lockedAt.getTime() : Infinity;
-    if (lockAgeMs < i.lockTimeoutMs) throw new ProblemError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; retry shortly', undefined, { 'retry-after': '1' });
-    const [taken] = await tx.update(idempotencyKeys).set({ lockedAt: sql`now()`, lockToken: crypto.randomUUID(), lastRunAt: sql`now()` }).where(eq(idempotencyKeys.id, row.id)).returning();
+    if (lockAgeMs < i.lockTimeoutMs)
+      throw new ProblemError(
+        'IDEMPOTENCY_IN_PROGRESS',
+        'A request with this Idempotency-Key is still running; retry shortly',
+        undefined,
+        { 'retry-after': '1' },
+      );
+    const [taken] = await tx
+      .update(idempotencyKeys)
+      .set({ lockedAt: sql`now()`, lockToken: crypto.randomUUID(), lastRunAt: sql`now()` })
+      .where(eq(idempotencyKeys.id, row.id))
+      .returning();
     return { kind: 'run', key: taken, created: false } as Begin;
   });
 }
@@ -108,9 +171,16 @@ export async function beginIdempotentRequest(db: Db, i: BeginInput, firstPhase?:
  */
 export async function takeOverStaleKey(db: Db, id: string, lockTimeoutMs: number): Promise<IdempotencyKeyRow | null> {
   return serializable(db, async (tx) => {
-    const [taken] = await tx.update(idempotencyKeys).set({ lockedAt: sql`now()`, lockToken: crypto.randomUUID(), lastRunAt: sql`now()` })
-      .where(and(eq(idempotencyKeys.id, id), sql`${idempotencyKeys.recoveryPoint} <> 'finished'`,
-        sql`(${idempotencyKeys.lockedAt} is null or ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${lockTimeoutMs / 1000}))`))
+    const [taken] = await tx
+      .update(idempotencyKeys)
+      .set({ lockedAt: sql`now()`, lockToken: crypto.randomUUID(), lastRunAt: sql`now()` })
+      .where(
+        and(
+          eq(idempotencyKeys.id, id),
+          sql`${idempotencyKeys.recoveryPoint} <> 'finished'`,
+          sql`(${idempotencyKeys.lockedAt} is null or ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${lockTimeoutMs / 1000}))`,
+        ),
+      )
       .returning();
     return taken ?? null;
   });
@@ -119,5 +189,8 @@ export async function takeOverStaleKey(db: Db, id: string, lockTimeoutMs: number
 /** Gives the lock back after a transient failure, keeping the recovery point for the retry (only if still ours). */
 export async function releaseKey(db: Db, key: Pick<IdempotencyKeyRow, 'id' | 'lockToken'>): Promise<void> {
   if (!key.lockToken) return;
-  await db.update(idempotencyKeys).set({ lockedAt: null, lockToken: null }).where(and(eq(idempotencyKeys.id, key.id), eq(idempotencyKeys.lockToken, key.lockToken)));
+  await db
+    .update(idempotencyKeys)
+    .set({ lockedAt: null, lockToken: null })
+    .where(and(eq(idempotencyKeys.id, key.id), eq(idempotencyKeys.lockToken, key.lockToken)));
 }

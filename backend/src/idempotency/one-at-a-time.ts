@@ -12,7 +12,9 @@ export function oneAtATime() {
   return async function run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const before = tails.get(key);
     let done!: () => void;
-    const mine = new Promise<void>((resolve) => { done = resolve; });
+    const mine = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     const tail = before ? before.then(() => mine) : mine;
     tails.set(key, tail);
     try {

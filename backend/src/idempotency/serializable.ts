@@ -11,7 +11,11 @@ const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
 /** The SQLSTATE of a postgres.js / PGlite error, also when Drizzle wraps it in `cause`. */
 export function pgCode(e: unknown): string | undefined {
-  for (let cur = e as { code?: unknown; cause?: unknown } | undefined, i = 0; cur && i < 5; cur = cur.cause as typeof cur, i++) {
+  for (
+    let cur = e as { code?: unknown; cause?: unknown } | undefined, i = 0;
+    cur && i < 5;
+    cur = cur.cause as typeof cur, i++
+  ) {
     if (typeof cur.code === 'string' && /^[0-9A-Z]{5}$/.test(cur.code)) return cur.code;
   }
   return undefined;
@@ -51,7 +55,8 @@ async function withRetries<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: Serializ
       return await db.transaction(fn, { isolationLevel: 'serializable' });
     } catch (e) {
       const code = pgCode(e);
-      const retry = code !== undefined && RETRYABLE.has(code) && (code !== '23505' || opts.retryUniqueViolation !== false);
+      const retry =
+        code !== undefined && RETRYABLE.has(code) && (code !== '23505' || opts.retryUniqueViolation !== false);
       if (!retry || attempt >= SERIALIZABLE_MAX_ATTEMPTS) throw e;
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** attempt, 100)));
     }

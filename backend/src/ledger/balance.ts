@@ -7,7 +7,9 @@ type Reader = Db | Tx;
 
 /** An account's balance: the sum of its entries (there is no stored balance to drift). */
 export async function accountBalance(db: Reader, accountId: string): Promise<number> {
-  const r = await db.execute(sql`select coalesce(sum(amount), 0)::bigint as total from ledger_entries where account_id = ${accountId}`);
+  const r = await db.execute(
+    sql`select coalesce(sum(amount), 0)::bigint as total from ledger_entries where account_id = ${accountId}`,
+  );
   return Number(rowsOf<{ total: string | number }>(r)[0]?.total ?? 0);
 }
 
@@ -16,13 +18,22 @@ export function walletCredits(db: Reader, userId: string): Promise<number> {
 }
 
 /** Transactions whose entries do not sum to zero in some currency (must always be empty). */
-export async function unbalancedTransactions(db: Reader): Promise<{ transaction_id: string; currency: string; total: number }[]> {
-  const r = await db.execute(sql`select transaction_id, currency, sum(amount)::bigint as total from ledger_entries group by transaction_id, currency having sum(amount) <> 0`);
-  return rowsOf<{ transaction_id: string; currency: string; total: string }>(r).map((x) => ({ ...x, total: Number(x.total) }));
+export async function unbalancedTransactions(
+  db: Reader,
+): Promise<{ transaction_id: string; currency: string; total: number }[]> {
+  const r = await db.execute(
+    sql`select transaction_id, currency, sum(amount)::bigint as total from ledger_entries group by transaction_id, currency having sum(amount) <> 0`,
+  );
+  return rowsOf<{ transaction_id: string; currency: string; total: string }>(r).map((x) => ({
+    ...x,
+    total: Number(x.total),
+  }));
 }
 
 /** Every account's balance, for ops and tests. */
 export async function allBalances(db: Reader): Promise<Map<string, number>> {
-  const r = await db.execute(sql`select account_id, sum(amount)::bigint as total from ledger_entries group by account_id`);
+  const r = await db.execute(
+    sql`select account_id, sum(amount)::bigint as total from ledger_entries group by account_id`,
+  );
   return new Map(rowsOf<{ account_id: string; total: string }>(r).map((x) => [x.account_id, Number(x.total)]));
 }

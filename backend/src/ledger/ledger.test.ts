@@ -7,13 +7,22 @@ import { accountBalance, unbalancedTransactions } from './balance.ts';
 import { serializable, pgCode } from '../idempotency/serializable.ts';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await createTestDatabase(); });
-afterAll(async () => { await db?.close(); });
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.close();
+});
 
 const user = '00000000-0000-4000-8000-000000000001';
 const grant = (key: string, credits = 10) => ({
-  kind: 'credit_grant' as const, businessKey: key, source: 'api' as const,
-  postings: [{ account: walletAccount(user), amount: credits }, { account: SYSTEM_ACCOUNTS.creditIssuance, amount: -credits }],
+  kind: 'credit_grant' as const,
+  businessKey: key,
+  source: 'api' as const,
+  postings: [
+    { account: walletAccount(user), amount: credits },
+    { account: SYSTEM_ACCOUNTS.creditIssuance, amount: -credits },
+  ],
 });
 
 async function refused(q: ReturnType<typeof sql>): Promise<string> {
@@ -50,10 +59,16 @@ describe('ledger', () => {
     const msg = await (async () => {
       try {
         await db.db.transaction(async (tx) => {
-          const [t] = (await tx.execute(sql`insert into ledger_transactions (kind, business_key, source) values ('credit_grant', 'unbalanced-1', 'api') returning id`) as unknown as { id: string }[]);
-          await tx.execute(sql`insert into ledger_entries (transaction_id, account_id, currency, amount) values (${t.id}, ${walletAccount(user).id}, 'CREDITS', 5)`);
+          const [t] = (await tx.execute(
+            sql`insert into ledger_transactions (kind, business_key, source) values ('credit_grant', 'unbalanced-1', 'api') returning id`,
+          )) as unknown as { id: string }[];
+          await tx.execute(
+            sql`insert into ledger_entries (transaction_id, account_id, currency, amount) values (${t.id}, ${walletAccount(user).id}, 'CREDITS', 5)`,
+          );
         });
-      } catch (e) { return String((e as { cause?: Error }).cause?.message ?? (e as Error).message); }
+      } catch (e) {
+        return String((e as { cause?: Error }).cause?.message ?? (e as Error).message);
+      }
       return 'committed';
     })();
     expect(msg).toMatch(/does not balance/);
@@ -61,16 +76,43 @@ describe('ledger', () => {
   });
 
   it('the application role may only read and append', async () => {
-    const r = await db.db.execute(sql`select privilege_type from information_schema.role_table_grants where grantee = 'gatehouse_app' and table_name = 'ledger_entries' order by 1`);
-    const privileges = ((r as unknown as { privilege_type: string }[])).map((x) => x.privilege_type);
+    const r = await db.db.execute(
+      sql`select privilege_type from information_schema.role_table_grants where grantee = 'gatehouse_app' and table_name = 'ledger_entries' order by 1`,
+    );
+    const privileges = (r as unknown as { privilege_type: string }[]).map((x) => x.privilege_type);
     expect(privileges).toEqual(['INSERT', 'SELECT']);
   });
 
   it('code refuses unbalanced or empty postings before touching the database', () => {
-    expect(() => assertBalanced([{ account: SYSTEM_ACCOUNTS.revenue, amount: 5 }, { account: SYSTEM_ACCOUNTS.pspClearing, amount: -4 }])).toThrow(UnbalancedTransactionError);
-    expect(() => assertBalanced([{ account: SYSTEM_ACCOUNTS.revenue, amount: 5 }, { account: walletAccount(user), amount: -5 }])).toThrow(/USD|CREDITS/);
-    expect(() => assertBalanced([{ account: SYSTEM_ACCOUNTS.revenue, amount: 0 }, { account: SYSTEM_ACCOUNTS.pspClearing, amount: 0 }])).toThrow();
-    expect(() => assertBalanced([{ account: SYSTEM_ACCOUNTS.revenue, amount: 1.5 }, { account: SYSTEM_ACCOUNTS.pspClearing, amount: -1.5 }])).toThrow();
-    expect(() => assertBalanced([{ account: SYSTEM_ACCOUNTS.revenue, amount: -7 }, { account: SYSTEM_ACCOUNTS.pspClearing, amount: 7 }])).not.toThrow();
+    expect(() =>
+      assertBalanced([
+        { account: SYSTEM_ACCOUNTS.revenue, amount: 5 },
+        { account: SYSTEM_ACCOUNTS.pspClearing, amount: -4 },
+      ]),
+    ).toThrow(UnbalancedTransactionError);
+    expect(() =>
+      assertBalanced([
+        { account: SYSTEM_ACCOUNTS.revenue, amount: 5 },
+        { account: walletAccount(user), amount: -5 },
+      ]),
+    ).toThrow(/USD|CREDITS/);
+    expect(() =>
+      assertBalanced([
+        { account: SYSTEM_ACCOUNTS.revenue, amount: 0 },
+        { account: SYSTEM_ACCOUNTS.pspClearing, amount: 0 },
+      ]),
+    ).toThrow();
+    expect(() =>
+      assertBalanced([
+        { account: SYSTEM_ACCOUNTS.revenue, amount: 1.5 },
+        { account: SYSTEM_ACCOUNTS.pspClearing, amount: -1.5 },
+      ]),
+    ).toThrow();
+    expect(() =>
+      assertBalanced([
+        { account: SYSTEM_ACCOUNTS.revenue, amount: -7 },
+        { account: SYSTEM_ACCOUNTS.pspClearing, amount: 7 },
+      ]),
+    ).not.toThrow();
   });
 });

@@ -27,10 +27,12 @@ export function assertBalanced(postings: Posting[]): void {
   if (postings.length < 2) throw new UnbalancedTransactionError('a ledger transaction needs at least two entries');
   const sums = new Map<string, number>();
   for (const p of postings) {
-    if (!Number.isSafeInteger(p.amount) || p.amount === 0) throw new UnbalancedTransactionError(`entry amount must be a non-zero integer, got ${p.amount}`);
+    if (!Number.isSafeInteger(p.amount) || p.amount === 0)
+      throw new UnbalancedTransactionError(`entry amount must be a non-zero integer, got ${p.amount}`);
     sums.set(p.account.currency, (sums.get(p.account.currency) ?? 0) + p.amount);
   }
-  for (const [currency, sum] of sums) if (sum !== 0) throw new UnbalancedTransactionError(`transaction does not balance in ${currency} (off by ${sum})`);
+  for (const [currency, sum] of sums)
+    if (sum !== 0) throw new UnbalancedTransactionError(`transaction does not balance in ${currency} (off by ${sum})`);
 }
 
 /**
@@ -40,13 +42,30 @@ export function assertBalanced(postings: Posting[]): void {
  */
 export async function postTransaction(tx: Tx, input: LedgerTransactionInput): Promise<boolean> {
   assertBalanced(input.postings);
-  const [txn] = await tx.insert(ledgerTransactions).values({
-    kind: input.kind, businessKey: input.businessKey, purchaseId: input.purchaseId, refundId: input.refundId, source: input.source,
-  }).onConflictDoNothing({ target: ledgerTransactions.businessKey }).returning({ id: ledgerTransactions.id });
+  const [txn] = await tx
+    .insert(ledgerTransactions)
+    .values({
+      kind: input.kind,
+      businessKey: input.businessKey,
+      purchaseId: input.purchaseId,
+      refundId: input.refundId,
+      source: input.source,
+    })
+    .onConflictDoNothing({ target: ledgerTransactions.businessKey })
+    .returning({ id: ledgerTransactions.id });
   if (!txn) return false;
   const accounts = [...new Map(input.postings.map((p) => [p.account.id, p.account])).values()];
-  await tx.insert(ledgerAccounts).values(accounts.map((a) => ({ id: a.id, kind: a.kind, currency: a.currency, userId: a.userId })))
+  await tx
+    .insert(ledgerAccounts)
+    .values(accounts.map((a) => ({ id: a.id, kind: a.kind, currency: a.currency, userId: a.userId })))
     .onConflictDoNothing({ target: ledgerAccounts.id });
-  await tx.insert(ledgerEntries).values(input.postings.map((p) => ({ transactionId: txn.id, accountId: p.account.id, currency: p.account.currency, amount: p.amount })));
+  await tx.insert(ledgerEntries).values(
+    input.postings.map((p) => ({
+      transactionId: txn.id,
+      accountId: p.account.id,
+      currency: p.account.currency,
+      amount: p.amount,
+    })),
+  );
   return true;
 }

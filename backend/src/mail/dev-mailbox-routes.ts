@@ -24,10 +24,21 @@ export function devMailboxRoutes(deps: AppDeps) {
   app.get('/api/dev/mailbox', async (c) => {
     if (!enabled) throw new ProblemError('NOT_FOUND');
     const { to } = readQuery(c, MailboxQuery);
-    const rows = await deps.db.select().from(mailbox).where(eq(mailbox.toAddress, to)).orderBy(desc(mailbox.createdAt), desc(mailbox.id)).limit(MAILBOX_LIMIT);
+    const rows = await deps.db
+      .select()
+      .from(mailbox)
+      .where(eq(mailbox.toAddress, to))
+      .orderBy(desc(mailbox.createdAt), desc(mailbox.id))
+      .limit(MAILBOX_LIMIT);
     c.header('cache-control', 'no-store');
     return c.json({
-      items: rows.map((m) => ({ id: m.id, to: m.toAddress, subject: m.subject, body: m.body, created_at: m.createdAt.toISOString() })),
+      items: rows.map((m) => ({
+        id: m.id,
+        to: m.toAddress,
+        subject: m.subject,
+        body: m.body,
+        created_at: m.createdAt.toISOString(),
+      })),
       next_cursor: null,
     });
   });

@@ -12,7 +12,9 @@ export function mailFrom(env: AppDeps['env']): string {
 
 /** SMTP when SMTP_URL is set, else the dev mailbox. */
 export function mailTransportFor(deps: AppDeps): MailTransport {
-  return deps.env.SMTP_URL ? createSmtpTransport({ url: deps.env.SMTP_URL, from: mailFrom(deps.env) }) : createDevTransport(deps.db);
+  return deps.env.SMTP_URL
+    ? createSmtpTransport({ url: deps.env.SMTP_URL, from: mailFrom(deps.env) })
+    : createDevTransport(deps.db);
 }
 
 /**

@@ -18,7 +18,10 @@ export interface SmtpMessage {
   /** The full RFC 5322 message (headers, blank line, body), CRLF line ends. */
   data: string;
 }
-interface Reply { code: number; lines: string[] }
+interface Reply {
+  code: number;
+  lines: string[];
+}
 
 /** Reads SMTP replies (RFC 5321 §4.2: `250-` continues, `250 ` ends) from whichever socket is current. */
 class ReplyReader {
@@ -44,7 +47,9 @@ class ReplyReader {
     const r = this.ready.shift();
     if (r) return Promise.resolve(r);
     if (this.error) return Promise.reject(this.error);
-    return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
   }
   private push(text: string) {
     this.buf += text;
@@ -87,7 +92,9 @@ export async function sendSmtp(opts: SmtpOptions, msg: SmtpMessage): Promise<voi
   const host = url.hostname;
   const port = Number(url.port || (implicitTls ? 465 : 587));
   const reader = new ReplyReader();
-  let socket: net.Socket = implicitTls ? tls.connect({ ...opts.tls, host, port, servername: host }) : net.connect({ host, port });
+  let socket: net.Socket = implicitTls
+    ? tls.connect({ ...opts.tls, host, port, servername: host })
+    : net.connect({ host, port });
   let secure = implicitTls;
   socket.setTimeout(SMTP_TIMEOUT_MS, () => socket.destroy(new Error('SMTP timeout')));
   reader.attach(socket);
@@ -114,13 +121,19 @@ export async function sendSmtp(opts: SmtpOptions, msg: SmtpMessage): Promise<voi
       socket = tls.connect({ ...opts.tls, socket, servername: host });
       socket.setTimeout(SMTP_TIMEOUT_MS, () => socket.destroy(new Error('SMTP timeout')));
       reader.attach(socket);
-      await new Promise<void>((resolve, reject) => { socket.once('secureConnect', resolve); socket.once('error', reject); });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('secureConnect', resolve);
+        socket.once('error', reject);
+      });
       secure = true;
       ehlo = await command(helo, is(250), 'EHLO');
     }
     if (url.username) {
-      if (!secure && !isLoopback(host)) throw new Error('SMTP server offers no TLS; refusing to send credentials in plain text');
-      const plain = Buffer.from(`\0${decodeURIComponent(url.username)}\0${decodeURIComponent(url.password)}`).toString('base64');
+      if (!secure && !isLoopback(host))
+        throw new Error('SMTP server offers no TLS; refusing to send credentials in plain text');
+      const plain = Buffer.from(`\0${decodeURIComponent(url.username)}\0${decodeURIComponent(url.password)}`).toString(
+        'base64',
+      );
       await command(`AUTH PLAIN ${plain}`, is(235), 'AUTH');
     }
     await command(`MAIL FROM:<${opts.from}>`, is(250), 'MAIL FROM');

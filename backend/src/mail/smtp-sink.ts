@@ -53,18 +53,27 @@ export async function startSmtpSink(opts: { host?: string; port?: number; tls?: 
           buf = '';
           transcript.push('(tls)');
           return;
-        }
-        else if (verb === 'AUTH') { current.auth = line.slice(11); say('235 2.7.0 ok'); }
-        else if (verb === 'MAIL') { current.from = line.slice(10).replace(/[<>]/g, ''); say('250 ok'); }
-        else if (verb === 'RCPT') {
+        } else if (verb === 'AUTH') {
+          current.auth = line.slice(11);
+          say('235 2.7.0 ok');
+        } else if (verb === 'MAIL') {
+          current.from = line.slice(10).replace(/[<>]/g, '');
+          say('250 ok');
+        } else if (verb === 'RCPT') {
           const to = line.slice(8).replace(/[<>]/g, '');
           // Addresses starting with "reject" bounce, so tests can exercise refusals.
           if (to.startsWith('reject')) say('550 5.1.1 no such user');
-          else { current.to.push(to); say('250 ok'); }
-        }
-        else if (verb === 'DATA') { inData = true; say('354 go ahead'); }
-        else if (verb === 'QUIT') { say('221 bye'); socket.end(); }
-        else say('502 not implemented');
+          else {
+            current.to.push(to);
+            say('250 ok');
+          }
+        } else if (verb === 'DATA') {
+          inData = true;
+          say('354 go ahead');
+        } else if (verb === 'QUIT') {
+          say('221 bye');
+          socket.end();
+        } else say('502 not implemented');
       }
     };
     raw.on('data', onData).on('error', () => {});

@@ -8,7 +8,12 @@ function encodeHeader(value: string): string {
 
 /** RFC 5322 message with a base64 UTF-8 body (7-bit clean for any relay, lines of 76). */
 export function buildMessage(from: string, mail: Mail, now = new Date()): string {
-  for (const [k, v] of [['from', from], ['to', mail.to], ['subject', mail.subject]]) assertHeaderSafe(v, k);
+  for (const [k, v] of [
+    ['from', from],
+    ['to', mail.to],
+    ['subject', mail.subject],
+  ])
+    assertHeaderSafe(v, k);
   const domain = from.split('@')[1] ?? 'localhost';
   const body = Buffer.from(mail.text.replace(/\r?\n/g, '\r\n')).toString('base64').replace(/.{76}/g, '$&\r\n');
   return [

@@ -24,7 +24,12 @@ export async function getProfile(db: Db, userId: string): Promise<StudentProfile
 }
 
 /** PUT semantics: the body replaces the whole profile; an absent field becomes empty. */
-export async function putProfile(db: Db, userId: string, input: StudentProfileInput, now: Date): Promise<StudentProfile> {
+export async function putProfile(
+  db: Db,
+  userId: string,
+  input: StudentProfileInput,
+  now: Date,
+): Promise<StudentProfile> {
   const values = {
     level: input.level ?? null,
     fieldOfStudy: input.field_of_study ?? null,
@@ -34,7 +39,8 @@ export async function putProfile(db: Db, userId: string, input: StudentProfileIn
     interests: input.interests ?? [],
     updatedAt: now,
   };
-  const [row] = await db.insert(studentProfiles)
+  const [row] = await db
+    .insert(studentProfiles)
     .values({ userId, ...values })
     .onConflictDoUpdate({ target: studentProfiles.userId, set: values })
     .returning();

@@ -9,26 +9,48 @@ beforeAll(async () => {
   const u = await signup(t);
   token = (await login(t, u.email, u.password)).access_token;
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 const put = (json: unknown, tok = token) => t.request('/api/me/profile', { method: 'PUT', json, token: tok });
-const full = { level: 'undergraduate', field_of_study: 'Computer Science', gpa: 3.75, state: 'ca', citizenship: 'us_citizen', interests: ['robotics', 'Robotics', 'music'] };
+const full = {
+  level: 'undergraduate',
+  field_of_study: 'Computer Science',
+  gpa: 3.75,
+  state: 'ca',
+  citizenship: 'us_citizen',
+  interests: ['robotics', 'Robotics', 'music'],
+};
 
 describe('PUT /api/me/profile', () => {
   it('upserts and returns the profile (snake_case, normalized)', async () => {
     const r = await put(full);
     expect(r.status).toBe(200);
-    expect(await r.json()).toMatchObject({ level: 'undergraduate', field_of_study: 'Computer Science', gpa: 3.75, state: 'CA', citizenship: 'us_citizen', interests: ['robotics', 'music'] });
+    expect(await r.json()).toMatchObject({
+      level: 'undergraduate',
+      field_of_study: 'Computer Science',
+      gpa: 3.75,
+      state: 'CA',
+      citizenship: 'us_citizen',
+      interests: ['robotics', 'music'],
+    });
     const r2 = await put({ ...full, gpa: 4, level: 'graduate', interests: [] });
     expect(await r2.json()).toMatchObject({ gpa: 4, level: 'graduate', interests: [] });
-    const me = await (await t.request('/api/me', { token })).json() as { profile: Record<string, unknown> };
+    const me = (await (await t.request('/api/me', { token })).json()) as { profile: Record<string, unknown> };
     expect(me.profile).toMatchObject({ gpa: 4, level: 'graduate', state: 'CA' });
   });
 
   it('absent fields become empty (PUT replaces)', async () => {
     await put(full);
     const r = await put({ level: 'doctoral' });
-    expect(await r.json()).toMatchObject({ level: 'doctoral', field_of_study: null, gpa: null, state: null, interests: [] });
+    expect(await r.json()).toMatchObject({
+      level: 'doctoral',
+      field_of_study: null,
+      gpa: null,
+      state: null,
+      interests: [],
+    });
   });
 
   it.each([
@@ -49,10 +71,10 @@ describe('PUT /api/me/profile', () => {
     await put(full);
     const r = await put(body);
     expect(r.status).toBe(400);
-    const p = await r.json() as { code: string; errors: { path: string }[] };
+    const p = (await r.json()) as { code: string; errors: { path: string }[] };
     expect(p.code).toBe('VALIDATION_FAILED');
     expect(p.errors.map((e) => e.path)).toContain(field);
-    const me = await (await t.request('/api/me', { token })).json() as { profile: Record<string, unknown> };
+    const me = (await (await t.request('/api/me', { token })).json()) as { profile: Record<string, unknown> };
     expect(me.profile).toMatchObject({ level: 'undergraduate', gpa: 3.75 });
   });
 
@@ -68,7 +90,11 @@ describe('PUT /api/me/profile', () => {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const r1 = await t.request('/api/me/profile', { method: 'PUT', headers, body: '{"gpa": 3.5,' });
     expect(r1.status).toBe(400);
-    const r2 = await t.request('/api/me/profile', { method: 'PUT', headers, body: JSON.stringify({ interests: ['x'.repeat(1024 * 1024)] }) });
+    const r2 = await t.request('/api/me/profile', {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ interests: ['x'.repeat(1024 * 1024)] }),
+    });
     expect(r2.status).toBe(413);
   });
 });

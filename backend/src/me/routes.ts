@@ -15,7 +15,10 @@ export function meRoutes(deps: AppDeps) {
 
   app.get('/api/me', auth, async (c) => {
     const claims = c.get('user')!;
-    const [user] = await deps.db.select({ id: users.id, email: users.email, name: users.name, role: users.role }).from(users).where(eq(users.id, claims.sub));
+    const [user] = await deps.db
+      .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+      .from(users)
+      .where(eq(users.id, claims.sub));
     // A valid token for a deleted account: the token outlived the user.
     if (!user) throw new ProblemError('INVALID_TOKEN', 'The account no longer exists');
     c.header('cache-control', 'private, no-store');

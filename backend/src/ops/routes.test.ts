@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
 
 let t: TestBackend;
-beforeAll(async () => { t = await createTestBackend(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestBackend();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('health', () => {
   it('healthz answers without a gateway signature', async () => {
@@ -15,7 +19,7 @@ describe('health', () => {
   it('readyz reports the applied migrations', async () => {
     const r = await t.request('/readyz');
     expect(r.status).toBe(200);
-    const body = await r.json() as { migrations: number };
+    const body = (await r.json()) as { migrations: number };
     expect(body.migrations).toBeGreaterThanOrEqual(2);
   });
 });
@@ -38,7 +42,7 @@ describe('gateway signature', () => {
   it('answers unknown paths with NOT_FOUND and the request id', async () => {
     const r = await t.request('/nope');
     expect(r.status).toBe(404);
-    const body = await r.json() as { code: string; request_id: string };
+    const body = (await r.json()) as { code: string; request_id: string };
     expect(body.code).toBe('NOT_FOUND');
     expect(body.request_id).toBe(r.headers.get('x-request-id'));
   });

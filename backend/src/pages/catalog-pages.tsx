@@ -12,45 +12,95 @@ type Values = Record<string, string | number | boolean | undefined>;
 
 export function HomePage(props: { featured: Item[]; closingSoon: Item[]; publicUrl: string }) {
   return (
-    <Layout title="Find scholarships" description="Search thousands of scholarships by field, level and state, and see which ones you qualify for." canonical={new URL('/', props.publicUrl).toString()}>
+    <Layout
+      title="Find scholarships"
+      description="Search thousands of scholarships by field, level and state, and see which ones you qualify for."
+      canonical={new URL('/', props.publicUrl).toString()}
+    >
       <h1>Find scholarships you qualify for</h1>
-      <p>Gatehouse lists scholarships from foundations, companies and community groups. Search by keyword, filter by level, field of study and state, and check your eligibility in one step.</p>
+      <p>
+        Gatehouse lists scholarships from foundations, companies and community groups. Search by keyword, filter by
+        level, field of study and state, and check your eligibility in one step.
+      </p>
       <form method="get" action="/search" class="card" style="display:flex;gap:.5rem">
-        <input type="search" name="q" placeholder="Try “nursing”, “first-generation” or “engineering Texas”" maxlength={200} required style="flex:1" aria-label="Search scholarships" />
+        <input
+          type="search"
+          name="q"
+          placeholder="Try “nursing”, “first-generation” or “engineering Texas”"
+          maxlength={200}
+          required
+          style="flex:1"
+          aria-label="Search scholarships"
+        />
         <button type="submit">Search</button>
       </form>
-      <p><a href="/scholarships">Browse all scholarships →</a></p>
+      <p>
+        <a href="/scholarships">Browse all scholarships →</a>
+      </p>
       <h2>Featured awards</h2>
-      {props.featured.map((item) => <ScholarshipCard item={item} />)}
+      {props.featured.map((item) => (
+        <ScholarshipCard item={item} />
+      ))}
       <h2>Closing soon</h2>
-      {props.closingSoon.map((item) => <ScholarshipCard item={item} />)}
+      {props.closingSoon.map((item) => (
+        <ScholarshipCard item={item} />
+      ))}
     </Layout>
   );
 }
 
-export function ListPage(props: { items: Item[]; nextCursor: string | null; params: URLSearchParams; values: Values; errors?: FieldError[]; publicUrl: string }) {
+export function ListPage(props: {
+  items: Item[];
+  nextCursor: string | null;
+  params: URLSearchParams;
+  values: Values;
+  errors?: FieldError[];
+  publicUrl: string;
+}) {
   return (
-    <Layout title="Browse scholarships" description="Open scholarships sorted by deadline, with filters for level, field of study, state and amount." canonical={new URL('/scholarships', props.publicUrl).toString()}>
+    <Layout
+      title="Browse scholarships"
+      description="Open scholarships sorted by deadline, with filters for level, field of study, state and amount."
+      canonical={new URL('/scholarships', props.publicUrl).toString()}
+    >
       <h1>Browse scholarships</h1>
       <FilterForm action="/scholarships" values={props.values as never} withSort />
       {props.errors ? <ErrorList errors={props.errors} /> : null}
-      {props.items.length === 0 && !props.errors ? <p class="muted">No open scholarships match these filters.</p> : null}
-      {props.items.map((item) => <ScholarshipCard item={item} />)}
+      {props.items.length === 0 && !props.errors ? (
+        <p class="muted">No open scholarships match these filters.</p>
+      ) : null}
+      {props.items.map((item) => (
+        <ScholarshipCard item={item} />
+      ))}
       <Pager path="/scholarships" params={props.params} nextCursor={props.nextCursor} />
     </Layout>
   );
 }
 
-export function SearchResultsPage(props: { q: string; page: SearchPage | null; params: URLSearchParams; values: Values; errors?: FieldError[] }) {
+export function SearchResultsPage(props: {
+  q: string;
+  page: SearchPage | null;
+  params: URLSearchParams;
+  values: Values;
+  errors?: FieldError[];
+}) {
   const title = props.q ? `Search: ${props.q}` : 'Search scholarships';
   return (
     <Layout title={title} head={<meta name="robots" content="noindex, follow" />}>
       <h1>Search scholarships</h1>
       <FilterForm action="/search" values={props.values as never} withQuery />
       {props.errors ? <ErrorList errors={props.errors} /> : null}
-      {props.page?.corrected_query ? <p class="muted">Showing results for <strong>{props.page.corrected_query}</strong>.</p> : null}
-      {props.page && props.page.items.length === 0 ? <p class="muted">No scholarships match “{props.q}”. Try fewer or different words.</p> : null}
-      {props.page?.items.map((item) => <ScholarshipCard item={item} snippet={item.snippet} />)}
+      {props.page?.corrected_query ? (
+        <p class="muted">
+          Showing results for <strong>{props.page.corrected_query}</strong>.
+        </p>
+      ) : null}
+      {props.page && props.page.items.length === 0 ? (
+        <p class="muted">No scholarships match “{props.q}”. Try fewer or different words.</p>
+      ) : null}
+      {props.page?.items.map((item) => (
+        <ScholarshipCard item={item} snippet={item.snippet} />
+      ))}
       {props.page ? <Pager path="/search" params={props.params} nextCursor={props.page.next_cursor} /> : null}
     </Layout>
   );
@@ -63,23 +113,51 @@ export function DetailPage(props: { s: Detail; publicUrl: string; today: string 
   const rows: [string, string][] = [
     ['Award', money(s.amount)],
     ['Deadline', `${longDate(s.deadline)}${closed ? ' (closed)' : ''}`],
-    ['Level', s.levels.length ? s.levels.map((l) => LEVEL_LABELS[l as keyof typeof LEVEL_LABELS] ?? l).join(', ') : 'Any level'],
+    [
+      'Level',
+      s.levels.length ? s.levels.map((l) => LEVEL_LABELS[l as keyof typeof LEVEL_LABELS] ?? l).join(', ') : 'Any level',
+    ],
     ['Field of study', s.fields.length ? s.fields.map(fieldLabel).join(', ') : 'Any field'],
     ['Minimum GPA', s.min_gpa !== null ? s.min_gpa.toFixed(2) : 'None'],
     ['States', s.states.length ? s.states.join(', ') : 'All states'],
-    ['Citizenship', s.citizenship.length ? s.citizenship.map((x) => CITIZENSHIP_LABELS[x as keyof typeof CITIZENSHIP_LABELS] ?? x).join(', ') : 'Any'],
+    [
+      'Citizenship',
+      s.citizenship.length
+        ? s.citizenship.map((x) => CITIZENSHIP_LABELS[x as keyof typeof CITIZENSHIP_LABELS] ?? x).join(', ')
+        : 'Any',
+    ],
     ['Essay', s.essay_required ? 'Required' : 'Not required'],
   ];
   return (
-    <Layout title={s.title} description={s.summary} canonical={canonical}
-      head={<script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdScript(scholarshipJsonLd(s, props.publicUrl)) }} />}>
-      <p><a href="/scholarships">← All scholarships</a></p>
+    <Layout
+      title={s.title}
+      description={s.summary}
+      canonical={canonical}
+      head={
+        <script
+          type="application/ld+json"
+          dangerouslySetInnerHTML={{ __html: jsonLdScript(scholarshipJsonLd(s, props.publicUrl)) }}
+        />
+      }
+    >
+      <p>
+        <a href="/scholarships">← All scholarships</a>
+      </p>
       <h1>{s.title}</h1>
       <p class="muted">Offered by {s.provider.name}</p>
       {closed ? <p class="error">Applications for this scholarship are closed.</p> : null}
-      <div class="card"><dl style="display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0">
-        {rows.map(([k, v]) => <><dt><strong>{k}</strong></dt><dd style="margin:0">{v}</dd></>)}
-      </dl></div>
+      <div class="card">
+        <dl style="display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0">
+          {rows.map(([k, v]) => (
+            <>
+              <dt>
+                <strong>{k}</strong>
+              </dt>
+              <dd style="margin:0">{v}</dd>
+            </>
+          ))}
+        </dl>
+      </div>
       <h2>About this scholarship</h2>
       <div class="card" dangerouslySetInnerHTML={{ __html: renderDescription(s.description) }} />
     </Layout>
@@ -90,7 +168,9 @@ export function NotFoundPage() {
   return (
     <Layout title="Not found">
       <h1>Scholarship not found</h1>
-      <p>It may have been removed or the address is mistyped. <a href="/scholarships">Browse all scholarships</a>.</p>
+      <p>
+        It may have been removed or the address is mistyped. <a href="/scholarships">Browse all scholarships</a>.
+      </p>
     </Layout>
   );
 }

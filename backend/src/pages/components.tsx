@@ -4,20 +4,31 @@ import type { Filters } from '../catalog/query.ts';
 
 export const money = (n: number) => `$${n.toLocaleString('en-US')}`;
 /** `2026-03-01` → `March 1, 2026` (UTC, so the day never shifts). */
-export const longDate = (d: string) => new Date(`${d}T00:00:00Z`).toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+export const longDate = (d: string) =>
+  new Date(`${d}T00:00:00Z`).toLocaleDateString('en-US', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
 
 export function ScholarshipCard(props: { item: Item; snippet?: string }) {
   const s = props.item;
   return (
     <article class="card">
-      <h3 style="margin:0 0 .25rem"><a href={s.url}>{s.title}</a></h3>
-      <div class="muted">{s.provider.name} · <strong>{money(s.amount)}</strong> · deadline {longDate(s.deadline)}</div>
-      {props.snippet !== undefined
-        ? <p dangerouslySetInnerHTML={{ __html: props.snippet }} />
-        : <p>{s.summary}</p>}
+      <h3 style="margin:0 0 .25rem">
+        <a href={s.url}>{s.title}</a>
+      </h3>
       <div class="muted">
-        {s.levels.length ? s.levels.map((l) => LEVEL_LABELS[l as keyof typeof LEVEL_LABELS] ?? l).join(', ') : 'All levels'}
-        {' · '}{s.fields.length ? s.fields.map(fieldLabel).join(', ') : 'All fields'}
+        {s.provider.name} · <strong>{money(s.amount)}</strong> · deadline {longDate(s.deadline)}
+      </div>
+      {props.snippet !== undefined ? <p dangerouslySetInnerHTML={{ __html: props.snippet }} /> : <p>{s.summary}</p>}
+      <div class="muted">
+        {s.levels.length
+          ? s.levels.map((l) => LEVEL_LABELS[l as keyof typeof LEVEL_LABELS] ?? l).join(', ')
+          : 'All levels'}
+        {' · '}
+        {s.fields.length ? s.fields.map(fieldLabel).join(', ') : 'All fields'}
         {s.min_gpa !== null ? ` · GPA ${s.min_gpa.toFixed(2)}+` : ''}
         {s.essay_required ? ' · essay' : ''}
       </div>
@@ -26,20 +37,89 @@ export function ScholarshipCard(props: { item: Item; snippet?: string }) {
 }
 
 /** The GET filter form shared by /scholarships and /search: works without JavaScript. */
-export function FilterForm(props: { action: string; values: Partial<Filters> & { q?: string; sort?: string }; withQuery?: boolean; withSort?: boolean }) {
+export function FilterForm(props: {
+  action: string;
+  values: Partial<Filters> & { q?: string; sort?: string };
+  withQuery?: boolean;
+  withSort?: boolean;
+}) {
   const v = props.values;
   return (
-    <form method="get" action={props.action} class="card" style="display:flex;flex-wrap:wrap;gap:.75rem;align-items:end">
-      {props.withQuery ? <label style="flex:1 1 16rem">Search<input type="search" name="q" value={v.q ?? ''} maxlength={200} placeholder="e.g. nursing, first-generation" required /></label> : null}
-      <label>Level<select name="level"><option value="">Any</option>{LEVELS.map((l) => <option value={l} selected={v.level === l}>{LEVEL_LABELS[l]}</option>)}</select></label>
-      <label>Field<select name="field"><option value="">Any</option>{Object.entries(FIELDS).map(([k, label]) => <option value={k} selected={v.field === k}>{label}</option>)}</select></label>
-      <label>State<select name="state"><option value="">Any</option>{US_STATES.map((st) => <option value={st} selected={v.state === st}>{st}</option>)}</select></label>
-      <label>Min. amount<input type="number" name="min_amount" min={0} step={100} value={v.min_amount ?? ''} style="width:8rem" /></label>
-      <label>Deadline after<input type="date" name="deadline_after" value={v.deadline_after ?? ''} /></label>
+    <form
+      method="get"
+      action={props.action}
+      class="card"
+      style="display:flex;flex-wrap:wrap;gap:.75rem;align-items:end"
+    >
+      {props.withQuery ? (
+        <label style="flex:1 1 16rem">
+          Search
+          <input
+            type="search"
+            name="q"
+            value={v.q ?? ''}
+            maxlength={200}
+            placeholder="e.g. nursing, first-generation"
+            required
+          />
+        </label>
+      ) : null}
+      <label>
+        Level
+        <select name="level">
+          <option value="">Any</option>
+          {LEVELS.map((l) => (
+            <option value={l} selected={v.level === l}>
+              {LEVEL_LABELS[l]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Field
+        <select name="field">
+          <option value="">Any</option>
+          {Object.entries(FIELDS).map(([k, label]) => (
+            <option value={k} selected={v.field === k}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        State
+        <select name="state">
+          <option value="">Any</option>
+          {US_STATES.map((st) => (
+            <option value={st} selected={v.state === st}>
+              {st}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Min. amount
+        <input type="number" name="min_amount" min={0} step={100} value={v.min_amount ?? ''} style="width:8rem" />
+      </label>
+      <label>
+        Deadline after
+        <input type="date" name="deadline_after" value={v.deadline_after ?? ''} />
+      </label>
       {props.withSort ? (
-        <label>Sort<select name="sort">
-          {[['deadline', 'Deadline (soonest)'], ['amount', 'Amount (largest)'], ['newest', 'Newest']].map(([k, label]) => <option value={k} selected={v.sort === k}>{label}</option>)}
-        </select></label>
+        <label>
+          Sort
+          <select name="sort">
+            {[
+              ['deadline', 'Deadline (soonest)'],
+              ['amount', 'Amount (largest)'],
+              ['newest', 'Newest'],
+            ].map(([k, label]) => (
+              <option value={k} selected={v.sort === k}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
       ) : null}
       <button type="submit">{props.withQuery ? 'Search' : 'Apply filters'}</button>
     </form>
@@ -55,11 +135,28 @@ export function Pager(props: { path: string; params: URLSearchParams; nextCursor
   return (
     <nav class="pager">
       {props.params.has('cursor') ? <a href={`${props.path}?${first}`}>← First page</a> : <span />}
-      {props.nextCursor ? <a href={`${props.path}?${next}`} rel="next">Next page →</a> : <span />}
+      {props.nextCursor ? (
+        <a href={`${props.path}?${next}`} rel="next">
+          Next page →
+        </a>
+      ) : (
+        <span />
+      )}
     </nav>
   );
 }
 
 export function ErrorList(props: { errors: { path: string; message: string }[] }) {
-  return <div class="card error" role="alert"><strong>Please check:</strong><ul>{props.errors.map((e) => <li>{e.path}: {e.message}</li>)}</ul></div>;
+  return (
+    <div class="card error" role="alert">
+      <strong>Please check:</strong>
+      <ul>
+        {props.errors.map((e) => (
+          <li>
+            {e.path}: {e.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }

@@ -4,11 +4,17 @@
  * are written as \u escapes (still the same JSON to a parser).
  */
 export function jsonLdScript(data: unknown): string {
-  return JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(data).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** schema.org MonetaryGrant for one scholarship page. */
-export function scholarshipJsonLd(s: { title: string; summary: string; slug: string; amount: number; deadline: string; provider: { name: string } }, publicUrl: string) {
+export function scholarshipJsonLd(
+  s: { title: string; summary: string; slug: string; amount: number; deadline: string; provider: { name: string } },
+  publicUrl: string,
+) {
   return {
     '@context': 'https://schema.org',
     '@type': 'MonetaryGrant',

@@ -40,7 +40,9 @@ export function Layout(props: LayoutProps) {
       <body>
         <header>
           <nav>
-            <a href="/"><strong>Gatehouse Scholarships</strong></a>
+            <a href="/">
+              <strong>Gatehouse Scholarships</strong>
+            </a>
             <a href="/scholarships">Browse</a>
             <a href="/search">Search</a>
             <a href="/login">Log in</a>

@@ -10,7 +10,9 @@ beforeAll(async () => {
   await seedDemo(t.deps.db, { count: 60, anchor: new Date(`${TEST_DAY}T00:00:00Z`) });
   const p = await addProvider(t.deps.db, 'Page Test Fund');
   await addScholarship(t.deps.db, p.id, {
-    title: 'Evil </script><script>alert(1)</script> Award', slug: 'evil-award', amount: 4321,
+    title: 'Evil </script><script>alert(1)</script> Award',
+    slug: 'evil-award',
+    amount: 4321,
     description: '<p>Real <b>bold</b> text.</p><script>alert(2)</script><img src=x onerror=alert(3)>',
   });
   await addScholarship(t.deps.db, p.id, { title: 'Draft Listing Of Page Test Fund', published: false });
@@ -19,7 +21,12 @@ afterAll(() => t?.close());
 
 const page = async (path: string, init: { headers?: Record<string, string> } = {}) => {
   const r = await t.request(path, { ...init, headers: { accept: 'text/html', ...init.headers } });
-  return { status: r.status, html: await r.text(), type: r.headers.get('content-type'), location: r.headers.get('location') };
+  return {
+    status: r.status,
+    html: await r.text(),
+    type: r.headers.get('content-type'),
+    location: r.headers.get('location'),
+  };
 };
 
 describe('pages', () => {
@@ -59,7 +66,11 @@ describe('pages', () => {
     const blocks = [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)];
     expect(blocks).toHaveLength(1);
     const ld = JSON.parse(blocks[0][1]);
-    expect(ld).toMatchObject({ '@type': 'MonetaryGrant', name: 'Evil </script><script>alert(1)</script> Award', url: 'https://scholarships.example.org/scholarships/evil-award' });
+    expect(ld).toMatchObject({
+      '@type': 'MonetaryGrant',
+      name: 'Evil </script><script>alert(1)</script> Award',
+      url: 'https://scholarships.example.org/scholarships/evil-award',
+    });
     expect(ld.amount).toMatchObject({ currency: 'USD', value: 4321 });
     expect(html).toContain('<link rel="canonical" href="https://scholarships.example.org/scholarships/evil-award"');
   });

@@ -41,13 +41,22 @@ export function pagesRoutes(deps: AppDeps) {
     const params = new URLSearchParams(values);
     const parsed = PageListQuery.safeParse(values);
     if (!parsed.success) {
-      return renderPage(c, ListPage({ items: [], nextCursor: null, params, values, errors: zodFieldErrors(parsed.error), publicUrl }), 400);
+      return renderPage(
+        c,
+        ListPage({ items: [], nextCursor: null, params, values, errors: zodFieldErrors(parsed.error), publicUrl }),
+        400,
+      );
     }
     try {
       const page = await listScholarships(deps.db, parsed.data, day());
       return renderPage(c, ListPage({ items: page.items, nextCursor: page.next_cursor, params, values, publicUrl }));
     } catch (e) {
-      if (e instanceof ProblemError && e.errors) return renderPage(c, ListPage({ items: [], nextCursor: null, params, values, errors: e.errors, publicUrl }), 400);
+      if (e instanceof ProblemError && e.errors)
+        return renderPage(
+          c,
+          ListPage({ items: [], nextCursor: null, params, values, errors: e.errors, publicUrl }),
+          400,
+        );
       throw e;
     }
   });
@@ -65,13 +74,28 @@ export function pagesRoutes(deps: AppDeps) {
     if (!values.q) return renderPage(c, SearchResultsPage({ q: '', page: null, params, values }));
     const parsed = PageSearchQuery.safeParse(values);
     if (!parsed.success) {
-      return renderPage(c, SearchResultsPage({ q: values.q.slice(0, 200), page: null, params, values: { ...values, q: values.q.slice(0, 200) }, errors: zodFieldErrors(parsed.error) }), 400);
+      return renderPage(
+        c,
+        SearchResultsPage({
+          q: values.q.slice(0, 200),
+          page: null,
+          params,
+          values: { ...values, q: values.q.slice(0, 200) },
+          errors: zodFieldErrors(parsed.error),
+        }),
+        400,
+      );
     }
     try {
       const page = await searchScholarships(deps.db, parsed.data, day());
       return renderPage(c, SearchResultsPage({ q: parsed.data.q, page, params, values }));
     } catch (e) {
-      if (e instanceof ProblemError && e.errors) return renderPage(c, SearchResultsPage({ q: parsed.data.q, page: null, params, values, errors: e.errors }), 400);
+      if (e instanceof ProblemError && e.errors)
+        return renderPage(
+          c,
+          SearchResultsPage({ q: parsed.data.q, page: null, params, values, errors: e.errors }),
+          400,
+        );
       throw e;
     }
   });

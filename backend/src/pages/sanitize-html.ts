@@ -6,7 +6,19 @@
 const ALLOWED = new Set(['b', 'strong', 'i', 'em', 'u', 'p', 'br', 'ul', 'ol', 'li', 'h3', 'h4', 'blockquote', 'a']);
 const VOID = new Set(['br']);
 /** Elements whose content is code or chrome, never description text. */
-const DROP_CONTENT = new Set(['script', 'style', 'iframe', 'object', 'embed', 'textarea', 'title', 'noscript', 'template', 'svg', 'math']);
+const DROP_CONTENT = new Set([
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'textarea',
+  'title',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+]);
 const TAG_NAME = /^\/?([a-zA-Z][a-zA-Z0-9]*)/;
 const HREF = /\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
 
@@ -80,5 +92,8 @@ export function sanitizeHtml(html: string): string {
 /** Plain descriptions (no tags) keep their paragraphs: blank lines become <p>, single newlines <br>. */
 export function renderDescription(text: string): string {
   if (/<[a-zA-Z/]/.test(text)) return sanitizeHtml(text);
-  return text.split(/\n{2,}/).map((para) => `<p>${escapeHtml(para).replace(/\n/g, '<br>')}</p>`).join('');
+  return text
+    .split(/\n{2,}/)
+    .map((para) => `<p>${escapeHtml(para).replace(/\n/g, '<br>')}</p>`)
+    .join('');
 }

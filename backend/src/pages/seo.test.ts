@@ -18,10 +18,12 @@ afterAll(() => t?.close());
 /** Parses with Postgres' XML parser (libxml2): throws unless well-formed; returns the <loc>s and <lastmod>s. */
 async function parseSitemap(xml: string) {
   const ns = sql`array[array['s', 'http://www.sitemaps.org/schemas/sitemap/0.9']]`;
-  const [r] = rowsOf<{ locs: string[]; lastmods: string[]; root: string[] }>(await t.deps.db.execute(sql`
+  const [r] = rowsOf<{ locs: string[]; lastmods: string[]; root: string[] }>(
+    await t.deps.db.execute(sql`
     with d as (select xmlparse(document ${xml}) as x)
     select xpath('//s:loc/text()', x, ${ns})::text[] as locs, xpath('//s:lastmod/text()', x, ${ns})::text[] as lastmods,
-      xpath('name(/*)', x)::text[] as root from d`));
+      xpath('name(/*)', x)::text[] as root from d`),
+  );
   return r;
 }
 
@@ -42,7 +44,9 @@ describe('robots.txt and sitemaps', () => {
     expect(r.headers.get('content-type')).toContain('xml');
     const parsed = await parseSitemap(await r.text());
     expect(parsed.root).toEqual(['urlset']);
-    const published = rowsOf<{ slug: string }>(await t.deps.db.execute(sql`select slug from scholarships where published`)).map((x) => `${PUBLIC}/scholarships/${x.slug}`);
+    const published = rowsOf<{ slug: string }>(
+      await t.deps.db.execute(sql`select slug from scholarships where published`),
+    ).map((x) => `${PUBLIC}/scholarships/${x.slug}`);
     const locs = parsed.locs.filter((l) => l.includes('/scholarships/'));
     expect(locs.sort()).toEqual(published.sort());
     expect(parsed.lastmods).toHaveLength(published.length);
@@ -53,7 +57,10 @@ describe('robots.txt and sitemaps', () => {
     const app = seoRoutes(t.deps, { pageSize: 10 });
     const index = await parseSitemap(await (await app.request('/sitemap.xml')).text());
     expect(index.root).toEqual(['sitemapindex']);
-    const total = rowsOf<{ n: number }>(await t.deps.db.execute(sql`select count(*)::int as n from scholarships where published`))[0].n + 2;
+    const total =
+      rowsOf<{ n: number }>(
+        await t.deps.db.execute(sql`select count(*)::int as n from scholarships where published`),
+      )[0].n + 2;
     expect(index.locs).toHaveLength(Math.ceil(total / 10));
     const all: string[] = [];
     for (const loc of index.locs) {

@@ -25,7 +25,9 @@ export function robotsTxt(publicUrl: string): string {
 }
 
 function urlset(entries: { loc: string; lastmod?: string }[]): string {
-  const urls = entries.map((e) => `<url><loc>${xmlEscape(e.loc)}</loc>${e.lastmod ? `<lastmod>${e.lastmod}</lastmod>` : ''}</url>`);
+  const urls = entries.map(
+    (e) => `<url><loc>${xmlEscape(e.loc)}</loc>${e.lastmod ? `<lastmod>${e.lastmod}</lastmod>` : ''}</url>`,
+  );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
 }
 
@@ -43,9 +45,17 @@ export function seoRoutes(deps: AppDeps, opts: { pageSize?: number } = {}) {
     const staticEntries = n === 1 ? STATIC_PATHS.map((p) => ({ loc: abs(p) })) : [];
     const offset = Math.max(0, (n - 1) * pageSize - STATIC_PATHS.length);
     const take = pageSize - staticEntries.length;
-    const rows = await deps.db.select({ slug: s.slug, updatedAt: s.updatedAt }).from(s)
-      .where(eq(s.published, true)).orderBy(asc(s.id)).limit(take).offset(offset);
-    return urlset([...staticEntries, ...rows.map((r) => ({ loc: abs(`/scholarships/${r.slug}`), lastmod: r.updatedAt.toISOString() }))]);
+    const rows = await deps.db
+      .select({ slug: s.slug, updatedAt: s.updatedAt })
+      .from(s)
+      .where(eq(s.published, true))
+      .orderBy(asc(s.id))
+      .limit(take)
+      .offset(offset);
+    return urlset([
+      ...staticEntries,
+      ...rows.map((r) => ({ loc: abs(`/scholarships/${r.slug}`), lastmod: r.updatedAt.toISOString() })),
+    ]);
   }
 
   async function partCount(): Promise<number> {
@@ -53,18 +63,27 @@ export function seoRoutes(deps: AppDeps, opts: { pageSize?: number } = {}) {
     return Math.max(1, Math.ceil((Number(n) + STATIC_PATHS.length) / pageSize));
   }
 
-  app.get('/robots.txt', (c) => c.text(robotsTxt(deps.env.PUBLIC_URL), 200, { 'cache-control': 'public, max-age=3600' }));
+  app.get('/robots.txt', (c) =>
+    c.text(robotsTxt(deps.env.PUBLIC_URL), 200, { 'cache-control': 'public, max-age=3600' }),
+  );
 
   app.get('/sitemap.xml', async (c) => {
     const parts = await partCount();
     if (parts === 1) return c.body(await part(1), 200, XML);
-    const list = Array.from({ length: parts }, (_, i) => `<sitemap><loc>${xmlEscape(abs(`/sitemaps/${i + 1}.xml`))}</loc></sitemap>`);
-    return c.body(`<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${list.join('\n')}\n</sitemapindex>\n`, 200, XML);
+    const list = Array.from(
+      { length: parts },
+      (_, i) => `<sitemap><loc>${xmlEscape(abs(`/sitemaps/${i + 1}.xml`))}</loc></sitemap>`,
+    );
+    return c.body(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${list.join('\n')}\n</sitemapindex>\n`,
+      200,
+      XML,
+    );
   });
 
   app.get('/sitemaps/:file{[0-9]{1,6}\\.xml}', async (c) => {
     const n = Number(c.req.param('file').replace('.xml', ''));
-    if (n < 1 || n > await partCount()) return c.notFound();
+    if (n < 1 || n > (await partCount())) return c.notFound();
     return c.body(await part(n), 200, XML);
   });
 

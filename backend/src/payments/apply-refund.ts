@@ -27,39 +27,95 @@ export function creditsToRevoke(credits: number, charged: number, before: number
  */
 export async function applyRefundFacts(tx: Tx, r: RefundFacts, source: LedgerSource): Promise<RefundOutcome> {
   if (!r.paymentIntentId) return 'not_ours';
-  const [purchase] = await tx.select().from(creditPurchases).where(eq(creditPurchases.paymentIntentId, r.paymentIntentId)).for('update');
+  const [purchase] = await tx
+    .select()
+    .from(creditPurchases)
+    .where(eq(creditPurchases.paymentIntentId, r.paymentIntentId))
+    .for('update');
   if (!purchase) return 'not_ours';
   let [row] = await tx.select().from(creditRefunds).where(eq(creditRefunds.pspRefundId, r.id)).for('update');
   if (!row && r.metadata.refund_id && UUID.test(r.metadata.refund_id)) {
-    [row] = await tx.select().from(creditRefunds).where(and(eq(creditRefunds.id, r.metadata.refund_id), eq(creditRefunds.purchaseId, purchase.id))).for('update');
+    [row] = await tx
+      .select()
+      .from(creditRefunds)
+      .where(and(eq(creditRefunds.id, r.metadata.refund_id), eq(creditRefunds.purchaseId, purchase.id)))
+      .for('update');
   }
   if (!row) {
-    [row] = await tx.insert(creditRefunds).values({ id: crypto.randomUUID(), purchaseId: purchase.id, userId: purchase.userId, amountCents: r.amount, status: 'pending', pspRefundId: r.id }).returning();
+    [row] = await tx
+      .insert(creditRefunds)
+      .values({
+        id: crypto.randomUUID(),
+        purchaseId: purchase.id,
+        userId: purchase.userId,
+        amountCents: r.amount,
+        status: 'pending',
+        pspRefundId: r.id,
+      })
+      .returning();
   }
   if (row.status === 'succeeded') return 'already_applied';
   if (r.status === 'failed' || r.status === 'canceled') {
-    await tx.update(creditRefunds).set({ pspRefundId: r.id, status: r.status === 'failed' ? 'failed' : 'canceled', updatedAt: sql`now()` }).where(eq(creditRefunds.id, row.id));
+    await tx
+      .update(creditRefunds)
+      .set({ pspRefundId: r.id, status: r.status === 'failed' ? 'failed' : 'canceled', updatedAt: sql`now()` })
+      .where(eq(creditRefunds.id, row.id));
     return 'status_updated';
   }
   if (r.status !== 'succeeded') {
-    await tx.update(creditRefunds).set({ pspRefundId: r.id, updatedAt: sql`now()` }).where(eq(creditRefunds.id, row.id));
+    await tx
+      .update(creditRefunds)
+      .set({ pspRefundId: r.id, updatedAt: sql`now()` })
+      .where(eq(creditRefunds.id, row.id));
     return 'status_updated';
   }
   if (purchase.status !== 'succeeded') return 'needs_purchase';
-  const [{ before }] = await tx.select({ before: sql<number>`coalesce(sum(${creditRefunds.amountCents}), 0)::int` }).from(creditRefunds)
+  const [{ before }] = await tx
+    .select({ before: sql<number>`coalesce(sum(${creditRefunds.amountCents}), 0)::int` })
+    .from(creditRefunds)
     .where(and(eq(creditRefunds.purchaseId, purchase.id), eq(creditRefunds.status, 'succeeded')));
   const revoke = creditsToRevoke(purchase.credits, purchase.amountCents, Number(before), r.amount);
   await postTransaction(tx, {
-    kind: 'refund', businessKey: `${r.id}:refund`, purchaseId: purchase.id, refundId: row.id, source,
-    postings: [{ account: SYSTEM_ACCOUNTS.refunds, amount: r.amount }, { account: SYSTEM_ACCOUNTS.pspClearing, amount: -r.amount }],
+    kind: 'refund',
+    businessKey: `${r.id}:refund`,
+    purchaseId: purchase.id,
+    refundId: row.id,
+    source,
+    postings: [
+      { account: SYSTEM_ACCOUNTS.refunds, amount: r.amount },
+      { account: SYSTEM_ACCOUNTS.pspClearing, amount: -r.amount },
+    ],
   });
   if (revoke > 0) {
     await postTransaction(tx, {
-      kind: 'credit_revoke', businessKey: `${r.id}:credit_revoke`, purchaseId: purchase.id, refundId: row.id, source,
-      postings: [{ account: SYSTEM_ACCOUNTS.creditIssuance, amount: revoke }, { account: walletAccount(purchase.userId), amount: -revoke }],
+      kind: 'credit_revoke',
+      businessKey: `${r.id}:credit_revoke`,
+      purchaseId: purchase.id,
+      refundId: row.id,
+      source,
+      postings: [
+        { account: SYSTEM_ACCOUNTS.creditIssuance, amount: revoke },
+        { account: walletAccount(purchase.userId), amount: -revoke },
+      ],
     });
   }
-  await tx.update(creditRefunds).set({ pspRefundId: r.id, amountCents: r.amount, status: 'succeeded', creditsRevoked: revoke, updatedAt: sql`now()` }).where(eq(creditRefunds.id, row.id));
-  await enqueue(tx, 'refund.processed', { refund_id: row.id, purchase_id: purchase.id, user_id: purchase.userId, amount_cents: r.amount, credits_revoked: revoke, psp_refund_id: r.id });
+  await tx
+    .update(creditRefunds)
+    .set({
+      pspRefundId: r.id,
+      amountCents: r.amount,
+      status: 'succeeded',
+      creditsRevoked: revoke,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(creditRefunds.id, row.id));
+  await enqueue(tx, 'refund.processed', {
+    refund_id: row.id,
+    purchase_id: purchase.id,
+    user_id: purchase.userId,
+    amount_cents: r.amount,
+    credits_revoked: revoke,
+    psp_refund_id: r.id,
+  });
   return 'applied';
 }

@@ -26,8 +26,12 @@ export function paymentIntentFacts(pi: Stripe.PaymentIntent): PaymentIntentFacts
   const charge = typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
   const bt = charge && typeof charge.balance_transaction === 'object' ? charge.balance_transaction : null;
   return {
-    id: pi.id, status: pi.status, amount: pi.amount, currency: pi.currency, metadata: pi.metadata ?? {},
-    chargeId: typeof pi.latest_charge === 'string' ? pi.latest_charge : charge?.id ?? null,
+    id: pi.id,
+    status: pi.status,
+    amount: pi.amount,
+    currency: pi.currency,
+    metadata: pi.metadata ?? {},
+    chargeId: typeof pi.latest_charge === 'string' ? pi.latest_charge : (charge?.id ?? null),
     feeCents: bt ? bt.fee : null,
     failureCode: pi.last_payment_error?.decline_code ?? pi.last_payment_error?.code ?? null,
   };
@@ -35,8 +39,10 @@ export function paymentIntentFacts(pi: Stripe.PaymentIntent): PaymentIntentFacts
 
 export function refundFacts(r: Stripe.Refund): RefundFacts {
   return {
-    id: r.id, status: r.status ?? 'pending', amount: r.amount,
-    paymentIntentId: typeof r.payment_intent === 'string' ? r.payment_intent : r.payment_intent?.id ?? null,
+    id: r.id,
+    status: r.status ?? 'pending',
+    amount: r.amount,
+    paymentIntentId: typeof r.payment_intent === 'string' ? r.payment_intent : (r.payment_intent?.id ?? null),
     metadata: (r.metadata ?? {}) as Record<string, string>,
   };
 }

@@ -8,21 +8,26 @@ import { requestFingerprint } from '../idempotency/fingerprint.ts';
 
 let h: PaymentsHarness;
 // A 1 s lock timeout lets the stale-lock test run quickly; live requests finish far sooner.
-beforeAll(async () => { h = await createPaymentsHarness({ env: { IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: '1' } }); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await createPaymentsHarness({ env: { IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: '1' } });
+});
+afterAll(async () => {
+  await h?.close();
+});
 
-const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
+const rows = <T>(r: unknown) => (r as { rows?: T[] }).rows ?? (r as T[]);
 const tick = () => new Promise((r) => setTimeout(r, 10));
 /** The purchase a request's idempotency key points at, once its first phase has committed. */
 async function purchaseIdOf(userId: string, key: string): Promise<string> {
   for (;;) {
-    const [k] = rows<{ resource_id: string | null }>(await h.t.deps.db.execute(sql`select resource_id from idempotency_keys where user_id = ${userId} and idempotency_key = ${key}`));
+    const [k] = rows<{ resource_id: string | null }>(
+      await h.t.deps.db.execute(
+        sql`select resource_id from idempotency_keys where user_id = ${userId} and idempotency_key = ${key}`,
+      ),
+    );
     if (k?.resource_id) return k.resource_id;
     await tick();
   }
-}
-async function count(q: ReturnType<typeof sql>): Promise<number> {
-  return Number(rows<{ n: number }>(await h.t.deps.db.execute(q))[0].n);
 }
 
 describe('idempotency under forced retries', () => {
@@ -72,7 +77,9 @@ describe('idempotency under forced retries', () => {
       values (${u.id}, 'stale-1', 'purchase.create', ${fp}, ${JSON.stringify(body)}::jsonb, 'started', now() + interval '1 minute')`);
     const busy = await h.purchase(u.token, 'stale-1', body); // lock fresh (dated ahead so a slow machine cannot age it)
     expect(busy.status).toBe(409);
-    await h.t.deps.db.execute(sql`update idempotency_keys set locked_at = now() - interval '5 seconds' where idempotency_key = 'stale-1'`);
+    await h.t.deps.db.execute(
+      sql`update idempotency_keys set locked_at = now() - interval '5 seconds' where idempotency_key = 'stale-1'`,
+    );
     const taken = await h.purchase(u.token, 'stale-1', body);
     expect(taken.status).toBe(201);
   });
@@ -89,18 +96,24 @@ describe('idempotency under forced retries', () => {
     const pspKey = piIdempotencyKey(await purchaseIdOf(u.id, 'slow-1'));
     while (!h.sim.keyInFlight(pspKey)) await tick();
     h.sim.faults.delayMs = 0;
-    await h.t.deps.db.execute(sql`update idempotency_keys set locked_at = now() - interval '5 seconds' where idempotency_key = 'slow-1'`);
+    await h.t.deps.db.execute(
+      sql`update idempotency_keys set locked_at = now() - interval '5 seconds' where idempotency_key = 'slow-1'`,
+    );
     const taker = await h.purchase(u.token, 'slow-1', body); // takes over; Stripe's in-flight 409 may make it a 502
     expect([201, 502]).toContain(taker.status);
     const slowRes = await slow;
     expect(slowRes.status).toBe(409);
     expect((await slowRes.json()).code).toBe('IDEMPOTENCY_IN_PROGRESS');
-    await h.t.deps.db.execute(sql`update idempotency_keys set locked_at = now() - interval '5 seconds' where idempotency_key = 'slow-1' and recovery_point <> 'finished'`);
+    await h.t.deps.db.execute(
+      sql`update idempotency_keys set locked_at = now() - interval '5 seconds' where idempotency_key = 'slow-1' and recovery_point <> 'finished'`,
+    );
     const final = await h.purchase(u.token, 'slow-1', body);
     expect(final.status).toBe(201);
     expect(h.sim.state.stats.paymentIntentsCreated - pi0).toBe(1);
     expect(h.sim.state.stats.chargesSucceeded - ch0).toBe(1);
-    const [n] = rows<{ n: number }>(await h.t.deps.db.execute(sql`select count(*)::int as n from credit_purchases where user_id = ${u.id}`));
+    const [n] = rows<{ n: number }>(
+      await h.t.deps.db.execute(sql`select count(*)::int as n from credit_purchases where user_id = ${u.id}`),
+    );
     expect(n.n).toBe(1);
   });
 
@@ -114,11 +127,17 @@ describe('idempotency under forced retries', () => {
     expect(h.sim.state.stats.paymentIntentsCreated - pi0).toBe(1);
     const stripe = stripeFor(h.t.deps.env)!;
     await new Promise((r) => setTimeout(r, 2100));
-    const report = await recoverOnce({ db: h.t.deps.db, stripe, env: h.t.deps.env, log: h.t.deps.log }, { lockTimeoutMs: 1000 });
+    const report = await recoverOnce(
+      { db: h.t.deps.db, stripe, env: h.t.deps.env, log: h.t.deps.log },
+      { lockTimeoutMs: 1000 },
+    );
     expect(report.errors).toBe(0);
     expect(h.sim.state.stats.paymentIntentsCreated - pi0).toBe(1);
     await h.sim.webhooksIdle();
-    const replay = await h.purchase(u.token, 'resume-1', { package_id: 'standard-500', payment_method: 'pm_card_visa' });
+    const replay = await h.purchase(u.token, 'resume-1', {
+      package_id: 'standard-500',
+      payment_method: 'pm_card_visa',
+    });
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotency-replayed')).toBe('true');
     expect(await (await h.t.request('/api/credits/balance', { token: u.token })).json()).toEqual({ credits: 500 });

@@ -18,7 +18,11 @@ export const PSP_TIMEOUT_MS = 20_000;
  */
 export function createStripe(env: Pick<Env, 'STRIPE_SECRET_KEY' | 'STRIPE_API_BASE'>): Stripe | null {
   if (!env.STRIPE_SECRET_KEY) return null;
-  const config: Stripe.StripeConfig = { maxNetworkRetries: PSP_NETWORK_RETRIES, timeout: PSP_TIMEOUT_MS, telemetry: false };
+  const config: Stripe.StripeConfig = {
+    maxNetworkRetries: PSP_NETWORK_RETRIES,
+    timeout: PSP_TIMEOUT_MS,
+    telemetry: false,
+  };
   if (env.STRIPE_API_BASE) {
     const u = new URL(env.STRIPE_API_BASE);
     const protocol = u.protocol === 'http:' ? 'http' : 'https';
@@ -43,7 +47,11 @@ export const refundIdempotencyKey = (refundId: string) => `gh-re-${refundId}`;
 
 /** Transient failures: the request may be retried with the same key; anything else is final. */
 export function isTransientPspError(e: unknown): boolean {
-  return e instanceof Stripe.errors.StripeConnectionError || e instanceof Stripe.errors.StripeAPIError
-    || e instanceof Stripe.errors.StripeRateLimitError || e instanceof Stripe.errors.StripeIdempotencyError && (e as { statusCode?: number }).statusCode === 409
-    || (e instanceof Stripe.errors.StripeError && (e.statusCode ?? 0) >= 500);
+  return (
+    e instanceof Stripe.errors.StripeConnectionError ||
+    e instanceof Stripe.errors.StripeAPIError ||
+    e instanceof Stripe.errors.StripeRateLimitError ||
+    (e instanceof Stripe.errors.StripeIdempotencyError && (e as { statusCode?: number }).statusCode === 409) ||
+    (e instanceof Stripe.errors.StripeError && (e.statusCode ?? 0) >= 500)
+  );
 }

@@ -5,10 +5,14 @@ import { unbalancedTransactions, accountBalance } from '../ledger/balance.ts';
 import { stripeFee } from '../../../test/support/psp-sim/index.ts';
 
 let h: PaymentsHarness;
-beforeAll(async () => { h = await createPaymentsHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await createPaymentsHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
-const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
+const rows = <T>(r: unknown) => (r as { rows?: T[] }).rows ?? (r as T[]);
 async function count(q: ReturnType<typeof sql>): Promise<number> {
   return Number(rows<{ n: number }>(await h.t.deps.db.execute(q))[0].n);
 }
@@ -19,7 +23,12 @@ describe('purchase end to end: API → PaymentIntent → signed webhook → ledg
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.items.length).toBeGreaterThanOrEqual(3);
-    expect(body.items[0]).toMatchObject({ id: expect.any(String), credits: expect.any(Number), price_cents: expect.any(Number), currency: 'usd' });
+    expect(body.items[0]).toMatchObject({
+      id: expect.any(String),
+      credits: expect.any(Number),
+      price_cents: expect.any(Number),
+      currency: 'usd',
+    });
   });
 
   it('requires an Idempotency-Key', async () => {
@@ -37,14 +46,21 @@ describe('purchase end to end: API → PaymentIntent → signed webhook → ledg
     const res = await h.purchase(u.token, 'buy-1', { package_id: 'starter-100', payment_method: 'pm_card_visa' });
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body).toMatchObject({ package_id: 'starter-100', amount_cents: 999, credits: 100, payment_intent_id: expect.stringMatching(/^pi_/) });
+    expect(body).toMatchObject({
+      package_id: 'starter-100',
+      amount_cents: 999,
+      credits: 100,
+      payment_intent_id: expect.stringMatching(/^pi_/),
+    });
     await h.sim.webhooksIdle();
     expect(h.sim.state.stats.chargesSucceeded).toBe(before + 1);
     const bal = await h.t.request('/api/credits/balance', { token: u.token });
     expect(await bal.json()).toEqual({ credits: 100 });
     const got = await (await h.t.request(`/api/credits/purchases/${body.id}`, { token: u.token })).json();
     expect(got).toMatchObject({ status: 'succeeded', credits_granted: true });
-    const kinds = rows<{ kind: string }>(await h.t.deps.db.execute(sql`select kind from ledger_transactions where purchase_id = ${body.id} order by kind`)).map((r) => r.kind);
+    const kinds = rows<{ kind: string }>(
+      await h.t.deps.db.execute(sql`select kind from ledger_transactions where purchase_id = ${body.id} order by kind`),
+    ).map((r) => r.kind);
     expect(kinds).toEqual(['credit_grant', 'psp_fee', 'purchase']);
     expect(await unbalancedTransactions(h.t.deps.db)).toEqual([]);
     expect(await accountBalance(h.t.deps.db, 'psp_fees')).toBeGreaterThanOrEqual(stripeFee(999));
@@ -57,7 +73,11 @@ describe('purchase end to end: API → PaymentIntent → signed webhook → ledg
     const ch0 = h.sim.state.stats.chargesSucceeded;
     // Slow the PSP a little so the racers really overlap the first request's PSP call.
     h.sim.faults.delayMs = 50;
-    const responses = await Promise.all(Array.from({ length: 50 }, () => h.purchase(u.token, 'race-50', { package_id: 'starter-100', payment_method: 'pm_card_visa' })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        h.purchase(u.token, 'race-50', { package_id: 'starter-100', payment_method: 'pm_card_visa' }),
+      ),
+    );
     h.sim.faults.delayMs = 0;
     const statuses = responses.map((r) => r.status);
     const created = responses.filter((r) => r.status === 201);
@@ -75,7 +95,11 @@ describe('purchase end to end: API → PaymentIntent → signed webhook → ledg
     expect(h.sim.state.stats.paymentIntentsCreated - pi0).toBe(1);
     expect(h.sim.state.stats.chargesSucceeded - ch0).toBe(1);
     expect(await count(sql`select count(*) as n from credit_purchases where user_id = ${u.id}`)).toBe(1);
-    expect(await count(sql`select count(*) as n from ledger_transactions t join credit_purchases p on p.id = t.purchase_id where p.user_id = ${u.id} and t.kind = 'purchase'`)).toBe(1);
+    expect(
+      await count(
+        sql`select count(*) as n from ledger_transactions t join credit_purchases p on p.id = t.purchase_id where p.user_id = ${u.id} and t.kind = 'purchase'`,
+      ),
+    ).toBe(1);
     expect(await (await h.t.request('/api/credits/balance', { token: u.token })).json()).toEqual({ credits: 100 });
   });
 
@@ -108,7 +132,10 @@ describe('purchase end to end: API → PaymentIntent → signed webhook → ledg
 
   it('a declined card answers 402 and grants nothing', async () => {
     const u = await h.user();
-    const res = await h.purchase(u.token, 'declined-1', { package_id: 'starter-100', payment_method: 'pm_card_chargeDeclined' });
+    const res = await h.purchase(u.token, 'declined-1', {
+      package_id: 'starter-100',
+      payment_method: 'pm_card_chargeDeclined',
+    });
     expect(res.status).toBe(402);
     const body = await res.json();
     expect(body.code).toBe('PAYMENT_FAILED');
@@ -140,7 +167,9 @@ describe('purchase end to end: API → PaymentIntent → signed webhook → ledg
   it('only the owner reads a purchase; others get 404', async () => {
     const a = await h.user();
     const b = await h.user();
-    const { id } = await (await h.purchase(a.token, 'own-1', { package_id: 'starter-100', payment_method: 'pm_card_visa' })).json();
+    const { id } = await (
+      await h.purchase(a.token, 'own-1', { package_id: 'starter-100', payment_method: 'pm_card_visa' })
+    ).json();
     expect((await h.t.request(`/api/credits/purchases/${id}`, { token: b.token })).status).toBe(404);
     expect((await h.t.request(`/api/credits/purchases/${id}`, { token: a.token })).status).toBe(200);
   });

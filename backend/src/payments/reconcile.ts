@@ -7,7 +7,10 @@ import { applyPaymentIntentFacts } from './apply-payment-intent.ts';
 import { applyRefundFacts } from './apply-refund.ts';
 import { fetchPaymentIntentFacts, refundFacts, type PaymentIntentFacts, type RefundFacts } from './facts.ts';
 
-export interface Finding { key: string; detail: string }
+export interface Finding {
+  key: string;
+  detail: string;
+}
 export interface ReconcileReport {
   since: Date;
   checked: number;
@@ -30,7 +33,12 @@ async function ledgerEffects(db: Db, since: Date): Promise<Map<string, { amount:
     left join credit_purchases p on p.id = t.purchase_id
     where t.kind in ('purchase', 'psp_fee', 'refund', 'credit_grant') and coalesce(p.created_at, t.created_at) >= ${since.toISOString()}
     group by t.business_key, t.purchase_id`);
-  return new Map(rowsOf<{ business_key: string; purchase_id: string | null; amount: string }>(r).map((x) => [x.business_key, { amount: Number(x.amount), purchaseId: x.purchase_id }]));
+  return new Map(
+    rowsOf<{ business_key: string; purchase_id: string | null; amount: string }>(r).map((x) => [
+      x.business_key,
+      { amount: Number(x.amount), purchaseId: x.purchase_id },
+    ]),
+  );
 }
 
 /**
@@ -39,10 +47,28 @@ async function ledgerEffects(db: Db, since: Date): Promise<Map<string, { amount:
  * refund its refund entry, and every ledger effect a PSP fact behind it. With `apply`, facts missing
  * from the ledger are applied (once, through the same code as webhooks) and counted as matched.
  */
-export async function reconcile(db: Db, stripe: Stripe, opts: { since: Date; apply?: boolean }): Promise<ReconcileReport> {
-  const report: ReconcileReport = { since: opts.since, checked: 0, matched: 0, missingInLedger: [], missingAtPsp: [], amountMismatch: [], duplicates: [], unbalanced: [], applied: 0 };
+export async function reconcile(
+  db: Db,
+  stripe: Stripe,
+  opts: { since: Date; apply?: boolean },
+): Promise<ReconcileReport> {
+  const report: ReconcileReport = {
+    since: opts.since,
+    checked: 0,
+    matched: 0,
+    missingInLedger: [],
+    missingAtPsp: [],
+    amountMismatch: [],
+    duplicates: [],
+    unbalanced: [],
+    applied: 0,
+  };
   const gte = Math.floor(opts.since.getTime() / 1000);
-  const credits = new Map(rowsOf<{ id: string; credits: number }>(await db.execute(sql`select id, credits from credit_purchases`)).map((p) => [p.id, Number(p.credits)]));
+  const credits = new Map(
+    rowsOf<{ id: string; credits: number }>(await db.execute(sql`select id, credits from credit_purchases`)).map(
+      (p) => [p.id, Number(p.credits)],
+    ),
+  );
   let ledger = await ledgerEffects(db, opts.since);
 
   const pis: PaymentIntentFacts[] = [];
@@ -53,20 +79,30 @@ export async function reconcile(db: Db, stripe: Stripe, opts: { since: Date; app
   const refunds: RefundFacts[] = [];
   for await (const r of stripe.refunds.list({ created: { gte }, limit: 100 })) {
     const f = refundFacts(r);
-    if (f.status === 'succeeded' && (f.metadata.refund_id || (f.paymentIntentId && ours.has(f.paymentIntentId)))) refunds.push(f);
+    if (f.status === 'succeeded' && (f.metadata.refund_id || (f.paymentIntentId && ours.has(f.paymentIntentId))))
+      refunds.push(f);
   }
 
   const byPurchase = new Map<string, string[]>();
-  for (const p of pis) byPurchase.set(p.metadata.purchase_id, [...(byPurchase.get(p.metadata.purchase_id) ?? []), p.id]);
-  for (const [purchase, ids] of byPurchase) if (ids.length > 1) report.duplicates.push({ key: purchase, detail: `${ids.length} succeeded PaymentIntents for one purchase: ${ids.join(', ')}` });
+  for (const p of pis)
+    byPurchase.set(p.metadata.purchase_id, [...(byPurchase.get(p.metadata.purchase_id) ?? []), p.id]);
+  for (const [purchase, ids] of byPurchase)
+    if (ids.length > 1)
+      report.duplicates.push({
+        key: purchase,
+        detail: `${ids.length} succeeded PaymentIntents for one purchase: ${ids.join(', ')}`,
+      });
 
   if (opts.apply) {
-    for (const p of pis) if (!ledger.has(`${p.id}:purchase`) || !ledger.has(`${p.id}:credit_grant`)) {
-      if (await serializable(db, (tx) => applyPaymentIntentFacts(tx, p, 'reconcile')) === 'applied') report.applied++;
-    }
-    for (const r of refunds) if (!ledger.has(`${r.id}:refund`)) {
-      if (await serializable(db, (tx) => applyRefundFacts(tx, r, 'reconcile')) === 'applied') report.applied++;
-    }
+    for (const p of pis)
+      if (!ledger.has(`${p.id}:purchase`) || !ledger.has(`${p.id}:credit_grant`)) {
+        if ((await serializable(db, (tx) => applyPaymentIntentFacts(tx, p, 'reconcile'))) === 'applied')
+          report.applied++;
+      }
+    for (const r of refunds)
+      if (!ledger.has(`${r.id}:refund`)) {
+        if ((await serializable(db, (tx) => applyRefundFacts(tx, r, 'reconcile'))) === 'applied') report.applied++;
+      }
     ledger = await ledgerEffects(db, opts.since);
   }
 
@@ -76,7 +112,11 @@ export async function reconcile(db: Db, stripe: Stripe, opts: { since: Date; app
     if (p.feeCents) expected.push({ key: `${p.id}:psp_fee`, amount: p.feeCents });
     const c = credits.get(p.metadata.purchase_id);
     if (c !== undefined) expected.push({ key: `${p.id}:credit_grant`, amount: c });
-    else report.missingInLedger.push({ key: p.id, detail: `PaymentIntent for unknown purchase ${p.metadata.purchase_id}` });
+    else
+      report.missingInLedger.push({
+        key: p.id,
+        detail: `PaymentIntent for unknown purchase ${p.metadata.purchase_id}`,
+      });
   }
   for (const r of refunds) expected.push({ key: `${r.id}:refund`, amount: r.amount });
   const seen = new Set<string>();
@@ -85,23 +125,37 @@ export async function reconcile(db: Db, stripe: Stripe, opts: { since: Date; app
     seen.add(e.key);
     const got = ledger.get(e.key);
     if (!got) report.missingInLedger.push({ key: e.key, detail: `PSP has ${e.amount}, ledger has nothing` });
-    else if (got.amount !== e.amount) report.amountMismatch.push({ key: e.key, detail: `PSP ${e.amount}, ledger ${got.amount}` });
+    else if (got.amount !== e.amount)
+      report.amountMismatch.push({ key: e.key, detail: `PSP ${e.amount}, ledger ${got.amount}` });
     else report.matched++;
   }
   for (const [key, v] of ledger) {
     if (seen.has(key)) continue;
     report.checked++;
-    report.missingAtPsp.push({ key, detail: `ledger has ${v.amount} (purchase ${v.purchaseId}), no succeeded PSP record` });
+    report.missingAtPsp.push({
+      key,
+      detail: `ledger has ${v.amount} (purchase ${v.purchaseId}), no succeeded PSP record`,
+    });
   }
-  const dupGrants = rowsOf<{ purchase_id: string; n: number }>(await db.execute(sql`
-    select purchase_id, count(*)::int as n from ledger_transactions where kind = 'credit_grant' group by purchase_id having count(*) > 1`));
-  for (const d of dupGrants) report.duplicates.push({ key: d.purchase_id, detail: `${d.n} credit grants for one purchase` });
-  for (const u of await unbalancedTransactions(db)) report.unbalanced.push({ key: u.transaction_id, detail: `off by ${u.total} ${u.currency}` });
+  const dupGrants = rowsOf<{ purchase_id: string; n: number }>(
+    await db.execute(sql`
+    select purchase_id, count(*)::int as n from ledger_transactions where kind = 'credit_grant' group by purchase_id having count(*) > 1`),
+  );
+  for (const d of dupGrants)
+    report.duplicates.push({ key: d.purchase_id, detail: `${d.n} credit grants for one purchase` });
+  for (const u of await unbalancedTransactions(db))
+    report.unbalanced.push({ key: u.transaction_id, detail: `off by ${u.total} ${u.currency}` });
   return report;
 }
 
 export function reconcileOk(r: ReconcileReport): boolean {
-  return !r.missingInLedger.length && !r.missingAtPsp.length && !r.amountMismatch.length && !r.duplicates.length && !r.unbalanced.length;
+  return (
+    !r.missingInLedger.length &&
+    !r.missingAtPsp.length &&
+    !r.amountMismatch.length &&
+    !r.duplicates.length &&
+    !r.unbalanced.length
+  );
 }
 
 export function formatReport(r: ReconcileReport): string {
@@ -115,9 +169,17 @@ export function formatReport(r: ReconcileReport): string {
     `  duplicates:        ${r.duplicates.length}`,
     `  unbalanced txns:   ${r.unbalanced.length}`,
   ];
-  for (const [name, list] of [['missing in ledger', r.missingInLedger], ['missing at PSP', r.missingAtPsp], ['amount mismatch', r.amountMismatch], ['duplicate', r.duplicates], ['unbalanced', r.unbalanced]] as const) {
+  for (const [name, list] of [
+    ['missing in ledger', r.missingInLedger],
+    ['missing at PSP', r.missingAtPsp],
+    ['amount mismatch', r.amountMismatch],
+    ['duplicate', r.duplicates],
+    ['unbalanced', r.unbalanced],
+  ] as const) {
     for (const f of list.slice(0, 50)) lines.push(`  ${name}: ${f.key} — ${f.detail}`);
   }
-  lines.push(reconcileOk(r) ? 'RESULT: OK (ledger matches the PSP)' : 'RESULT: MISMATCH (see docs/runbooks/reconciliation.md)');
+  lines.push(
+    reconcileOk(r) ? 'RESULT: OK (ledger matches the PSP)' : 'RESULT: MISMATCH (see docs/runbooks/reconciliation.md)',
+  );
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { creditPurchases, creditRefunds } from '../db/schema/payments.ts';
 import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import { atomicPhase, recoveryPoint, response, type PhaseResult } from '../idempotency/atomic-phase.ts';
@@ -38,18 +38,39 @@ export async function runRefund(ctx: PaymentsContext, key: IdempotencyKeyRow, re
       case 'started':
         r = await atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
           const owner = params.as_admin ? undefined : eq(creditPurchases.userId, key.userId);
-          const [p] = await tx.select().from(creditPurchases).where(and(eq(creditPurchases.id, params.purchase_id), owner)).for('update');
+          const [p] = await tx
+            .select()
+            .from(creditPurchases)
+            .where(and(eq(creditPurchases.id, params.purchase_id), owner))
+            .for('update');
           if (!p) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such purchase' }));
-          if (p.status !== 'succeeded' || !p.paymentIntentId) return response(409, problem('PURCHASE_NOT_REFUNDABLE', requestId, { detail: `The purchase is ${p.status}; only a completed purchase can be refunded` }));
-          const [{ taken }] = await tx.select({ taken: sql<number>`coalesce(sum(${creditRefunds.amountCents}), 0)::int` }).from(creditRefunds)
+          if (p.status !== 'succeeded' || !p.paymentIntentId)
+            return response(
+              409,
+              problem('PURCHASE_NOT_REFUNDABLE', requestId, {
+                detail: `The purchase is ${p.status}; only a completed purchase can be refunded`,
+              }),
+            );
+          const [{ taken }] = await tx
+            .select({ taken: sql<number>`coalesce(sum(${creditRefunds.amountCents}), 0)::int` })
+            .from(creditRefunds)
             .where(and(eq(creditRefunds.purchaseId, p.id), inArray(creditRefunds.status, ['pending', 'succeeded'])));
           const refundable = p.amountCents - Number(taken);
           const amount = params.amount ?? refundable;
           if (amount <= 0 || amount > refundable) {
-            return response(422, problem('REFUND_EXCEEDS_CHARGE', requestId, { detail: `At most ${refundable} cents can still be refunded`, errors: [{ path: 'amount', message: `must be at most ${refundable}` }], extra: { refundable_cents: refundable } }));
+            return response(
+              422,
+              problem('REFUND_EXCEEDS_CHARGE', requestId, {
+                detail: `At most ${refundable} cents can still be refunded`,
+                errors: [{ path: 'amount', message: `must be at most ${refundable}` }],
+                extra: { refundable_cents: refundable },
+              }),
+            );
           }
           const id = crypto.randomUUID();
-          await tx.insert(creditRefunds).values({ id, purchaseId: p.id, userId: p.userId, amountCents: amount, status: 'pending' });
+          await tx
+            .insert(creditRefunds)
+            .values({ id, purchaseId: p.id, userId: p.userId, amountCents: amount, status: 'pending' });
           return recoveryPoint('refund_created', id);
         });
         break;
@@ -77,23 +98,47 @@ export async function runRefund(ctx: PaymentsContext, key: IdempotencyKeyRow, re
   }
 }
 
-async function callPsp(ctx: PaymentsContext, key: IdempotencyKeyRow, refundId: string, requestId: string): Promise<PhaseResult<RefundPoint>> {
+async function callPsp(
+  ctx: PaymentsContext,
+  key: IdempotencyKeyRow,
+  refundId: string,
+  requestId: string,
+): Promise<PhaseResult<RefundPoint>> {
   const [row] = await ctx.db.select().from(creditRefunds).where(eq(creditRefunds.id, refundId));
   const [p] = await ctx.db.select().from(creditPurchases).where(eq(creditPurchases.id, row.purchaseId));
   let refund: Stripe.Refund;
   try {
-    refund = await ctx.stripe.refunds.create({
-      payment_intent: p.paymentIntentId!, amount: row.amountCents,
-      metadata: { refund_id: row.id, purchase_id: p.id, user_id: p.userId },
-    }, { idempotencyKey: refundIdempotencyKey(row.id) });
+    refund = await ctx.stripe.refunds.create(
+      {
+        payment_intent: p.paymentIntentId!,
+        amount: row.amountCents,
+        metadata: { refund_id: row.id, purchase_id: p.id, user_id: p.userId },
+      },
+      { idempotencyKey: refundIdempotencyKey(row.id) },
+    );
   } catch (e) {
     if (isTransientPspError(e)) {
       await releaseKey(ctx.db, key);
-      throw new ProblemError('PSP_UNAVAILABLE', 'The payment provider did not answer; retry with the same Idempotency-Key', undefined, { 'retry-after': '2' });
+      throw new ProblemError(
+        'PSP_UNAVAILABLE',
+        'The payment provider did not answer; retry with the same Idempotency-Key',
+        undefined,
+        { 'retry-after': '2' },
+      );
     }
     return atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
-      await tx.update(creditRefunds).set({ status: 'failed', failureReason: (e as Stripe.errors.StripeError).code ?? 'psp_rejected', updatedAt: sql`now()` }).where(eq(creditRefunds.id, row.id));
-      return response(422, problem('REFUND_EXCEEDS_CHARGE', requestId, { detail: 'The payment provider refused the refund' }));
+      await tx
+        .update(creditRefunds)
+        .set({
+          status: 'failed',
+          failureReason: (e as Stripe.errors.StripeError).code ?? 'psp_rejected',
+          updatedAt: sql`now()`,
+        })
+        .where(eq(creditRefunds.id, row.id));
+      return response(
+        422,
+        problem('REFUND_EXCEEDS_CHARGE', requestId, { detail: 'The payment provider refused the refund' }),
+      );
     });
   }
   return atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {

@@ -5,14 +5,21 @@ import { stripeFee } from '../../../test/support/psp-sim/index.ts';
 import { creditsToRevoke } from './apply-refund.ts';
 
 let h: PaymentsHarness;
-beforeAll(async () => { h = await createPaymentsHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await createPaymentsHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 const balance = async (token: string) => (await (await h.t.request('/api/credits/balance', { token })).json()).credits;
 
 async function bought(pkg = 'standard-500') {
   const u = await h.user();
-  const res = await h.purchase(u.token, `buy-${crypto.randomUUID()}`, { package_id: pkg, payment_method: 'pm_card_visa' });
+  const res = await h.purchase(u.token, `buy-${crypto.randomUUID()}`, {
+    package_id: pkg,
+    payment_method: 'pm_card_visa',
+  });
   const { id } = await res.json();
   await h.sim.webhooksIdle();
   return { u, id: id as string };
@@ -44,8 +51,8 @@ describe('refunds', () => {
 
     const again = await h.refund(u.token, id, 'ref-4', { amount: 1 });
     expect(again.status).toBe(422);
-    expect(await accountBalance(db, 'psp_clearing') - clearing0).toBe(-3999);
-    expect(await accountBalance(db, 'psp_fees') - fees0).toBe(0); // the fee was booked at purchase and stays
+    expect((await accountBalance(db, 'psp_clearing')) - clearing0).toBe(-3999);
+    expect((await accountBalance(db, 'psp_fees')) - fees0).toBe(0); // the fee was booked at purchase and stays
     expect(await unbalancedTransactions(db)).toEqual([]);
     const p = await (await h.t.request(`/api/credits/purchases/${id}`, { token: u.token })).json();
     expect(p.refunds.map((r: { amount_cents: number }) => r.amount_cents).sort()).toEqual([1000, 2999]);
@@ -65,18 +72,24 @@ describe('refunds', () => {
 
   it('concurrent refunds never exceed the charge', async () => {
     const { u, id } = await bought('starter-100'); // 999 cents
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => h.refund(u.token, id, `cc-${i}`, { amount: 400 })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => h.refund(u.token, id, `cc-${i}`, { amount: 400 })),
+    );
     const ok = results.filter((r) => r.status === 201).length;
     expect(ok).toBe(2);
     expect(results.filter((r) => r.status === 422).length).toBe(4);
   });
 
-  it('someone else\'s purchase → 404; missing key → 400; unpaid purchase → 409', async () => {
+  it("someone else's purchase → 404; missing key → 400; unpaid purchase → 409", async () => {
     const { id } = await bought('starter-100');
     const other = await h.user();
     expect((await h.refund(other.token, id, 'x')).status).toBe(404);
     expect((await h.refund(other.token, id, undefined)).status).toBe(400);
-    const noBody = await h.t.request(`/api/credits/purchases/${id}/refunds`, { method: 'POST', token: other.token, headers: { 'idempotency-key': 'nb' } });
+    const noBody = await h.t.request(`/api/credits/purchases/${id}/refunds`, {
+      method: 'POST',
+      token: other.token,
+      headers: { 'idempotency-key': 'nb' },
+    });
     expect(noBody.status).toBe(404);
     const pending = await h.purchase(other.token, 'unpaid', { package_id: 'starter-100' });
     const { id: unpaid } = await pending.json();
@@ -86,10 +99,20 @@ describe('refunds', () => {
   });
 
   it('creditsToRevoke telescopes to all credits whatever the order of partial refunds', () => {
-    const credits = 100, charged = 999;
-    for (const parts of [[1, 998], [500, 499], [333, 333, 333], [998, 1]]) {
-      let before = 0, total = 0;
-      for (const amount of parts) { total += creditsToRevoke(credits, charged, before, amount); before += amount; }
+    const credits = 100,
+      charged = 999;
+    for (const parts of [
+      [1, 998],
+      [500, 499],
+      [333, 333, 333],
+      [998, 1],
+    ]) {
+      let before = 0,
+        total = 0;
+      for (const amount of parts) {
+        total += creditsToRevoke(credits, charged, before, amount);
+        before += amount;
+      }
       expect(total).toBe(credits);
     }
   });

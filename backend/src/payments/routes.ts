@@ -6,7 +6,12 @@ import { requireAuth } from '../auth/middleware.ts';
 import { ProblemError } from '../http/problem.ts';
 import { readJson, readBodyText } from '../http/validate.ts';
 import { creditPurchases, creditRefunds } from '../db/schema/payments.ts';
-import { beginIdempotentRequest, readIdempotencyKey, type FirstPhase, type Operation } from '../idempotency/key-store.ts';
+import {
+  beginIdempotentRequest,
+  readIdempotencyKey,
+  type FirstPhase,
+  type Operation,
+} from '../idempotency/key-store.ts';
 import { requestFingerprint } from '../idempotency/fingerprint.ts';
 import { LockLostError } from '../idempotency/atomic-phase.ts';
 import { walletCredits } from '../ledger/balance.ts';
@@ -24,7 +29,10 @@ import type { IdempotencyKeyRow } from '../idempotency/key-store.ts';
 
 const PurchaseBody = z.strictObject({
   package_id: z.string().min(1).max(64),
-  payment_method: z.string().regex(/^pm_[A-Za-z0-9_]{1,100}$/, 'must be a Stripe PaymentMethod id (pm_…)').optional(),
+  payment_method: z
+    .string()
+    .regex(/^pm_[A-Za-z0-9_]{1,100}$/, 'must be a Stripe PaymentMethod id (pm_…)')
+    .optional(),
 });
 const RefundBody = z.strictObject({ amount: z.number().int().positive().max(100_000_000).optional() });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,7 +44,11 @@ export function paymentsRoutes(deps: AppDeps) {
 
   function context(): PaymentsContext {
     const stripe = stripeFor(deps.env);
-    if (!stripe) throw new ProblemError('PAYMENTS_UNAVAILABLE', 'Payments are not configured on this server (STRIPE_SECRET_KEY is unset)');
+    if (!stripe)
+      throw new ProblemError(
+        'PAYMENTS_UNAVAILABLE',
+        'Payments are not configured on this server (STRIPE_SECRET_KEY is unset)',
+      );
     return { db: deps.db, stripe, env: deps.env, log: deps.log };
   }
 
@@ -44,39 +56,74 @@ export function paymentsRoutes(deps: AppDeps) {
    * Shared by purchase and refund (the caller has read the key): begin (or replay), run the phases,
    * answer. `firstPhase` commits with a new key (see `beginIdempotentRequest`).
    */
-  async function idempotent(c: Context, key: string, operation: Operation, body: Record<string, unknown>, params: Record<string, unknown>, run: (ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string) => Promise<Outcome>, firstPhase?: FirstPhase) {
+  async function idempotent(
+    c: Context,
+    key: string,
+    operation: Operation,
+    body: Record<string, unknown>,
+    params: Record<string, unknown>,
+    run: (ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string) => Promise<Outcome>,
+    firstPhase?: FirstPhase,
+  ) {
     const ctx = context();
     const user = c.get('user')!;
-    const begun = await beginIdempotentRequest(deps.db, {
-      userId: user.sub, key, operation, lockTimeoutMs, params,
-      fingerprint: requestFingerprint(c.req.method, c.req.path, body),
-    }, firstPhase);
-    if (begun.kind === 'replay') return reply(c, { status: begun.status, body: begun.body }, true);
+    const begun = await beginIdempotentRequest(
+      deps.db,
+      {
+        userId: user.sub,
+        key,
+        operation,
+        lockTimeoutMs,
+        params,
+        fingerprint: requestFingerprint(c.req.method, c.req.path, body),
+      },
+      firstPhase,
+    );
+    if (begun.kind === 'replay') return reply({ status: begun.status, body: begun.body }, true);
     // A new key's one commit passes `started` and whatever point its first phase reached.
     if (begun.created || begun.key.recoveryPoint === 'started') crashPoint(deps.env, 'started');
     if (begun.created && begun.key.recoveryPoint !== 'started') crashPoint(deps.env, begun.key.recoveryPoint);
     try {
-      return reply(c, await run(ctx, begun.key, c.get('requestId')), false);
+      return reply(await run(ctx, begun.key, c.get('requestId')), false);
     } catch (e) {
-      if (e instanceof LockLostError) throw new ProblemError('IDEMPOTENCY_IN_PROGRESS', 'Another run of this Idempotency-Key took over; retry shortly for its result', undefined, { 'retry-after': '1' });
+      if (e instanceof LockLostError)
+        throw new ProblemError(
+          'IDEMPOTENCY_IN_PROGRESS',
+          'Another run of this Idempotency-Key took over; retry shortly for its result',
+          undefined,
+          { 'retry-after': '1' },
+        );
       throw e;
     }
   }
 
   app.get('/api/credits/packages', (c) => c.json({ items: CREDIT_PACKAGES.map(packageJson), next_cursor: null }));
 
-  app.get('/api/credits/balance', requireAuth(deps), async (c) => c.json({ credits: await walletCredits(deps.db, c.get('user')!.sub) }));
+  app.get('/api/credits/balance', requireAuth(deps), async (c) =>
+    c.json({ credits: await walletCredits(deps.db, c.get('user')!.sub) }),
+  );
 
   app.post('/api/credits/purchases', requireAuth(deps), async (c) => {
     const key = readIdempotencyKey(c.req.header('idempotency-key'));
     const body = await readJson(c, PurchaseBody);
-    if (!findPackage(body.package_id)) throw new ProblemError('VALIDATION_FAILED', 'Unknown credit package', [{ path: 'package_id', message: 'no such package' }]);
+    if (!findPackage(body.package_id))
+      throw new ProblemError('VALIDATION_FAILED', 'Unknown credit package', [
+        { path: 'package_id', message: 'no such package' },
+      ]);
     let stored: Awaited<ReturnType<typeof insertPurchase>> | undefined;
     const storePurchase: FirstPhase = async (tx) => {
       stored = await insertPurchase(tx, c.get('user')!.sub, body);
       return { point: 'purchase_created', resourceId: stored.id };
     };
-    return idempotent(c, key, 'purchase.create', body, body, (ctx, k, requestId) => runPurchase(ctx, k, requestId, stored), storePurchase);
+    return idempotent(
+      c,
+      key,
+      'purchase.create',
+      body,
+      body,
+      (ctx, k, requestId) => runPurchase(ctx, k, requestId, stored),
+      storePurchase,
+    );
   });
 
   app.get('/api/credits/purchases/:id', requireAuth(deps), async (c) => {
@@ -84,9 +131,16 @@ export function paymentsRoutes(deps: AppDeps) {
     const user = c.get('user')!;
     if (!UUID.test(id)) throw new ProblemError('NOT_FOUND', 'No such purchase');
     const owner = user.role === 'admin' ? undefined : eq(creditPurchases.userId, user.sub);
-    const [p] = await deps.db.select().from(creditPurchases).where(and(eq(creditPurchases.id, id), owner));
+    const [p] = await deps.db
+      .select()
+      .from(creditPurchases)
+      .where(and(eq(creditPurchases.id, id), owner));
     if (!p) throw new ProblemError('NOT_FOUND', 'No such purchase');
-    const refunds = await deps.db.select().from(creditRefunds).where(eq(creditRefunds.purchaseId, id)).orderBy(desc(creditRefunds.createdAt));
+    const refunds = await deps.db
+      .select()
+      .from(creditRefunds)
+      .where(eq(creditRefunds.purchaseId, id))
+      .orderBy(desc(creditRefunds.createdAt));
     return c.json(purchaseJson(p, refunds));
   });
 
@@ -96,7 +150,14 @@ export function paymentsRoutes(deps: AppDeps) {
     if (!UUID.test(id)) throw new ProblemError('NOT_FOUND', 'No such purchase');
     const body = await optionalJson(c);
     const asAdmin = c.get('user')!.role === 'admin';
-    return idempotent(c, key, 'refund.create', body, { purchase_id: id, amount: body.amount, as_admin: asAdmin }, runRefund);
+    return idempotent(
+      c,
+      key,
+      'refund.create',
+      body,
+      { purchase_id: id, amount: body.amount, as_admin: asAdmin },
+      runRefund,
+    );
   });
 
   app.post('/webhooks/stripe', async (c) => {
@@ -106,7 +167,11 @@ export function paymentsRoutes(deps: AppDeps) {
     // The signature covers the exact bytes: read the raw text, never a re-serialized parse.
     const raw = await readBodyText(c);
     const event = await verifyStripeEvent(ctx.stripe, raw, c.req.header('stripe-signature'), secret);
-    if (!event) throw new ProblemError('WEBHOOK_SIGNATURE_INVALID', 'The Stripe-Signature header does not match the body, or is older than the tolerance');
+    if (!event)
+      throw new ProblemError(
+        'WEBHOOK_SIGNATURE_INVALID',
+        'The Stripe-Signature header does not match the body, or is older than the tolerance',
+      );
     const outcome = await handleStripeEvent(ctx, event);
     return c.json({ received: true, event_id: event.id, outcome });
   });
@@ -119,11 +184,12 @@ export function paymentsRoutes(deps: AppDeps) {
 /** The refund body is optional (no body = refund what is left), but a body must be JSON: never guess an amount. */
 async function optionalJson(c: Context): Promise<z.infer<typeof RefundBody>> {
   if (c.req.header('content-type')) return readJson(c, RefundBody);
-  if ((await readBodyText(c)).trim() !== '') throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  if ((await readBodyText(c)).trim() !== '')
+    throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   return {};
 }
 
-function reply(c: Context, o: Outcome, replayed: boolean): Response {
+function reply(o: Outcome, replayed: boolean): Response {
   const problemBody = o.status >= 400;
   const headers = new Headers({ 'content-type': problemBody ? 'application/problem+json' : 'application/json' });
   if (replayed) headers.set('idempotency-replayed', 'true');

@@ -17,10 +17,18 @@ function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => 
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     if (stopped) return;
-    running = fn().catch(onError).finally(() => { if (!stopped) timer = setTimeout(tick, ms); });
+    running = fn()
+      .catch(onError)
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, ms);
+      });
   };
   timer = setTimeout(tick, 0);
-  return async () => { stopped = true; clearTimeout(timer); await running; };
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
 }
 
 /**
@@ -28,18 +36,36 @@ function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => 
  * PAYMENTS_RECOVERY_INTERVAL_SECONDS, the outbox relay, and the idempotency purge.
  */
 export function startPaymentWorkers(deps: AppDeps): { stop(): Promise<void> } {
-  const onError = (what: string) => (e: unknown) => deps.log.error({ err: (e as Error).message }, `payments ${what} failed`);
+  const onError = (what: string) => (e: unknown) =>
+    deps.log.error({ err: (e as Error).message }, `payments ${what} failed`);
   const stops: (() => Promise<void>)[] = [];
   const stripe = stripeFor(deps.env);
   if (stripe) {
     const ctx = { db: deps.db, stripe, env: deps.env, log: deps.log };
-    stops.push(every(deps.env.PAYMENTS_RECOVERY_INTERVAL_SECONDS * 1000, async () => {
-      const r = await recoverOnce(ctx, { lockTimeoutMs: deps.env.IDEMPOTENCY_LOCK_TIMEOUT_SECONDS * 1000 });
-      if (r.keysResumed || r.purchasesSettled || r.refundsSettled || r.errors) deps.log.info(r, 'payments recovery round');
-    }, onError('recovery')));
+    stops.push(
+      every(
+        deps.env.PAYMENTS_RECOVERY_INTERVAL_SECONDS * 1000,
+        async () => {
+          const r = await recoverOnce(ctx, { lockTimeoutMs: deps.env.IDEMPOTENCY_LOCK_TIMEOUT_SECONDS * 1000 });
+          if (r.keysResumed || r.purchasesSettled || r.refundsSettled || r.errors)
+            deps.log.info(r, 'payments recovery round');
+        },
+        onError('recovery'),
+      ),
+    );
   }
   const consumers = [receiptMailer, creditAuditLog(deps.log)];
   stops.push(every(OUTBOX_POLL_MS, () => relayOnce(deps.db, consumers), onError('outbox relay')));
-  stops.push(every(PURGE_INTERVAL_MS, () => purgeIdempotencyKeys(deps.db, deps.env.IDEMPOTENCY_RETENTION_HOURS), onError('idempotency purge')));
-  return { stop: async () => { await Promise.all(stops.map((s) => s())); } };
+  stops.push(
+    every(
+      PURGE_INTERVAL_MS,
+      () => purgeIdempotencyKeys(deps.db, deps.env.IDEMPOTENCY_RETENTION_HOURS),
+      onError('idempotency purge'),
+    ),
+  );
+  return {
+    stop: async () => {
+      await Promise.all(stops.map((s) => s()));
+    },
+  };
 }

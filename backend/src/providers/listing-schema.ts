@@ -9,14 +9,25 @@ export const MAX_AMOUNT = 1_000_000;
 
 /** Control characters other than tab/newline never belong in text, and search uses two as markers. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-const text = (max: number) => z.string().transform((s) => s.replace(CONTROL, '').trim())
-  .pipe(z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+const text = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.replace(CONTROL, '').trim())
+    .pipe(z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
 
 const uniqueList = <T extends string>(item: z.ZodType<T>, max: number) =>
-  z.array(item).max(max).transform((xs) => [...new Set(xs)].sort());
+  z
+    .array(item)
+    .max(max)
+    .transform((xs) => [...new Set(xs)].sort());
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-09-30')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real calendar date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-09-30')
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'must be a real calendar date',
+  );
 
 const fields = {
   title: text(MAX_TITLE),
@@ -26,7 +37,12 @@ const fields = {
   deadline: isoDate,
   levels: uniqueList(z.enum(LEVELS), LEVELS.length),
   fields: uniqueList(z.enum(FIELD_SLUGS as [string, ...string[]]), 10),
-  min_gpa: z.number().min(0).max(4).transform((g) => Math.round(g * 100) / 100).nullable(),
+  min_gpa: z
+    .number()
+    .min(0)
+    .max(4)
+    .transform((g) => Math.round(g * 100) / 100)
+    .nullable(),
   states: uniqueList(z.enum(US_STATES), US_STATES.length),
   citizenship: uniqueList(z.enum(CITIZENSHIPS), CITIZENSHIPS.length),
   essay_required: z.boolean(),
@@ -45,6 +61,8 @@ export const CreateListing = z.strictObject({
 });
 export type CreateListing = z.infer<typeof CreateListing>;
 
-export const UpdateListing = z.strictObject(fields).partial()
+export const UpdateListing = z
+  .strictObject(fields)
+  .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'send at least one field to change', path: ['(body)'] });
 export type UpdateListing = z.infer<typeof UpdateListing>;

@@ -19,7 +19,14 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const VALID = { title: 'Harbor Lights Nursing Award', description: 'Supports <b>nursing</b> students.\nTwo lines.', amount: 2500, deadline: '2099-05-01', fields: ['nursing'], min_gpa: 3 };
+const VALID = {
+  title: 'Harbor Lights Nursing Award',
+  description: 'Supports <b>nursing</b> students.\nTwo lines.',
+  amount: 2500,
+  deadline: '2099-05-01',
+  fields: ['nursing'],
+  min_gpa: 3,
+};
 const create = (token: string, json: unknown) => t.request('/api/provider/scholarships', { json, token });
 
 describe('provider portal', () => {
@@ -32,30 +39,60 @@ describe('provider portal', () => {
   it('creates listings with unique slugs and lists only your own', async () => {
     const r1 = await create(alice, VALID);
     expect(r1.status).toBe(201);
-    const a = await r1.json() as { id: string; slug: string; description: string; min_gpa: number; published: boolean };
-    expect(a).toMatchObject({ slug: 'harbor-lights-nursing-award', description: VALID.description, min_gpa: 3, published: true });
+    const a = (await r1.json()) as {
+      id: string;
+      slug: string;
+      description: string;
+      min_gpa: number;
+      published: boolean;
+    };
+    expect(a).toMatchObject({
+      slug: 'harbor-lights-nursing-award',
+      description: VALID.description,
+      min_gpa: 3,
+      published: true,
+    });
     const r2 = await create(bob, VALID);
-    const b = await r2.json() as { id: string; slug: string };
+    const b = (await r2.json()) as { id: string; slug: string };
     expect(b.slug).toMatch(/^harbor-lights-nursing-award-[a-z0-9]{6}$/);
-    const mine = await (await t.request('/api/provider/scholarships', { token: alice })).json() as { items: { id: string }[] };
+    const mine = (await (await t.request('/api/provider/scholarships', { token: alice })).json()) as {
+      items: { id: string }[];
+    };
     expect(mine.items.map((i) => i.id)).toEqual([a.id]);
     const pub = await t.request(`/api/scholarships/${a.slug}`);
     expect(pub.status).toBe(200);
   });
 
   it("answers 404 for another provider's listing, for reads and writes", async () => {
-    const a = await (await create(alice, { ...VALID, title: 'Alice Only Award' })).json() as { id: string; slug: string };
+    const a = (await (await create(alice, { ...VALID, title: 'Alice Only Award' })).json()) as {
+      id: string;
+      slug: string;
+    };
     expect((await t.request(`/api/provider/scholarships/${a.id}`, { token: bob })).status).toBe(404);
-    const patch = await t.request(`/api/provider/scholarships/${a.id}`, { method: 'PATCH', json: { title: 'Hijacked' }, token: bob });
+    const patch = await t.request(`/api/provider/scholarships/${a.id}`, {
+      method: 'PATCH',
+      json: { title: 'Hijacked' },
+      token: bob,
+    });
     expect(patch.status).toBe(404);
-    const [row] = await t.deps.db.select().from(scholarships).where((await import('drizzle-orm')).eq(scholarships.id, a.id));
+    const [row] = await t.deps.db
+      .select()
+      .from(scholarships)
+      .where((await import('drizzle-orm')).eq(scholarships.id, a.id));
     expect(row.title).toBe('Alice Only Award');
     expect((await t.request('/api/provider/scholarships/not-a-uuid', { token: alice })).status).toBe(404);
   });
 
   it('updates fields but keeps the slug; unpublishing hides the public page', async () => {
-    const a = await (await create(alice, { ...VALID, title: 'Patchable Award' })).json() as { id: string; slug: string };
-    const r = await t.request(`/api/provider/scholarships/${a.id}`, { method: 'PATCH', json: { title: 'Renamed Award', amount: 9000, published: false }, token: alice });
+    const a = (await (await create(alice, { ...VALID, title: 'Patchable Award' })).json()) as {
+      id: string;
+      slug: string;
+    };
+    const r = await t.request(`/api/provider/scholarships/${a.id}`, {
+      method: 'PATCH',
+      json: { title: 'Renamed Award', amount: 9000, published: false },
+      token: alice,
+    });
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ slug: a.slug, title: 'Renamed Award', amount: 9000, published: false });
     expect((await t.request(`/api/scholarships/${a.slug}`)).status).toBe(404);
@@ -76,15 +113,22 @@ describe('provider portal', () => {
     const before = (await t.deps.db.select().from(scholarships)).length;
     const r = await create(alice, json);
     expect(r.status).toBe(400);
-    expect((await r.json() as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain(path);
+    expect(((await r.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain(path);
     expect((await t.deps.db.select().from(scholarships)).length).toBe(before);
   });
 
   it('rejects an empty PATCH and malformed JSON', async () => {
-    const a = await (await create(alice, { ...VALID, title: 'Empty Patch Award' })).json() as { id: string };
-    expect((await t.request(`/api/provider/scholarships/${a.id}`, { method: 'PATCH', json: {}, token: alice })).status).toBe(400);
-    const bad = await t.request('/api/provider/scholarships', { method: 'POST', body: '{"title":', headers: { 'content-type': 'application/json' }, token: alice });
+    const a = (await (await create(alice, { ...VALID, title: 'Empty Patch Award' })).json()) as { id: string };
+    expect(
+      (await t.request(`/api/provider/scholarships/${a.id}`, { method: 'PATCH', json: {}, token: alice })).status,
+    ).toBe(400);
+    const bad = await t.request('/api/provider/scholarships', {
+      method: 'POST',
+      body: '{"title":',
+      headers: { 'content-type': 'application/json' },
+      token: alice,
+    });
     expect(bad.status).toBe(400);
-    expect((await bad.json() as { code: string }).code).toBe('MALFORMED_JSON');
+    expect(((await bad.json()) as { code: string }).code).toBe('MALFORMED_JSON');
   });
 });

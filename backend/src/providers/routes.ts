@@ -26,7 +26,9 @@ export function providersRoutes(deps: AppDeps) {
   app.use('/api/provider/scholarships/*', requireAuth(deps, 'provider'));
   const me = (c: { get(k: 'user'): { sub: string } | undefined }) => providerIdOf(deps.db, c.get('user')!.sub);
 
-  app.get('/api/provider/scholarships', async (c) => c.json(await listOwn(deps.db, await me(c), readQuery(c, PageQuery))));
+  app.get('/api/provider/scholarships', async (c) =>
+    c.json(await listOwn(deps.db, await me(c), readQuery(c, PageQuery))),
+  );
 
   app.post('/api/provider/scholarships', async (c) => {
     const body = await readJson(c, CreateListing);
@@ -34,7 +36,9 @@ export function providersRoutes(deps: AppDeps) {
     return c.json(listing, 201, { location: `/api/provider/scholarships/${listing.id}` });
   });
 
-  app.get('/api/provider/scholarships/:id', async (c) => c.json(await getOwn(deps.db, await me(c), listingId(c.req.param('id')))));
+  app.get('/api/provider/scholarships/:id', async (c) =>
+    c.json(await getOwn(deps.db, await me(c), listingId(c.req.param('id')))),
+  );
 
   app.patch('/api/provider/scholarships/:id', async (c) => {
     const id = listingId(c.req.param('id'));

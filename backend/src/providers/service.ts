@@ -24,10 +24,17 @@ export async function listOwn(db: Db, providerId: string, page: { limit: number;
   const where = [eq(s.providerId, providerId)];
   if (page.cursor) {
     const c = decodeCursor(page.cursor, 'p', isSafeInt);
-    where.push(sql`(${s.createdAt}, ${s.id}) < (timestamptz 'epoch' + ${c.value}::bigint * interval '1 microsecond', ${c.id}::uuid)`);
+    where.push(
+      sql`(${s.createdAt}, ${s.id}) < (timestamptz 'epoch' + ${c.value}::bigint * interval '1 microsecond', ${c.id}::uuid)`,
+    );
   }
-  const rows = await db.select(itemColumns).from(s).innerJoin(p, providerJoin).where(and(...where))
-    .orderBy(desc(s.createdAt), desc(s.id)).limit(page.limit + 1) as ItemRow[];
+  const rows = (await db
+    .select(itemColumns)
+    .from(s)
+    .innerJoin(p, providerJoin)
+    .where(and(...where))
+    .orderBy(desc(s.createdAt), desc(s.id))
+    .limit(page.limit + 1)) as ItemRow[];
   const more = rows.length > page.limit;
   const shown = more ? rows.slice(0, page.limit) : rows;
   const last = shown[shown.length - 1];
@@ -36,8 +43,11 @@ export async function listOwn(db: Db, providerId: string, page: { limit: number;
 
 /** One listing of this provider; another provider's (or a missing) id is the same 404. */
 export async function getOwn(db: Db, providerId: string, id: string): Promise<Listing> {
-  const [r] = await db.select(itemColumns).from(s).innerJoin(p, providerJoin)
-    .where(and(eq(s.id, id), eq(s.providerId, providerId))) as ItemRow[];
+  const [r] = (await db
+    .select(itemColumns)
+    .from(s)
+    .innerJoin(p, providerJoin)
+    .where(and(eq(s.id, id), eq(s.providerId, providerId)))) as ItemRow[];
   if (!r) throw new ProblemError('NOT_FOUND', 'No listing of yours has this id');
   return toListing(r);
 }
@@ -52,11 +62,24 @@ export async function createListing(db: Db, providerId: string, v: CreateListing
   for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
     const slug = attempt === 0 ? base : `${base}-${Math.random().toString(36).slice(2, 8).padEnd(6, '0')}`;
     try {
-      const [row] = await db.insert(s).values({
-        slug, providerId, title: v.title, description: v.description, amount: v.amount, deadline: v.deadline,
-        levels: v.levels, fields: v.fields, minGpa: v.min_gpa === null ? null : v.min_gpa.toFixed(2), states: v.states,
-        citizenship: v.citizenship, essayRequired: v.essay_required, published: v.published,
-      }).returning({ id: s.id });
+      const [row] = await db
+        .insert(s)
+        .values({
+          slug,
+          providerId,
+          title: v.title,
+          description: v.description,
+          amount: v.amount,
+          deadline: v.deadline,
+          levels: v.levels,
+          fields: v.fields,
+          minGpa: v.min_gpa === null ? null : v.min_gpa.toFixed(2),
+          states: v.states,
+          citizenship: v.citizenship,
+          essayRequired: v.essay_required,
+          published: v.published,
+        })
+        .returning({ id: s.id });
       return getOwn(db, providerId, row.id);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
@@ -79,7 +102,11 @@ export async function updateListing(db: Db, providerId: string, id: string, v: U
   if (v.citizenship !== undefined) set.citizenship = v.citizenship;
   if (v.essay_required !== undefined) set.essayRequired = v.essay_required;
   if (v.published !== undefined) set.published = v.published;
-  const updated = await db.update(s).set(set).where(and(eq(s.id, id), eq(s.providerId, providerId))).returning({ id: s.id });
+  const updated = await db
+    .update(s)
+    .set(set)
+    .where(and(eq(s.id, id), eq(s.providerId, providerId)))
+    .returning({ id: s.id });
   if (updated.length === 0) throw new ProblemError('NOT_FOUND', 'No listing of yours has this id');
   return getOwn(db, providerId, id);
 }

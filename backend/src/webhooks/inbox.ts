@@ -5,7 +5,13 @@ import { creditPurchases } from '../db/schema/payments.ts';
 import { serializable } from '../idempotency/serializable.ts';
 import { applyPaymentIntentFacts } from '../payments/apply-payment-intent.ts';
 import { applyRefundFacts } from '../payments/apply-refund.ts';
-import { fetchPaymentIntentFacts, paymentIntentFacts, refundFacts, type PaymentIntentFacts, type RefundFacts } from '../payments/facts.ts';
+import {
+  fetchPaymentIntentFacts,
+  paymentIntentFacts,
+  refundFacts,
+  type PaymentIntentFacts,
+  type RefundFacts,
+} from '../payments/facts.ts';
 import type { PaymentsContext } from '../payments/context.ts';
 
 const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
@@ -19,7 +25,10 @@ interface Plan {
 }
 
 async function purchaseSettled(ctx: PaymentsContext, piId: string): Promise<boolean> {
-  const [p] = await ctx.db.select({ status: creditPurchases.status }).from(creditPurchases).where(eq(creditPurchases.paymentIntentId, piId));
+  const [p] = await ctx.db
+    .select({ status: creditPurchases.status })
+    .from(creditPurchases)
+    .where(eq(creditPurchases.paymentIntentId, piId));
   return p?.status === 'succeeded';
 }
 
@@ -52,20 +61,32 @@ async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | n
  * state converges whatever the order.
  */
 export async function handleStripeEvent(ctx: PaymentsContext, event: Stripe.Event): Promise<InboxOutcome> {
-  const [seen] = await ctx.db.select({ id: webhookEvents.id }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
+  const [seen] = await ctx.db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.id, event.id));
   if (seen) return 'duplicate';
   const facts = await plan(ctx, event);
   const objectId = (event.data.object as { id?: string }).id ?? null;
-  return serializable(ctx.db, async (tx) => {
-    const [again] = await tx.select({ id: webhookEvents.id }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
-    if (again) return 'duplicate';
-    const outcomes: string[] = [];
-    if (facts?.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook')}`);
-    for (const r of facts?.refunds ?? []) outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook')}`);
-    const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
-    await tx.insert(webhookEvents).values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event) });
-    return outcome;
-  }, { lane: 'ledger' });
+  return serializable(
+    ctx.db,
+    async (tx) => {
+      const [again] = await tx
+        .select({ id: webhookEvents.id })
+        .from(webhookEvents)
+        .where(eq(webhookEvents.id, event.id));
+      if (again) return 'duplicate';
+      const outcomes: string[] = [];
+      if (facts?.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook')}`);
+      for (const r of facts?.refunds ?? []) outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook')}`);
+      const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
+      await tx
+        .insert(webhookEvents)
+        .values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event) });
+      return outcome;
+    },
+    { lane: 'ledger' },
+  );
 }
 
 /** The event as stored in the inbox, minus the PaymentIntent's client secret (a bearer credential for the payment). */

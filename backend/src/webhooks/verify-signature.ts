@@ -7,7 +7,12 @@ import type Stripe from 'stripe';
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** The verified event, or null for a bad signature, a wrong secret or a timestamp outside tolerance. */
-export async function verifyStripeEvent(stripe: Stripe, rawBody: string, signature: string | undefined, secret: string): Promise<Stripe.Event | null> {
+export async function verifyStripeEvent(
+  stripe: Stripe,
+  rawBody: string,
+  signature: string | undefined,
+  secret: string,
+): Promise<Stripe.Event | null> {
   if (!signature) return null;
   try {
     return await stripe.webhooks.constructEventAsync(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS);

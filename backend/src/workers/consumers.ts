@@ -14,7 +14,10 @@ export const receiptMailer: OutboxConsumer = {
   topics: ['receipt.mail', 'refund.processed'],
   async handle(tx, msg) {
     const p = msg.payload;
-    const [u] = await tx.select({ email: users.email }).from(users).where(eq(users.id, String(p.user_id)));
+    const [u] = await tx
+      .select({ email: users.email })
+      .from(users)
+      .where(eq(users.id, String(p.user_id)));
     if (!u) return;
     const refund = msg.topic === 'refund.processed';
     await tx.insert(mailbox).values({
@@ -33,7 +36,15 @@ export function creditAuditLog(log: Logger): OutboxConsumer {
     name: 'credit-audit-log',
     topics: ['credits.granted', 'credits.revoked'],
     async handle(_tx, msg) {
-      log.info({ outbox_message_id: msg.id, topic: msg.topic, purchase_id: msg.payload.purchase_id, credits: msg.payload.credits }, 'credits movement');
+      log.info(
+        {
+          outbox_message_id: msg.id,
+          topic: msg.topic,
+          purchase_id: msg.payload.purchase_id,
+          credits: msg.payload.credits,
+        },
+        'credits movement',
+      );
     },
   };
 }

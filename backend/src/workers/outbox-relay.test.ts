@@ -6,17 +6,25 @@ import { enqueue } from './outbox.ts';
 import { paymentsOpsSnapshot } from '../payments/ops.ts';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await createTestDatabase(); });
-afterAll(async () => { await db?.close(); });
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.close();
+});
 
-const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
+const rows = <T>(r: unknown) => (r as { rows?: T[] }).rows ?? (r as T[]);
 /** Makes every message due now (skips the backoff wait). */
-const due = () => db.db.execute(sql`update outbox_messages set available_at = now() - interval '1 second' where delivered_at is null and dead_at is null`);
+const due = () =>
+  db.db.execute(
+    sql`update outbox_messages set available_at = now() - interval '1 second' where delivered_at is null and dead_at is null`,
+  );
 
 function recorder(name: string, fail: (msg: OutboxMessage) => boolean = () => false) {
   const seen: string[] = [];
   const consumer: OutboxConsumer = {
-    name, topics: ['credits.granted'],
+    name,
+    topics: ['credits.granted'],
     async handle(_tx, msg) {
       if (fail(msg)) throw new Error('consumer down');
       seen.push(msg.id);
@@ -31,7 +39,9 @@ describe('outbox relay', () => {
     const { consumer, seen } = recorder('once');
     expect((await relayOnce(db.db, [consumer])).delivered).toBe(1);
     // Simulate a relay that crashed after the consumer committed but before marking delivered.
-    await db.db.execute(sql`update outbox_messages set delivered_at = null, available_at = now() - interval '1 second'`);
+    await db.db.execute(
+      sql`update outbox_messages set delivered_at = null, available_at = now() - interval '1 second'`,
+    );
     expect((await relayOnce(db.db, [consumer])).delivered).toBe(1);
     expect(seen).toHaveLength(1);
     await db.db.execute(sql`update outbox_messages set delivered_at = now()`);
@@ -43,8 +53,13 @@ describe('outbox relay', () => {
     const first = await relayOnce(db.db, [consumer]);
     expect(first.retried).toBe(1);
     expect((await relayOnce(db.db, [consumer])).retried).toBe(0); // not due yet: backoff
-    for (let i = 1; i < OUTBOX_MAX_ATTEMPTS; i++) { await due(); await relayOnce(db.db, [consumer]); }
-    const [m] = rows<{ attempts: number; dead_at: Date | null; last_error: string }>(await db.db.execute(sql`select attempts, dead_at, last_error from outbox_messages where payload->>'n' = '2'`));
+    for (let i = 1; i < OUTBOX_MAX_ATTEMPTS; i++) {
+      await due();
+      await relayOnce(db.db, [consumer]);
+    }
+    const [m] = rows<{ attempts: number; dead_at: Date | null; last_error: string }>(
+      await db.db.execute(sql`select attempts, dead_at, last_error from outbox_messages where payload->>'n' = '2'`),
+    );
     expect(m.attempts).toBe(OUTBOX_MAX_ATTEMPTS);
     expect(m.dead_at).not.toBeNull();
     expect(m.last_error).toMatch(/consumer down/);
@@ -54,10 +69,23 @@ describe('outbox relay', () => {
   });
 
   it('concurrent relays never claim the same message (FOR UPDATE SKIP LOCKED)', async () => {
-    await db.db.transaction(async (tx) => { for (let i = 0; i < 40; i++) await enqueue(tx, 'credits.granted', { n: 100 + i }); });
+    await db.db.transaction(async (tx) => {
+      for (let i = 0; i < 40; i++) await enqueue(tx, 'credits.granted', { n: 100 + i });
+    });
     const seenAll: string[] = [];
-    const consumer: OutboxConsumer = { name: 'parallel', topics: ['credits.granted'], async handle(_tx, msg) { seenAll.push(msg.id); } };
-    const results = await Promise.all([relayOnce(db.db, [consumer], 10), relayOnce(db.db, [consumer], 10), relayOnce(db.db, [consumer], 10), relayOnce(db.db, [consumer], 10)]);
+    const consumer: OutboxConsumer = {
+      name: 'parallel',
+      topics: ['credits.granted'],
+      async handle(_tx, msg) {
+        seenAll.push(msg.id);
+      },
+    };
+    const results = await Promise.all([
+      relayOnce(db.db, [consumer], 10),
+      relayOnce(db.db, [consumer], 10),
+      relayOnce(db.db, [consumer], 10),
+      relayOnce(db.db, [consumer], 10),
+    ]);
     const delivered = results.reduce((a, r) => a + r.delivered, 0);
     expect(delivered).toBe(40);
     expect(new Set(seenAll).size).toBe(seenAll.length);

@@ -36,19 +36,29 @@ export interface OutboxConsumer {
  * dead-letter it. At least once: a crash after a consumer committed redelivers, and the consumer's
  * (consumer, message id) row turns that into a no-op.
  */
-export async function relayOnce(db: Db, consumers: readonly OutboxConsumer[], batch = OUTBOX_BATCH): Promise<{ delivered: number; retried: number; dead: number }> {
-  const claimed = rowsOf<OutboxMessage>(await db.execute(sql`
+export async function relayOnce(
+  db: Db,
+  consumers: readonly OutboxConsumer[],
+  batch = OUTBOX_BATCH,
+): Promise<{ delivered: number; retried: number; dead: number }> {
+  const claimed = rowsOf<OutboxMessage>(
+    await db.execute(sql`
     update outbox_messages set attempts = attempts + 1, available_at = now() + make_interval(secs => ${OUTBOX_LEASE_SECONDS})
     where id in (
       select id from outbox_messages where delivered_at is null and dead_at is null and available_at <= now()
       order by available_at limit ${batch} for update skip locked)
-    returning id, topic, payload, attempts`));
+    returning id, topic, payload, attempts`),
+  );
   const result = { delivered: 0, retried: 0, dead: 0 };
   for (const msg of claimed) {
     try {
       for (const consumer of consumers.filter((c) => c.topics.includes(msg.topic))) {
         await db.transaction(async (tx) => {
-          const [fresh] = await tx.insert(outboxConsumed).values({ consumer: consumer.name, messageId: msg.id }).onConflictDoNothing().returning();
+          const [fresh] = await tx
+            .insert(outboxConsumed)
+            .values({ consumer: consumer.name, messageId: msg.id })
+            .onConflictDoNothing()
+            .returning();
           if (fresh) await consumer.handle(tx, msg);
         });
       }
@@ -60,7 +70,9 @@ export async function relayOnce(db: Db, consumers: readonly OutboxConsumer[], ba
         await db.execute(sql`update outbox_messages set dead_at = now(), last_error = ${error} where id = ${msg.id}`);
         result.dead++;
       } else {
-        await db.execute(sql`update outbox_messages set available_at = now() + make_interval(secs => ${outboxBackoffSeconds(msg.attempts)}), last_error = ${error} where id = ${msg.id}`);
+        await db.execute(
+          sql`update outbox_messages set available_at = now() + make_interval(secs => ${outboxBackoffSeconds(msg.attempts)}), last_error = ${error} where id = ${msg.id}`,
+        );
         result.retried++;
       }
     }

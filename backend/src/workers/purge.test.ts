@@ -5,8 +5,12 @@ import { purgeIdempotencyKeys } from './purge.ts';
 import { parseEnv } from '../env.ts';
 
 let h: PaymentsHarness;
-beforeAll(async () => { h = await createPaymentsHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await createPaymentsHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 describe('idempotency retention', () => {
   it('retention is bounded to 24-72 h, default 48 h', () => {
@@ -22,10 +26,14 @@ describe('idempotency retention', () => {
     const first = await (await h.purchase(u.token, 'old-key', body)).json();
     await h.t.deps.db.execute(sql`insert into idempotency_keys (user_id, idempotency_key, operation, fingerprint, request_params, recovery_point, created_at)
       values (${u.id}, 'unfinished-old', 'purchase.create', 'x', '{}'::jsonb, 'purchase_created', now() - interval '100 hours')`);
-    await h.t.deps.db.execute(sql`update idempotency_keys set created_at = now() - interval '49 hours' where idempotency_key = 'old-key'`);
+    await h.t.deps.db.execute(
+      sql`update idempotency_keys set created_at = now() - interval '49 hours' where idempotency_key = 'old-key'`,
+    );
     expect(await purgeIdempotencyKeys(h.t.deps.db, 48)).toBe(1);
     const left = await h.t.deps.db.execute(sql`select idempotency_key from idempotency_keys where user_id = ${u.id}`);
-    expect((left as unknown as { idempotency_key: string }[]).map((r) => r.idempotency_key)).toEqual(['unfinished-old']);
+    expect((left as unknown as { idempotency_key: string }[]).map((r) => r.idempotency_key)).toEqual([
+      'unfinished-old',
+    ]);
     const again = await h.purchase(u.token, 'old-key', body);
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotency-replayed')).toBeNull();

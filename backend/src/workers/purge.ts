@@ -3,7 +3,12 @@ import type { Db } from '../db/client.ts';
 import { forgetFinishedKeys } from '../idempotency/finished-keys.ts';
 
 function count(r: unknown): number {
-  return Number((r as { count?: number; rowCount?: number; affectedRows?: number }).count ?? (r as { rowCount?: number }).rowCount ?? (r as { affectedRows?: number }).affectedRows ?? 0);
+  return Number(
+    (r as { count?: number; rowCount?: number; affectedRows?: number }).count ??
+      (r as { rowCount?: number }).rowCount ??
+      (r as { affectedRows?: number }).affectedRows ??
+      0,
+  );
 }
 
 /**
@@ -13,7 +18,11 @@ function count(r: unknown): number {
  * recovery still owes them a result.
  */
 export async function purgeIdempotencyKeys(db: Db, retentionHours: number): Promise<number> {
-  const purged = count(await db.execute(sql`delete from idempotency_keys where recovery_point = 'finished' and created_at < now() - make_interval(hours => ${retentionHours})`));
+  const purged = count(
+    await db.execute(
+      sql`delete from idempotency_keys where recovery_point = 'finished' and created_at < now() - make_interval(hours => ${retentionHours})`,
+    ),
+  );
   if (purged > 0) forgetFinishedKeys(db);
   return purged;
 }

@@ -15,9 +15,11 @@ beforeAll(async () => {
   h = await createPaymentsHarness({ env: { IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: '1' } });
   ctx = { db: h.t.deps.db, stripe: stripeFor(h.t.deps.env)!, env: h.t.deps.env, log: h.t.deps.log };
 });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  await h?.close();
+});
 
-const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
+const rows = <T>(r: unknown) => (r as { rows?: T[] }).rows ?? (r as T[]);
 const balance = async (token: string) => (await (await h.t.request('/api/credits/balance', { token })).json()).credits;
 const settle = () => new Promise((r) => setTimeout(r, RECOVERY_MIN_AGE_SECONDS * 1000 + 200));
 
@@ -25,7 +27,10 @@ describe('recovery and reconciliation', () => {
   it('settles a purchase whose webhooks never arrive, by asking the PSP', async () => {
     h.sim.setWebhookUrl(undefined); // Stripe cannot reach us at all
     const u = await h.user();
-    const res = await h.purchase(u.token, 'lost-webhooks', { package_id: 'standard-500', payment_method: 'pm_card_visa' });
+    const res = await h.purchase(u.token, 'lost-webhooks', {
+      package_id: 'standard-500',
+      payment_method: 'pm_card_visa',
+    });
     expect(res.status).toBe(201);
     expect(await balance(u.token)).toBe(0);
     await settle();
@@ -35,25 +40,51 @@ describe('recovery and reconciliation', () => {
     const again = await recoverOnce(ctx, { lockTimeoutMs: 1000 });
     expect(again.purchasesSettled).toBe(0);
     expect(await balance(u.token)).toBe(500);
-    const [src] = rows<{ source: string }>(await h.t.deps.db.execute(sql`select distinct source from ledger_transactions t join credit_purchases p on p.id = t.purchase_id where p.user_id = ${u.id}`));
+    const [src] = rows<{ source: string }>(
+      await h.t.deps.db.execute(
+        sql`select distinct source from ledger_transactions t join credit_purchases p on p.id = t.purchase_id where p.user_id = ${u.id}`,
+      ),
+    );
     expect(src.source).toBe('recovery');
   });
 
   it('finds a PaymentIntent whose id was never stored by searching our metadata', async () => {
     const u = await h.user();
     const id = crypto.randomUUID();
-    await h.t.deps.db.insert(creditPurchases).values({ id, userId: u.id, packageId: 'starter-100', amountCents: 999, currency: 'usd', credits: 100, status: 'created', updatedAt: new Date(Date.now() - 10_000) });
+    await h.t.deps.db.insert(creditPurchases).values({
+      id,
+      userId: u.id,
+      packageId: 'starter-100',
+      amountCents: 999,
+      currency: 'usd',
+      credits: 100,
+      status: 'created',
+      updatedAt: new Date(Date.now() - 10_000),
+    });
     // The PSP call happened (same metadata and key as the purchase phase would send), its answer was lost.
-    const pi = await ctx.stripe.paymentIntents.create({ amount: 999, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, metadata: { purchase_id: id, user_id: u.id, package_id: 'starter-100' } }, { idempotencyKey: `gh-pi-${id}` });
+    const pi = await ctx.stripe.paymentIntents.create(
+      {
+        amount: 999,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        metadata: { purchase_id: id, user_id: u.id, package_id: 'starter-100' },
+      },
+      { idempotencyKey: `gh-pi-${id}` },
+    );
     await recoverOnce(ctx, { lockTimeoutMs: 1000 });
-    const [p] = rows<{ payment_intent_id: string; status: string }>(await h.t.deps.db.execute(sql`select payment_intent_id, status from credit_purchases where id = ${id}`));
+    const [p] = rows<{ payment_intent_id: string; status: string }>(
+      await h.t.deps.db.execute(sql`select payment_intent_id, status from credit_purchases where id = ${id}`),
+    );
     expect(p).toEqual({ payment_intent_id: pi.id, status: 'succeeded' });
     expect(await balance(u.token)).toBe(100);
   });
 
   it('resumes a refund whose PSP answer was lost; the refund happens once', async () => {
     const u = await h.user();
-    const { id } = await (await h.purchase(u.token, 'to-refund', { package_id: 'starter-100', payment_method: 'pm_card_visa' })).json();
+    const { id } = await (
+      await h.purchase(u.token, 'to-refund', { package_id: 'starter-100', payment_method: 'pm_card_visa' })
+    ).json();
     await settle();
     await recoverOnce(ctx, { lockTimeoutMs: 1000 });
     const refunds0 = h.sim.state.stats.refundsCreated;
@@ -75,7 +106,11 @@ describe('recovery and reconciliation', () => {
     expect(report.matched).toBe(report.checked);
     expect(report.checked).toBeGreaterThan(0);
     // A refund issued from the PSP dashboard while webhooks are down: the ledger does not know it.
-    const [p] = rows<{ payment_intent_id: string }>(await h.t.deps.db.execute(sql`select payment_intent_id from credit_purchases where status = 'succeeded' and id not in (select purchase_id from credit_refunds) limit 1`));
+    const [p] = rows<{ payment_intent_id: string }>(
+      await h.t.deps.db.execute(
+        sql`select payment_intent_id from credit_purchases where status = 'succeeded' and id not in (select purchase_id from credit_refunds) limit 1`,
+      ),
+    );
     await ctx.stripe.refunds.create({ payment_intent: p.payment_intent_id, amount: 100 });
     report = await reconcile(h.t.deps.db, ctx.stripe, { since: started });
     expect(reconcileOk(report)).toBe(false);
@@ -92,7 +127,9 @@ describe('recovery and reconciliation', () => {
     await (await h.purchase(u.token, 'mismatch', { package_id: 'starter-100', payment_method: 'pm_card_visa' })).json();
     await settle();
     await recoverOnce(ctx, { lockTimeoutMs: 1000 });
-    const pi = h.sim.state.ofType('payment_intent').find((x) => (x.metadata as Record<string, string>).user_id === u.id)!;
+    const pi = h.sim.state
+      .ofType('payment_intent')
+      .find((x) => (x.metadata as Record<string, string>).user_id === u.id)!;
     const charge = h.sim.state.objects.get(pi.latest_charge as string)!;
     const bt = h.sim.state.objects.get(charge.balance_transaction as string)!;
     bt.fee = (bt.fee as number) + 1; // the PSP now says the fee was one cent more

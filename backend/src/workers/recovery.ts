@@ -8,7 +8,13 @@ import { runPurchase } from '../payments/purchase-phases.ts';
 import { runRefund } from '../payments/refund-phases.ts';
 import { applyPaymentIntentFacts, FINAL_PURCHASE_STATUSES } from '../payments/apply-payment-intent.ts';
 import { applyRefundFacts } from '../payments/apply-refund.ts';
-import { fetchPaymentIntentFacts, refundFacts, searchPaymentIntentFacts, type PaymentIntentFacts, type RefundFacts } from '../payments/facts.ts';
+import {
+  fetchPaymentIntentFacts,
+  refundFacts,
+  searchPaymentIntentFacts,
+  type PaymentIntentFacts,
+  type RefundFacts,
+} from '../payments/facts.ts';
 import type { PaymentsContext } from '../payments/context.ts';
 
 /** Rows touched more recently than this are left to the request still working on them. */
@@ -16,7 +22,12 @@ export const RECOVERY_MIN_AGE_SECONDS = 2;
 /** Work per round, so one round stays short even after a long outage. */
 export const RECOVERY_BATCH = 100;
 
-export interface RecoveryReport { keysResumed: number; purchasesSettled: number; refundsSettled: number; errors: number }
+export interface RecoveryReport {
+  keysResumed: number;
+  purchasesSettled: number;
+  refundsSettled: number;
+  errors: number;
+}
 
 /**
  * One recovery round, run on start and periodically:
@@ -26,13 +37,27 @@ export interface RecoveryReport { keysResumed: number; purchasesSettled: number;
  * 3. settle pending refunds the same way.
  * Facts go through the same apply functions as webhooks, so whichever path comes first wins once.
  */
-export async function recoverOnce(ctx: PaymentsContext, opts: { lockTimeoutMs: number; minAgeSeconds?: number }): Promise<RecoveryReport> {
+export async function recoverOnce(
+  ctx: PaymentsContext,
+  opts: { lockTimeoutMs: number; minAgeSeconds?: number },
+): Promise<RecoveryReport> {
   const report: RecoveryReport = { keysResumed: 0, purchasesSettled: 0, refundsSettled: 0, errors: 0 };
-  const fail = (what: string, id: string, e: unknown) => { report.errors++; ctx.log.warn({ [what]: id, err: (e as Error).message }, 'payments recovery: will retry next round'); };
+  const fail = (what: string, id: string, e: unknown) => {
+    report.errors++;
+    ctx.log.warn({ [what]: id, err: (e as Error).message }, 'payments recovery: will retry next round');
+  };
 
-  const keys = await ctx.db.select({ id: idempotencyKeys.id }).from(idempotencyKeys)
-    .where(and(sql`${idempotencyKeys.recoveryPoint} <> 'finished'`, sql`(${idempotencyKeys.lockedAt} is null or ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${opts.lockTimeoutMs / 1000}))`))
-    .orderBy(idempotencyKeys.lastRunAt).limit(RECOVERY_BATCH);
+  const keys = await ctx.db
+    .select({ id: idempotencyKeys.id })
+    .from(idempotencyKeys)
+    .where(
+      and(
+        sql`${idempotencyKeys.recoveryPoint} <> 'finished'`,
+        sql`(${idempotencyKeys.lockedAt} is null or ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${opts.lockTimeoutMs / 1000}))`,
+      ),
+    )
+    .orderBy(idempotencyKeys.lastRunAt)
+    .limit(RECOVERY_BATCH);
   for (const { id } of keys) {
     try {
       const key = await takeOverStaleKey(ctx.db, id, opts.lockTimeoutMs);
@@ -46,27 +71,40 @@ export async function recoverOnce(ctx: PaymentsContext, opts: { lockTimeoutMs: n
   }
 
   const ageCut = sql`now() - make_interval(secs => ${opts.minAgeSeconds ?? RECOVERY_MIN_AGE_SECONDS})`;
-  const purchases = await ctx.db.select().from(creditPurchases)
+  const purchases = await ctx.db
+    .select()
+    .from(creditPurchases)
     .where(and(notInArray(creditPurchases.status, [...FINAL_PURCHASE_STATUSES]), lt(creditPurchases.updatedAt, ageCut)))
-    .orderBy(creditPurchases.updatedAt).limit(RECOVERY_BATCH);
+    .orderBy(creditPurchases.updatedAt)
+    .limit(RECOVERY_BATCH);
   for (const p of purchases) {
     try {
-      const candidates: PaymentIntentFacts[] = p.paymentIntentId ? [await fetchPaymentIntentFacts(ctx.stripe, p.paymentIntentId)] : await searchPaymentIntentFacts(ctx.stripe, p.id);
+      const candidates: PaymentIntentFacts[] = p.paymentIntentId
+        ? [await fetchPaymentIntentFacts(ctx.stripe, p.paymentIntentId)]
+        : await searchPaymentIntentFacts(ctx.stripe, p.id);
       const facts = candidates.find((f) => f.status === 'succeeded') ?? candidates[0];
       if (!facts) continue;
       const outcome = await serializable(ctx.db, (tx) => applyPaymentIntentFacts(tx, facts, 'recovery'));
       if (outcome === 'applied') report.purchasesSettled++;
-    } catch (e) { fail('purchase_id', p.id, e); }
+    } catch (e) {
+      fail('purchase_id', p.id, e);
+    }
   }
 
-  const refunds = await ctx.db.select({ r: creditRefunds, pi: creditPurchases.paymentIntentId }).from(creditRefunds)
+  const refunds = await ctx.db
+    .select({ r: creditRefunds, pi: creditPurchases.paymentIntentId })
+    .from(creditRefunds)
     .innerJoin(creditPurchases, eq(creditPurchases.id, creditRefunds.purchaseId))
-    .where(and(inArray(creditRefunds.status, ['pending']), lt(creditRefunds.updatedAt, ageCut))).limit(RECOVERY_BATCH);
+    .where(and(inArray(creditRefunds.status, ['pending']), lt(creditRefunds.updatedAt, ageCut)))
+    .limit(RECOVERY_BATCH);
   for (const { r, pi } of refunds) {
     try {
       let facts: RefundFacts | undefined;
       if (r.pspRefundId) facts = refundFacts(await ctx.stripe.refunds.retrieve(r.pspRefundId));
-      else if (pi) facts = (await ctx.stripe.refunds.list({ payment_intent: pi, limit: 100 })).data.map(refundFacts).find((f) => f.metadata.refund_id === r.id);
+      else if (pi)
+        facts = (await ctx.stripe.refunds.list({ payment_intent: pi, limit: 100 })).data
+          .map(refundFacts)
+          .find((f) => f.metadata.refund_id === r.id);
       if (!facts) continue;
       const settled = facts;
       const piFacts = pi ? await fetchPaymentIntentFacts(ctx.stripe, pi) : undefined;
@@ -75,7 +113,9 @@ export async function recoverOnce(ctx: PaymentsContext, opts: { lockTimeoutMs: n
         return applyRefundFacts(tx, settled, 'recovery');
       });
       if (outcome === 'applied') report.refundsSettled++;
-    } catch (e) { fail('refund_id', r.id, e); }
+    } catch (e) {
+      fail('refund_id', r.id, e);
+    }
   }
   return report;
 }

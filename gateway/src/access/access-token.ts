@@ -33,19 +33,27 @@ export function createTokenVerifier(cfg: AccessRules['jwt'], jwks: JwksCache) {
     try {
       const { payload } = await jwtVerify(token, jwks.resolve, options);
       const role = payload.role;
-      if (typeof payload.sub !== 'string' || !SUBJECT.test(payload.sub)) return { ok: false, reason: 'invalid', detail: 'the token has no usable subject' };
-      if (typeof role !== 'string' || !ROLE.test(role)) return { ok: false, reason: 'invalid', detail: 'the token has no usable role' };
+      if (typeof payload.sub !== 'string' || !SUBJECT.test(payload.sub))
+        return { ok: false, reason: 'invalid', detail: 'the token has no usable subject' };
+      if (typeof role !== 'string' || !ROLE.test(role))
+        return { ok: false, reason: 'invalid', detail: 'the token has no usable role' };
       return { ok: true, identity: { userId: payload.sub, role } };
     } catch (err) {
-      if (err instanceof JwksUnavailableError) return { ok: false, reason: 'unavailable', detail: 'signing keys are unavailable' };
-      if (err instanceof errors.JWTExpired) return { ok: false, reason: 'expired', detail: 'the access token has expired' };
+      if (err instanceof JwksUnavailableError)
+        return { ok: false, reason: 'unavailable', detail: 'signing keys are unavailable' };
+      if (err instanceof errors.JWTExpired)
+        return { ok: false, reason: 'expired', detail: 'the access token has expired' };
       return { ok: false, reason: 'invalid', detail: 'the access token is invalid' };
     }
   };
 }
 
 /** The token from `Authorization: Bearer …` (RFC 6750 §2.1, scheme case-insensitive), else the cookie. */
-export function presentedToken(authorization: string | undefined, cookieHeader: string | undefined, cookieName: string): string | undefined {
+export function presentedToken(
+  authorization: string | undefined,
+  cookieHeader: string | undefined,
+  cookieName: string,
+): string | undefined {
   if (authorization) {
     const m = /^bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(authorization);
     if (m) return m[1];

@@ -31,13 +31,18 @@ export function compileCrawlers(rules: AccessRules['crawlers'], data: CrawlerRan
     tokens: o.user_agent_tokens.map((t) => t.toLowerCase()),
     ranges: compileRanges([...(data.operators[o.name]?.cidrs ?? []), ...o.cidrs]),
   }));
-  return function checkCrawler(userAgent: string | undefined, addr: ipaddr.IPv4 | ipaddr.IPv6 | null, cfVerifiedBot: boolean): CrawlerClaim | null {
+  return function checkCrawler(
+    userAgent: string | undefined,
+    addr: ipaddr.IPv4 | ipaddr.IPv6 | null,
+    cfVerifiedBot: boolean,
+  ): CrawlerClaim | null {
     if (!userAgent || operators.length === 0) return null;
     const ua = userAgent.slice(0, UA_SCAN_CHARS).toLowerCase();
     const op = operators.find((o) => o.tokens.some((t) => ua.includes(t)));
     if (!op) return null;
     if (op.ranges.has(addr)) return { operator: op.name, verified: true, via: 'published_ranges' };
-    if (rules.trust_cloudflare_verified_bot && cfVerifiedBot) return { operator: op.name, verified: true, via: 'cloudflare' };
+    if (rules.trust_cloudflare_verified_bot && cfVerifiedBot)
+      return { operator: op.name, verified: true, via: 'cloudflare' };
     return { operator: op.name, verified: false, via: null };
   };
 }

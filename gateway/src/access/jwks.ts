@@ -2,7 +2,9 @@ import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTHeaderParameters
 import { z } from 'zod';
 
 /** The JWKS document as we accept it: at least one key, each with a key type. */
-const JwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string().min(1), kid: z.string().optional() })).min(1) });
+const JwksSchema = z.object({
+  keys: z.array(z.looseObject({ kty: z.string().min(1), kid: z.string().optional() })).min(1),
+});
 
 /** Fetches and validates the key set; throws on any failure (network, status, shape). */
 export type LoadJwks = () => Promise<JSONWebKeySet>;

@@ -3,7 +3,11 @@ import { compilePaths } from './path-pattern.ts';
 
 /** Decodes percent-escapes where possible; a broken escape leaves the text as it is. */
 function tryDecode(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /**
@@ -12,7 +16,9 @@ function tryDecode(s: string): string {
  * `..%2f` cannot turn a protected path into an exempt one (it only adds segments).
  */
 export function canonicalPath(path: string): string {
-  return tryDecode(path).replace(/\/{2,}/g, '/').toLowerCase();
+  return tryDecode(path)
+    .replace(/\/{2,}/g, '/')
+    .toLowerCase();
 }
 
 /** `(method, path) => true` when the request needs a valid access token. */

@@ -10,7 +10,12 @@ import { vi } from 'vitest';
 import type { GatewayEnv } from '../env.ts';
 import { AccessRulesSchema, type AccessRules } from '../../../shared/rules/access.ts';
 import type { CrawlerRangesFile } from '../../../shared/rules/crawler-ranges.ts';
-import { SIGNATURE_HEADER, USER_HEADER, ROLE_HEADER, verifyGatewaySignature } from '../../../shared/gateway-signature.ts';
+import {
+  SIGNATURE_HEADER,
+  USER_HEADER,
+  ROLE_HEADER,
+  verifyGatewaySignature,
+} from '../../../shared/gateway-signature.ts';
 import { requestId } from '../pipeline/request-id/index.ts';
 import { clientIp } from '../pipeline/client-ip/index.ts';
 import { clientClass } from '../pipeline/client-class/index.ts';
@@ -30,14 +35,29 @@ export function accessRules(edit?: (raw: Record<string, any>) => void): AccessRu
   return AccessRulesSchema.parse(raw);
 }
 
-export interface Keys { kid: string; privateKey: CryptoKey; publicJwk: JWK }
+export interface Keys {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
 
 export async function makeKeys(kid = crypto.randomUUID()): Promise<Keys> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
 }
 
-export async function mintToken(keys: Keys, opts: { sub?: string; role?: string; iss?: string; aud?: string; expOffset?: number; nbfOffset?: number; kid?: string } = {}): Promise<string> {
+export async function mintToken(
+  keys: Keys,
+  opts: {
+    sub?: string;
+    role?: string;
+    iss?: string;
+    aud?: string;
+    expOffset?: number;
+    nbfOffset?: number;
+    kid?: string;
+  } = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ role: opts.role ?? 'student' })
     .setProtectedHeader({ alg: 'ES256', kid: opts.kid ?? keys.kid, typ: 'JWT' })
@@ -77,8 +97,11 @@ export function stubBackend(keys: JWK[]): Upstream {
   backend.use(async (c, next) => {
     const url = new URL(c.req.url);
     const signatureValid = await verifyGatewaySignature(SECRET, c.req.header(SIGNATURE_HEADER), {
-      method: c.req.method, pathAndQuery: url.pathname + url.search, requestId: c.req.header('x-request-id') ?? '',
-      userId: c.req.header(USER_HEADER) ?? '', role: c.req.header(ROLE_HEADER) ?? '',
+      method: c.req.method,
+      pathAndQuery: url.pathname + url.search,
+      requestId: c.req.header('x-request-id') ?? '',
+      userId: c.req.header(USER_HEADER) ?? '',
+      role: c.req.header(ROLE_HEADER) ?? '',
     });
     if (!signatureValid) return c.json({ code: 'GATEWAY_SIGNATURE_INVALID' }, 403);
     await next();
@@ -89,7 +112,9 @@ export function stubBackend(keys: JWK[]): Upstream {
   });
   backend.all('*', async (c) => {
     const headers: Record<string, string> = {};
-    c.req.raw.headers.forEach((v, k) => { headers[k] = v; });
+    c.req.raw.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
     up.seen.push({ path: c.req.path, headers, signatureValid: true });
     return c.json({ ok: true }, 200, up.responseHeaders);
   });
@@ -102,20 +127,39 @@ export function stubBackend(keys: JWK[]): Upstream {
 }
 
 /** The access stages in pipeline order, in front of the real proxy stage. */
-export function accessApp(rules: AccessRules, opts: { crawlerRanges?: CrawlerRangesFile; wafVerdict?: GatewayEnv['Variables']['wafVerdict']; echoVars?: boolean } = {}) {
+export function accessApp(
+  rules: AccessRules,
+  opts: {
+    crawlerRanges?: CrawlerRangesFile;
+    wafVerdict?: GatewayEnv['Variables']['wafVerdict'];
+    echoVars?: boolean;
+  } = {},
+) {
   const app = new Hono<GatewayEnv>();
   app.use(requestId());
   app.use(clientIp());
   app.use(clientClass(rules, opts.crawlerRanges));
   app.use(cors(rules));
-  if (opts.wafVerdict) app.use(async (c, next) => { c.set('wafVerdict', opts.wafVerdict); await next(); });
+  if (opts.wafVerdict)
+    app.use(async (c, next) => {
+      c.set('wafVerdict', opts.wafVerdict);
+      await next();
+    });
   app.use(jwt(rules));
   if (opts.echoVars) {
     // Instead of forwarding: answer with what the stages decided, for classification tests.
-    app.all('*', (c) => c.json({ clientClass: c.get('clientClass'), grants: [...c.get('grants')].sort(), spoofedCrawler: c.get('spoofedCrawler'), identity: c.get('identity') ?? null }));
+    app.all('*', (c) =>
+      c.json({
+        clientClass: c.get('clientClass'),
+        grants: [...c.get('grants')].sort(),
+        spoofedCrawler: c.get('spoofedCrawler'),
+        identity: c.get('identity') ?? null,
+      }),
+    );
   } else app.all('*', proxy());
   return {
     app,
-    request: (path: string, init: RequestInit & { cf?: unknown } = {}) => app.request(new Request(`https://gateway.test${path}`, init as RequestInit), undefined, ENV),
+    request: (path: string, init: RequestInit & { cf?: unknown } = {}) =>
+      app.request(new Request(`https://gateway.test${path}`, init as RequestInit), undefined, ENV),
   };
 }

@@ -7,8 +7,12 @@ describe('bundled rule files', () => {
     expect(Object.keys(bundledRules()).sort()).toEqual(['access.yaml', 'limits.yaml', 'waf.yaml']);
   });
   it('an invalid file fails with the file named', () => {
-    expect(() => parseRuleFiles({ 'waf.yaml': 'version: 2', 'access.yaml': 'version: 1', 'limits.yaml': 'version: 1' })).toThrow(RuleFileError);
-    try { parseRuleFiles({ 'waf.yaml': 'version: [', 'access.yaml': 'version: 1' }); } catch (e) {
+    expect(() =>
+      parseRuleFiles({ 'waf.yaml': 'version: 2', 'access.yaml': 'version: 1', 'limits.yaml': 'version: 1' }),
+    ).toThrow(RuleFileError);
+    try {
+      parseRuleFiles({ 'waf.yaml': 'version: [', 'access.yaml': 'version: 1' });
+    } catch (e) {
       expect((e as Error).message).toMatch(/waf\.yaml: YAML/);
       expect((e as Error).message).toMatch(/limits\.yaml: file is missing/);
     }

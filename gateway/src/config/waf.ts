@@ -1,5 +1,5 @@
 import type { WafRules } from '../../../shared/rules/waf.ts';
-import { WAF_FAMILIES, WAF_SEVERITIES } from '../../../shared/rules/waf.ts';
+import { type WAF_FAMILIES, WAF_SEVERITIES } from '../../../shared/rules/waf.ts';
 import type { Detector, Family, RuleMeta, Severity, TargetKind, WafMode } from '../waf/types.ts';
 import { matchSegments, requestPathSegments, routeSegments } from '../waf/glob.ts';
 import { decodeComponent } from '../waf/targets/decode.ts';
@@ -43,16 +43,35 @@ export interface CompiledWaf {
 export class WafConfigError extends Error {}
 
 /** Every target kind (a Record, so tsc fails here when a kind is added to types.ts). */
-const KINDS: Record<TargetKind, true> = { path: true, query: true, query_name: true, header: true, cookie: true, cookie_name: true, json: true, json_key: true, form: true, form_name: true, multipart: true, filename: true, xml: true, body: true };
+const KINDS: Record<TargetKind, true> = {
+  path: true,
+  query: true,
+  query_name: true,
+  header: true,
+  cookie: true,
+  cookie_name: true,
+  json: true,
+  json_key: true,
+  form: true,
+  form_name: true,
+  multipart: true,
+  filename: true,
+  xml: true,
+  body: true,
+};
 const TARGET_KINDS = Object.keys(KINDS) as TargetKind[];
 
 // The schema's family list and the engine's Family type must be the same set (checked by tsc).
 type SchemaFamily = (typeof WAF_FAMILIES)[number];
-const FAMILIES_IN_SYNC: [Exclude<Family, SchemaFamily>, Exclude<SchemaFamily, Family>] extends [never, never] ? true : false = true;
+const FAMILIES_IN_SYNC: [Exclude<Family, SchemaFamily>, Exclude<SchemaFamily, Family>] extends [never, never]
+  ? true
+  : false = true;
 void FAMILIES_IN_SYNC;
 
 /** Rank for `block_min_severity` comparisons: critical 0 … notice 3. */
-export const SEVERITY_RANK: Record<Severity, number> = Object.fromEntries(WAF_SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+export const SEVERITY_RANK: Record<Severity, number> = Object.fromEntries(
+  WAF_SEVERITIES.map((s, i) => [s, i]),
+) as Record<Severity, number>;
 
 export interface CompileOptions {
   detectors?: readonly Detector[];
@@ -72,31 +91,44 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
   const warnings: string[] = [];
   const meta = new Map<string, RuleMeta>();
   for (const r of PROTOCOL_RULES) meta.set(r.id, r);
-  for (const d of detectors) for (const r of d.rules) {
-    if (meta.has(r.id) && meta.get(r.id) !== r) throw new WafConfigError(`rule id ${r.id} is declared twice`);
-    meta.set(r.id, r);
-  }
+  for (const d of detectors)
+    for (const r of d.rules) {
+      if (meta.has(r.id) && meta.get(r.id) !== r) throw new WafConfigError(`rule id ${r.id} is declared twice`);
+      meta.set(r.id, r);
+    }
   const families = new Set<Family>([...meta.values()].map((r) => r.family));
 
   const disabled = new Set<string>();
   for (const o of rules.rule_overrides) {
     const m = meta.get(o.rule);
     if (!m) throw new WafConfigError(`rule_overrides: unknown rule ${o.rule}`);
-    if (o.expires && o.expires < today) { warnings.push(`rule_overrides ${o.rule}: expired on ${o.expires}, ignored`); continue; }
+    if (o.expires && o.expires < today) {
+      warnings.push(`rule_overrides ${o.rule}: expired on ${o.expires}, ignored`);
+      continue;
+    }
     if (o.disabled) disabled.add(o.rule);
     if (o.severity) meta.set(o.rule, { ...m, severity: o.severity });
   }
   for (const id of disabled) meta.delete(id);
 
-  const exclusions = compileExclusions(rules.exclusions, (ref) => {
-    if (/^WAF_/.test(ref)) { if (!meta.has(ref) && !disabled.has(ref)) throw new WafConfigError(`exclusions: unknown rule ${ref}`); }
-    else if (!families.has(ref as Family)) warnings.push(`exclusions: no registered rule has family ${ref}`);
-  }, today, warnings);
+  const exclusions = compileExclusions(
+    rules.exclusions,
+    (ref) => {
+      if (/^WAF_/.test(ref)) {
+        if (!meta.has(ref) && !disabled.has(ref)) throw new WafConfigError(`exclusions: unknown rule ${ref}`);
+      } else if (!families.has(ref as Family)) warnings.push(`exclusions: no registered rule has family ${ref}`);
+    },
+    today,
+    warnings,
+  );
 
   const base = rules.defaults;
   const toPolicy = (name: string, r: Partial<typeof base>): RoutePolicy => ({
     name,
-    modes: [...(r.modes ? [new Map(Object.entries(r.modes) as [string, WafMode][])] : []), new Map(Object.entries(base.modes) as [string, WafMode][])],
+    modes: [
+      ...(r.modes ? [new Map(Object.entries(r.modes) as [string, WafMode][])] : []),
+      new Map(Object.entries(base.modes) as [string, WafMode][]),
+    ],
     blockMinSeverity: r.block_min_severity ?? base.block_min_severity,
     allowedMethods: new Set(r.allowed_methods ?? base.allowed_methods),
     allowedContentTypes: new Set(r.allowed_content_types ?? base.allowed_content_types),
@@ -120,7 +152,9 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     rules: meta,
     disabled,
     detectors,
-    detectorsByKind: new Map(TARGET_KINDS.map((k) => [k, detectors.filter((d) => !d.targets || d.targets.includes(k))])),
+    detectorsByKind: new Map(
+      TARGET_KINDS.map((k) => [k, detectors.filter((d) => !d.targets || d.targets.includes(k))]),
+    ),
     exclusions,
     sensitive: rules.sensitive_fields.map((s) => s.toLowerCase()),
     normalize: normalizeValue,
@@ -132,16 +166,21 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
 
 /** The mode for a method on a route: the method's entry, else `*`. */
 export function modeFor(policy: RoutePolicy, method: string): WafMode {
-  for (const m of policy.modes) { const mode = m.get(method) ?? m.get('*'); if (mode) return mode; }
+  for (const m of policy.modes) {
+    const mode = m.get(method) ?? m.get('*');
+    if (mode) return mode;
+  }
   return 'block';
 }
 
 /** The inbound threshold for a request's body media type (`+json` counts as application/json). */
 export function thresholdFor(waf: CompiledWaf, mediaType: string | null): number {
   if (!mediaType) return waf.inboundThreshold;
-  return waf.thresholdByType.get(mediaType)
-    ?? (mediaType.endsWith('+json') ? waf.thresholdByType.get('application/json') : undefined)
-    ?? waf.inboundThreshold;
+  return (
+    waf.thresholdByType.get(mediaType) ??
+    (mediaType.endsWith('+json') ? waf.thresholdByType.get('application/json') : undefined) ??
+    waf.inboundThreshold
+  );
 }
 
 const cache = new WeakMap<WafRules, CompiledWaf>();
@@ -149,6 +188,9 @@ const cache = new WeakMap<WafRules, CompiledWaf>();
 /** Compiles once per rules object, so the body and WAF stages share one CompiledWaf. */
 export function compiledWaf(rules: WafRules): CompiledWaf {
   let c = cache.get(rules);
-  if (!c) { c = compileWaf(rules); cache.set(rules, c); }
+  if (!c) {
+    c = compileWaf(rules);
+    cache.set(rules, c);
+  }
   return c;
 }

@@ -33,9 +33,13 @@ function perPolicy(make: (p: CompiledPolicy) => Limiter) {
 
 export function createBackend(env: BackendBindings): LimiterBackend {
   const breaker = new CircuitBreaker({ onTransition: recordCircuit });
-  const local = perPolicy((p) => createMemoryLimiter({ algorithm: p.algorithm, limit: p.degradedLimit, windowMs: p.windowMs }));
+  const local = perPolicy((p) =>
+    createMemoryLimiter({ algorithm: p.algorithm, limit: p.degradedLimit, windowMs: p.windowMs }),
+  );
   if (!env.UPSTASH_REDIS_REST_URL) {
-    const memory = perPolicy((p) => createMemoryLimiter({ algorithm: p.algorithm, limit: p.limit, windowMs: p.windowMs }));
+    const memory = perPolicy((p) =>
+      createMemoryLimiter({ algorithm: p.algorithm, limit: p.limit, windowMs: p.windowMs }),
+    );
     return { kind: 'memory', shared: memory, local, breaker };
   }
   const redis = new Redis({
@@ -46,11 +50,17 @@ export function createBackend(env: BackendBindings): LimiterBackend {
     enableTelemetry: false,
   });
   const prefix = env.RATE_LIMIT_PREFIX || DEFAULT_PREFIX;
-  const shared = perPolicy((p) => createUpstashLimiter(redis, {
-    algorithm: p.algorithm, limit: p.limit, window: p.window, prefix: `${prefix}:${p.id}`, timeoutMs: p.timeout_ms,
-    // One map per policy: a key blocked by one policy must not be blocked for another.
-    ephemeralCache: new Map(),
-  }));
+  const shared = perPolicy((p) =>
+    createUpstashLimiter(redis, {
+      algorithm: p.algorithm,
+      limit: p.limit,
+      window: p.window,
+      prefix: `${prefix}:${p.id}`,
+      timeoutMs: p.timeout_ms,
+      // One map per policy: a key blocked by one policy must not be blocked for another.
+      ephemeralCache: new Map(),
+    }),
+  );
   return { kind: 'redis', shared, local, breaker };
 }
 

@@ -10,9 +10,16 @@ import { BackendError, type BackendErrorKind, type Limiter } from './types.ts';
 let seq = 0;
 function policy(mode: FailureMode): CompiledPolicy {
   return compilePolicy({
-    id: `deg-${mode}-${seq++}`, match: { paths: ['/x'], methods: ['GET'] }, key: 'ip', algorithm: 'fixedWindow', limit: 8, window: '1 h',
-    failure: mode === 'local' ? { mode, why: 'test policy only', degraded_factor: 0.25 } : { mode, why: 'test policy only' },
-    timeout_ms: 100, refund_on_success: false,
+    id: `deg-${mode}-${seq++}`,
+    match: { paths: ['/x'], methods: ['GET'] },
+    key: 'ip',
+    algorithm: 'fixedWindow',
+    limit: 8,
+    window: '1 h',
+    failure:
+      mode === 'local' ? { mode, why: 'test policy only', degraded_factor: 0.25 } : { mode, why: 'test policy only' },
+    timeout_ms: 100,
+    refund_on_success: false,
   });
 }
 
@@ -29,31 +36,51 @@ function failingBackend(kind: BackendErrorKind) {
   };
   const locals = new Map<string, Limiter>();
   const backend: LimiterBackend = {
-    kind: 'redis', breaker, shared: () => shared,
-    local: (p) => locals.get(p.id) ?? (locals.set(p.id, createMemoryLimiter({ algorithm: p.algorithm, limit: p.degradedLimit, windowMs: p.windowMs })), locals.get(p.id)!),
+    kind: 'redis',
+    breaker,
+    shared: () => shared,
+    local: (p) =>
+      locals.get(p.id) ??
+      locals
+        .set(p.id, createMemoryLimiter({ algorithm: p.algorithm, limit: p.degradedLimit, windowMs: p.windowMs }))
+        .get(p.id)!,
   };
   return { backend, state, breaker };
 }
 
 describe('failure modes', () => {
-  it.each(['timeout', 'network', 'http'] as const)('%s: closed -> unavailable, open -> allow, local -> limit x factor', async (kind) => {
-    for (const [mode, want] of [['closed', 'unavailable'], ['open', 'allow'], ['local', 'allow']] as const) {
-      const { backend } = failingBackend(kind);
-      const p = policy(mode);
-      const logs: string[] = [];
-      const d = await decide(p, 'ip:1', backend, { requestId: 'r1', log: (l) => logs.push(l) });
-      expect(d).toMatchObject({ outcome: want, source: mode, degraded: kind });
-      expect(JSON.parse(logs[0])).toMatchObject({ msg: 'rate limit degraded', policy: p.id, mode, reason: kind, request_id: 'r1' });
-      expect(backendErrors.get({ policy: p.id, kind })).toBe(1);
-      expect(degraded.get({ policy: p.id, mode, reason: kind })).toBe(1);
-    }
-  });
+  it.each(['timeout', 'network', 'http'] as const)(
+    '%s: closed -> unavailable, open -> allow, local -> limit x factor',
+    async (kind) => {
+      for (const [mode, want] of [
+        ['closed', 'unavailable'],
+        ['open', 'allow'],
+        ['local', 'allow'],
+      ] as const) {
+        const { backend } = failingBackend(kind);
+        const p = policy(mode);
+        const logs: string[] = [];
+        const d = await decide(p, 'ip:1', backend, { requestId: 'r1', log: (l) => logs.push(l) });
+        expect(d).toMatchObject({ outcome: want, source: mode, degraded: kind });
+        expect(JSON.parse(logs[0])).toMatchObject({
+          msg: 'rate limit degraded',
+          policy: p.id,
+          mode,
+          reason: kind,
+          request_id: 'r1',
+        });
+        expect(backendErrors.get({ policy: p.id, kind })).toBe(1);
+        expect(degraded.get({ policy: p.id, mode, reason: kind })).toBe(1);
+      }
+    },
+  );
 
   it('local mode admits exactly limit x degraded_factor per key', async () => {
     const { backend } = failingBackend('network');
     const p = policy('local');
     const out = [];
-    for (let i = 0; i < 4; i++) out.push((await decide(p, 'user:a', backend, { requestId: 'r', log: () => {} })).outcome);
+    for (let i = 0; i < 4; i++)
+      out.push((await decide(p, 'user:a', backend, { requestId: 'r', log: () => {} })).outcome);
     expect(p.degradedLimit).toBe(2);
     expect(out).toEqual(['allow', 'allow', 'deny', 'deny']);
     expect((await decide(p, 'user:b', backend, { requestId: 'r', log: () => {} })).outcome).toBe('allow');

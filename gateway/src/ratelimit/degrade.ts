@@ -27,7 +27,12 @@ export interface DecideContext {
   now?: () => number;
 }
 
-export async function decide(policy: CompiledPolicy, key: string, backend: LimiterBackend, ctx: DecideContext): Promise<Decision> {
+export async function decide(
+  policy: CompiledPolicy,
+  key: string,
+  backend: LimiterBackend,
+  ctx: DecideContext,
+): Promise<Decision> {
   if (backend.kind === 'memory') {
     const result = await backend.shared(policy).limit(key);
     return { policy, outcome: result.success ? 'allow' : 'deny', source: 'memory', result };
@@ -49,16 +54,37 @@ export async function decide(policy: CompiledPolicy, key: string, backend: Limit
   }
 }
 
-async function degrade(policy: CompiledPolicy, key: string, backend: LimiterBackend, ctx: DecideContext, reason: DegradedReason, error?: string): Promise<Decision> {
+async function degrade(
+  policy: CompiledPolicy,
+  key: string,
+  backend: LimiterBackend,
+  ctx: DecideContext,
+  reason: DegradedReason,
+  error?: string,
+): Promise<Decision> {
   const mode = policy.failure.mode;
   recordDegraded(policy.id, mode, reason);
-  (ctx.log ?? console.log)(JSON.stringify({
-    level: 'warn', msg: 'rate limit degraded', request_id: ctx.requestId, policy: policy.id, mode, reason,
-    circuit: backend.breaker.state, ...(error ? { error } : {}),
-  }));
+  (ctx.log ?? console.log)(
+    JSON.stringify({
+      level: 'warn',
+      msg: 'rate limit degraded',
+      request_id: ctx.requestId,
+      policy: policy.id,
+      mode,
+      reason,
+      circuit: backend.breaker.state,
+      ...(error ? { error } : {}),
+    }),
+  );
   switch (mode) {
     case 'closed':
-      return { policy, outcome: 'unavailable', source: 'closed', degraded: reason, retryAfterMs: backend.breaker.retryAfterMs() };
+      return {
+        policy,
+        outcome: 'unavailable',
+        source: 'closed',
+        degraded: reason,
+        retryAfterMs: backend.breaker.retryAfterMs(),
+      };
     case 'open':
       return { policy, outcome: 'allow', source: 'open', degraded: reason };
     case 'local': {
@@ -73,7 +99,12 @@ async function degrade(policy: CompiledPolicy, key: string, backend: LimiterBack
  * caller and otherwise ignored; no Redis refund is tried while the circuit is not closed.
  */
 export async function refund(decision: Decision, key: string, backend: LimiterBackend): Promise<boolean> {
-  const limiter = decision.source === 'local' ? backend.local(decision.policy) : decision.source === 'redis' || decision.source === 'memory' ? backend.shared(decision.policy) : undefined;
+  const limiter =
+    decision.source === 'local'
+      ? backend.local(decision.policy)
+      : decision.source === 'redis' || decision.source === 'memory'
+        ? backend.shared(decision.policy)
+        : undefined;
   if (!limiter) return false;
   if (decision.source === 'redis' && backend.breaker.state !== 'closed') return false;
   try {

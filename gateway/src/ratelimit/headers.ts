@@ -22,21 +22,29 @@ export function policyHeader(decisions: readonly Decision[]): string {
 
 /** Only decisions with a known count (fail-open and fail-closed answers have none to report). */
 export function rateLimitHeader(decisions: readonly Decision[], now = Date.now()): string | undefined {
-  const items = decisions.filter((d) => d.result).map((d) => {
-    const r = d.result!;
-    return `${sfString(d.policy.id)};r=${Math.max(0, r.remaining)};t=${r.success ? Math.max(0, Math.ceil((r.reset - now) / 1000)) : secondsUntil(r.reset, now)}`;
-  });
+  const items = decisions
+    .filter((d) => d.result)
+    .map((d) => {
+      const r = d.result!;
+      return `${sfString(d.policy.id)};r=${Math.max(0, r.remaining)};t=${r.success ? Math.max(0, Math.ceil((r.reset - now) / 1000)) : secondsUntil(r.reset, now)}`;
+    });
   return items.length ? items.join(', ') : undefined;
 }
 
 /** Delay-seconds for a 429: the latest reset among the policies that denied. */
 export function retryAfterForDenied(decisions: readonly Decision[], now = Date.now()): number {
-  return Math.max(1, ...decisions.filter((d) => d.outcome === 'deny' && d.result).map((d) => secondsUntil(d.result!.reset, now)));
+  return Math.max(
+    1,
+    ...decisions.filter((d) => d.outcome === 'deny' && d.result).map((d) => secondsUntil(d.result!.reset, now)),
+  );
 }
 
 /** Delay-seconds for a fail-closed 503: when the circuit breaker probes Redis next. */
 export function retryAfterForUnavailable(decisions: readonly Decision[]): number {
-  return Math.max(1, ...decisions.filter((d) => d.outcome === 'unavailable').map((d) => Math.ceil((d.retryAfterMs ?? 1000) / 1000)));
+  return Math.max(
+    1,
+    ...decisions.filter((d) => d.outcome === 'unavailable').map((d) => Math.ceil((d.retryAfterMs ?? 1000) / 1000)),
+  );
 }
 
 /** Sets RateLimit-Policy and RateLimit on `headers`. */

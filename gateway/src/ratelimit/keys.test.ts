@@ -15,7 +15,9 @@ async function keys(init: RequestInit & { ip?: string; user?: string; bodyBytes?
     // The body is still readable afterwards (the proxy forwards it).
     return c.json({ ...out, rest: await c.req.text() });
   });
-  return (await app.request('/api/auth/login', { method: 'POST', ...init })).json() as Promise<Record<string, string | undefined>>;
+  return (await app.request('/api/auth/login', { method: 'POST', ...init })).json() as Promise<
+    Record<string, string | undefined>
+  >;
 }
 
 const json = (o: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(o) });
@@ -32,12 +34,18 @@ describe('rate-limit keys', () => {
   });
 
   it('an HTML form post keys like the JSON API', async () => {
-    const form = await keys({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=ann%40example.org&password=x' });
+    const form = await keys({
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=ann%40example.org&password=x',
+    });
     expect(form.account).toBe((await keys(json({ email: 'ann@example.org' }))).account);
   });
 
   it('the body read by the body stage is used when present', async () => {
-    const viaStage = await keys({ ...json({ email: 'zed@example.org' }), bodyBytes: new TextEncoder().encode(JSON.stringify({ email: 'ann@example.org' })) });
+    const viaStage = await keys({
+      ...json({ email: 'zed@example.org' }),
+      bodyBytes: new TextEncoder().encode(JSON.stringify({ email: 'ann@example.org' })),
+    });
     expect(viaStage.account).toBe((await keys(json({ email: 'ann@example.org' }))).account);
   });
 

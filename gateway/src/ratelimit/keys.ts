@@ -34,12 +34,16 @@ async function readBounded(stream: ReadableStream<Uint8Array> | null, max: numbe
   }
   const out = new Uint8Array(size);
   let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.byteLength; }
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.byteLength;
+  }
   return out;
 }
 
 function emailOf(c: Context<GatewayEnv>, text: string): unknown {
-  if (/^application\/x-www-form-urlencoded/i.test(c.req.header('content-type') ?? '')) return new URLSearchParams(text).get('email');
+  if (/^application\/x-www-form-urlencoded/i.test(c.req.header('content-type') ?? ''))
+    return new URLSearchParams(text).get('email');
   const json = JSON.parse(text) as unknown;
   return json && typeof json === 'object' ? (json as Record<string, unknown>).email : undefined;
 }
@@ -71,7 +75,8 @@ export function keyResolver(c: Context<GatewayEnv>) {
   return async function keyFor(kind: LimitKey): Promise<string | undefined> {
     const ip = c.get('clientIp') ?? 'unknown';
     switch (kind) {
-      case 'ip': return `ip:${ip}`;
+      case 'ip':
+        return `ip:${ip}`;
       case 'user': {
         const id = c.get('identity')?.userId;
         return id ? `user:${id}` : `ip:${ip}`;

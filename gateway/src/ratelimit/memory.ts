@@ -60,7 +60,12 @@ function fixedWindow({ limit, windowMs, now = Date.now }: Options): Limiter {
       const e = counters.get(k) ?? { count: 0, expires: t + windowMs };
       e.count += rate;
       counters.set(k, e);
-      return { success: e.count <= limit, limit, remaining: Math.max(0, limit - e.count), reset: (bucket + 1) * windowMs };
+      return {
+        success: e.count <= limit,
+        limit,
+        remaining: Math.max(0, limit - e.count),
+        reset: (bucket + 1) * windowMs,
+      };
     },
   };
 }

@@ -15,7 +15,10 @@ type Labels = Record<string, string>;
 
 class Counter {
   readonly values = new Map<string, number>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
   inc(labels: Labels, by = 1): void {
     const k = JSON.stringify(Object.entries(labels));
     this.values.set(k, (this.values.get(k) ?? 0) + by);
@@ -35,21 +38,50 @@ function fmt(entries: [string, string][]): string {
   return entries.length ? `{${entries.map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}` : '';
 }
 
-export const decisions = new Counter('gatehouse_ratelimit_decisions_total', 'Rate-limit decisions by policy, source and decision (allowed, limited, unavailable, skipped).');
-export const nearLimit = new Counter('gatehouse_ratelimit_near_limit_total', 'Allowed decisions that used at least 80% of the limit.');
-export const backendErrors = new Counter('gatehouse_ratelimit_backend_errors_total', 'Redis failures by policy and kind (timeout, network, http).');
-export const degraded = new Counter('gatehouse_ratelimit_degraded_total', 'Decisions made without Redis, by policy, failure mode and reason.');
-export const refunds = new Counter('gatehouse_ratelimit_refunds_total', 'Tokens given back after a successful login, by policy and result.');
-export const circuitTransitions = new Counter('gatehouse_ratelimit_circuit_transitions_total', 'Circuit breaker state changes by target state.');
+export const decisions = new Counter(
+  'gatehouse_ratelimit_decisions_total',
+  'Rate-limit decisions by policy, source and decision (allowed, limited, unavailable, skipped).',
+);
+export const nearLimit = new Counter(
+  'gatehouse_ratelimit_near_limit_total',
+  'Allowed decisions that used at least 80% of the limit.',
+);
+export const backendErrors = new Counter(
+  'gatehouse_ratelimit_backend_errors_total',
+  'Redis failures by policy and kind (timeout, network, http).',
+);
+export const degraded = new Counter(
+  'gatehouse_ratelimit_degraded_total',
+  'Decisions made without Redis, by policy, failure mode and reason.',
+);
+export const refunds = new Counter(
+  'gatehouse_ratelimit_refunds_total',
+  'Tokens given back after a successful login, by policy and result.',
+);
+export const circuitTransitions = new Counter(
+  'gatehouse_ratelimit_circuit_transitions_total',
+  'Circuit breaker state changes by target state.',
+);
 
 let circuitState: CircuitState = 'closed';
 const latency = { buckets: LATENCY_BUCKETS.map(() => 0), count: 0, sum: 0 };
 
 export const NEAR_LIMIT_RATIO = 0.8;
 
-export function recordDecision(policy: string, source: DecisionSource, decision: 'allowed' | 'limited' | 'unavailable' | 'skipped', used?: { limit: number; remaining: number }): void {
+export function recordDecision(
+  policy: string,
+  source: DecisionSource,
+  decision: 'allowed' | 'limited' | 'unavailable' | 'skipped',
+  used?: { limit: number; remaining: number },
+): void {
   decisions.inc({ policy, source, decision });
-  if (decision === 'allowed' && used && used.limit > 0 && (used.limit - used.remaining) / used.limit >= NEAR_LIMIT_RATIO) nearLimit.inc({ policy, source });
+  if (
+    decision === 'allowed' &&
+    used &&
+    used.limit > 0 &&
+    (used.limit - used.remaining) / used.limit >= NEAR_LIMIT_RATIO
+  )
+    nearLimit.inc({ policy, source });
 }
 
 export function recordBackendError(policy: string, kind: BackendErrorKind): void {
@@ -68,7 +100,9 @@ export function recordCircuit(to: CircuitState): void {
 export function observeRedisLatency(seconds: number): void {
   latency.count++;
   latency.sum += seconds;
-  LATENCY_BUCKETS.forEach((b, i) => { if (seconds <= b) latency.buckets[i]++; });
+  LATENCY_BUCKETS.forEach((b, i) => {
+    if (seconds <= b) latency.buckets[i]++;
+  });
 }
 
 /** The whole registry in Prometheus text format. */
@@ -87,5 +121,10 @@ export function renderMetrics(): string {
     '# TYPE gatehouse_ratelimit_circuit_state gauge',
     `gatehouse_ratelimit_circuit_state ${CIRCUIT_VALUE[circuitState]}`,
   ].join('\n');
-  return [decisions, nearLimit, backendErrors, degraded, refunds, circuitTransitions].map((c) => c.render()).concat(circuit, hist).join('\n') + '\n';
+  return (
+    [decisions, nearLimit, backendErrors, degraded, refunds, circuitTransitions]
+      .map((c) => c.render())
+      .concat(circuit, hist)
+      .join('\n') + '\n'
+  );
 }

@@ -30,7 +30,8 @@ export function compilePolicy(p: LimitPolicy): CompiledPolicy {
     ...p,
     windowMs,
     windowSeconds: Math.max(1, Math.round(windowMs / 1000)),
-    degradedLimit: p.failure.mode === 'local' ? Math.max(1, Math.floor(p.limit * (p.failure.degraded_factor ?? 1))) : p.limit,
+    degradedLimit:
+      p.failure.mode === 'local' ? Math.max(1, Math.floor(p.limit * (p.failure.degraded_factor ?? 1))) : p.limit,
     matches: (method, path) => methods.has(method) && paths(path),
     clients: p.match.clients ? new Set(p.match.clients) : undefined,
   };
@@ -68,8 +69,13 @@ const rate = (p: CompiledPolicy) => p.limit / p.windowMs;
 function checkDedicatedNotBelowGeneral(policies: readonly CompiledPolicy[]): void {
   for (const d of policies.filter((p) => p.clients)) {
     for (const g of policies.filter((p) => !p.clients)) {
-      const shared = d.match.paths.some((x) => g.match.paths.includes(x)) && d.match.methods.some((m) => g.match.methods.includes(m));
-      if (shared && rate(d) < rate(g)) throw new Error(`limits.yaml: policy ${d.id} (for ${[...d.clients!].join(', ')}) is below the general policy ${g.id} on the same routes`);
+      const shared =
+        d.match.paths.some((x) => g.match.paths.includes(x)) &&
+        d.match.methods.some((m) => g.match.methods.includes(m));
+      if (shared && rate(d) < rate(g))
+        throw new Error(
+          `limits.yaml: policy ${d.id} (for ${[...d.clients!].join(', ')}) is below the general policy ${g.id} on the same routes`,
+        );
     }
   }
 }

@@ -25,7 +25,10 @@ export interface Limiter {
 export type BackendErrorKind = 'timeout' | 'network' | 'http';
 
 export class BackendError extends Error {
-  constructor(readonly kind: BackendErrorKind, message: string) {
+  constructor(
+    readonly kind: BackendErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'BackendError';
   }

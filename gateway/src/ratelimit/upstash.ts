@@ -24,10 +24,13 @@ export type RatelimitRedis = Pick<Redis, 'evalsha' | 'eval'>;
 
 function limiterFor(algorithm: Algorithm, limit: number, window: Duration) {
   switch (algorithm) {
-    case 'fixedWindow': return Ratelimit.fixedWindow(limit, window);
-    case 'slidingWindow': return Ratelimit.slidingWindow(limit, window);
+    case 'fixedWindow':
+      return Ratelimit.fixedWindow(limit, window);
+    case 'slidingWindow':
+      return Ratelimit.slidingWindow(limit, window);
     // Refill the whole bucket once per window: the policy's `limit` per `window`, bursts up to `limit`.
-    case 'tokenBucket': return Ratelimit.tokenBucket(limit, window, limit);
+    case 'tokenBucket':
+      return Ratelimit.tokenBucket(limit, window, limit);
   }
 }
 
@@ -36,8 +39,11 @@ export function classifyError(e: unknown): BackendError {
   if (e instanceof BackendError) return e;
   const name = (e as Error)?.name ?? '';
   // The library appends the whole command (keys included) to its messages; keep only the cause.
-  const message = String((e as Error)?.message ?? e).split(', command was:')[0].slice(0, 200);
-  if (name === 'UpstashError' || name === 'UpstashJSONParseError' || name === 'UrlError') return new BackendError('http', message);
+  const message = String((e as Error)?.message ?? e)
+    .split(', command was:')[0]
+    .slice(0, 200);
+  if (name === 'UpstashError' || name === 'UpstashJSONParseError' || name === 'UrlError')
+    return new BackendError('http', message);
   return new BackendError('network', message);
 }
 
@@ -54,14 +60,20 @@ export function createUpstashLimiter(redis: RatelimitRedis, opts: Options): Limi
   });
   return {
     async limit(key, rate) {
-      let r;
+      let r: Awaited<ReturnType<typeof rl.limit>>;
       try {
         r = await rl.limit(key, rate === undefined ? undefined : { rate });
       } catch (e) {
         throw classifyError(e);
       }
       if (r.reason === 'timeout') throw new BackendError('timeout', `no answer within ${opts.timeoutMs} ms`);
-      return { success: r.success, limit: r.limit, remaining: r.remaining, reset: r.reset, ...(r.reason === 'cacheBlock' ? { reason: 'cacheBlock' as const } : {}) };
+      return {
+        success: r.success,
+        limit: r.limit,
+        remaining: r.remaining,
+        reset: r.reset,
+        ...(r.reason === 'cacheBlock' ? { reason: 'cacheBlock' as const } : {}),
+      };
     },
   };
 }

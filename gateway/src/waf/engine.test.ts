@@ -18,7 +18,13 @@ describe('scoring', () => {
     expect(v.score).toBe(2 + 5 + 3);
   });
   it('is clean with score 0 when nothing matches', () => {
-    expect(inspectRequest(req('GET', '/api/scholarships?state=NY'), waf)).toMatchObject({ score: 0, reason: 'clean', action: 'allow', wouldBlock: false, primaryRule: null });
+    expect(inspectRequest(req('GET', '/api/scholarships?state=NY'), waf)).toMatchObject({
+      score: 0,
+      reason: 'clean',
+      action: 'allow',
+      wouldBlock: false,
+      primaryRule: null,
+    });
   });
 });
 
@@ -32,7 +38,11 @@ describe('modes', () => {
   });
   it('blocks POST, PUT, PATCH and DELETE with a critical rule', () => {
     for (const m of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-      expect(inspectRequest(req(m, '/api/x?state=PROBE_SQLI'), waf)).toMatchObject({ mode: 'block', action: 'block', primaryRule: 'WAF_TEST_001' });
+      expect(inspectRequest(req(m, '/api/x?state=PROBE_SQLI'), waf)).toMatchObject({
+        mode: 'block',
+        action: 'block',
+        primaryRule: 'WAF_TEST_001',
+      });
     }
   });
   it('in block mode only known-bad (critical) rules block; the rest is logged as monitor', () => {
@@ -46,7 +56,12 @@ describe('modes', () => {
   });
   it('mode off reports allow with the verdict still computed (replay shows would_block)', () => {
     const w = probeWaf(rulesWith({ routes: [{ match: '/api/webhooks/**', modes: { '*': 'off' } }] }));
-    expect(inspectRequest(req('POST', '/api/webhooks/psp?x=PROBE_SQLI'), w)).toMatchObject({ mode: 'off', action: 'allow', wouldBlock: true, reason: 'mode_off' });
+    expect(inspectRequest(req('POST', '/api/webhooks/psp?x=PROBE_SQLI'), w)).toMatchObject({
+      mode: 'off',
+      action: 'allow',
+      wouldBlock: true,
+      reason: 'mode_off',
+    });
   });
   it('route patterns are matched on the resolved path, so dot segments cannot reach another route mode', () => {
     const w = probeWaf(rulesWith({ routes: [{ match: '/api/webhooks/**', modes: { '*': 'off' } }] }));
@@ -54,49 +69,95 @@ describe('modes', () => {
     expect(inspectRequest(req('POST', '/api/%77ebhooks/psp?x=PROBE_SQLI'), w).action).toBe('allow');
   });
   it('a forced monitor mode (waf_monitor_only grant) never blocks', () => {
-    expect(inspectRequest(req('POST', '/api/x?a=PROBE_SQLI'), waf, { mode: 'monitor' })).toMatchObject({ action: 'monitor', wouldBlock: true });
+    expect(inspectRequest(req('POST', '/api/x?a=PROBE_SQLI'), waf, { mode: 'monitor' })).toMatchObject({
+      action: 'monitor',
+      wouldBlock: true,
+    });
   });
 });
 
 describe('thresholds per content type', () => {
   const waf = probeWaf();
   it('one error-level finding is over the line in a form but not in a JSON body (JSON raised one notch)', () => {
-    expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_ERROR')), waf)).toMatchObject({ threshold: 4, score: 4, wouldBlock: true, action: 'monitor' });
-    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_ERROR' } }), waf)).toMatchObject({ threshold: 5, score: 4, wouldBlock: false, action: 'allow', reason: 'below_threshold' });
+    expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_ERROR')), waf)).toMatchObject({
+      threshold: 4,
+      score: 4,
+      wouldBlock: true,
+      action: 'monitor',
+    });
+    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_ERROR' } }), waf)).toMatchObject({
+      threshold: 5,
+      score: 4,
+      wouldBlock: false,
+      action: 'allow',
+      reason: 'below_threshold',
+    });
   });
   it('one critical signature blocks in a form and in JSON', () => {
-    expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_SQLI')), waf)).toMatchObject({ threshold: 4, action: 'block' });
-    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI' } }), waf)).toMatchObject({ threshold: 5, score: 5, action: 'block' });
+    expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_SQLI')), waf)).toMatchObject({
+      threshold: 4,
+      action: 'block',
+    });
+    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI' } }), waf)).toMatchObject({
+      threshold: 5,
+      score: 5,
+      action: 'block',
+    });
   });
   it('two lesser JSON findings reach the threshold but only a critical one blocks', () => {
-    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_WARN', b: 'PROBE_NOTICE' } }), waf)).toMatchObject({ score: 5, wouldBlock: true, action: 'monitor' });
+    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_WARN', b: 'PROBE_NOTICE' } }), waf)).toMatchObject({
+      score: 5,
+      wouldBlock: true,
+      action: 'monitor',
+    });
   });
   it('JSON with a second finding reaches its threshold', () => {
-    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI', b: 'PROBE_NOTICE' } }), waf)).toMatchObject({ score: 7, action: 'block' });
+    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI', b: 'PROBE_NOTICE' } }), waf)).toMatchObject({
+      score: 7,
+      action: 'block',
+    });
   });
   it('+json media types use the JSON threshold; thresholds are settings', () => {
-    expect(inspectRequest(req('POST', '/api/x', { json: { a: 'PROBE_SQLI' }, headers: { 'content-type': 'application/vnd.api+json' } }), waf).threshold).toBe(5);
+    expect(
+      inspectRequest(
+        req('POST', '/api/x', { json: { a: 'PROBE_SQLI' }, headers: { 'content-type': 'application/vnd.api+json' } }),
+        waf,
+      ).threshold,
+    ).toBe(5);
     const w = probeWaf(rulesWith({ thresholds: { inbound: 8, by_content_type: { 'application/json': 12 } } }));
-    expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_SQLI')), w)).toMatchObject({ threshold: 8, wouldBlock: false });
+    expect(inspectRequest(req('POST', '/api/x', form('a=PROBE_SQLI')), w)).toMatchObject({
+      threshold: 8,
+      wouldBlock: false,
+    });
   });
 });
 
 describe('paranoia and rule overrides', () => {
   it('rules above the paranoia level are not evaluated', () => {
     expect(rulesOf(inspectRequest(req('POST', '/x', form('a=PROBE_PL2')), probeWaf()))).toEqual([]);
-    expect(rulesOf(inspectRequest(req('POST', '/x', form('a=PROBE_PL2')), probeWaf(rulesWith({ paranoia: 2 }))))).toEqual(['WAF_TEST_005']);
+    expect(
+      rulesOf(inspectRequest(req('POST', '/x', form('a=PROBE_PL2')), probeWaf(rulesWith({ paranoia: 2 })))),
+    ).toEqual(['WAF_TEST_005']);
   });
   it('a disabled rule never matches; a severity override changes the score', () => {
-    const w = probeWaf(rulesWith({ rule_overrides: [
-      { rule: 'WAF_TEST_001', disabled: true, reason: 'test' },
-      { rule: 'WAF_TEST_002', severity: 'notice', reason: 'test' },
-    ] }));
+    const w = probeWaf(
+      rulesWith({
+        rule_overrides: [
+          { rule: 'WAF_TEST_001', disabled: true, reason: 'test' },
+          { rule: 'WAF_TEST_002', severity: 'notice', reason: 'test' },
+        ],
+      }),
+    );
     const v = inspectRequest(req('POST', '/x', form('a=PROBE_SQLI&b=PROBE_XSS')), w);
     expect(rulesOf(v)).toEqual(['WAF_TEST_002']);
     expect(v).toMatchObject({ score: 2, action: 'allow' });
   });
   it('an expired override is ignored', () => {
-    const w = probeWaf(rulesWith({ rule_overrides: [{ rule: 'WAF_TEST_001', disabled: true, reason: 'tuning', expires: '2020-01-01' }] }));
+    const w = probeWaf(
+      rulesWith({
+        rule_overrides: [{ rule: 'WAF_TEST_001', disabled: true, reason: 'tuning', expires: '2020-01-01' }],
+      }),
+    );
     expect(rulesOf(inspectRequest(req('POST', '/x', form('a=PROBE_SQLI')), w))).toEqual(['WAF_TEST_001']);
     expect(w.warnings.join()).toMatch(/expired/);
   });
@@ -109,38 +170,80 @@ describe('exclusions', () => {
     const x = inspect(req('POST', '/api/auth/login', { json }), waf);
     expect(rulesOf(x.verdict)).toEqual(['WAF_TEST_002']);
     expect(x.verdict.matches[0].target.name).toBe('$.password');
-    expect(x.excluded.map((m) => `${m.exclusion}:${m.target.name}`).sort()).toEqual(['credentials-not-sql:$.email', 'credentials-not-sql:$.password', 'search-text-not-sql:$.q']);
+    expect(x.excluded.map((m) => `${m.exclusion}:${m.target.name}`).sort()).toEqual([
+      'credentials-not-sql:$.email',
+      'credentials-not-sql:$.password',
+      'search-text-not-sql:$.q',
+    ]);
   });
   it('applies to nested JSON, forms, multipart and query fields by name', () => {
-    expect(inspectRequest(req('POST', '/api/me', { json: { user: { profile: { password: 'PROBE_SQLI' } } } }), waf).matches).toEqual([]);
+    expect(
+      inspectRequest(req('POST', '/api/me', { json: { user: { profile: { password: 'PROBE_SQLI' } } } }), waf).matches,
+    ).toEqual([]);
     expect(inspectRequest(req('POST', '/login', form('password=PROBE_SQLI')), waf).matches).toEqual([]);
     expect(inspectRequest(req('GET', '/api/search?q=PROBE_SQLI'), waf).matches).toEqual([]);
     expect(rulesOf(inspectRequest(req('GET', '/api/search?state=PROBE_SQLI'), waf))).toEqual(['WAF_TEST_001']);
   });
   it('the same value in another field still matches', () => {
-    expect(rulesOf(inspectRequest(req('POST', '/api/auth/signup', { json: { name: 'PROBE_SQLI', password: 'x' } }), waf))).toEqual(['WAF_TEST_001']);
-    expect(rulesOf(inspectRequest(req('POST', '/api/x', { json: { filters: { query: 'PROBE_SQLI' } } }), waf))).toEqual(['WAF_TEST_001']);
+    expect(
+      rulesOf(inspectRequest(req('POST', '/api/auth/signup', { json: { name: 'PROBE_SQLI', password: 'x' } }), waf)),
+    ).toEqual(['WAF_TEST_001']);
+    expect(rulesOf(inspectRequest(req('POST', '/api/x', { json: { filters: { query: 'PROBE_SQLI' } } }), waf))).toEqual(
+      ['WAF_TEST_001'],
+    );
   });
   it('selects by route, method, JSON path wildcards, header and cookie; by rule id or family', () => {
-    const w = probeWaf(rulesWith({ exclusions: [
-      { id: 'items', reason: 't', remove: ['WAF_TEST_001'], routes: ['/api/cart/**'], methods: ['POST'], fields: [{ json: '$.items[*].note' }] },
-      { id: 'deep', reason: 't', remove: ['xss'], fields: [{ json: '$.**.bio' }] },
-      { id: 'hdr', reason: 't', remove: ['sqli'], fields: [{ header: 'X-Search' }, { cookie: 'prefs' }] },
-    ] }));
-    expect(inspectRequest(req('POST', '/api/cart/add', { json: { items: [{ note: 'PROBE_SQLI' }] } }), w).matches).toEqual([]);
-    expect(rulesOf(inspectRequest(req('PUT', '/api/cart/add', { json: { items: [{ note: 'PROBE_SQLI' }] } }), w))).toEqual(['WAF_TEST_001']);
-    expect(rulesOf(inspectRequest(req('POST', '/api/other', { json: { items: [{ note: 'PROBE_SQLI' }] } }), w))).toEqual(['WAF_TEST_001']);
-    expect(rulesOf(inspectRequest(req('POST', '/api/cart/add', { json: { items: { note: 'PROBE_SQLI' } } }), w))).toEqual(['WAF_TEST_001']);
+    const w = probeWaf(
+      rulesWith({
+        exclusions: [
+          {
+            id: 'items',
+            reason: 't',
+            remove: ['WAF_TEST_001'],
+            routes: ['/api/cart/**'],
+            methods: ['POST'],
+            fields: [{ json: '$.items[*].note' }],
+          },
+          { id: 'deep', reason: 't', remove: ['xss'], fields: [{ json: '$.**.bio' }] },
+          { id: 'hdr', reason: 't', remove: ['sqli'], fields: [{ header: 'X-Search' }, { cookie: 'prefs' }] },
+        ],
+      }),
+    );
+    expect(
+      inspectRequest(req('POST', '/api/cart/add', { json: { items: [{ note: 'PROBE_SQLI' }] } }), w).matches,
+    ).toEqual([]);
+    expect(
+      rulesOf(inspectRequest(req('PUT', '/api/cart/add', { json: { items: [{ note: 'PROBE_SQLI' }] } }), w)),
+    ).toEqual(['WAF_TEST_001']);
+    expect(
+      rulesOf(inspectRequest(req('POST', '/api/other', { json: { items: [{ note: 'PROBE_SQLI' }] } }), w)),
+    ).toEqual(['WAF_TEST_001']);
+    expect(
+      rulesOf(inspectRequest(req('POST', '/api/cart/add', { json: { items: { note: 'PROBE_SQLI' } } }), w)),
+    ).toEqual(['WAF_TEST_001']);
     expect(inspectRequest(req('POST', '/x', { json: { a: { b: { bio: 'PROBE_XSS' } } } }), w).matches).toEqual([]);
-    expect(rulesOf(inspectRequest(req('POST', '/x', { json: { a: { b: { bio: 'PROBE_SQLI' } } } }), w))).toEqual(['WAF_TEST_001']);
-    expect(inspectRequest(req('GET', '/x', { headers: { 'x-search': 'PROBE_SQLI', cookie: 'prefs=PROBE_SQLI' } }), w).matches).toEqual([]);
-    expect(rulesOf(inspectRequest(req('GET', '/x', { headers: { cookie: 'other=PROBE_SQLI' } }), w))).toEqual(['WAF_TEST_001']);
+    expect(rulesOf(inspectRequest(req('POST', '/x', { json: { a: { b: { bio: 'PROBE_SQLI' } } } }), w))).toEqual([
+      'WAF_TEST_001',
+    ]);
+    expect(
+      inspectRequest(req('GET', '/x', { headers: { 'x-search': 'PROBE_SQLI', cookie: 'prefs=PROBE_SQLI' } }), w)
+        .matches,
+    ).toEqual([]);
+    expect(rulesOf(inspectRequest(req('GET', '/x', { headers: { cookie: 'other=PROBE_SQLI' } }), w))).toEqual([
+      'WAF_TEST_001',
+    ]);
   });
   it('reason is excluded when every match was excluded', () => {
-    expect(inspectRequest(req('POST', '/api/auth/login', { json: { password: 'PROBE_SQLI' } }), waf).reason).toBe('excluded');
+    expect(inspectRequest(req('POST', '/api/auth/login', { json: { password: 'PROBE_SQLI' } }), waf).reason).toBe(
+      'excluded',
+    );
   });
   it('an expired exclusion no longer applies', () => {
-    const w = probeWaf(rulesWith({ exclusions: [{ id: 'old', reason: 't', remove: ['sqli'], fields: [{ field: 'note' }], expires: '2021-06-30' }] }));
+    const w = probeWaf(
+      rulesWith({
+        exclusions: [{ id: 'old', reason: 't', remove: ['sqli'], fields: [{ field: 'note' }], expires: '2021-06-30' }],
+      }),
+    );
     expect(rulesOf(inspectRequest(req('POST', '/x', form('note=PROBE_SQLI')), w))).toEqual(['WAF_TEST_001']);
   });
 });
@@ -148,15 +251,25 @@ describe('exclusions', () => {
 describe('bodies and protocol rules', () => {
   const waf = probeWaf();
   it('JSON that does not parse is WAF_PROTO_006, inspected as raw text, never a crash', () => {
-    const v = inspectRequest(req('POST', '/api/x', { body: '{"a": "PROBE_XSS", ', headers: { 'content-type': 'application/json' } }), waf);
+    const v = inspectRequest(
+      req('POST', '/api/x', { body: '{"a": "PROBE_XSS", ', headers: { 'content-type': 'application/json' } }),
+      waf,
+    );
     expect(rulesOf(v)).toEqual(['WAF_PROTO_006', 'WAF_TEST_002']);
   });
   it('JSON deeper than json_max_depth is WAF_PROTO_008 and still inspected as text', () => {
     const deep = '['.repeat(40) + '"PROBE_SQLI"' + ']'.repeat(40);
-    const v = inspectRequest(req('POST', '/api/x', { body: deep, headers: { 'content-type': 'application/json' } }), waf);
+    const v = inspectRequest(
+      req('POST', '/api/x', { body: deep, headers: { 'content-type': 'application/json' } }),
+      waf,
+    );
     expect(rulesOf(v)).toEqual(['WAF_PROTO_008', 'WAF_TEST_001']);
     const ok = '['.repeat(20) + '"x"' + ']'.repeat(20);
-    expect(rulesOf(inspectRequest(req('POST', '/api/x', { body: ok, headers: { 'content-type': 'application/json' } }), waf))).toEqual([]);
+    expect(
+      rulesOf(
+        inspectRequest(req('POST', '/api/x', { body: ok, headers: { 'content-type': 'application/json' } }), waf),
+      ),
+    ).toEqual([]);
   });
   it('more fields than max_fields is WAF_PROTO_009; a payload after the limit is still found', () => {
     const w = probeWaf(rulesWith({ body: { max_fields: 50 } }));
@@ -169,12 +282,22 @@ describe('bodies and protocol rules', () => {
   it('method not allowed, content type not allowed, body on GET, missing host', () => {
     expect(rulesOf(inspectRequest(req('TRACE', '/api/x'), waf))).toEqual(['WAF_PROTO_001']);
     expect(rulesOf(inspectRequest(req('POST', '/healthz', form('a=1')), waf))).toEqual(['WAF_PROTO_001']);
-    expect(rulesOf(inspectRequest(req('POST', '/api/x', { body: 'x', headers: { 'content-type': 'application/x-evil' } }), waf))).toEqual(['WAF_PROTO_004']);
+    expect(
+      rulesOf(
+        inspectRequest(req('POST', '/api/x', { body: 'x', headers: { 'content-type': 'application/x-evil' } }), waf),
+      ),
+    ).toEqual(['WAF_PROTO_004']);
     expect(rulesOf(inspectRequest(req('POST', '/webhooks/stripe', form('a=1')), waf))).toEqual(['WAF_PROTO_004']);
     expect(rulesOf(inspectRequest(req('GET', '/api/x', { body: 'a=1' }), waf))).toEqual(['WAF_PROTO_005']);
-    expect(rulesOf(inspectRequest({ method: 'GET', url: '/', headers: {}, body: null }, waf))).toEqual(['WAF_PROTO_002']);
-    expect(rulesOf(inspectRequest({ method: 'GET', url: '/', headers: { host: '10.1.2.3' }, body: null }, waf))).toEqual(['WAF_PROTO_003']);
-    expect(rulesOf(inspectRequest({ method: 'GET', url: '/', headers: { host: '127.0.0.1:8787' }, body: null }, waf))).toEqual([]);
+    expect(rulesOf(inspectRequest({ method: 'GET', url: '/', headers: {}, body: null }, waf))).toEqual([
+      'WAF_PROTO_002',
+    ]);
+    expect(
+      rulesOf(inspectRequest({ method: 'GET', url: '/', headers: { host: '10.1.2.3' }, body: null }, waf)),
+    ).toEqual(['WAF_PROTO_003']);
+    expect(
+      rulesOf(inspectRequest({ method: 'GET', url: '/', headers: { host: '127.0.0.1:8787' }, body: null }, waf)),
+    ).toEqual([]);
   });
   it('a spoofed crawler is a scored signal (WAF_PROTO_013), under the threshold alone', () => {
     const v = inspectRequest(req('GET', '/scholarships'), waf, { spoofedCrawler: true });
@@ -185,15 +308,20 @@ describe('bodies and protocol rules', () => {
   });
 
   it('a second media type inside Content-Type parameters (WAF_PROTO_011), cookie v1 syntax (WAF_PROTO_012)', () => {
-    const ct = (v: string) => rulesOf(inspectRequest(req('POST', '/api/x', { body: 'a=1', headers: { 'content-type': v } }), waf));
+    const ct = (v: string) =>
+      rulesOf(inspectRequest(req('POST', '/api/x', { body: 'a=1', headers: { 'content-type': v } }), waf));
     expect(ct('application/x-www-form-urlencoded;boundary="application/json"')).toEqual(['WAF_PROTO_011']);
     expect(ct('multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW')).toEqual(['WAF_PROTO_010']);
     expect(ct('application/json; charset=utf-8')).toEqual(['WAF_PROTO_006']);
-    expect(rulesOf(inspectRequest(req('GET', '/', { headers: { cookie: '$Version=1; session="x' } }), waf))).toEqual(['WAF_PROTO_012']);
+    expect(rulesOf(inspectRequest(req('GET', '/', { headers: { cookie: '$Version=1; session="x' } }), waf))).toEqual([
+      'WAF_PROTO_012',
+    ]);
     expect(rulesOf(inspectRequest(req('GET', '/', { headers: { cookie: 'version=1; price=$5' } }), waf))).toEqual([]);
   });
   it('a prefix-inspected body is noted (WAF_PROTO_007)', () => {
-    expect(rulesOf(inspectRequest(req('POST', '/api/x', form('a=1')), waf, { truncated: true }))).toEqual(['WAF_PROTO_007']);
+    expect(rulesOf(inspectRequest(req('POST', '/api/x', form('a=1')), waf, { truncated: true }))).toEqual([
+      'WAF_PROTO_007',
+    ]);
   });
 });
 
@@ -207,9 +335,19 @@ describe('shipped rules with the registered detectors', () => {
 describe('repeated header values', () => {
   const waf = probeWaf();
   it('reuse the detector results but report them on the current request', () => {
-    const first = inspect(req('GET', '/api/x', { headers: { 'x-note': 'PROBE_XSS here', 'user-agent': 'Mozilla/5.0' } }), waf);
-    const again = inspect(req('GET', '/api/y', { headers: { 'x-note': 'PROBE_XSS here', 'user-agent': 'Mozilla/5.0' } }), waf);
-    const fresh = inspect(req('GET', '/api/y', { headers: { 'x-note': 'PROBE_XSS here', 'user-agent': 'Mozilla/5.0' } }), waf, { noCache: true });
+    const first = inspect(
+      req('GET', '/api/x', { headers: { 'x-note': 'PROBE_XSS here', 'user-agent': 'Mozilla/5.0' } }),
+      waf,
+    );
+    const again = inspect(
+      req('GET', '/api/y', { headers: { 'x-note': 'PROBE_XSS here', 'user-agent': 'Mozilla/5.0' } }),
+      waf,
+    );
+    const fresh = inspect(
+      req('GET', '/api/y', { headers: { 'x-note': 'PROBE_XSS here', 'user-agent': 'Mozilla/5.0' } }),
+      waf,
+      { noCache: true },
+    );
     for (const x of [first, again, fresh]) expect(rulesOf(x.verdict)).toEqual(['WAF_TEST_002']);
     const hit = again.verdict.matches[0];
     expect(again.extracted.targets).toContain(hit.target);
@@ -217,7 +355,9 @@ describe('repeated header values', () => {
   });
   it('a different value, or the same value in another header, is inspected afresh', () => {
     inspect(req('GET', '/api/x', { headers: { 'x-a': 'plain text' } }), waf);
-    expect(rulesOf(inspectRequest(req('GET', '/api/x', { headers: { 'x-a': 'plain text PROBE_SQLI' } }), waf))).toEqual(['WAF_TEST_001']);
+    expect(rulesOf(inspectRequest(req('GET', '/api/x', { headers: { 'x-a': 'plain text PROBE_SQLI' } }), waf))).toEqual(
+      ['WAF_TEST_001'],
+    );
     expect(rulesOf(inspectRequest(req('GET', '/api/x', { headers: { 'x-b': 'plain text' } }), waf))).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ import { decodeComponent } from './targets/decode.ts';
 export type { WafRequest } from './targets/index.ts';
 
 /** A match an exclusion removed, kept for `waf explain` and lint. */
-export interface ExcludedMatch extends Match { exclusion: string }
+export interface ExcludedMatch extends Match {
+  exclusion: string;
+}
 
 /** Everything the engine learned about one request; the Verdict is what the pipeline acts on. */
 export interface Inspection {
@@ -65,7 +67,11 @@ const MAX_MATCHES = 64;
  * @example inspectRequest({ method: 'GET', url: '/search?q=x', headers: {}, body: null }, compiled).wouldBlock
  */
 export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions = {}): Inspection {
-  const extracted = extractTargets(req, { jsonMaxDepth: waf.body.json_max_depth, maxFields: waf.body.max_fields }, waf.normalize);
+  const extracted = extractTargets(
+    req,
+    { jsonMaxDepth: waf.body.json_max_depth, maxFields: waf.body.max_fields },
+    waf.normalize,
+  );
   const { info } = extracted;
   const segments = requestPathSegments(info.path, (x) => decodeComponent(x, false));
   const route = waf.routeOf(segments);
@@ -77,10 +83,15 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
     const rule = waf.rules.get(m.ruleId);
     if (!rule || rule.paranoia > waf.paranoia) return; // disabled, unknown or above the paranoia level
     const by = active.length ? excludedBy(active, rule, m.target) : null;
-    if (by) { if (excluded.length < MAX_MATCHES) excluded.push({ ...m, exclusion: by }); }
-    else if (matches.length < MAX_MATCHES) matches.push(m);
+    if (by) {
+      if (excluded.length < MAX_MATCHES) excluded.push({ ...m, exclusion: by });
+    } else if (matches.length < MAX_MATCHES) matches.push(m);
   };
-  for (const m of protocolMatches(extracted, route, { truncated: opts.truncated ?? false, spoofedCrawler: opts.spoofedCrawler ?? false })) keep(m);
+  for (const m of protocolMatches(extracted, route, {
+    truncated: opts.truncated ?? false,
+    spoofedCrawler: opts.spoofedCrawler ?? false,
+  }))
+    keep(m);
   const ctx = { request: info, paranoia: waf.paranoia };
   // JSON keys repeat (every element of an array has the same keys): a plain key found clean once
   // in this request is clean again, since no detector reads a plain key's path.
@@ -89,7 +100,8 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
     if (t.value === '' && t.raw === '') continue;
     const plainKey = t.kind === 'json_key' && PLAIN_KEY.test(t.value);
     if (plainKey && cleanKeys.has(t.value)) continue;
-    const cacheKey = t.kind === 'header' && !opts.noCache && t.raw.length <= HEADER_CACHE_MAX_VALUE ? `${t.name}\n${t.raw}` : null;
+    const cacheKey =
+      t.kind === 'header' && !opts.noCache && t.raw.length <= HEADER_CACHE_MAX_VALUE ? `${t.name}\n${t.raw}` : null;
     const cached = cacheKey === null ? undefined : headerCache(waf).get(cacheKey);
     if (cached) {
       for (const c of cached) keep({ ruleId: c.ruleId, target: t, excerpt: c.excerpt });
@@ -100,12 +112,26 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
     let all: Match[] | null = cacheKey === null ? null : [];
     for (let i = 0; i < detectors.length; i++) {
       let found: Match[];
-      try { found = detectors[i].detect(t, ctx); } catch { any = true; all = null; continue; } // a detector bug must not become an outage
+      try {
+        found = detectors[i].detect(t, ctx);
+      } catch {
+        any = true;
+        all = null;
+        continue;
+      } // a detector bug must not become an outage
       if (found.length) any = true;
-      for (let j = 0; j < found.length; j++) { keep(found[j]); all?.push(found[j]); }
+      for (let j = 0; j < found.length; j++) {
+        keep(found[j]);
+        all?.push(found[j]);
+      }
     }
     if (plainKey && !any) cleanKeys.add(t.value);
-    if (cacheKey !== null && all !== null) remember(headerCache(waf), cacheKey, all.map((m) => ({ ruleId: m.ruleId, excerpt: m.excerpt })));
+    if (cacheKey !== null && all !== null)
+      remember(
+        headerCache(waf),
+        cacheKey,
+        all.map((m) => ({ ruleId: m.ruleId, excerpt: m.excerpt })),
+      );
   }
   const threshold = thresholdFor(waf, extracted.mediaType);
   const verdict = decide(matches, excluded.length > 0, waf.rules, threshold, mode, route);
@@ -122,11 +148,19 @@ export function inspectRequest(req: WafRequest, waf: CompiledWaf, opts: InspectO
  * matched rule is at least `block_min_severity` (known-bad); otherwise the would-be block is logged
  * as `monitor`. `monitor` mode never blocks; `off` is reported as allow.
  */
-export function decide(matches: Match[], anyExcluded: boolean, meta: ReadonlyMap<string, RuleMeta>, threshold: number, mode: WafMode, route: RoutePolicy): Verdict {
+export function decide(
+  matches: Match[],
+  anyExcluded: boolean,
+  meta: ReadonlyMap<string, RuleMeta>,
+  threshold: number,
+  mode: WafMode,
+  route: RoutePolicy,
+): Verdict {
   const { score, primaryRule, topSeverity } = scoreMatches(matches, meta);
   const wouldBlock = score >= threshold;
   let action: WafAction = 'allow';
-  let reason: Verdict['reason'] = matches.length === 0 ? (anyExcluded ? 'excluded' : 'clean') : wouldBlock ? 'over_threshold' : 'below_threshold';
+  let reason: Verdict['reason'] =
+    matches.length === 0 ? (anyExcluded ? 'excluded' : 'clean') : wouldBlock ? 'over_threshold' : 'below_threshold';
   if (mode === 'off') reason = 'mode_off';
   else if (wouldBlock) {
     const severeEnough = topSeverity !== null && SEVERITY_RANK[topSeverity] <= SEVERITY_RANK[route.blockMinSeverity];

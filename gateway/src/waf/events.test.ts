@@ -1,29 +1,69 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inspectRequest } from './engine.ts';
-import { maskTokens, recordVerdict, REDACTED, resetWafCounters, wafCounters, wafEvent, wafPrometheus } from './events.ts';
+import {
+  maskTokens,
+  recordVerdict,
+  REDACTED,
+  resetWafCounters,
+  wafCounters,
+  wafEvent,
+  wafPrometheus,
+} from './events.ts';
 import { probeWaf, req } from './testing.ts';
 
 const waf = probeWaf();
-const event = (v: ReturnType<typeof inspectRequest>) => wafEvent(v, { requestId: 'rid-1', route: 'default', method: 'POST', rules: waf.rules, sensitive: waf.sensitive });
+const event = (v: ReturnType<typeof inspectRequest>) =>
+  wafEvent(v, { requestId: 'rid-1', route: 'default', method: 'POST', rules: waf.rules, sensitive: waf.sensitive });
 
 describe('event line', () => {
   it('carries request id, route, method, mode, action, score, threshold, rule ids and field paths', () => {
-    const v = inspectRequest(req('POST', '/api/x', { json: { profile: { bio: 'hello PROBE_XSS there' }, n: 'PROBE_NOTICE' } }), waf);
+    const v = inspectRequest(
+      req('POST', '/api/x', { json: { profile: { bio: 'hello PROBE_XSS there' }, n: 'PROBE_NOTICE' } }),
+      waf,
+    );
     expect(event(v)).toMatchObject({
-      msg: 'waf', request_id: 'rid-1', route: 'default', method: 'POST', mode: 'block', action: 'block', would_block: true,
-      score: 7, threshold: 5, primary_rule: 'WAF_TEST_002', rules: ['WAF_TEST_002', 'WAF_TEST_004'],
+      msg: 'waf',
+      request_id: 'rid-1',
+      route: 'default',
+      method: 'POST',
+      mode: 'block',
+      action: 'block',
+      would_block: true,
+      score: 7,
+      threshold: 5,
+      primary_rule: 'WAF_TEST_002',
+      rules: ['WAF_TEST_002', 'WAF_TEST_004'],
       matches: [
-        { rule: 'WAF_TEST_002', family: 'xss', severity: 'critical', field: 'json:$.profile.bio', excerpt: 'hello PROBE_XSS there' },
+        {
+          rule: 'WAF_TEST_002',
+          family: 'xss',
+          severity: 'critical',
+          field: 'json:$.profile.bio',
+          excerpt: 'hello PROBE_XSS there',
+        },
         { rule: 'WAF_TEST_004', family: 'rce', severity: 'notice', field: 'json:$.n', excerpt: 'PROBE_NOTICE' },
       ],
     });
   });
   it('never logs a password, token, authorization, sensitive cookie or a field marked sensitive', () => {
     const secret = 'hunter2-PROBE_XSS-correct-horse';
-    const v = inspectRequest(req('POST', '/api/auth/login', {
-      json: { password: secret, user: { new_password: secret }, refresh_token: secret, ssn: secret, note: 'ok PROBE_XSS' },
-      headers: { authorization: `Bearer ${secret}`, cookie: `session_id=${secret}; theme=PROBE_XSS`, 'x-api-token': secret },
-    }), waf);
+    const v = inspectRequest(
+      req('POST', '/api/auth/login', {
+        json: {
+          password: secret,
+          user: { new_password: secret },
+          refresh_token: secret,
+          ssn: secret,
+          note: 'ok PROBE_XSS',
+        },
+        headers: {
+          authorization: `Bearer ${secret}`,
+          cookie: `session_id=${secret}; theme=PROBE_XSS`,
+          'x-api-token': secret,
+        },
+      }),
+      waf,
+    );
     const line = JSON.stringify(event(v));
     expect(line).not.toContain('hunter2');
     expect(line).not.toContain('correct-horse');

@@ -43,21 +43,39 @@ function leafName(t: Target): string {
 
 /** True when a target's own name marks it sensitive (substring, case-insensitive). */
 export function isSensitiveTarget(t: Target, sensitive: readonly string[]): boolean {
-  if (t.kind === 'json_key' || t.kind === 'query_name' || t.kind === 'form_name' || t.kind === 'cookie_name') return false;
+  if (t.kind === 'json_key' || t.kind === 'query_name' || t.kind === 'form_name' || t.kind === 'cookie_name')
+    return false;
   const name = leafName(t).toLowerCase();
   return ALWAYS_SENSITIVE.some((s) => name.includes(s)) || sensitive.some((s) => name.includes(s));
 }
 
 function isTokenChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 46 || c === 43 || c === 47 || c === 61;
+  return (
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 45 ||
+    c === 95 ||
+    c === 46 ||
+    c === 43 ||
+    c === 47 ||
+    c === 61
+  );
 }
 
 /** Masks token-like runs (JWTs, API keys, session ids) inside an excerpt. */
 export function maskTokens(s: string): string {
-  let out = '', run = 0, start = 0;
+  let out = '',
+    run = 0,
+    start = 0;
   for (let i = 0; i <= s.length; i++) {
-    if (i < s.length && isTokenChar(s.charCodeAt(i))) { if (run === 0) start = i; run++; continue; }
-    if (run >= TOKEN_RUN) out += REDACTED; else out += s.slice(start, start + run);
+    if (i < s.length && isTokenChar(s.charCodeAt(i))) {
+      if (run === 0) start = i;
+      run++;
+      continue;
+    }
+    if (run >= TOKEN_RUN) out += REDACTED;
+    else out += s.slice(start, start + run);
     run = 0;
     if (i < s.length) out += s[i];
   }
@@ -76,7 +94,16 @@ function fieldLabel(t: Target): string {
 }
 
 /** Builds the event line for a verdict with matches. */
-export function wafEvent(v: Verdict, ctx: { requestId: string; route: string; method: string; rules: ReadonlyMap<string, RuleMeta>; sensitive: readonly string[] }): WafEvent {
+export function wafEvent(
+  v: Verdict,
+  ctx: {
+    requestId: string;
+    route: string;
+    method: string;
+    rules: ReadonlyMap<string, RuleMeta>;
+    sensitive: readonly string[];
+  },
+): WafEvent {
   return {
     level: v.action === 'allow' ? 'info' : 'warn',
     msg: 'waf',
@@ -92,7 +119,13 @@ export function wafEvent(v: Verdict, ctx: { requestId: string; route: string; me
     rules: [...new Set(v.matches.map((m) => m.ruleId))],
     matches: v.matches.slice(0, 16).map((m) => {
       const meta = ctx.rules.get(m.ruleId);
-      return { rule: m.ruleId, family: meta?.family ?? 'unknown', severity: meta?.severity ?? 'unknown', field: fieldLabel(m.target), excerpt: redactExcerpt(m, ctx.sensitive) };
+      return {
+        rule: m.ruleId,
+        family: meta?.family ?? 'unknown',
+        severity: meta?.severity ?? 'unknown',
+        field: fieldLabel(m.target),
+        excerpt: redactExcerpt(m, ctx.sensitive),
+      };
     }),
   };
 }
@@ -108,10 +141,14 @@ export function recordVerdict(v: Verdict): void {
   requests[v.action]++;
   for (const id of new Set(v.matches.map((m) => m.ruleId))) {
     let c = matchesByRule.get(id);
-    if (!c) { c = { block: 0, monitor: 0, allow: 0 }; matchesByRule.set(id, c); }
+    if (!c) {
+      c = { block: 0, monitor: 0, allow: 0 };
+      matchesByRule.set(id, c);
+    }
     c[v.action]++;
   }
-  if (v.action === 'block' && v.primaryRule) blocksByRule.set(v.primaryRule, (blocksByRule.get(v.primaryRule) ?? 0) + 1);
+  if (v.action === 'block' && v.primaryRule)
+    blocksByRule.set(v.primaryRule, (blocksByRule.get(v.primaryRule) ?? 0) + 1);
 }
 
 export interface WafCounters {
@@ -138,8 +175,13 @@ export function wafPrometheus(): string {
     '# HELP gatehouse_waf_matches_total Requests a rule matched, by rule and the action taken.',
     '# TYPE gatehouse_waf_matches_total counter',
   ];
-  for (const [rule, c] of [...matchesByRule].sort()) for (const [a, n] of Object.entries(c)) if (n) lines.push(`gatehouse_waf_matches_total{rule="${rule}",action="${a}"} ${n}`);
-  lines.push('# HELP gatehouse_waf_blocks_total Blocked requests by primary rule.', '# TYPE gatehouse_waf_blocks_total counter');
+  for (const [rule, c] of [...matchesByRule].sort())
+    for (const [a, n] of Object.entries(c))
+      if (n) lines.push(`gatehouse_waf_matches_total{rule="${rule}",action="${a}"} ${n}`);
+  lines.push(
+    '# HELP gatehouse_waf_blocks_total Blocked requests by primary rule.',
+    '# TYPE gatehouse_waf_blocks_total counter',
+  );
   for (const [rule, n] of [...blocksByRule].sort()) lines.push(`gatehouse_waf_blocks_total{rule="${rule}"} ${n}`);
   return lines.join('\n') + '\n';
 }

@@ -31,15 +31,24 @@ export function compileSelector(sel: FieldSelector): (t: Target) => boolean {
   }
   if ('query' in sel) return (t) => t.kind === 'query' && t.name === sel.query;
   if ('form' in sel) return (t) => (t.kind === 'form' || t.kind === 'multipart') && t.name === sel.form;
-  if ('header' in sel) { const h = sel.header.toLowerCase(); return (t) => t.kind === 'header' && t.name === h; }
+  if ('header' in sel) {
+    const h = sel.header.toLowerCase();
+    return (t) => t.kind === 'header' && t.name === h;
+  }
   if ('cookie' in sel) return (t) => t.kind === 'cookie' && t.name === sel.cookie;
   if ('path' in sel) return (t) => t.kind === 'path';
   const f = sel.field.toLowerCase();
   return (t) => {
     switch (t.kind) {
-      case 'query': case 'form': case 'multipart': case 'cookie': return t.name.toLowerCase() === f;
-      case 'json': return leafKey(t)?.toLowerCase() === f;
-      default: return false;
+      case 'query':
+      case 'form':
+      case 'multipart':
+      case 'cookie':
+        return t.name.toLowerCase() === f;
+      case 'json':
+        return leafKey(t)?.toLowerCase() === f;
+      default:
+        return false;
     }
   };
 }
@@ -48,13 +57,25 @@ export function compileSelector(sel: FieldSelector): (t: Target) => boolean {
  * Compiles the exclusions; `checkRef` validates each removed rule id or family against the
  * registered rules. Expired entries are dropped with a warning: an expiry is a promise to re-tune.
  */
-export function compileExclusions(list: readonly WafExclusion[], checkRef: (ref: string) => void, today: string, warnings: string[]): CompiledExclusion[] {
+export function compileExclusions(
+  list: readonly WafExclusion[],
+  checkRef: (ref: string) => void,
+  today: string,
+  warnings: string[],
+): CompiledExclusion[] {
   const out: CompiledExclusion[] = [];
   for (const e of list) {
     e.remove.forEach(checkRef);
-    if (e.expires && e.expires < today) { warnings.push(`exclusions ${e.id}: expired on ${e.expires}, ignored`); continue; }
+    if (e.expires && e.expires < today) {
+      warnings.push(`exclusions ${e.id}: expired on ${e.expires}, ignored`);
+      continue;
+    }
     let fields: ((t: Target) => boolean)[] | null;
-    try { fields = e.fields ? e.fields.map(compileSelector) : null; } catch (err) { throw new Error(`exclusions ${e.id}: ${(err as Error).message}`); }
+    try {
+      fields = e.fields ? e.fields.map(compileSelector) : null;
+    } catch (err) {
+      throw new Error(`exclusions ${e.id}: ${(err as Error).message}`);
+    }
     out.push({
       id: e.id,
       ruleIds: new Set(e.remove.filter((r) => r.startsWith('WAF_'))),
@@ -69,8 +90,14 @@ export function compileExclusions(list: readonly WafExclusion[], checkRef: (ref:
 }
 
 /** Exclusions that apply to this route and method (computed once per request). */
-export function exclusionsFor(list: readonly CompiledExclusion[], pathSegments: readonly string[], method: string): CompiledExclusion[] {
-  return list.filter((e) => (!e.methods || e.methods.has(method)) && (!e.routes || e.routes.some((r) => matchSegments(r, pathSegments))));
+export function exclusionsFor(
+  list: readonly CompiledExclusion[],
+  pathSegments: readonly string[],
+  method: string,
+): CompiledExclusion[] {
+  return list.filter(
+    (e) => (!e.methods || e.methods.has(method)) && (!e.routes || e.routes.some((r) => matchSegments(r, pathSegments))),
+  );
 }
 
 /** The id of the first exclusion that removes `rule` from `target`, or null. */

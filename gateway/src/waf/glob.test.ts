@@ -1,19 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { jsonPathSegments, matchJsonPath, matchSegments, renderJsonPath, requestPathSegments, routeSegments } from './glob.ts';
+import {
+  jsonPathSegments,
+  matchJsonPath,
+  matchSegments,
+  renderJsonPath,
+  requestPathSegments,
+  routeSegments,
+} from './glob.ts';
 
 describe('segment globs', () => {
   const route = (p: string, path: string) => matchSegments(routeSegments(p), routeSegments(path));
   it.each([
-    ['/api/auth/login', '/api/auth/login', true], ['/api/auth/login', '/api/auth/login/', true], ['/api/auth/login', '/api/auth', false],
-    ['/api/*', '/api/x', true], ['/api/*', '/api/x/y', false], ['/api/**', '/api', true], ['/api/**', '/api/x/y', true],
-    ['**', '/', true], ['/a/**/z', '/a/b/c/z', true], ['/a/**/z', '/a/z', true], ['/a/**/z', '/a/b/c', false],
+    ['/api/auth/login', '/api/auth/login', true],
+    ['/api/auth/login', '/api/auth/login/', true],
+    ['/api/auth/login', '/api/auth', false],
+    ['/api/*', '/api/x', true],
+    ['/api/*', '/api/x/y', false],
+    ['/api/**', '/api', true],
+    ['/api/**', '/api/x/y', true],
+    ['**', '/', true],
+    ['/a/**/z', '/a/b/c/z', true],
+    ['/a/**/z', '/a/z', true],
+    ['/a/**/z', '/a/b/c', false],
   ])('route %s vs %s → %s', (p, path, ok) => expect(route(p, path)).toBe(ok));
 
   it.each([
-    ['$.password', '$.password', true], ['$.password', '$.user.password', false], ['$.**.password', '$.user.password', true],
-    ['$.**.password', '$.password', true], ['$.items[*].q', '$.items[3].q', true], ['$.items[*].q', '$.items.x.q', false],
-    ['$.items.*.q', '$.items[3].q', true], ["$['a.b']", "$['a.b']", true],
-  ])('json %s vs %s → %s', (p, path, ok) => expect(matchJsonPath(jsonPathSegments(p)!, jsonPathSegments(path)!)).toBe(ok));
+    ['$.password', '$.password', true],
+    ['$.password', '$.user.password', false],
+    ['$.**.password', '$.user.password', true],
+    ['$.**.password', '$.password', true],
+    ['$.items[*].q', '$.items[3].q', true],
+    ['$.items[*].q', '$.items.x.q', false],
+    ['$.items.*.q', '$.items[3].q', true],
+    ["$['a.b']", "$['a.b']", true],
+  ])('json %s vs %s → %s', (p, path, ok) =>
+    expect(matchJsonPath(jsonPathSegments(p)!, jsonPathSegments(path)!)).toBe(ok),
+  );
 
   it('rejects malformed JSON paths', () => {
     for (const p of ['password', '$.', '$[x]', "$['a"]) expect(jsonPathSegments(p)).toBeNull();

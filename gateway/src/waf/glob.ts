@@ -19,7 +19,10 @@ export function matchSegments(pattern: Segments, input: Segments): boolean {
     const cur = new Array<boolean>(input.length + 1).fill(false);
     if (p === ANY_MANY) {
       let any = false;
-      for (let j = 0; j <= input.length; j++) { any = any || prev[j]; cur[j] = any; }
+      for (let j = 0; j <= input.length; j++) {
+        any = any || prev[j];
+        cur[j] = any;
+      }
     } else {
       for (let j = 1; j <= input.length; j++) cur[j] = prev[j - 1] && (p === ANY_ONE || p === input[j - 1]);
     }
@@ -43,7 +46,10 @@ export function requestPathSegments(path: string, decode: (s: string) => string)
   for (const raw of path.split('/')) {
     const s = raw.indexOf('%') >= 0 ? decode(raw) : raw;
     if (s === '' || s === '.') continue;
-    if (s === '..') { out.pop(); continue; }
+    if (s === '..') {
+      out.pop();
+      continue;
+    }
     out.push(s);
   }
   return out;
@@ -97,7 +103,10 @@ function matchSegmentsWith(pattern: Segments, input: Segments): boolean {
     const cur = new Array<boolean>(input.length + 1).fill(false);
     if (p === ANY_MANY) {
       let any = false;
-      for (let j = 0; j <= input.length; j++) { any = any || prev[j]; cur[j] = any; }
+      for (let j = 0; j <= input.length; j++) {
+        any = any || prev[j];
+        cur[j] = any;
+      }
     } else {
       for (let j = 1; j <= input.length; j++) {
         const s = input[j - 1];

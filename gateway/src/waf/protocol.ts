@@ -7,19 +7,97 @@ import type { RoutePolicy } from '../config/waf.ts';
  * the body parser's findings, so they live with the engine rather than among the detectors.
  */
 export const PROTOCOL_RULES = [
-  { id: 'WAF_PROTO_001', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Method not allowed for this route' },
-  { id: 'WAF_PROTO_002', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Host header missing or empty' },
-  { id: 'WAF_PROTO_003', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Host header is not a valid host name (bare IP, bad characters)' },
-  { id: 'WAF_PROTO_004', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Content type not allowed for this route' },
-  { id: 'WAF_PROTO_005', family: 'protocol', severity: 'critical', paranoia: 1, description: 'GET or HEAD request with a body' },
-  { id: 'WAF_PROTO_006', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Body claims JSON but does not parse' },
-  { id: 'WAF_PROTO_007', family: 'protocol', severity: 'notice', paranoia: 1, description: 'Body larger than the inspection limit; only its prefix was inspected' },
-  { id: 'WAF_PROTO_008', family: 'protocol', severity: 'error', paranoia: 1, description: 'JSON nested deeper than body.json_max_depth' },
-  { id: 'WAF_PROTO_009', family: 'protocol', severity: 'error', paranoia: 1, description: 'More fields than body.max_fields' },
-  { id: 'WAF_PROTO_010', family: 'protocol', severity: 'warning', paranoia: 1, description: 'Multipart body without a usable boundary' },
-  { id: 'WAF_PROTO_011', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Content-Type parameters carry another media type (body-parser confusion, CRS 921421)' },
-  { id: 'WAF_PROTO_012', family: 'protocol', severity: 'critical', paranoia: 1, description: 'Cookie version 1 syntax ($Version) used to confuse cookie parsers (CRS 921250)' },
-  { id: 'WAF_PROTO_013', family: 'protocol', severity: 'warning', paranoia: 1, description: "Crawler user agent from an address outside the operator's published ranges (spoofed crawler)" },
+  {
+    id: 'WAF_PROTO_001',
+    family: 'protocol',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Method not allowed for this route',
+  },
+  {
+    id: 'WAF_PROTO_002',
+    family: 'protocol',
+    severity: 'warning',
+    paranoia: 1,
+    description: 'Host header missing or empty',
+  },
+  {
+    id: 'WAF_PROTO_003',
+    family: 'protocol',
+    severity: 'warning',
+    paranoia: 1,
+    description: 'Host header is not a valid host name (bare IP, bad characters)',
+  },
+  {
+    id: 'WAF_PROTO_004',
+    family: 'protocol',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Content type not allowed for this route',
+  },
+  {
+    id: 'WAF_PROTO_005',
+    family: 'protocol',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'GET or HEAD request with a body',
+  },
+  {
+    id: 'WAF_PROTO_006',
+    family: 'protocol',
+    severity: 'warning',
+    paranoia: 1,
+    description: 'Body claims JSON but does not parse',
+  },
+  {
+    id: 'WAF_PROTO_007',
+    family: 'protocol',
+    severity: 'notice',
+    paranoia: 1,
+    description: 'Body larger than the inspection limit; only its prefix was inspected',
+  },
+  {
+    id: 'WAF_PROTO_008',
+    family: 'protocol',
+    severity: 'error',
+    paranoia: 1,
+    description: 'JSON nested deeper than body.json_max_depth',
+  },
+  {
+    id: 'WAF_PROTO_009',
+    family: 'protocol',
+    severity: 'error',
+    paranoia: 1,
+    description: 'More fields than body.max_fields',
+  },
+  {
+    id: 'WAF_PROTO_010',
+    family: 'protocol',
+    severity: 'warning',
+    paranoia: 1,
+    description: 'Multipart body without a usable boundary',
+  },
+  {
+    id: 'WAF_PROTO_011',
+    family: 'protocol',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Content-Type parameters carry another media type (body-parser confusion, CRS 921421)',
+  },
+  {
+    id: 'WAF_PROTO_012',
+    family: 'protocol',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Cookie version 1 syntax ($Version) used to confuse cookie parsers (CRS 921250)',
+  },
+  {
+    id: 'WAF_PROTO_013',
+    family: 'protocol',
+    severity: 'warning',
+    paranoia: 1,
+    description: "Crawler user agent from an address outside the operator's published ranges (spoofed crawler)",
+  },
 ] as const satisfies readonly RuleMeta[];
 
 const FINDING_RULE: Record<BodyFinding, string> = {
@@ -46,7 +124,8 @@ const PARSER_TYPES = ['application/', 'text/', 'multipart/', 'message/'];
 /** True when the parameters of a Content-Type (after the first `;`) name another media type. */
 function mediaTypeInParameters(contentType: string): boolean {
   const semi = contentType.indexOf(';');
-  if (semi < 0) return contentType.indexOf(',') >= 0 && PARSER_TYPES.some((t) => contentType.toLowerCase().indexOf(t, 1) > 0);
+  if (semi < 0)
+    return contentType.indexOf(',') >= 0 && PARSER_TYPES.some((t) => contentType.toLowerCase().indexOf(t, 1) > 0);
   const params = contentType.slice(semi).toLowerCase();
   return PARSER_TYPES.some((t) => params.includes(t));
 }
@@ -61,19 +140,30 @@ export interface ProtocolFacts {
 }
 
 /** The protocol matches of one request, as ordinary Matches (excerpt = the offending value, redacted later). */
-export function protocolMatches(x: Extracted, route: RoutePolicy, facts: ProtocolFacts): { ruleId: string; target: Target; excerpt: string }[] {
+export function protocolMatches(
+  x: Extracted,
+  route: RoutePolicy,
+  facts: ProtocolFacts,
+): { ruleId: string; target: Target; excerpt: string }[] {
   const out: { ruleId: string; target: Target; excerpt: string }[] = [];
-  const add = (ruleId: string, name: string, raw: string) => out.push({ ruleId, target: requestTarget(name, raw), excerpt: raw.slice(0, 40) });
+  const add = (ruleId: string, name: string, raw: string) =>
+    out.push({ ruleId, target: requestTarget(name, raw), excerpt: raw.slice(0, 40) });
   const { method, host } = x.info;
   if (!route.allowedMethods.has(method)) add('WAF_PROTO_001', 'method', method.slice(0, 20));
   if (host === null || host.trim() === '') add('WAF_PROTO_002', 'host', '');
   else if (hostProblem(host) && !LOOPBACK_HOST.test(host)) add('WAF_PROTO_003', 'host', host);
   const hasBody = x.bodyLength > 0;
   if (hasBody && (method === 'GET' || method === 'HEAD')) add('WAF_PROTO_005', 'body', '');
-  if (hasBody && x.mediaType && !route.allowedContentTypes.has(x.mediaType) && !(x.mediaType.endsWith('+json') && route.allowedContentTypes.has('application/json'))) {
+  if (
+    hasBody &&
+    x.mediaType &&
+    !route.allowedContentTypes.has(x.mediaType) &&
+    !(x.mediaType.endsWith('+json') && route.allowedContentTypes.has('application/json'))
+  ) {
     add('WAF_PROTO_004', 'content-type', x.mediaType);
   }
-  if (x.info.contentType && mediaTypeInParameters(x.info.contentType)) add('WAF_PROTO_011', 'content-type', x.mediaType ?? '');
+  if (x.info.contentType && mediaTypeInParameters(x.info.contentType))
+    add('WAF_PROTO_011', 'content-type', x.mediaType ?? '');
   const cookie = x.info.headers.get('cookie');
   if (cookie && /(^|[;,]\s*)\$version\s*=/i.test(cookie)) add('WAF_PROTO_012', 'cookie', '$Version');
   if (facts.truncated) add('WAF_PROTO_007', 'body', '');

@@ -16,15 +16,23 @@ export interface CaseResult {
 /** Parses one test file (throws with the file named when invalid). */
 export function parseTestFile(file: string, text: string): WafTestCase[] {
   let data: unknown;
-  try { data = parseYaml(text, { uniqueKeys: true }); } catch (e) { throw new Error(`${file}: YAML: ${(e as Error).message.split('\n')[0]}`); }
+  try {
+    data = parseYaml(text, { uniqueKeys: true });
+  } catch (e) {
+    throw new Error(`${file}: YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   const r = WafTestFileSchema.safeParse(data);
-  if (!r.success) throw new Error(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data.cases;
 }
 
 /** Runs one case through the engine and compares with its expectation. */
 export function runCase(file: string, c: WafTestCase, waf: CompiledWaf): CaseResult {
-  const headers: Record<string, string> = { host: 'gatehouse.test', ...Object.fromEntries(Object.entries(c.request.headers).map(([k, v]) => [k.toLowerCase(), v])) };
+  const headers: Record<string, string> = {
+    host: 'gatehouse.test',
+    ...Object.fromEntries(Object.entries(c.request.headers).map(([k, v]) => [k.toLowerCase(), v])),
+  };
   let body: string | null = c.request.body ?? null;
   if (c.request.json !== undefined) {
     body = JSON.stringify(c.request.json);
@@ -35,11 +43,19 @@ export function runCase(file: string, c: WafTestCase, waf: CompiledWaf): CaseRes
   const problems: string[] = [];
   const e = c.expect;
   if (e.action && e.action !== v.action) problems.push(`action ${v.action}, expected ${e.action}`);
-  if (e.would_block !== undefined && e.would_block !== v.wouldBlock) problems.push(`would_block ${v.wouldBlock}, expected ${e.would_block}`);
+  if (e.would_block !== undefined && e.would_block !== v.wouldBlock)
+    problems.push(`would_block ${v.wouldBlock}, expected ${e.would_block}`);
   for (const r of e.rules ?? []) if (!rules.includes(r)) problems.push(`${r} did not match`);
   for (const r of e.not_rules ?? []) if (rules.includes(r)) problems.push(`${r} matched`);
   if (e.no_matches && rules.length) problems.push(`expected no matches, got ${rules.join(', ')}`);
-  return { file, name: c.name, ok: problems.length === 0, pending: c.pending ?? null, problems, got: { action: v.action, would_block: v.wouldBlock, score: v.score, rules } };
+  return {
+    file,
+    name: c.name,
+    ok: problems.length === 0,
+    pending: c.pending ?? null,
+    problems,
+    got: { action: v.action, would_block: v.wouldBlock, score: v.score, rules },
+  };
 }
 
 /** Runs every case of every file; `texts` maps file name → YAML text. */

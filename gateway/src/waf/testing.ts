@@ -17,7 +17,14 @@ export const PROBE_RULES = [
   { id: 'WAF_TEST_006', family: 'rce', severity: 'error', paranoia: 1, description: 'probe: PROBE_ERROR' },
 ] as const satisfies readonly RuleMeta[];
 
-const TOKENS: [string, string][] = [['PROBE_SQLI', 'WAF_TEST_001'], ['PROBE_XSS', 'WAF_TEST_002'], ['PROBE_WARN', 'WAF_TEST_003'], ['PROBE_NOTICE', 'WAF_TEST_004'], ['PROBE_PL2', 'WAF_TEST_005'], ['PROBE_ERROR', 'WAF_TEST_006']];
+const TOKENS: [string, string][] = [
+  ['PROBE_SQLI', 'WAF_TEST_001'],
+  ['PROBE_XSS', 'WAF_TEST_002'],
+  ['PROBE_WARN', 'WAF_TEST_003'],
+  ['PROBE_NOTICE', 'WAF_TEST_004'],
+  ['PROBE_PL2', 'WAF_TEST_005'],
+  ['PROBE_ERROR', 'WAF_TEST_006'],
+];
 
 /** Flags each PROBE_* token in any target's normalized value, once per token. */
 export const probeDetector = {
@@ -50,9 +57,16 @@ export function probeWaf(rules: WafRules = shippedRules(), now?: Date): Compiled
 }
 
 /** A request for `inspect`: JSON bodies serialized with their content type, a host set. */
-export function req(method: string, url: string, opts: { json?: unknown; body?: string; headers?: Record<string, string> } = {}) {
+export function req(
+  method: string,
+  url: string,
+  opts: { json?: unknown; body?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { host: 'gatehouse.test', ...opts.headers };
   let body: string | null = opts.body ?? null;
-  if (opts.json !== undefined) { body = JSON.stringify(opts.json); headers['content-type'] ??= 'application/json'; }
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers['content-type'] ??= 'application/json';
+  }
   return { method, url, headers, body };
 }

@@ -9,15 +9,43 @@ export type Severity = 'critical' | 'error' | 'warning' | 'notice';
 export const SEVERITY_SCORE: Record<Severity, number> = { critical: 5, error: 4, warning: 3, notice: 2 };
 
 export type Family =
-  | 'sqli' | 'xss' | 'lfi' | 'rfi' | 'ssrf' | 'rce' | 'ssti' | 'nosql' | 'prototype-pollution'
-  | 'crlf' | 'ldap' | 'xxe' | 'mail' | 'scanner' | 'protocol' | 'php' | 'java' | 'session-fixation';
+  | 'sqli'
+  | 'xss'
+  | 'lfi'
+  | 'rfi'
+  | 'ssrf'
+  | 'rce'
+  | 'ssti'
+  | 'nosql'
+  | 'prototype-pollution'
+  | 'crlf'
+  | 'ldap'
+  | 'xxe'
+  | 'mail'
+  | 'scanner'
+  | 'protocol'
+  | 'php'
+  | 'java'
+  | 'session-fixation';
 
 export type Paranoia = 1 | 2 | 3 | 4;
 
 /** Where a value came from. `*_name` kinds are keys (parameter, field, cookie names). */
 export type TargetKind =
-  | 'path' | 'query' | 'query_name' | 'header' | 'cookie' | 'cookie_name'
-  | 'json' | 'json_key' | 'form' | 'form_name' | 'multipart' | 'filename' | 'xml' | 'body';
+  | 'path'
+  | 'query'
+  | 'query_name'
+  | 'header'
+  | 'cookie'
+  | 'cookie_name'
+  | 'json'
+  | 'json_key'
+  | 'form'
+  | 'form_name'
+  | 'multipart'
+  | 'filename'
+  | 'xml'
+  | 'body';
 
 export interface Target {
   kind: TargetKind;

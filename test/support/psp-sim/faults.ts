@@ -18,5 +18,12 @@ export interface PspFaults {
 }
 
 export function defaultFaults(): PspFaults {
-  return { failNext: 0, dropResponseNext: 0, delayMs: 0, duplicateWebhooks: false, reorderWebhooks: false, holdWebhooks: false };
+  return {
+    failNext: 0,
+    dropResponseNext: 0,
+    delayMs: 0,
+    duplicateWebhooks: false,
+    reorderWebhooks: false,
+    holdWebhooks: false,
+  };
 }

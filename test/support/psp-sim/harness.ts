@@ -32,22 +32,48 @@ export async function createPaymentsHarness(opts: { env?: Record<string, string>
       return { status: res.status };
     },
   });
-  t = await createTestBackend({ env: { STRIPE_SECRET_KEY: TEST_STRIPE_KEY, STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, STRIPE_API_BASE: sim.url, ...opts.env } });
+  t = await createTestBackend({
+    env: {
+      STRIPE_SECRET_KEY: TEST_STRIPE_KEY,
+      STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      STRIPE_API_BASE: sim.url,
+      ...opts.env,
+    },
+  });
   const backend = t;
   let n = 0;
   return {
     t: backend,
     sim,
     async user(role: Role = 'student') {
-      const [u] = await backend.deps.db.insert(users).values({ email: `buyer-${Date.now()}-${n++}-${Math.random().toString(36).slice(2, 8)}@example.test`, passwordHash: 'x', name: 'Buyer', role }).returning({ id: users.id });
-      const token = await signAccessToken({ keys: backend.deps.keys, issuer: backend.deps.env.JWT_ISSUER, audience: backend.deps.env.JWT_AUDIENCE }, { sub: u.id, role });
+      const [u] = await backend.deps.db
+        .insert(users)
+        .values({
+          email: `buyer-${Date.now()}-${n++}-${Math.random().toString(36).slice(2, 8)}@example.test`,
+          passwordHash: 'x',
+          name: 'Buyer',
+          role,
+        })
+        .returning({ id: users.id });
+      const token = await signAccessToken(
+        { keys: backend.deps.keys, issuer: backend.deps.env.JWT_ISSUER, audience: backend.deps.env.JWT_AUDIENCE },
+        { sub: u.id, role },
+      );
       return { id: u.id, token };
     },
     purchase(token, key, body) {
-      return backend.request('/api/credits/purchases', { json: body, token, headers: key === undefined ? {} : { 'idempotency-key': key } });
+      return backend.request('/api/credits/purchases', {
+        json: body,
+        token,
+        headers: key === undefined ? {} : { 'idempotency-key': key },
+      });
     },
     refund(token, purchaseId, key, body = {}) {
-      return backend.request(`/api/credits/purchases/${purchaseId}/refunds`, { json: body, token, headers: key === undefined ? {} : { 'idempotency-key': key } });
+      return backend.request(`/api/credits/purchases/${purchaseId}/refunds`, {
+        json: body,
+        token,
+        headers: key === undefined ? {} : { 'idempotency-key': key },
+      });
     },
     async close() {
       await sim.webhooksIdle();

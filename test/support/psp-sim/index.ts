@@ -34,7 +34,10 @@ export interface PspSim {
   close(): Promise<void>;
 }
 
-type Handler = (params: Record<string, unknown>, ctx: { m: RegExpExecArray; idempotencyKey?: string; url: string }) => Obj | Record<string, unknown>;
+type Handler = (
+  params: Record<string, unknown>,
+  ctx: { m: RegExpExecArray; idempotencyKey?: string; url: string },
+) => Obj | Record<string, unknown>;
 
 /**
  * A Stripe API stand-in for tests and `npm run psp:sim`: Stripe's REST shapes for the endpoints
@@ -54,9 +57,18 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
       if (!webhookUrl) return;
       state.stats.webhookAttempts++;
       try {
-        const { status } = await deliver(webhookUrl, body, { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': stripeSignature(body, secret), 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' });
-        if (status >= 200 && status < 300) { state.stats.webhooksDelivered++; return; }
-      } catch { /* receiver down: retry */ }
+        const { status } = await deliver(webhookUrl, body, {
+          'content-type': 'application/json; charset=utf-8',
+          'stripe-signature': stripeSignature(body, secret),
+          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        });
+        if (status >= 200 && status < 300) {
+          state.stats.webhooksDelivered++;
+          return;
+        }
+      } catch {
+        /* receiver down: retry */
+      }
       await new Promise((r) => setTimeout(r, webhookBackoffMs(attempt)));
     }
   }
@@ -69,7 +81,8 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
   }
   const state = new SimState((evt) => {
     if (!webhookUrl) return;
-    if (faults.holdWebhooks || faults.reorderWebhooks) held.push(evt); else schedule(evt);
+    if (faults.holdWebhooks || faults.reorderWebhooks) held.push(evt);
+    else schedule(evt);
   });
 
   const pi = (m: RegExpExecArray) => state.get(decodeURIComponent(m[1]), 'payment_intent');
@@ -78,15 +91,63 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
     ['GET', /^\/v1\/payment_intents$/, (p, c) => stripeList(state.ofType('payment_intent'), p, c.url)],
     ['GET', /^\/v1\/payment_intents\/search$/, (p, c) => stripeSearch(state.ofType('payment_intent'), p, c.url)],
     ['GET', /^\/v1\/payment_intents\/([^/]+)$/, (p, c) => state.expand(pi(c.m), expandList(p))],
-    ['POST', /^\/v1\/payment_intents\/([^/]+)\/confirm$/, (p, c) => state.confirmPaymentIntent(decodeURIComponent(c.m[1]), p, c)],
+    [
+      'POST',
+      /^\/v1\/payment_intents\/([^/]+)\/confirm$/,
+      (p, c) => state.confirmPaymentIntent(decodeURIComponent(c.m[1]), p, c),
+    ],
     ['POST', /^\/v1\/refunds$/, (p, c) => state.createRefund(p, c)],
-    ['GET', /^\/v1\/refunds$/, (p, c) => stripeList(state.ofType('refund').filter((r) => (!p.payment_intent || r.payment_intent === p.payment_intent) && (!p.charge || r.charge === p.charge)), p, c.url)],
-    ['GET', /^\/v1\/refunds\/([^/]+)$/, (p, c) => state.expand(state.get(decodeURIComponent(c.m[1]), 'refund'), expandList(p))],
-    ['GET', /^\/v1\/charges$/, (p, c) => stripeList(state.ofType('charge').filter((ch) => !p.payment_intent || ch.payment_intent === p.payment_intent), p, c.url)],
-    ['GET', /^\/v1\/charges\/([^/]+)$/, (p, c) => state.expand(state.get(decodeURIComponent(c.m[1]), 'charge'), expandList(p))],
+    [
+      'GET',
+      /^\/v1\/refunds$/,
+      (p, c) =>
+        stripeList(
+          state
+            .ofType('refund')
+            .filter(
+              (r) =>
+                (!p.payment_intent || r.payment_intent === p.payment_intent) && (!p.charge || r.charge === p.charge),
+            ),
+          p,
+          c.url,
+        ),
+    ],
+    [
+      'GET',
+      /^\/v1\/refunds\/([^/]+)$/,
+      (p, c) => state.expand(state.get(decodeURIComponent(c.m[1]), 'refund'), expandList(p)),
+    ],
+    [
+      'GET',
+      /^\/v1\/charges$/,
+      (p, c) =>
+        stripeList(
+          state.ofType('charge').filter((ch) => !p.payment_intent || ch.payment_intent === p.payment_intent),
+          p,
+          c.url,
+        ),
+    ],
+    [
+      'GET',
+      /^\/v1\/charges\/([^/]+)$/,
+      (p, c) => state.expand(state.get(decodeURIComponent(c.m[1]), 'charge'), expandList(p)),
+    ],
     ['GET', /^\/v1\/balance_transactions$/, (p, c) => stripeList(state.ofType('balance_transaction'), p, c.url)],
-    ['GET', /^\/v1\/balance_transactions\/([^/]+)$/, (_p, c) => state.get(decodeURIComponent(c.m[1]), 'balance_transaction')],
-    ['GET', /^\/v1\/events$/, (p, c) => stripeList(state.events.filter((e) => !p.type || e.type === p.type), p, c.url)],
+    [
+      'GET',
+      /^\/v1\/balance_transactions\/([^/]+)$/,
+      (_p, c) => state.get(decodeURIComponent(c.m[1]), 'balance_transaction'),
+    ],
+    [
+      'GET',
+      /^\/v1\/events$/,
+      (p, c) =>
+        stripeList(
+          state.events.filter((e) => !p.type || e.type === p.type),
+          p,
+          c.url,
+        ),
+    ],
     ['GET', /^\/v1\/events\/([^/]+)$/, (_p, c) => state.get(decodeURIComponent(c.m[1]), 'event')],
   ];
 
@@ -94,7 +155,12 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
   const idem = new Map<string, { fingerprint: string; done?: { status: number; body: string } }>();
 
   function send(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}) {
-    res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${Math.random().toString(36).slice(2, 14)}`, 'stripe-version': '2025-01-27.acacia', ...extra });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'request-id': `req_${Math.random().toString(36).slice(2, 14)}`,
+      'stripe-version': '2025-01-27.acacia',
+      ...extra,
+    });
     res.end(body);
   }
   /** The "lost response" fault: the work is done (and stored for replay), the answer never arrives. */
@@ -122,7 +188,12 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
       return send(res, 500, errorBody({ type: 'api_error', message: 'Simulated PSP failure.' }));
     }
     const route = routes.find(([m, re]) => m === method && re.test(url.pathname));
-    if (!route) return send(res, 404, errorBody({ type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${url.pathname}).` }));
+    if (!route)
+      return send(
+        res,
+        404,
+        errorBody({ type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${url.pathname}).` }),
+      );
     const m = route[1].exec(url.pathname)!;
     const params = parseStripeForm(method === 'GET' ? url.search.slice(1) : raw);
     const key = method === 'POST' ? (req.headers['idempotency-key'] as string | undefined) : undefined;
@@ -131,9 +202,25 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
     if (scope) {
       const seen = idem.get(scope);
       if (seen && seen.fingerprint !== fingerprint) {
-        return send(res, 400, errorBody({ type: 'idempotency_error', message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.` }));
+        return send(
+          res,
+          400,
+          errorBody({
+            type: 'idempotency_error',
+            message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+          }),
+        );
       }
-      if (seen && !seen.done) return send(res, 409, errorBody({ type: 'idempotency_error', code: 'idempotency_key_in_use', message: 'There is currently another in-progress request using this Idempotent Key.' }));
+      if (seen && !seen.done)
+        return send(
+          res,
+          409,
+          errorBody({
+            type: 'idempotency_error',
+            code: 'idempotency_key_in_use',
+            message: 'There is currently another in-progress request using this Idempotent Key.',
+          }),
+        );
       if (seen?.done) {
         state.stats.idempotentReplays++;
         if (dropped(req)) return;
@@ -143,7 +230,8 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
     }
     // The delay sits after the key is registered, as the PSP's own work would: a second request with the same key meanwhile sees 409.
     if (faults.delayMs) await new Promise((r) => setTimeout(r, faults.delayMs));
-    let status = 200, body: string;
+    let status = 200,
+      body: string;
     try {
       body = JSON.stringify(route[2](params, { m, idempotencyKey: key, url: url.pathname }));
     } catch (e) {
@@ -160,7 +248,9 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
   }
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e) => { if (!res.headersSent) send(res, 500, errorBody({ type: 'api_error', message: String(e) })); });
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) send(res, 500, errorBody({ type: 'api_error', message: String(e) }));
+    });
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
@@ -171,7 +261,9 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
     port,
     state,
     faults,
-    setWebhookUrl(u) { webhookUrl = u; },
+    setWebhookUrl(u) {
+      webhookUrl = u;
+    },
     async flushWebhooks() {
       const batch = held.splice(0, held.length);
       if (faults.reorderWebhooks) batch.reverse();

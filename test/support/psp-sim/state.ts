@@ -9,13 +9,26 @@ export function stripeFee(amount: number): number {
 
 /** Test payment methods that fail like Stripe's; every other `pm_…` succeeds. */
 const DECLINES: Record<string, { code: string; decline_code: string; message: string }> = {
-  pm_card_chargeDeclined: { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
-  pm_card_chargeDeclinedInsufficientFunds: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+  pm_card_chargeDeclined: {
+    code: 'card_declined',
+    decline_code: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  pm_card_chargeDeclinedInsufficientFunds: {
+    code: 'card_declined',
+    decline_code: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
 };
 
 export type Obj = Record<string, unknown> & { id: string; created: number };
 export class StripeApiError extends Error {
-  constructor(readonly status: number, readonly body: Record<string, unknown>) { super(String(body.message)); }
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body.message));
+  }
 }
 export function invalid(message: string, param?: string, code?: string): StripeApiError {
   return new StripeApiError(400, { type: 'invalid_request_error', message, param, code });
@@ -41,10 +54,21 @@ export interface SimStats {
 export class SimState {
   readonly objects = new Map<string, Obj>();
   readonly events: Obj[] = [];
-  readonly stats: SimStats = { apiCalls: 0, paymentIntentsCreated: 0, chargesSucceeded: 0, chargesFailed: 0, refundsCreated: 0, idempotentReplays: 0, webhookAttempts: 0, webhooksDelivered: 0 };
+  readonly stats: SimStats = {
+    apiCalls: 0,
+    paymentIntentsCreated: 0,
+    chargesSucceeded: 0,
+    chargesFailed: 0,
+    refundsCreated: 0,
+    idempotentReplays: 0,
+    webhookAttempts: 0,
+    webhooksDelivered: 0,
+  };
   constructor(private readonly emit: (event: Obj) => void) {}
 
-  now(): number { return Math.floor(Date.now() / 1000); }
+  now(): number {
+    return Math.floor(Date.now() / 1000);
+  }
 
   ofType(object: string): Obj[] {
     return [...this.objects.values()].filter((o) => o.object === object);
@@ -52,14 +76,27 @@ export class SimState {
 
   get(id: string, object: string): Obj {
     const o = this.objects.get(id);
-    if (!o || o.object !== object) throw new StripeApiError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${object}: '${id}'`, param: 'id' });
+    if (!o || o.object !== object)
+      throw new StripeApiError(404, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        message: `No such ${object}: '${id}'`,
+        param: 'id',
+      });
     return o;
   }
 
   private event(type: string, object: Obj, request: { idempotencyKey?: string } = {}) {
     const evt: Obj = {
-      id: newId('evt'), object: 'event', api_version: '2025-01-27.acacia', created: this.now(), type, livemode: false,
-      pending_webhooks: 1, data: { object: structuredClone(object) }, request: { id: newId('req'), idempotency_key: request.idempotencyKey ?? null },
+      id: newId('evt'),
+      object: 'event',
+      api_version: '2025-01-27.acacia',
+      created: this.now(),
+      type,
+      livemode: false,
+      pending_webhooks: 1,
+      data: { object: structuredClone(object) },
+      request: { id: newId('req'), idempotency_key: request.idempotencyKey ?? null },
     };
     this.events.push(evt);
     this.emit(evt);
@@ -67,14 +104,28 @@ export class SimState {
 
   createPaymentIntent(p: Record<string, unknown>, req: { idempotencyKey?: string }): Obj {
     const amount = Number(p.amount);
-    if (!Number.isInteger(amount) || amount < 50) throw invalid('Amount must be at least 50 cents', 'amount', 'amount_too_small');
-    if (typeof p.currency !== 'string') throw invalid('Missing required param: currency.', 'currency', 'parameter_missing');
+    if (!Number.isInteger(amount) || amount < 50)
+      throw invalid('Amount must be at least 50 cents', 'amount', 'amount_too_small');
+    if (typeof p.currency !== 'string')
+      throw invalid('Missing required param: currency.', 'currency', 'parameter_missing');
     const id = newId('pi');
     const pi: Obj = {
-      id, object: 'payment_intent', amount, amount_received: 0, currency: p.currency.toLowerCase(), created: this.now(),
-      client_secret: `${id}_secret_${randomBytes(8).toString('hex')}`, status: p.payment_method ? 'requires_confirmation' : 'requires_payment_method',
-      payment_method: p.payment_method ?? null, latest_charge: null, last_payment_error: null, livemode: false,
-      metadata: (p.metadata as Record<string, string>) ?? {}, description: p.description ?? null, capture_method: 'automatic', confirmation_method: 'automatic',
+      id,
+      object: 'payment_intent',
+      amount,
+      amount_received: 0,
+      currency: p.currency.toLowerCase(),
+      created: this.now(),
+      client_secret: `${id}_secret_${randomBytes(8).toString('hex')}`,
+      status: p.payment_method ? 'requires_confirmation' : 'requires_payment_method',
+      payment_method: p.payment_method ?? null,
+      latest_charge: null,
+      last_payment_error: null,
+      livemode: false,
+      metadata: (p.metadata as Record<string, string>) ?? {},
+      description: p.description ?? null,
+      capture_method: 'automatic',
+      confirmation_method: 'automatic',
     };
     this.objects.set(id, pi);
     this.stats.paymentIntentsCreated++;
@@ -86,7 +137,11 @@ export class SimState {
   confirmPaymentIntent(id: string, p: Record<string, unknown>, req: { idempotencyKey?: string }): Obj {
     const pi = this.get(id, 'payment_intent');
     if (pi.status === 'succeeded' || pi.status === 'canceled') {
-      throw invalid(`This PaymentIntent's status is ${pi.status}, so it cannot be confirmed.`, undefined, 'payment_intent_unexpected_state');
+      throw invalid(
+        `This PaymentIntent's status is ${pi.status}, so it cannot be confirmed.`,
+        undefined,
+        'payment_intent_unexpected_state',
+      );
     }
     this.confirm(pi, p, req);
     return pi;
@@ -94,13 +149,31 @@ export class SimState {
 
   private confirm(pi: Obj, p: Record<string, unknown>, req: { idempotencyKey?: string }) {
     const pm = String(p.payment_method ?? pi.payment_method ?? '');
-    if (!pm) throw invalid('You must provide a payment_method to confirm this PaymentIntent.', 'payment_method', 'payment_intent_unexpected_state');
+    if (!pm)
+      throw invalid(
+        'You must provide a payment_method to confirm this PaymentIntent.',
+        'payment_method',
+        'payment_intent_unexpected_state',
+      );
     pi.payment_method = pm;
     const decline = DECLINES[pm];
     const charge: Obj = {
-      id: newId('ch'), object: 'charge', amount: pi.amount, amount_refunded: 0, amount_captured: decline ? 0 : pi.amount, currency: pi.currency,
-      payment_intent: pi.id, payment_method: pm, created: this.now(), status: decline ? 'failed' : 'succeeded', paid: !decline,
-      refunded: false, captured: !decline, balance_transaction: null, failure_code: decline?.code ?? null, metadata: pi.metadata,
+      id: newId('ch'),
+      object: 'charge',
+      amount: pi.amount,
+      amount_refunded: 0,
+      amount_captured: decline ? 0 : pi.amount,
+      currency: pi.currency,
+      payment_intent: pi.id,
+      payment_method: pm,
+      created: this.now(),
+      status: decline ? 'failed' : 'succeeded',
+      paid: !decline,
+      refunded: false,
+      captured: !decline,
+      balance_transaction: null,
+      failure_code: decline?.code ?? null,
+      metadata: pi.metadata,
     };
     this.objects.set(charge.id, charge);
     pi.latest_charge = charge.id;
@@ -110,7 +183,12 @@ export class SimState {
       pi.last_payment_error = { type: 'card_error', ...decline, charge: charge.id };
       this.event('charge.failed', charge, req);
       this.event('payment_intent.payment_failed', pi, req);
-      throw new StripeApiError(402, { type: 'card_error', ...decline, charge: charge.id, payment_intent: structuredClone(pi) });
+      throw new StripeApiError(402, {
+        type: 'card_error',
+        ...decline,
+        charge: charge.id,
+        payment_intent: structuredClone(pi),
+      });
     }
     const amount = pi.amount as number;
     const fee = stripeFee(amount);
@@ -125,8 +203,17 @@ export class SimState {
 
   private balanceTransaction(amount: number, fee: number, type: string, source: string, currency: string): Obj {
     const bt: Obj = {
-      id: newId('txn'), object: 'balance_transaction', amount, fee, net: amount - fee, currency, type, source, status: 'available',
-      created: this.now(), fee_details: fee ? [{ amount: fee, currency, type: 'stripe_fee', description: 'Stripe processing fees' }] : [],
+      id: newId('txn'),
+      object: 'balance_transaction',
+      amount,
+      fee,
+      net: amount - fee,
+      currency,
+      type,
+      source,
+      status: 'available',
+      created: this.now(),
+      fee_details: fee ? [{ amount: fee, currency, type: 'stripe_fee', description: 'Stripe processing fees' }] : [],
     };
     this.objects.set(bt.id, bt);
     return bt;
@@ -136,20 +223,40 @@ export class SimState {
     let charge: Obj;
     if (typeof p.payment_intent === 'string') {
       const pi = this.get(p.payment_intent, 'payment_intent');
-      if (pi.status !== 'succeeded' || !pi.latest_charge) throw invalid(`This PaymentIntent (${pi.id}) does not have a successful charge to refund.`, 'payment_intent', 'charge_not_refundable');
+      if (pi.status !== 'succeeded' || !pi.latest_charge)
+        throw invalid(
+          `This PaymentIntent (${pi.id}) does not have a successful charge to refund.`,
+          'payment_intent',
+          'charge_not_refundable',
+        );
       charge = this.get(pi.latest_charge as string, 'charge');
     } else if (typeof p.charge === 'string') {
       charge = this.get(p.charge, 'charge');
     } else throw invalid('One of `charge` or `payment_intent` is required.', 'payment_intent', 'parameter_missing');
     const remaining = (charge.amount as number) - (charge.amount_refunded as number);
-    if (remaining <= 0) throw invalid(`Charge ${charge.id} has already been refunded.`, 'charge', 'charge_already_refunded');
+    if (remaining <= 0)
+      throw invalid(`Charge ${charge.id} has already been refunded.`, 'charge', 'charge_already_refunded');
     const amount = p.amount === undefined ? remaining : Number(p.amount);
     if (!Number.isInteger(amount) || amount <= 0) throw invalid('Invalid positive integer', 'amount');
-    if (amount > remaining) throw invalid(`Refund amount ($${(amount / 100).toFixed(2)}) is greater than unrefunded amount on charge ($${(remaining / 100).toFixed(2)})`, 'amount', 'amount_too_large');
+    if (amount > remaining)
+      throw invalid(
+        `Refund amount ($${(amount / 100).toFixed(2)}) is greater than unrefunded amount on charge ($${(remaining / 100).toFixed(2)})`,
+        'amount',
+        'amount_too_large',
+      );
     const bt = this.balanceTransaction(-amount, 0, 'refund', '', charge.currency as string);
     const refund: Obj = {
-      id: newId('re'), object: 'refund', amount, currency: charge.currency, charge: charge.id, payment_intent: charge.payment_intent,
-      status: 'succeeded', reason: p.reason ?? null, balance_transaction: bt.id, created: this.now(), metadata: (p.metadata as Record<string, string>) ?? {},
+      id: newId('re'),
+      object: 'refund',
+      amount,
+      currency: charge.currency,
+      charge: charge.id,
+      payment_intent: charge.payment_intent,
+      status: 'succeeded',
+      reason: p.reason ?? null,
+      balance_transaction: bt.id,
+      created: this.now(),
+      metadata: (p.metadata as Record<string, string>) ?? {},
     };
     bt.source = refund.id;
     this.objects.set(refund.id, refund);

@@ -4,7 +4,11 @@ import { createHmac } from 'node:crypto';
  * Stripe's webhook signature: `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "t.payload")>`,
  * the scheme `stripe.webhooks.generateTestHeaderString` produces and `constructEventAsync` checks.
  */
-export function stripeSignature(payload: string, secret: string, timestampSeconds = Math.floor(Date.now() / 1000)): string {
+export function stripeSignature(
+  payload: string,
+  secret: string,
+  timestampSeconds = Math.floor(Date.now() / 1000),
+): string {
   const v1 = createHmac('sha256', secret).update(`${timestampSeconds}.${payload}`, 'utf8').digest('hex');
   return `t=${timestampSeconds},v1=${v1}`;
 }

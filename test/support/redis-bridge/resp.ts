@@ -35,9 +35,12 @@ function parse(buf: Buffer, pos: number): { value: Reply; next: number } | undef
   const type = String.fromCharCode(buf[pos]);
   const line = buf.toString('utf8', pos + 1, eol);
   switch (type) {
-    case '+': return { value: new SimpleString(line), next: eol + 2 };
-    case '-': return { value: new RespError(line), next: eol + 2 };
-    case ':': return { value: Number(line), next: eol + 2 };
+    case '+':
+      return { value: new SimpleString(line), next: eol + 2 };
+    case '-':
+      return { value: new RespError(line), next: eol + 2 };
+    case ':':
+      return { value: Number(line), next: eol + 2 };
     case '$': {
       const len = Number(line);
       if (len < 0) return { value: null, next: eol + 2 };
@@ -80,7 +83,12 @@ export class RespConnection {
     this.socket.on('error', (e) => this.fail(e));
     this.socket.on('close', () => this.fail(new Error('redis connection closed')));
     const auth: (string | Buffer)[][] = [];
-    if (url.password) auth.push(url.username ? ['AUTH', decodeURIComponent(url.username), decodeURIComponent(url.password)] : ['AUTH', decodeURIComponent(url.password)]);
+    if (url.password)
+      auth.push(
+        url.username
+          ? ['AUTH', decodeURIComponent(url.username), decodeURIComponent(url.password)]
+          : ['AUTH', decodeURIComponent(url.password)],
+      );
     const db = url.pathname.replace(/^\//, '');
     if (db) auth.push(['SELECT', db]);
     if (auth.length) void this.send(auth).catch(() => {});

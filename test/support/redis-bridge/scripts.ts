@@ -34,15 +34,20 @@ export function createScriptTranslator() {
   function translate(cmd: string[]): string[] {
     const name = cmd[0]?.toUpperCase();
     if ((name === 'EVAL' || name === 'EVAL_RO') && cmd.length > 1) return [cmd[0], remember(cmd[1]), ...cmd.slice(2)];
-    if ((name === 'EVALSHA' || name === 'EVALSHA_RO') && cmd.length > 1) return [cmd[0], shas.get(cmd[1].toLowerCase()) ?? cmd[1], ...cmd.slice(2)];
-    if (name === 'SCRIPT' && cmd[1]?.toUpperCase() === 'LOAD' && cmd.length > 2) return [cmd[0], cmd[1], remember(cmd[2])];
-    if (name === 'SCRIPT' && cmd[1]?.toUpperCase() === 'EXISTS') return [cmd[0], cmd[1], ...cmd.slice(2).map((s) => shas.get(s.toLowerCase()) ?? s)];
+    if ((name === 'EVALSHA' || name === 'EVALSHA_RO') && cmd.length > 1)
+      return [cmd[0], shas.get(cmd[1].toLowerCase()) ?? cmd[1], ...cmd.slice(2)];
+    if (name === 'SCRIPT' && cmd[1]?.toUpperCase() === 'LOAD' && cmd.length > 2)
+      return [cmd[0], cmd[1], remember(cmd[2])];
+    if (name === 'SCRIPT' && cmd[1]?.toUpperCase() === 'EXISTS')
+      return [cmd[0], cmd[1], ...cmd.slice(2).map((s) => shas.get(s.toLowerCase()) ?? s)];
     return cmd;
   }
 
   /** The SHA the client expects from SCRIPT LOAD: of the text it sent. */
   function clientSha(cmd: string[]): string | undefined {
-    return cmd[0]?.toUpperCase() === 'SCRIPT' && cmd[1]?.toUpperCase() === 'LOAD' && cmd.length > 2 ? sha1(cmd[2]) : undefined;
+    return cmd[0]?.toUpperCase() === 'SCRIPT' && cmd[1]?.toUpperCase() === 'LOAD' && cmd.length > 2
+      ? sha1(cmd[2])
+      : undefined;
   }
 
   return { translate, clientSha };

@@ -37,7 +37,11 @@ function toJson(r: Reply, base64: boolean): Json | { error: string } {
   if (r instanceof RespError) return { error: r.message };
   if (r instanceof SimpleString) return base64 && r.value !== 'OK' ? Buffer.from(r.value).toString('base64') : r.value;
   if (Buffer.isBuffer(r)) return base64 ? r.toString('base64') : r.toString('utf8');
-  if (Array.isArray(r)) return r.map((x) => { const v = toJson(x, base64); return v !== null && typeof v === 'object' && !Array.isArray(v) ? v.error : v; });
+  if (Array.isArray(r))
+    return r.map((x) => {
+      const v = toJson(x, base64);
+      return v !== null && typeof v === 'object' && !Array.isArray(v) ? v.error : v;
+    });
   return r;
 }
 
@@ -83,7 +87,11 @@ export async function startRedisBridge(opts: BridgeOptions) {
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (mode === 'hang') { hanging.add(res); res.once('close', () => hanging.delete(res)); return; }
+    if (mode === 'hang') {
+      hanging.add(res);
+      res.once('close', () => hanging.delete(res));
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://bridge');
     const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('_token');
     if (given !== token) return send(res, 401, { error: 'Unauthorized' });
@@ -99,7 +107,11 @@ export async function startRedisBridge(opts: BridgeOptions) {
     const path = url.pathname.replace(/\/+$/, '');
     let body: unknown;
     if (path === '' || path === '/pipeline' || path === '/multi-exec') {
-      try { body = raw ? JSON.parse(raw) : undefined; } catch { return send(res, 400, { error: 'ERR failed to parse command' }); }
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        return send(res, 400, { error: 'ERR failed to parse command' });
+      }
     }
     try {
       if (path === '') {
@@ -111,17 +123,27 @@ export async function startRedisBridge(opts: BridgeOptions) {
       }
       if (path === '/pipeline' || path === '/multi-exec') {
         const cmds = Array.isArray(body) ? body.map(args) : undefined;
-        if (!cmds?.length || cmds.some((c) => !c)) return send(res, 400, { error: 'ERR failed to parse pipeline request' });
+        if (!cmds?.length || cmds.some((c) => !c))
+          return send(res, 400, { error: 'ERR failed to parse pipeline request' });
         if (path === '/pipeline') {
           const replies = await run(cmds as string[][]);
-          return send(res, 200, replies.map((r) => entry(r, base64)));
+          return send(
+            res,
+            200,
+            replies.map((r) => entry(r, base64)),
+          );
         }
         const replies = await run([['MULTI'], ...(cmds as string[][]), ['EXEC']]);
         const queued = replies.slice(1, -1).find((r) => r instanceof RespError);
         const exec = replies[replies.length - 1];
         if (queued instanceof RespError) return send(res, 400, { error: queued.message });
-        if (exec instanceof RespError || !Array.isArray(exec)) return send(res, 400, { error: exec instanceof RespError ? exec.message : 'ERR transaction aborted' });
-        return send(res, 200, exec.map((r) => entry(r, base64)));
+        if (exec instanceof RespError || !Array.isArray(exec))
+          return send(res, 400, { error: exec instanceof RespError ? exec.message : 'ERR transaction aborted' });
+        return send(
+          res,
+          200,
+          exec.map((r) => entry(r, base64)),
+        );
       }
       // Path form: /cmd/arg/…, a POST body being the last argument.
       const cmd = path.split('/').slice(1).map(decodeURIComponent);
@@ -137,10 +159,18 @@ export async function startRedisBridge(opts: BridgeOptions) {
   let server: http.Server | undefined;
   let port = opts.port ?? 0;
   async function start(): Promise<void> {
-    server = http.createServer((req, res) => { handle(req, res).catch((e) => send(res, 500, { error: `ERR ${(e as Error).message}` })); });
+    server = http.createServer((req, res) => {
+      handle(req, res).catch((e) => send(res, 500, { error: `ERR ${(e as Error).message}` }));
+    });
     server.keepAliveTimeout = 5000;
-    server.on('connection', (s) => { sockets.add(s); s.once('close', () => sockets.delete(s)); });
-    await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(port, host, () => resolve()); });
+    server.on('connection', (s) => {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(port, host, () => resolve());
+    });
     port = (server.address() as AddressInfo).port;
   }
   /** Closes the port and every open connection (clients see connection refused / reset). */
@@ -155,17 +185,29 @@ export async function startRedisBridge(opts: BridgeOptions) {
   }
   await start();
   return {
-    get url() { return `http://${host}:${port}`; },
-    get port() { return port; },
+    get url() {
+      return `http://${host}:${port}`;
+    },
+    get port() {
+      return port;
+    },
     setMode(m: BridgeMode) {
       mode = m;
-      if (m === 'normal') { for (const r of hanging) r.destroy(); hanging.clear(); }
+      if (m === 'normal') {
+        for (const r of hanging) r.destroy();
+        hanging.clear();
+      }
     },
-    setToken(t: string) { token = t; },
+    setToken(t: string) {
+      token = t;
+    },
     start,
     stop,
     /** Stops serving and closes the Redis connections. */
-    async close() { await stop(); for (const c of pool) c?.close(); },
+    async close() {
+      await stop();
+      for (const c of pool) c?.close();
+    },
   };
 }
 

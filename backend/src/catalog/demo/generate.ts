@@ -1,12 +1,24 @@
 import { FIELDS, FIELD_SLUGS, LEVELS, US_STATES, type Field } from '../taxonomy.ts';
 import { slugify } from '../slug.ts';
 import { streamFor, pick, int, sample, uuidFrom, type Rng } from './prng.ts';
-import { DONORS, THEMES, AWARD_WORDS, AUDIENCES, PROVIDER_NAMES, OPENERS, MIDDLES, CLOSERS, ESSAY_SENTENCE } from './words.ts';
+import {
+  DONORS,
+  THEMES,
+  AWARD_WORDS,
+  AUDIENCES,
+  PROVIDER_NAMES,
+  OPENERS,
+  MIDDLES,
+  CLOSERS,
+  ESSAY_SENTENCE,
+} from './words.ts';
 
 /** Namespace of the demo streams: changing it changes every generated row. */
 const SEED_NAMESPACE = 'gatehouse-demo-v1';
 /** Award sizes as real programs use them, weighted toward the common small awards. */
-const AMOUNTS = [500, 500, 1000, 1000, 1000, 1500, 2000, 2000, 2500, 3000, 5000, 5000, 7500, 10000, 15000, 20000, 25000] as const;
+const AMOUNTS = [
+  500, 500, 1000, 1000, 1000, 1500, 2000, 2000, 2500, 3000, 5000, 5000, 7500, 10000, 15000, 20000, 25000,
+] as const;
 const DAY_MS = 86_400_000;
 
 export interface DemoProvider {
@@ -36,7 +48,12 @@ export interface DemoScholarship {
 
 export const DEMO_PROVIDERS: DemoProvider[] = PROVIDER_NAMES.map((name, i) => {
   const slug = slugify(name);
-  return { id: uuidFrom(streamFor(`${SEED_NAMESPACE}:provider`, i)), slug, name, website: `https://${slug}.example.org` };
+  return {
+    id: uuidFrom(streamFor(`${SEED_NAMESPACE}:provider`, i)),
+    slug,
+    name,
+    website: `https://${slug}.example.org`,
+  };
 });
 
 function titleFor(rng: Rng, field: Field): { title: string; donor: string; award: string } {
@@ -78,8 +95,19 @@ export function demoScholarship(index: number, anchor: Date): DemoScholarship {
   const c = rng();
   const citizenship = c < 0.5 ? [] : c < 0.85 ? ['us_citizen', 'permanent_resident'] : ['us_citizen'];
   const essay = rng() < 0.55;
-  const vars = { field: FIELDS[field].toLowerCase(), audience: pick(rng, AUDIENCES), donor, amount: amount.toLocaleString('en-US'), provider: provider.name, award };
-  const sentences = [fill(pick(rng, OPENERS), vars), ...sample(rng, MIDDLES, int(rng, 1, 3)).map((m) => fill(m, vars)), fill(pick(rng, CLOSERS), vars)];
+  const vars = {
+    field: FIELDS[field].toLowerCase(),
+    audience: pick(rng, AUDIENCES),
+    donor,
+    amount: amount.toLocaleString('en-US'),
+    provider: provider.name,
+    award,
+  };
+  const sentences = [
+    fill(pick(rng, OPENERS), vars),
+    ...sample(rng, MIDDLES, int(rng, 1, 3)).map((m) => fill(m, vars)),
+    fill(pick(rng, CLOSERS), vars),
+  ];
   if (essay) sentences.push(ESSAY_SENTENCE);
   const deadline = new Date(anchor.getTime() + int(rng, 7, 365) * DAY_MS).toISOString().slice(0, 10);
   const createdAt = new Date(anchor.getTime() - int(rng, 1, 300) * DAY_MS - (index % 86_400) * 1000).toISOString();

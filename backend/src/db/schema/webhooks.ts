@@ -1,13 +1,17 @@
 import { pgTable, text, timestamp, jsonb, index } from 'drizzle-orm/pg-core';
 
 /** Webhook inbox: each PSP event stored once, in the same transaction as its effects. */
-export const webhookEvents = pgTable('webhook_events', {
-  /** The PSP's event id (`evt_…`); the primary key makes a duplicate delivery a no-op. */
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  objectId: text('object_id'),
-  /** `applied` | `ignored` (not ours or a type we do not act on). */
-  outcome: text('outcome').notNull(),
-  payload: jsonb('payload').notNull(),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('webhook_events_object_idx').on(t.objectId)]);
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    /** The PSP's event id (`evt_…`); the primary key makes a duplicate delivery a no-op. */
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    objectId: text('object_id'),
+    /** `applied` | `ignored` (not ours or a type we do not act on). */
+    outcome: text('outcome').notNull(),
+    payload: jsonb('payload').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('webhook_events_object_idx').on(t.objectId)],
+);

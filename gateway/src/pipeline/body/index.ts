@@ -15,13 +15,19 @@ async function readCapped(stream: ReadableStream<Uint8Array>, cap: number): Prom
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > cap) { await reader.cancel().catch(() => {}); return { tooLarge: true }; }
+    if (total > cap) {
+      await reader.cancel().catch(() => {});
+      return { tooLarge: true };
+    }
     chunks.push(value);
   }
   if (chunks.length === 1) return { bytes: chunks[0] };
   const bytes = new Uint8Array(total);
   let off = 0;
-  for (const ch of chunks) { bytes.set(ch, off); off += ch.byteLength; }
+  for (const ch of chunks) {
+    bytes.set(ch, off);
+    off += ch.byteLength;
+  }
   return { bytes };
 }
 
@@ -33,7 +39,10 @@ async function readCapped(stream: ReadableStream<Uint8Array>, cap: number): Prom
  */
 export function body(rules: WafRules): MiddlewareHandler<GatewayEnv> {
   const limits = rules.body;
-  const cap = limits.over_limit === 'block' ? limits.max_inspected_bytes : Math.max(limits.max_forwarded_bytes, limits.max_inspected_bytes);
+  const cap =
+    limits.over_limit === 'block'
+      ? limits.max_inspected_bytes
+      : Math.max(limits.max_forwarded_bytes, limits.max_inspected_bytes);
   return async function body(c, next) {
     const stream = c.req.raw.body;
     if (!stream) return next();

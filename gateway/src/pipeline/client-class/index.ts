@@ -17,7 +17,10 @@ import { applyDebugHeaders } from '../../access/debug-headers.ts';
  *
  * @example app.use(clientClass(rules['access.yaml']))
  */
-export function clientClass(rules: AccessRules, crawlerRanges: CrawlerRangesFile = bundledCrawlerRanges()): MiddlewareHandler<GatewayEnv> {
+export function clientClass(
+  rules: AccessRules,
+  crawlerRanges: CrawlerRangesFile = bundledCrawlerRanges(),
+): MiddlewareHandler<GatewayEnv> {
   const matchAllowlist = compileAllowlist(rules.allowlist);
   const checkCrawler = compileCrawlers(rules.crawlers, crawlerRanges);
   const crawlerGrants: ReadonlySet<string> = new Set(rules.crawlers.grants);

@@ -1,8 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { accessApp, accessRules, makeKeys, stubBackend, type Upstream } from '../../access/test-support.ts';
 
-const ALLOWED = ['http://localhost:8787', 'http://127.0.0.1:8787', 'https://qa.gatehouse.example', 'https://gatehouse.example'];
-const DENIED = ['https://evil.example', 'null', 'http://localhost:8788', 'https://gatehouse.example.evil.example', 'https://qa.gatehouse.example:444', 'http://gatehouse.example', 'HTTPS://GATEHOUSE.EXAMPLE'];
+const ALLOWED = [
+  'http://localhost:8787',
+  'http://127.0.0.1:8787',
+  'https://qa.gatehouse.example',
+  'https://gatehouse.example',
+];
+const DENIED = [
+  'https://evil.example',
+  'null',
+  'http://localhost:8788',
+  'https://gatehouse.example.evil.example',
+  'https://qa.gatehouse.example:444',
+  'http://gatehouse.example',
+  'HTTPS://GATEHOUSE.EXAMPLE',
+];
 
 let up: Upstream;
 let gw: ReturnType<typeof accessApp>;
@@ -12,10 +25,15 @@ beforeEach(async () => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-const preflight = (origin: string, path = '/api/me') => gw.request(path, {
-  method: 'OPTIONS',
-  headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization, content-type' },
-});
+const preflight = (origin: string, path = '/api/me') =>
+  gw.request(path, {
+    method: 'OPTIONS',
+    headers: {
+      origin,
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'authorization, content-type',
+    },
+  });
 
 function expectNoCors(r: Response) {
   for (const [k] of r.headers) expect(k.startsWith('access-control-')).toBe(false);
@@ -39,7 +57,7 @@ describe('CORS preflight answered at the edge', () => {
     it(`other origin ${origin} -> 403 with no CORS headers`, async () => {
       const r = await preflight(origin);
       expect(r.status).toBe(403);
-      expect((await r.json() as { code: string }).code).toBe('CORS_ORIGIN_DENIED');
+      expect(((await r.json()) as { code: string }).code).toBe('CORS_ORIGIN_DENIED');
       expectNoCors(r);
       expect(r.headers.get('vary')).toMatch(/Origin/);
       expect(up.seen).toHaveLength(0);
@@ -72,11 +90,13 @@ describe('CORS on actual requests', () => {
     });
   }
 
-  it('always says Vary: Origin, merged with the backend\'s Vary', async () => {
+  it("always says Vary: Origin, merged with the backend's Vary", async () => {
     up.responseHeaders = { vary: 'Accept-Encoding' };
     const none = await gw.request('/api/scholarships');
     expect(none.headers.get('vary')).toBe('Accept-Encoding, Origin');
     up.responseHeaders = {};
-    expect((await gw.request('/api/scholarships', { headers: { origin: 'https://evil.example' } })).headers.get('vary')).toBe('Origin');
+    expect(
+      (await gw.request('/api/scholarships', { headers: { origin: 'https://evil.example' } })).headers.get('vary'),
+    ).toBe('Origin');
   });
 });

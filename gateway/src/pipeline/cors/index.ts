@@ -5,14 +5,21 @@ import { problemResponse } from '../../respond.ts';
 
 /** CORS response headers the gateway owns; an upstream copy is dropped so only the allowlist decides. */
 const CORS_RESPONSE_HEADERS = [
-  'access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods',
-  'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age',
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'access-control-max-age',
 ];
 
 /** Adds `value` to a Vary header unless already there (or `*`). */
 function addVary(h: Headers, value: string): void {
   const current = h.get('vary');
-  if (!current) return h.set('vary', value);
+  if (!current) {
+    h.set('vary', value);
+    return;
+  }
   const parts = current.split(',').map((p) => p.trim().toLowerCase());
   if (!parts.includes('*') && !parts.includes(value.toLowerCase())) h.set('vary', `${current}, ${value}`);
 }
@@ -38,9 +45,17 @@ export function cors(rules: AccessRules): MiddlewareHandler<GatewayEnv> {
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) {
       const vary = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
       if (!allowed) {
-        return problemResponse(c, 'CORS_ORIGIN_DENIED', { detail: 'This origin may not call the API', headers: { vary } });
+        return problemResponse(c, 'CORS_ORIGIN_DENIED', {
+          detail: 'This origin may not call the API',
+          headers: { vary },
+        });
       }
-      const h = new Headers({ vary, 'access-control-allow-origin': origin, 'access-control-allow-methods': methods, 'access-control-max-age': String(cfg.max_age_seconds) });
+      const h = new Headers({
+        vary,
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': methods,
+        'access-control-max-age': String(cfg.max_age_seconds),
+      });
       if (allowHeaders) h.set('access-control-allow-headers', allowHeaders);
       if (cfg.allow_credentials) h.set('access-control-allow-credentials', 'true');
       return new Response(null, { status: 204, headers: h });

@@ -1,7 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { vi } from 'vitest';
 import { SignJWT } from 'jose';
-import { accessApp, accessRules, makeKeys, mintToken, stubBackend, unsignedToken, type Keys, type Upstream } from '../../access/test-support.ts';
+import {
+  accessApp,
+  accessRules,
+  makeKeys,
+  mintToken,
+  stubBackend,
+  unsignedToken,
+  type Keys,
+  type Upstream,
+} from '../../access/test-support.ts';
 
 let keys: Keys;
 let other: Keys;
@@ -22,7 +31,7 @@ async function expectAuth001(r: Response, challenge: RegExp) {
   expect(r.status).toBe(401);
   expect(r.headers.get('content-type')).toBe('application/problem+json');
   expect(r.headers.get('www-authenticate')).toMatch(challenge);
-  const body = await r.json() as { code: string; request_id: string };
+  const body = (await r.json()) as { code: string; request_id: string };
   expect(body.code).toBe('WAF_AUTH_001');
   expect(body.request_id).toBe(r.headers.get('x-request-id'));
 }
@@ -51,16 +60,30 @@ describe('JWT rule WAF_AUTH_001 on protected routes', () => {
     { name: 'alg: none', token: () => unsignedToken('key-1'), reason: /invalid/ },
     {
       name: 'HS256 signed with the public key as secret',
-      token: () => new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256', kid: 'key-1' }).setSubject('admin-1')
-        .setIssuer('gatehouse').setAudience('gatehouse-api').setIssuedAt().setExpirationTime('10m')
-        .sign(new TextEncoder().encode(JSON.stringify(keys.publicJwk))),
+      token: () =>
+        new SignJWT({ role: 'admin' })
+          .setProtectedHeader({ alg: 'HS256', kid: 'key-1' })
+          .setSubject('admin-1')
+          .setIssuer('gatehouse')
+          .setAudience('gatehouse-api')
+          .setIssuedAt()
+          .setExpirationTime('10m')
+          .sign(new TextEncoder().encode(JSON.stringify(keys.publicJwk))),
       reason: /invalid/,
     },
     { name: 'expired beyond the clock skew', token: () => mintToken(keys, { expOffset: -120 }), reason: /expired/ },
-    { name: 'not valid yet (nbf beyond the skew)', token: () => mintToken(keys, { nbfOffset: 300 }), reason: /invalid/ },
+    {
+      name: 'not valid yet (nbf beyond the skew)',
+      token: () => mintToken(keys, { nbfOffset: 300 }),
+      reason: /invalid/,
+    },
     { name: 'for another audience', token: () => mintToken(keys, { aud: 'other-api' }), reason: /invalid/ },
     { name: 'from another issuer', token: () => mintToken(keys, { iss: 'evil' }), reason: /invalid/ },
-    { name: 'with a role that is not an identifier', token: () => mintToken(keys, { role: 'admin\r\nx: y' }), reason: /role/ },
+    {
+      name: 'with a role that is not an identifier',
+      token: () => mintToken(keys, { role: 'admin\r\nx: y' }),
+      reason: /role/,
+    },
     { name: 'garbage', token: () => 'not.a.jwt', reason: /invalid/ },
   ];
   for (const c of bad) {
@@ -76,7 +99,14 @@ describe('JWT rule WAF_AUTH_001 on protected routes', () => {
     expect((await gw.request('/api/me', bearer(await mintToken(keys, { expOffset: -10 })))).status).toBe(200);
   });
 
-  for (const path of ['/API/me', '//api/me', '/api/%6De', '/api/scholarships/x/../../me', '/api/scholarships/..%2f..%2fme', '/api/search/extra']) {
+  for (const path of [
+    '/API/me',
+    '//api/me',
+    '/api/%6De',
+    '/api/scholarships/x/../../me',
+    '/api/scholarships/..%2f..%2fme',
+    '/api/search/extra',
+  ]) {
     it(`judges ${path} in canonical form (no bypass by case, slashes or escapes)`, async () => {
       expect((await gw.request(path)).status).toBe(401);
     });
@@ -89,13 +119,34 @@ describe('JWT rule WAF_AUTH_001 on protected routes', () => {
 
 describe('exempt routes', () => {
   const open: [string, string][] = [
-    ['POST', '/api/auth/signup'], ['POST', '/api/auth/login'], ['POST', '/api/auth/refresh'], ['POST', '/api/provider/login'],
-    ['POST', '/api/auth/password-reset'], ['POST', '/api/auth/password-reset/confirm'], ['POST', '/api/eligibility'],
-    ['GET', '/api/search?q=nursing'], ['GET', '/api/scholarships'], ['GET', '/api/scholarships/stem-award-2027'],
-    ['GET', '/api/credits/packages'], ['GET', '/api/dev/mailbox'], ['POST', '/webhooks/stripe'],
-    ['GET', '/'], ['GET', '/scholarships'], ['GET', '/scholarships/stem-award-2027'], ['GET', '/search?q=x'], ['GET', '/login'],
-    ['GET', '/signup'], ['GET', '/reset-password'], ['GET', '/provider/login'], ['GET', '/provider'], ['GET', '/robots.txt'],
-    ['GET', '/sitemap.xml'], ['GET', '/sitemaps/1.xml'], ['GET', '/.well-known/jwks.json'], ['GET', '/healthz'], ['GET', '/readyz'],
+    ['POST', '/api/auth/signup'],
+    ['POST', '/api/auth/login'],
+    ['POST', '/api/auth/refresh'],
+    ['POST', '/api/provider/login'],
+    ['POST', '/api/auth/password-reset'],
+    ['POST', '/api/auth/password-reset/confirm'],
+    ['POST', '/api/eligibility'],
+    ['GET', '/api/search?q=nursing'],
+    ['GET', '/api/scholarships'],
+    ['GET', '/api/scholarships/stem-award-2027'],
+    ['GET', '/api/credits/packages'],
+    ['GET', '/api/dev/mailbox'],
+    ['POST', '/webhooks/stripe'],
+    ['GET', '/'],
+    ['GET', '/scholarships'],
+    ['GET', '/scholarships/stem-award-2027'],
+    ['GET', '/search?q=x'],
+    ['GET', '/login'],
+    ['GET', '/signup'],
+    ['GET', '/reset-password'],
+    ['GET', '/provider/login'],
+    ['GET', '/provider'],
+    ['GET', '/robots.txt'],
+    ['GET', '/sitemap.xml'],
+    ['GET', '/sitemaps/1.xml'],
+    ['GET', '/.well-known/jwks.json'],
+    ['GET', '/healthz'],
+    ['GET', '/readyz'],
   ];
   for (const [method, path] of open) {
     it(`${method} ${path} needs no token`, async () => {
@@ -134,7 +185,11 @@ describe('identity headers', () => {
 
 describe('JWKS cache', () => {
   it('refetches on an unknown kid (key rotation), at most once per interval', async () => {
-    const app = accessApp(accessRules((raw) => { raw.jwt.jwks.min_refetch_interval_seconds = 1; }));
+    const app = accessApp(
+      accessRules((raw) => {
+        raw.jwt.jwks.min_refetch_interval_seconds = 1;
+      }),
+    );
     expect((await app.request('/api/me', bearer(await mintToken(keys)))).status).toBe(200);
     expect(up.jwksFetches).toBe(1);
     const rotated = await makeKeys('key-2');
@@ -151,7 +206,9 @@ describe('JWKS cache', () => {
 
   it('concurrent first requests share one JWKS fetch', async () => {
     const t = await mintToken(keys);
-    const statuses = await Promise.all(Array.from({ length: 10 }, async () => (await gw.request('/api/me', bearer(t))).status));
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, async () => (await gw.request('/api/me', bearer(t))).status),
+    );
     expect(statuses).toEqual(Array(10).fill(200));
     expect(up.jwksFetches).toBe(1);
   });
@@ -171,7 +228,7 @@ describe('JWKS cache', () => {
     const r = await gw.request('/api/me', bearer(t));
     expect(r.status).toBe(503);
     expect(r.headers.get('retry-after')).toBe('5');
-    expect((await r.json() as { code: string }).code).toBe('SERVICE_UNAVAILABLE');
+    expect(((await r.json()) as { code: string }).code).toBe('SERVICE_UNAVAILABLE');
     expect((await gw.request('/api/scholarships', bearer(t))).status).toBe(200);
   });
 });

@@ -36,7 +36,8 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
       const cache = createJwksCache(load, {
         maxAgeMs: cfg.jwks.max_age_seconds * 1000,
         minRefetchMs: cfg.jwks.min_refetch_interval_seconds * 1000,
-        onError: (err) => console.error(JSON.stringify({ level: 'error', msg: 'jwks fetch failed', error: (err as Error).message })),
+        onError: (err) =>
+          console.error(JSON.stringify({ level: 'error', msg: 'jwks fetch failed', error: (err as Error).message })),
       });
       v = createTokenVerifier(cfg, cache);
       verifiers.set(env.BACKEND_URL, v);
@@ -56,7 +57,10 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
     }
     if (!required) return next();
     if (result.reason === 'unavailable') {
-      return problemResponse(c, 'SERVICE_UNAVAILABLE', { detail: 'The access token cannot be checked right now', headers: { 'retry-after': KEYS_UNAVAILABLE_RETRY_AFTER } });
+      return problemResponse(c, 'SERVICE_UNAVAILABLE', {
+        detail: 'The access token cannot be checked right now',
+        headers: { 'retry-after': KEYS_UNAVAILABLE_RETRY_AFTER },
+      });
     }
     return unauthorized(c, `${REALM}, error="invalid_token", error_description="${result.detail}"`, result.detail);
   };

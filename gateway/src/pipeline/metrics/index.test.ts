@@ -12,16 +12,26 @@ function app() {
   a.all('*', (c) => c.text('forwarded'));
   return a;
 }
-const env = (token?: string) => ({ BACKEND_URL: 'http://127.0.0.1:1', GATEWAY_SHARED_SECRET: 's', ...(token ? { GATEWAY_METRICS_TOKEN: token } : {}) });
+const env = (token?: string) => ({
+  BACKEND_URL: 'http://127.0.0.1:1',
+  GATEWAY_SHARED_SECRET: 's',
+  ...(token ? { GATEWAY_METRICS_TOKEN: token } : {}),
+});
 
 describe('GET /__gateway/metrics', () => {
   it('answers Prometheus text with the bearer token', async () => {
     recordDecision('metrics-test', 'redis', 'allowed', { limit: 10, remaining: 1 });
-    const r = await app().request(METRICS_PATH, { headers: { authorization: 'Bearer s3cret-token' } }, env('s3cret-token'));
+    const r = await app().request(
+      METRICS_PATH,
+      { headers: { authorization: 'Bearer s3cret-token' } },
+      env('s3cret-token'),
+    );
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await r.text();
-    expect(text).toContain('gatehouse_ratelimit_decisions_total{policy="metrics-test",source="redis",decision="allowed"} 1');
+    expect(text).toContain(
+      'gatehouse_ratelimit_decisions_total{policy="metrics-test",source="redis",decision="allowed"} 1',
+    );
     expect(text).toContain('gatehouse_ratelimit_near_limit_total{policy="metrics-test",source="redis"} 1');
     expect(text).toMatch(/# TYPE gatehouse_ratelimit_redis_latency_seconds histogram/);
     expect(text).toMatch(/gatehouse_ratelimit_circuit_state [012]/);

@@ -33,6 +33,8 @@ export function gatewayMetrics(): MiddlewareHandler<GatewayEnv> {
     if (!sameToken(given, token)) {
       return problemResponse(c, 'UNAUTHENTICATED', { headers: { 'www-authenticate': 'Bearer' } });
     }
-    return new Response(`${renderMetrics()}\n${wafPrometheus()}`, { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' } });
+    return new Response(`${renderMetrics()}\n${wafPrometheus()}`, {
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
+    });
   };
 }

@@ -1,12 +1,36 @@
 import type { Handler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
-import { SIGNATURE_HEADER, USER_HEADER, ROLE_HEADER, signGatewayRequest } from '../../../../shared/gateway-signature.ts';
+import {
+  SIGNATURE_HEADER,
+  USER_HEADER,
+  ROLE_HEADER,
+  signGatewayRequest,
+} from '../../../../shared/gateway-signature.ts';
 import { problemResponse } from '../../respond.ts';
 
 /** RFC 9110 §7.6.1 hop-by-hop headers, never forwarded in either direction. */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 /** Headers only the gateway may set towards the backend; a client's copy is dropped. */
-const GATEWAY_OWNED = [SIGNATURE_HEADER, USER_HEADER, ROLE_HEADER, 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip'];
+const GATEWAY_OWNED = [
+  SIGNATURE_HEADER,
+  USER_HEADER,
+  ROLE_HEADER,
+  'x-request-id',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-real-ip',
+];
 
 function stripHopByHop(h: Headers): void {
   for (const name of (h.get('connection') ?? '').split(',')) if (name.trim()) h.delete(name.trim());
@@ -35,13 +59,16 @@ export function proxy(): Handler<GatewayEnv> {
       headers.set(USER_HEADER, identity.userId);
       headers.set(ROLE_HEADER, identity.role);
     }
-    headers.set(SIGNATURE_HEADER, await signGatewayRequest(c.env.GATEWAY_SHARED_SECRET, {
-      method: c.req.method,
-      pathAndQuery: target.pathname + target.search,
-      requestId,
-      userId: identity?.userId ?? '',
-      role: identity?.role ?? '',
-    }));
+    headers.set(
+      SIGNATURE_HEADER,
+      await signGatewayRequest(c.env.GATEWAY_SHARED_SECRET, {
+        method: c.req.method,
+        pathAndQuery: target.pathname + target.search,
+        requestId,
+        userId: identity?.userId ?? '',
+        role: identity?.role ?? '',
+      }),
+    );
     const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
     const buffered = c.get('body');
     let upstream: Response;

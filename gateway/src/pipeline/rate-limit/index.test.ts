@@ -13,15 +13,61 @@ const why = { why: 'test policy only' };
 const RULES = LimitsRulesSchema.parse({
   version: 1,
   policies: [
-    { id: 'login-ip', match: { paths: ['/api/auth/login'], methods: ['POST'] }, key: 'ip', algorithm: 'slidingWindow', limit: 5, window: '1 h', failure: { mode: 'closed', ...why } },
-    { id: 'login-acct', match: { paths: ['/api/auth/login'], methods: ['POST'] }, key: 'account', algorithm: 'fixedWindow', limit: 2, window: '1 h', failure: { mode: 'closed', ...why }, refund_on_success: true },
-    { id: 'read', match: { paths: ['/*'], methods: ['GET'] }, key: 'user', algorithm: 'fixedWindow', limit: 3, window: '1 h', failure: { mode: 'open', ...why } },
-    { id: 'read-crawler', match: { paths: ['/*'], methods: ['GET'], clients: ['verified_crawler'] }, key: 'ip', algorithm: 'fixedWindow', limit: 6, window: '1 h', failure: { mode: 'open', ...why } },
-    { id: 'write', match: { paths: ['/api/w/*'], methods: ['POST'] }, key: 'user', algorithm: 'tokenBucket', limit: 4, window: '1 h', failure: { mode: 'local', ...why, degraded_factor: 0.5 } },
+    {
+      id: 'login-ip',
+      match: { paths: ['/api/auth/login'], methods: ['POST'] },
+      key: 'ip',
+      algorithm: 'slidingWindow',
+      limit: 5,
+      window: '1 h',
+      failure: { mode: 'closed', ...why },
+    },
+    {
+      id: 'login-acct',
+      match: { paths: ['/api/auth/login'], methods: ['POST'] },
+      key: 'account',
+      algorithm: 'fixedWindow',
+      limit: 2,
+      window: '1 h',
+      failure: { mode: 'closed', ...why },
+      refund_on_success: true,
+    },
+    {
+      id: 'read',
+      match: { paths: ['/*'], methods: ['GET'] },
+      key: 'user',
+      algorithm: 'fixedWindow',
+      limit: 3,
+      window: '1 h',
+      failure: { mode: 'open', ...why },
+    },
+    {
+      id: 'read-crawler',
+      match: { paths: ['/*'], methods: ['GET'], clients: ['verified_crawler'] },
+      key: 'ip',
+      algorithm: 'fixedWindow',
+      limit: 6,
+      window: '1 h',
+      failure: { mode: 'open', ...why },
+    },
+    {
+      id: 'write',
+      match: { paths: ['/api/w/*'], methods: ['POST'] },
+      key: 'user',
+      algorithm: 'tokenBucket',
+      limit: 4,
+      window: '1 h',
+      failure: { mode: 'local', ...why, degraded_factor: 0.5 },
+    },
   ],
 });
 
-interface Who { ip?: string; user?: string; client?: ClientClass; grants?: string[] }
+interface Who {
+  ip?: string;
+  user?: string;
+  client?: ClientClass;
+  grants?: string[];
+}
 
 /** The stage between request-id and a handler answering the status asked in ?status=. */
 function app(backend: LimiterBackend) {
@@ -41,14 +87,31 @@ function app(backend: LimiterBackend) {
 }
 
 const req = (a: Hono<GatewayEnv>, path: string, init: RequestInit & { who?: Who } = {}) =>
-  a.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-test-who': JSON.stringify(init.who ?? {}) } });
+  a.request(path, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), 'x-test-who': JSON.stringify(init.who ?? {}) },
+  });
 const login = (a: Hono<GatewayEnv>, email: string, who: Who = {}, status = 401) =>
-  req(a, `/api/auth/login?status=${status}`, { method: 'POST', who, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'x' }) });
+  req(a, `/api/auth/login?status=${status}`, {
+    method: 'POST',
+    who,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'x' }),
+  });
 
 /** A backend whose Redis is down (every call fails); memory fallback for local policies. */
 function downBackend(): LimiterBackend {
   const ok = createBackend({});
-  return { ...ok, kind: 'redis', breaker: new CircuitBreaker(), shared: () => ({ limit: async () => { throw new BackendError('network', 'down'); } }) };
+  return {
+    ...ok,
+    kind: 'redis',
+    breaker: new CircuitBreaker(),
+    shared: () => ({
+      limit: async () => {
+        throw new BackendError('network', 'down');
+      },
+    }),
+  };
 }
 
 describe('rate-limit stage', () => {
@@ -94,7 +157,13 @@ describe('rate-limit stage', () => {
 
   it('a percent-encoded login path counts against the login policies (the same decoded path the backend routes on)', async () => {
     const a = app(createBackend({}));
-    const enc = (ip: string) => req(a, '/api/auth/%6cogin?status=401', { method: 'POST', who: { ip }, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'eve@example.org', password: 'x' }) });
+    const enc = (ip: string) =>
+      req(a, '/api/auth/%6cogin?status=401', {
+        method: 'POST',
+        who: { ip },
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'eve@example.org', password: 'x' }),
+      });
     expect((await enc('192.0.2.50')).status).toBe(401);
     expect((await enc('192.0.2.51')).status).toBe(401);
     expect((await enc('192.0.2.52')).status).toBe(429);

@@ -30,7 +30,10 @@ function waitUntil(c: Context<GatewayEnv>, p: Promise<unknown>): void {
  *
  * @example app.use(rateLimit(rules['limits.yaml']))
  */
-export function rateLimit(rules: LimitsRules, opts: { backend?: (env: GatewayEnv['Bindings']) => LimiterBackend } = {}): MiddlewareHandler<GatewayEnv> {
+export function rateLimit(
+  rules: LimitsRules,
+  opts: { backend?: (env: GatewayEnv['Bindings']) => LimiterBackend } = {},
+): MiddlewareHandler<GatewayEnv> {
   const limits = compileLimits(rules);
   const getBackend = opts.backend ?? backendFor;
   return async function rateLimit(c, next) {
@@ -43,26 +46,40 @@ export function rateLimit(rules: LimitsRules, opts: { backend?: (env: GatewayEnv
     const backend = getBackend(c.env);
     const keyFor = keyResolver(c);
     const ctx = { requestId: c.get('requestId') };
-    const keyed = (await Promise.all(policies.map(async (p) => ({ p, key: await keyFor(p.key) })))).filter((k): k is { p: typeof k.p; key: string } => k.key !== undefined);
+    const keyed = (await Promise.all(policies.map(async (p) => ({ p, key: await keyFor(p.key) })))).filter(
+      (k): k is { p: typeof k.p; key: string } => k.key !== undefined,
+    );
     const decisions: Decision[] = await Promise.all(keyed.map(({ p, key }) => decide(p, key, backend, ctx)));
     for (const d of decisions) {
-      recordDecision(d.policy.id, d.source, d.outcome === 'allow' ? 'allowed' : d.outcome === 'deny' ? 'limited' : 'unavailable', d.result);
+      recordDecision(
+        d.policy.id,
+        d.source,
+        d.outcome === 'allow' ? 'allowed' : d.outcome === 'deny' ? 'limited' : 'unavailable',
+        d.result,
+      );
     }
     const headers = c.get('responseHeaders');
     const now = Date.now();
     setRateLimitHeaders(headers, decisions, now);
     if (decisions.some((d) => d.outcome === 'unavailable')) {
-      return problemResponse(c, 'RATE_LIMIT_UNAVAILABLE', { headers: { 'retry-after': String(retryAfterForUnavailable(decisions)) } });
+      return problemResponse(c, 'RATE_LIMIT_UNAVAILABLE', {
+        headers: { 'retry-after': String(retryAfterForUnavailable(decisions)) },
+      });
     }
     if (decisions.some((d) => d.outcome === 'deny')) {
-      return problemResponse(c, 'RATE_LIMITED', { headers: { 'retry-after': String(retryAfterForDenied(decisions, now)) } });
+      return problemResponse(c, 'RATE_LIMITED', {
+        headers: { 'retry-after': String(retryAfterForDenied(decisions, now)) },
+      });
     }
     await next();
     if (c.res.status >= 200 && c.res.status < 300) {
       for (const [i, d] of decisions.entries()) {
         if (!d.policy.refund_on_success) continue;
         const key = keyed[i].key;
-        waitUntil(c, refund(d, key, backend).then((ok) => refunds.inc({ policy: d.policy.id, result: ok ? 'ok' : 'failed' })));
+        waitUntil(
+          c,
+          refund(d, key, backend).then((ok) => refunds.inc({ policy: d.policy.id, result: ok ? 'ok' : 'failed' })),
+        );
       }
     }
   };

@@ -20,6 +20,6 @@ export function requestId(): MiddlewareHandler<GatewayEnv> {
     c.set('body', undefined);
     await next();
     c.res.headers.set('x-request-id', id);
-    c.get('responseHeaders').forEach((v, k) => c.res.headers.set(k, v));
+    for (const [k, v] of c.get('responseHeaders')) c.res.headers.set(k, v);
   };
 }

@@ -11,19 +11,34 @@ import type { WafRules } from '../../../../shared/rules/waf.ts';
 function app(rules: WafRules = shippedRules(), grants?: string[]) {
   const a = new Hono<GatewayEnv>();
   a.use(requestId());
-  if (grants) a.use((async (c, next) => { c.set('grants', new Set(grants)); await next(); }) as MiddlewareHandler<GatewayEnv>);
+  if (grants)
+    a.use((async (c, next) => {
+      c.set('grants', new Set(grants));
+      await next();
+    }) as MiddlewareHandler<GatewayEnv>);
   a.use(body(rules));
   a.use(waf(rules, probeWaf(rules)));
-  a.all('*', (c) => c.json({ reached: true, verdict: c.get('wafVerdict') ?? null, bytes: c.get('body')?.byteLength ?? null }));
+  a.all('*', (c) =>
+    c.json({ reached: true, verdict: c.get('wafVerdict') ?? null, bytes: c.get('body')?.byteLength ?? null }),
+  );
   return a;
 }
 
 const ATTACK = 'name=PROBE_SQLI%20and%20more';
 const post = (a: Hono<GatewayEnv>, path: string, bodyText: string, headers: Record<string, string> = {}) =>
-  a.request(path, { method: 'POST', body: bodyText, headers: { host: 'gatehouse.test', 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  a.request(path, {
+    method: 'POST',
+    body: bodyText,
+    headers: { host: 'gatehouse.test', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
 
 let logs: string[];
-beforeEach(() => { logs = []; vi.spyOn(console, 'log').mockImplementation((s: unknown) => { logs.push(String(s)); }); });
+beforeEach(() => {
+  logs = [];
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => {
+    logs.push(String(s));
+  });
+});
 afterEach(() => vi.restoreAllMocks());
 const events = () => logs.filter((l) => l.includes('"msg":"waf"')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -37,7 +52,15 @@ describe('WAF stage', () => {
     expect(text).not.toContain('and more');
     const p = JSON.parse(text);
     expect(p).toMatchObject({ status: 403, code: 'WAF_TEST_001', request_id: r.headers.get('x-request-id') });
-    expect(events()).toEqual([expect.objectContaining({ action: 'block', rules: ['WAF_TEST_001'], request_id: p.request_id, route: 'default', method: 'POST' })]);
+    expect(events()).toEqual([
+      expect.objectContaining({
+        action: 'block',
+        rules: ['WAF_TEST_001'],
+        request_id: p.request_id,
+        route: 'default',
+        method: 'POST',
+      }),
+    ]);
   });
   it('answers browsers with a small HTML page that names the rule and request id only', async () => {
     const r = await post(app(), '/api/auth/signup', ATTACK, { accept: 'text/html,application/xhtml+xml' });
@@ -51,8 +74,13 @@ describe('WAF stage', () => {
   it('lets the same attack on GET pass in monitor mode, with an event and the verdict set', async () => {
     const r = await app().request('/api/scholarships?state=PROBE_SQLI', { headers: { host: 'gatehouse.test' } });
     expect(r.status).toBe(200);
-    const j = await r.json() as { verdict: Record<string, unknown> };
-    expect(j.verdict).toMatchObject({ mode: 'monitor', action: 'monitor', wouldBlock: true, primaryRule: 'WAF_TEST_001' });
+    const j = (await r.json()) as { verdict: Record<string, unknown> };
+    expect(j.verdict).toMatchObject({
+      mode: 'monitor',
+      action: 'monitor',
+      wouldBlock: true,
+      primaryRule: 'WAF_TEST_001',
+    });
     expect(events()).toEqual([expect.objectContaining({ action: 'monitor', mode: 'monitor', would_block: true })]);
   });
   it('clean requests pass with a clean verdict and no event', async () => {
@@ -89,14 +117,16 @@ describe('body stage', () => {
     const rules = rulesWith({ body: { max_inspected_bytes: 2048, over_limit: 'inspect_prefix' } });
     const late = 'a=' + 'x'.repeat(3000) + '&b=PROBE_SQLI';
     const r = await post(app(rules), '/api/x', late);
-    const j = await r.json() as { bytes: number; verdict: { matches: { ruleId: string }[] } };
+    const j = (await r.json()) as { bytes: number; verdict: { matches: { ruleId: string }[] } };
     expect(j.bytes).toBe(late.length);
     expect(j.verdict.matches.map((m) => m.ruleId)).toEqual(['WAF_PROTO_007']);
     const early = 'b=PROBE_SQLI&a=' + 'x'.repeat(3000);
     expect((await post(app(rules), '/api/x', early)).status).toBe(403);
   });
   it('inspect_prefix still refuses bodies over max_forwarded_bytes', async () => {
-    const rules = rulesWith({ body: { max_inspected_bytes: 1024, over_limit: 'inspect_prefix', max_forwarded_bytes: 4096 } });
+    const rules = rulesWith({
+      body: { max_inspected_bytes: 1024, over_limit: 'inspect_prefix', max_forwarded_bytes: 4096 },
+    });
     expect((await post(app(rules), '/api/x', 'a=' + 'x'.repeat(5000))).status).toBe(413);
   });
 });

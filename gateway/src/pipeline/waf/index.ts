@@ -28,14 +28,33 @@ export function waf(rules: WafRules, compiled: CompiledWaf = compiledWaf(rules))
     const buffered = c.get('body');
     const truncated = buffered !== undefined && buffered.byteLength > max;
     const verdict = inspectRequest(
-      { method, url: url.pathname + url.search, headers: c.req.raw.headers, body: buffered ? (truncated ? buffered.subarray(0, max) : buffered) : null },
+      {
+        method,
+        url: url.pathname + url.search,
+        headers: c.req.raw.headers,
+        body: buffered ? (truncated ? buffered.subarray(0, max) : buffered) : null,
+      },
       compiled,
-      { mode: monitorOnly && routeMode === 'block' ? 'monitor' : routeMode, truncated, spoofedCrawler: c.get('spoofedCrawler') ?? false },
+      {
+        mode: monitorOnly && routeMode === 'block' ? 'monitor' : routeMode,
+        truncated,
+        spoofedCrawler: c.get('spoofedCrawler') ?? false,
+      },
     );
     c.set('wafVerdict', verdict);
     recordVerdict(verdict);
     if (verdict.matches.length) {
-      console.log(JSON.stringify(wafEvent(verdict, { requestId: c.get('requestId'), route: route.name, method, rules: compiled.rules, sensitive: compiled.sensitive })));
+      console.log(
+        JSON.stringify(
+          wafEvent(verdict, {
+            requestId: c.get('requestId'),
+            route: route.name,
+            method,
+            rules: compiled.rules,
+            sensitive: compiled.sensitive,
+          }),
+        ),
+      );
     }
     if (verdict.action === 'block') {
       return problemResponse(c, verdict.primaryRule ?? 'WAF_BLOCKED', {

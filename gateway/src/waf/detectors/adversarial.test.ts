@@ -14,15 +14,27 @@ const MB = 1 << 20;
 const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
 const HOSTILE: Record<string, string> = {
   mixed: fill("<svg/onload=';cat /etc/passwd|${jndi:x}{{7*7}}../%25&#x3c;\\u003c)(uid=*"),
-  quotes: fill('\'"`'), tags: fill('<a '), separators: fill(';ls '), dollars: fill('${'), comments: fill('/*'),
-  parens: fill(')('), traversal: fill('../'), letters: fill('a'), newlines: fill('\r\n'), percent: fill('%25'),
+  quotes: fill('\'"`'),
+  tags: fill('<a '),
+  separators: fill(';ls '),
+  dollars: fill('${'),
+  comments: fill('/*'),
+  parens: fill(')('),
+  traversal: fill('../'),
+  letters: fill('a'),
+  newlines: fill('\r\n'),
+  percent: fill('%25'),
 };
-const CTX: DetectContext = { paranoia: 4, request: { method: 'POST', path: '/', host: 'x', contentType: null, contentLength: null, headers: new Map() } };
+const CTX: DetectContext = {
+  paranoia: 4,
+  request: { method: 'POST', path: '/', host: 'x', contentType: null, contentLength: null, headers: new Map() },
+};
 const KINDS: TargetKind[] = ['query', 'path'];
 
 describe('adversarial 1 MB inputs finish (work stays linear) and never throw', () => {
   it('normalizeValue', () => {
-    for (const [name, v] of Object.entries(HOSTILE)) expect(normalizeValue(v).length, name).toBeLessThanOrEqual(v.length);
+    for (const [name, v] of Object.entries(HOSTILE))
+      expect(normalizeValue(v).length, name).toBeLessThanOrEqual(v.length);
   }, 120_000);
 
   for (const d of DETECTORS) {

@@ -6,15 +6,48 @@ import type { Detector, Match, RuleMeta, TargetKind } from '../types.ts';
 import { isWordCode, matchAt } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_CRLF_001', family: 'crlf', severity: 'critical', paranoia: 1, description: 'CR/LF followed by a header line in a URL, header or cookie value (response splitting)' },
-  { id: 'WAF_CRLF_002', family: 'crlf', severity: 'critical', paranoia: 1, description: 'Embedded HTTP request or response line (request smuggling: \\nGET /x HTTP/1.1)' },
-  { id: 'WAF_CRLF_003', family: 'crlf', severity: 'critical', paranoia: 1, description: 'CR/LF inside the URL path or a query, form or cookie name' },
+  {
+    id: 'WAF_CRLF_001',
+    family: 'crlf',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'CR/LF followed by a header line in a URL, header or cookie value (response splitting)',
+  },
+  {
+    id: 'WAF_CRLF_002',
+    family: 'crlf',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Embedded HTTP request or response line (request smuggling: \\nGET /x HTTP/1.1)',
+  },
+  {
+    id: 'WAF_CRLF_003',
+    family: 'crlf',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'CR/LF inside the URL path or a query, form or cookie name',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 /** Where a newline is never legitimate; body fields (essays) have newlines and "Note:" lines. */
 const LINE_KINDS = new Set<TargetKind>(['path', 'query', 'query_name', 'header', 'cookie', 'cookie_name', 'form_name']);
 /** Headers an attacker injects into a body field to be safe to flag there too. */
-const HTTP_HEADERS = ['set-cookie', 'location', 'content-type', 'content-length', 'transfer-encoding', 'x-forwarded-for', 'host', 'refresh', 'access-control-allow-origin', 'remote-addr', 'connection', 'cache-control', 'x-xss-protection', 'content-security-policy'];
+const HTTP_HEADERS = [
+  'set-cookie',
+  'location',
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'x-forwarded-for',
+  'host',
+  'refresh',
+  'access-control-allow-origin',
+  'remote-addr',
+  'connection',
+  'cache-control',
+  'x-xss-protection',
+  'content-security-policy',
+];
 const METHODS = ['get', 'post', 'put', 'head', 'delete', 'options', 'patch', 'connect', 'trace', 'propfind'];
 
 function headerAfterNewline(s: string, strictNames: boolean): number {
@@ -48,7 +81,13 @@ function embeddedHttpLine(s: string): number {
     while (m >= 0 && l[m] >= 'a' && l[m] <= 'z') m--;
     const method = l.slice(m + 1, b);
     const target = l.slice(b + 1, k);
-    if (b > 0 && METHODS.includes(method) && (target.startsWith('/') || target.startsWith('http')) && /[0-9]/.test(l[k + 6] ?? '')) return m + 1;
+    if (
+      b > 0 &&
+      METHODS.includes(method) &&
+      (target.startsWith('/') || target.startsWith('http')) &&
+      /[0-9]/.test(l[k + 6] ?? '')
+    )
+      return m + 1;
     k = l.indexOf(' http/', k + 6);
   }
   return -1;
@@ -75,10 +114,15 @@ export const crlfInjection = {
     // A fact, not just a prefilter (the excerpt position depends on it): asked of the value itself.
     const hasNl = v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
     if (hasNl) {
-      if (target.kind === 'path') found.push(matchAt('WAF_CRLF_003', target, Math.max(v.indexOf('\n'), v.indexOf('\r'))));
+      if (target.kind === 'path')
+        found.push(matchAt('WAF_CRLF_003', target, Math.max(v.indexOf('\n'), v.indexOf('\r'))));
       // Browsers never put a line break in a query or cookie name: it is a header being smuggled. A
       // form name may end in one (a raw body posted without a content type ends with a newline).
-      else if (target.kind === 'query_name' || target.kind === 'cookie_name' || (target.kind === 'form_name' && v.trimEnd().length > firstBreak(v))) {
+      else if (
+        target.kind === 'query_name' ||
+        target.kind === 'cookie_name' ||
+        (target.kind === 'form_name' && v.trimEnd().length > firstBreak(v))
+      ) {
         found.push(matchAt('WAF_CRLF_003', target, firstBreak(v)));
       }
       const k = headerAfterNewline(v, !LINE_KINDS.has(target.kind));
@@ -86,7 +130,8 @@ export const crlfInjection = {
     }
     if (v.length > 12 && has[47] && (v.indexOf(' HTTP/') >= 0 || v.indexOf(' http/') >= 0)) {
       const k = embeddedHttpLine(v);
-      if (k >= 0 && (hasNl || target.kind === 'query' || target.kind === 'form' || target.kind === 'header')) found.push(matchAt('WAF_CRLF_002', target, k));
+      if (k >= 0 && (hasNl || target.kind === 'query' || target.kind === 'form' || target.kind === 'header'))
+        found.push(matchAt('WAF_CRLF_002', target, k));
     }
     return found;
   },

@@ -27,19 +27,44 @@ import { DETECTORS } from './registry.ts';
  * detector must not match at all; otherwise every listed rule must match (others may too: one
  * payload often trips several rules of a family).
  */
-interface Case { input: string; kind?: TargetKind; name?: string; referer?: string; expect: string[] }
+interface Case {
+  input: string;
+  kind?: TargetKind;
+  name?: string;
+  referer?: string;
+  expect: string[];
+}
 
 const FIXTURES: Record<string, Case[]> = {
-  'sql-injection': sqli as Case[], xss: xss as Case[], 'os-command-injection': rce as Case[], 'path-traversal': lfi as Case[],
-  'ssrf-rfi': ssrf as Case[], 'php-injection': php as Case[], 'java-injection': java as Case[], 'js-injection': jsi as Case[],
-  'template-injection': ssti as Case[], 'nosql-injection': nosql as Case[], 'prototype-pollution': proto as Case[],
-  'crlf-injection': crlf as Case[], 'ldap-injection': ldap as Case[], xxe: xxe as Case[], 'mail-header-injection': mail as Case[],
-  'scanner-user-agent': scanner as Case[], 'session-fixation': session as Case[],
+  'sql-injection': sqli as Case[],
+  xss: xss as Case[],
+  'os-command-injection': rce as Case[],
+  'path-traversal': lfi as Case[],
+  'ssrf-rfi': ssrf as Case[],
+  'php-injection': php as Case[],
+  'java-injection': java as Case[],
+  'js-injection': jsi as Case[],
+  'template-injection': ssti as Case[],
+  'nosql-injection': nosql as Case[],
+  'prototype-pollution': proto as Case[],
+  'crlf-injection': crlf as Case[],
+  'ldap-injection': ldap as Case[],
+  xxe: xxe as Case[],
+  'mail-header-injection': mail as Case[],
+  'scanner-user-agent': scanner as Case[],
+  'session-fixation': session as Case[],
 };
 
 const CTX: DetectContext = {
   paranoia: 1,
-  request: { method: 'POST', path: '/api/x', host: 'app.example', contentType: 'application/json', contentLength: null, headers: new Map() },
+  request: {
+    method: 'POST',
+    path: '/api/x',
+    host: 'app.example',
+    contentType: 'application/json',
+    contentLength: null,
+    headers: new Map(),
+  },
 };
 
 function target(c: { input: string; kind?: TargetKind; name?: string }): Target {
@@ -65,7 +90,9 @@ for (const d of DETECTORS) {
   describe(`detector ${d.name}`, () => {
     for (const c of FIXTURES[d.name] ?? []) {
       it(`${c.expect.length ? c.expect.join('+') : 'passes'} <- ${JSON.stringify(c.input).slice(0, 70)}`, () => {
-        const ctx = c.referer ? { ...CTX, request: { ...CTX.request, headers: new Map([['referer', c.referer]]) } } : CTX;
+        const ctx = c.referer
+          ? { ...CTX, request: { ...CTX.request, headers: new Map([['referer', c.referer]]) } }
+          : CTX;
         const got = new Set(d.detect(target(c), ctx).map((m) => m.ruleId));
         if (!c.expect.length) expect([...got]).toEqual([]);
         for (const id of c.expect) expect([...got], `expected ${id}`).toContain(id);
@@ -78,7 +105,9 @@ describe('benign marketplace inputs match no paranoia-1 rule of any detector', (
   for (const c of benign as Array<{ input: string; kind: TargetKind; name: string }>) {
     it(`${c.kind} ${c.name}: ${JSON.stringify(c.input).slice(0, 60)}`, () => {
       const t = target(c);
-      const hits = DETECTORS.filter((d) => !d.targets || d.targets.includes(t.kind)).flatMap((d) => d.detect(t, CTX)).filter((m) => PL1.has(m.ruleId));
+      const hits = DETECTORS.filter((d) => !d.targets || d.targets.includes(t.kind))
+        .flatMap((d) => d.detect(t, CTX))
+        .filter((m) => PL1.has(m.ruleId));
       expect(hits.map((m) => `${m.ruleId}: ${m.excerpt}`)).toEqual([]);
     });
   }
@@ -87,10 +116,11 @@ describe('benign marketplace inputs match no paranoia-1 rule of any detector', (
 describe('matches carry a short excerpt of the normalized value', () => {
   it('excerpt is a substring of target.value, at most 40 characters', () => {
     const t = target({ input: 'hello there; cat /etc/passwd and more text after it' });
-    for (const d of DETECTORS) for (const m of d.detect(t, CTX)) {
-      expect(t.value.includes(m.excerpt)).toBe(true);
-      expect(m.excerpt.length).toBeLessThanOrEqual(40);
-      expect(m.target).toBe(t);
-    }
+    for (const d of DETECTORS)
+      for (const m of d.detect(t, CTX)) {
+        expect(t.value.includes(m.excerpt)).toBe(true);
+        expect(m.excerpt.length).toBeLessThanOrEqual(40);
+        expect(m.target).toBe(t);
+      }
   });
 });

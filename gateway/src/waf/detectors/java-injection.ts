@@ -8,30 +8,162 @@ import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_JAVA_001', family: 'java', severity: 'critical', paranoia: 1, description: 'Log4Shell-style lookup (${jndi:…}, nested ${lower:j}ndi, ${env:…}, ${sys:…})' },
-  { id: 'WAF_JAVA_002', family: 'java', severity: 'critical', paranoia: 1, description: 'Class-loader / OGNL / SpEL / Runtime exec gadget (class.module.classLoader, #_memberAccess, T(java.lang.Runtime))' },
-  { id: 'WAF_JAVA_003', family: 'java', severity: 'critical', paranoia: 1, description: 'Java deserialization gadget class or magic bytes (InvokerTransformer, TemplatesImpl, rO0AB / KztAAU / Cs7QAF base64, aced0005)' },
-  { id: 'WAF_JAVA_004', family: 'java', severity: 'critical', paranoia: 1, description: 'Value or key that is a fully-qualified class or package path from a sensitive Java package (java.lang.ProcessBuilder, java.io.*, org.apache.commons)' },
-  { id: 'WAF_JAVA_005', family: 'java', severity: 'warning', paranoia: 2, description: 'Fully-qualified sensitive Java class name inside longer text' },
+  {
+    id: 'WAF_JAVA_001',
+    family: 'java',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Log4Shell-style lookup (${jndi:…}, nested ${lower:j}ndi, ${env:…}, ${sys:…})',
+  },
+  {
+    id: 'WAF_JAVA_002',
+    family: 'java',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Class-loader / OGNL / SpEL / Runtime exec gadget (class.module.classLoader, #_memberAccess, T(java.lang.Runtime))',
+  },
+  {
+    id: 'WAF_JAVA_003',
+    family: 'java',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Java deserialization gadget class or magic bytes (InvokerTransformer, TemplatesImpl, rO0AB / KztAAU / Cs7QAF base64, aced0005)',
+  },
+  {
+    id: 'WAF_JAVA_004',
+    family: 'java',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Value or key that is a fully-qualified class or package path from a sensitive Java package (java.lang.ProcessBuilder, java.io.*, org.apache.commons)',
+  },
+  {
+    id: 'WAF_JAVA_005',
+    family: 'java',
+    severity: 'warning',
+    paranoia: 2,
+    description: 'Fully-qualified sensitive Java class name inside longer text',
+  },
 ] as const satisfies readonly RuleMeta[];
 
-const LOOKUPS = ['jndi:', 'env:', 'sys:', 'java:', 'ctx:', 'main:', 'base64:', 'date:', 'docker:', 'k8s:', 'spring:', 'web:', 'bundle:', 'log4j:', 'marker:', 'sd:', 'upper:', 'lower:', 'event:', 'map:', 'jvmrunargs:', 'hostname', '::-'];
+const LOOKUPS = [
+  'jndi:',
+  'env:',
+  'sys:',
+  'java:',
+  'ctx:',
+  'main:',
+  'base64:',
+  'date:',
+  'docker:',
+  'k8s:',
+  'spring:',
+  'web:',
+  'bundle:',
+  'log4j:',
+  'marker:',
+  'sd:',
+  'upper:',
+  'lower:',
+  'event:',
+  'map:',
+  'jvmrunargs:',
+  'hostname',
+  '::-',
+];
 const GADGETS = [
-  'class.module.classloader', 'class.classloader', '.getclass().', 'getclass().forname', '#_memberaccess', '@java.lang.runtime@',
-  '#context[', 'ognlcontext', 'ognlutil', '#cmd=', 'new java.lang.processbuilder', 'runtime.getruntime()', 'runtime).getruntime',
-  't(java.lang.runtime)', 't(java.lang.', 'java.lang.runtime.getruntime', '.exec(', 'getdeclaredmethod(', 'getmethod(', 'invoke(null',
-  'classloader.loadclass', 'urlclassloader', 'scriptenginemanager', 'nashorn', 'javax.script', '#request.', '#response.', '@ognl',
-  'xwork.methodaccessor', 'com.opensymphony.xwork2', 'opensymphony.xwork', 'denymethodexecution', 'allowstaticmethodaccess', 'class.protectiondomain', 'tomcat.util',
+  'class.module.classloader',
+  'class.classloader',
+  '.getclass().',
+  'getclass().forname',
+  '#_memberaccess',
+  '@java.lang.runtime@',
+  '#context[',
+  'ognlcontext',
+  'ognlutil',
+  '#cmd=',
+  'new java.lang.processbuilder',
+  'runtime.getruntime()',
+  'runtime).getruntime',
+  't(java.lang.runtime)',
+  't(java.lang.',
+  'java.lang.runtime.getruntime',
+  '.exec(',
+  'getdeclaredmethod(',
+  'getmethod(',
+  'invoke(null',
+  'classloader.loadclass',
+  'urlclassloader',
+  'scriptenginemanager',
+  'nashorn',
+  'javax.script',
+  '#request.',
+  '#response.',
+  '@ognl',
+  'xwork.methodaccessor',
+  'com.opensymphony.xwork2',
+  'opensymphony.xwork',
+  'denymethodexecution',
+  'allowstaticmethodaccess',
+  'class.protectiondomain',
+  'tomcat.util',
 ];
 const DESER = [
-  'invokertransformer', 'clonetransformer', 'instantiatetransformer', 'chainedtransformer', 'constanttransformer',
-  'instantiatefactory', 'forclosure', 'whileclosure', 'prototypeclonefactory', 'prototypeserializationfactory',
-  'templatesimpl', 'jdbcrowsetimpl', 'beanfactory', 'annotationinvocationhandler', 'lazymap', 'transformedmap', 'badattributevalueexpexception',
-  'rmiconnectionimpl', 'xstream', 'com.sun.rowset', 'org.apache.commons.collections', 'org.codehaus.groovy.runtime', 'mozilla.javascript',
-  'bsh.interpreter', 'c3p0', 'spring.beans.factory', 'jndirefforwardingdatasource', 'ro0ab', 'aced0005', '\u00ac\u00ed\u0000\u0005',
-  'h4siaaaaaaaaa', 'processbuilder',
+  'invokertransformer',
+  'clonetransformer',
+  'instantiatetransformer',
+  'chainedtransformer',
+  'constanttransformer',
+  'instantiatefactory',
+  'forclosure',
+  'whileclosure',
+  'prototypeclonefactory',
+  'prototypeserializationfactory',
+  'templatesimpl',
+  'jdbcrowsetimpl',
+  'beanfactory',
+  'annotationinvocationhandler',
+  'lazymap',
+  'transformedmap',
+  'badattributevalueexpexception',
+  'rmiconnectionimpl',
+  'xstream',
+  'com.sun.rowset',
+  'org.apache.commons.collections',
+  'org.codehaus.groovy.runtime',
+  'mozilla.javascript',
+  'bsh.interpreter',
+  'c3p0',
+  'spring.beans.factory',
+  'jndirefforwardingdatasource',
+  'ro0ab',
+  'aced0005',
+  '\u00ac\u00ed\u0000\u0005',
+  'h4siaaaaaaaaa',
+  'processbuilder',
 ];
-const SENSITIVE_PACKAGES = ['java.', 'java.lang.', 'java.io.', 'java.net.', 'java.nio.', 'java.rmi.', 'java.util.', 'java.beans.', 'java.security.', 'javax.', 'com.sun.', 'sun.', 'org.omg.', 'jdk.', 'org.apache.', 'org.springframework.', 'com.fasterxml.', 'ognl.'];
+const SENSITIVE_PACKAGES = [
+  'java.',
+  'java.lang.',
+  'java.io.',
+  'java.net.',
+  'java.nio.',
+  'java.rmi.',
+  'java.util.',
+  'java.beans.',
+  'java.security.',
+  'javax.',
+  'com.sun.',
+  'sun.',
+  'org.omg.',
+  'jdk.',
+  'org.apache.',
+  'org.springframework.',
+  'com.fasterxml.',
+  'ognl.',
+];
 
 /** `${` followed within a short window by j-n-d-i (with anything between: nested lookups) and `:`. */
 function lookup(s: string): number {
@@ -59,7 +191,12 @@ const ALL = new NeedleSet([...GADGETS, ...DESER_TEXT, ...SENSITIVE_PACKAGES]);
 const DESER_FROM = GADGETS.length;
 const PACKAGE_FROM = DESER_FROM + DESER_TEXT.length;
 
-interface Hits { gadget: number; deser: number; cls: { at: number; len: number } | null; pkg: { at: number; len: number } | null }
+interface Hits {
+  gadget: number;
+  deser: number;
+  cls: { at: number; len: number } | null;
+  pkg: { at: number; len: number } | null;
+}
 
 /**
  * One scan: first gadget, first deserialization name, and the first sensitive fully-qualified
@@ -70,9 +207,15 @@ function scanAll(s: string, original: string): Hits {
   let skipUntil = 0; // a dotted name is read once, however many prefixes it contains: linear
   let lastStart = -1;
   ALL.scan(s, (k, index) => {
-    if (index < DESER_FROM) { if (hits.gadget < 0) hits.gadget = k; }
-    else if (index < PACKAGE_FROM) { if (hits.deser < 0) hits.deser = k; }
-    else if (!hits.cls && (k >= skipUntil || k === lastStart) && (k === 0 || (!isWordCode(s.charCodeAt(k - 1)) && s[k - 1] !== '.'))) {
+    if (index < DESER_FROM) {
+      if (hits.gadget < 0) hits.gadget = k;
+    } else if (index < PACKAGE_FROM) {
+      if (hits.deser < 0) hits.deser = k;
+    } else if (
+      !hits.cls &&
+      (k >= skipUntil || k === lastStart) &&
+      (k === 0 || (!isWordCode(s.charCodeAt(k - 1)) && s[k - 1] !== '.'))
+    ) {
       const p = ALL.needles[index];
       lastStart = k; // `java.` and `java.lang.` start at the same place: both are read
       let e = k + p.length;
@@ -82,7 +225,8 @@ function scanAll(s: string, original: string): Hits {
       // Bare `java.` + class (`java.Runtime`) is not a real package: it only counts standalone, like a package path.
       if (e > k + p.length + 1 && cls !== cls.toLowerCase() && p !== 'java.') hits.cls = { at: k, len: e - k };
       // A lower-case package path (`java.lang.reflect`, `org.apache.commons`) only counts standalone.
-      else if (e > k + p.length + 1 && !hits.pkg && !/\.(com|org|net|edu|io|gov|info)$/.test(s.slice(k, e))) hits.pkg = { at: k, len: e - k };
+      else if (e > k + p.length + 1 && !hits.pkg && !/\.(com|org|net|edu|io|gov|info)$/.test(s.slice(k, e)))
+        hits.pkg = { at: k, len: e - k };
     }
     return hits.gadget >= 0 && hits.deser >= 0 && hits.cls !== null;
   });
@@ -158,12 +302,21 @@ export const javaInjection = {
     if (d < 0) d = magicRun(v, has);
     if (d >= 0) add('WAF_JAVA_003', d);
     const c = hits.cls;
-    const keyKind = target.kind === 'json_key' || target.kind === 'query_name' || target.kind === 'form_name' || target.kind === 'cookie_name';
+    const keyKind =
+      target.kind === 'json_key' ||
+      target.kind === 'query_name' ||
+      target.kind === 'form_name' ||
+      target.kind === 'cookie_name';
     const trimmed = s.trim().length;
     if (c) {
       const standalone = trimmed <= c.len + 2 || keyKind || fillsSlot(s, c.at, c.len);
       add(standalone ? 'WAF_JAVA_004' : 'WAF_JAVA_005', c.at);
-    } else if (hits.pkg && (trimmed <= hits.pkg.len + 2 || keyKind || fillsSlot(s, hits.pkg.at, hits.pkg.len)) && hits.pkg.len >= 12) add('WAF_JAVA_004', hits.pkg.at);
+    } else if (
+      hits.pkg &&
+      (trimmed <= hits.pkg.len + 2 || keyKind || fillsSlot(s, hits.pkg.at, hits.pkg.len)) &&
+      hits.pkg.len >= 12
+    )
+      add('WAF_JAVA_004', hits.pkg.at);
     return found;
   },
 } satisfies Detector;

@@ -3,24 +3,108 @@ import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_JSI_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Node.js code injection (require(\'child_process\'), process.mainModule, _$$ND_FUNC$$_, constructor.constructor)' },
-  { id: 'WAF_JSI_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Server-side JavaScript denial of service (for(;;), while over a constant guard: true, !0, -Infinity, String)' },
+  {
+    id: 'WAF_JSI_001',
+    family: 'rce',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      "Node.js code injection (require('child_process'), process.mainModule, _$$ND_FUNC$$_, constructor.constructor)",
+  },
+  {
+    id: 'WAF_JSI_002',
+    family: 'rce',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Server-side JavaScript denial of service (for(;;), while over a constant guard: true, !0, -Infinity, String)',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 const NODE_MARKERS = [
-  'child_process', 'process.mainmodule', 'process.binding(', 'process.kill(', 'process.exit(', 'process.env', 'process[',
-  '_$$nd_func$$_', 'xyqktkrfrlvoqyqk', 'constructor.constructor', 'constructor)(', "require('fs')", 'require("fs")',
-  "require('os')", 'require("os")', 'require(`', "require('net')", 'require("net")', 'global.process', 'globalthis.process',
-  'module.constructor', 'module._load', 'execsync(', 'spawnsync(', '.mainmodule.require', 'this.constructor',
-  'module.exports=', 'require.main', 'require[', '.spawn(', '__js_function', ':constructor:constructor', ':module:prototype',
+  'child_process',
+  'process.mainmodule',
+  'process.binding(',
+  'process.kill(',
+  'process.exit(',
+  'process.env',
+  'process[',
+  '_$$nd_func$$_',
+  'xyqktkrfrlvoqyqk',
+  'constructor.constructor',
+  'constructor)(',
+  "require('fs')",
+  'require("fs")',
+  "require('os')",
+  'require("os")',
+  'require(`',
+  "require('net')",
+  'require("net")',
+  'global.process',
+  'globalthis.process',
+  'module.constructor',
+  'module._load',
+  'execsync(',
+  'spawnsync(',
+  '.mainmodule.require',
+  'this.constructor',
+  'module.exports=',
+  'require.main',
+  'require[',
+  '.spawn(',
+  '__js_function',
+  ':constructor:constructor',
+  ':module:prototype',
 ];
 const NODE_SET = new NeedleSet(NODE_MARKERS);
 
 /** Loop guards that are always truthy; `while(foo)` in prose is not flagged. */
-const TRUTHY = ['true', '1', '!0', '!false', '-1', 'infinity', 'this', '!![]', '!!``', '!nan', 'newdate', "!''", '!""', '!!{}', '{}', '[]', '!+0', '!-0', '!null', '!undefined', '1==1', '!!1'];
+const TRUTHY = [
+  'true',
+  '1',
+  '!0',
+  '!false',
+  '-1',
+  'infinity',
+  'this',
+  '!![]',
+  '!!``',
+  '!nan',
+  'newdate',
+  "!''",
+  '!""',
+  '!!{}',
+  '{}',
+  '[]',
+  '!+0',
+  '!-0',
+  '!null',
+  '!undefined',
+  '1==1',
+  '!!1',
+];
 
 /** Words that are constant (truthy or falsy) in a loop guard: no variable can change them. */
-const CONSTANT_WORDS = new Set(['true', 'false', 'infinity', 'nan', 'null', 'undefined', 'this', 'string', 'number', 'object', 'array', 'boolean', 'function', 'date', 'newdate', 'math', 'json', 'symbol']);
+const CONSTANT_WORDS = new Set([
+  'true',
+  'false',
+  'infinity',
+  'nan',
+  'null',
+  'undefined',
+  'this',
+  'string',
+  'number',
+  'object',
+  'array',
+  'boolean',
+  'function',
+  'date',
+  'newdate',
+  'math',
+  'json',
+  'symbol',
+]);
 
 /**
  * A loop guard built only from literals, constant names and operators (`true`, `!0`, `-Infinity`,
@@ -28,7 +112,7 @@ const CONSTANT_WORDS = new Set(['true', 'false', 'infinity', 'nan', 'null', 'und
  */
 function constantGuard(cond: string): boolean {
   let words = 0;
-  for (let i = 0; i < cond.length;) {
+  for (let i = 0; i < cond.length; ) {
     const c = cond.charCodeAt(i);
     if (c >= 97 && c <= 122) {
       let e = i;
@@ -39,11 +123,26 @@ function constantGuard(cond: string): boolean {
     } else if ('0123456789!+-()[]{}\'"`=.'.includes(cond[i])) i++;
     else return false;
   }
-  return cond.length > 0 && (words > 0 || /[0-9'"`\[{]/.test(cond));
+  return cond.length > 0 && (words > 0 || /[0-9'"`[{]/.test(cond));
 }
 
 /** Constant guards that are false: the loop body never runs. */
-const FALSY = new Set(['!true', 'false', '0', 'null', 'undefined', 'nan', '!1', '""', "''", '``', '-0', '+0', '!this', '!!0']);
+const FALSY = new Set([
+  '!true',
+  'false',
+  '0',
+  'null',
+  'undefined',
+  'nan',
+  '!1',
+  '""',
+  "''",
+  '``',
+  '-0',
+  '+0',
+  '!this',
+  '!!0',
+]);
 
 function dosLoop(compact: string): number {
   if (compact.indexOf('for(;;)') >= 0) return compact.indexOf('for(;;)');
@@ -81,7 +180,8 @@ export const jsInjection = {
     // The value is exactly `process.env`: someone probing for the object, not prose about it.
     if (node < 0 && c === 'process.env') node = 0;
     if (node >= 0) found.push(matchAt('WAF_JSI_001', target, node));
-    if (v.indexOf('XyQkTkRfRlVOQyQk') >= 0 && !found.length) found.push(matchAt('WAF_JSI_001', target, v.indexOf('XyQkTkRfRlVOQyQk')));
+    if (v.indexOf('XyQkTkRfRlVOQyQk') >= 0 && !found.length)
+      found.push(matchAt('WAF_JSI_001', target, v.indexOf('XyQkTkRfRlVOQyQk')));
     const d = c.indexOf('while(') >= 0 || c.indexOf('for(;;)') >= 0 ? dosLoop(c) : -1;
     if (d >= 0) found.push(matchAt('WAF_JSI_002', target, d));
     return found;

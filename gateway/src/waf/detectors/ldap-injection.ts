@@ -6,7 +6,14 @@ import { viewsOf } from '../normalizers/index.ts';
 import { isAlphaCode, isWordCode, matchAt } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_LDAP_001', family: 'ldap', severity: 'critical', paranoia: 1, description: 'LDAP filter injection (*)(uid=*, )(|(cn=, admin)(&(objectClass=*), absolute filter bar)(&), admin)(|)' },
+  {
+    id: 'WAF_LDAP_001',
+    family: 'ldap',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'LDAP filter injection (*)(uid=*, )(|(cn=, admin)(&(objectClass=*), absolute filter bar)(&), admin)(|)',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 /** After `(`: `&` or `|` alone, then `)` or the end: RFC 4526's absolute true/false filter `(&)`, `(|)`. */
@@ -29,13 +36,28 @@ export const ldapInjection = {
   detect(target) {
     const s = target.value;
     if (!viewsOf(s).has[41]) return [];
-    if (s.indexOf(')(') < 0 && s.indexOf(')!(') < 0 && s.indexOf(')|(') < 0 && s.indexOf(')&(') < 0 && s.indexOf(') (') < 0 && s.indexOf(')\t(') < 0) return [];
+    if (
+      s.indexOf(')(') < 0 &&
+      s.indexOf(')!(') < 0 &&
+      s.indexOf(')|(') < 0 &&
+      s.indexOf(')&(') < 0 &&
+      s.indexOf(') (') < 0 &&
+      s.indexOf(')\t(') < 0
+    )
+      return [];
     let k = s.indexOf(')');
     let n = 0;
     while (k >= 0 && n++ < 1024) {
       let j = k + 1;
       let ops = 0;
-      while (j < s.length && (s[j] === '!' || s[j] === '|' || s[j] === '&' || s[j] === ' ' || s[j] === '\t') && ops < 4) { j++; ops++; }
+      while (
+        j < s.length &&
+        (s[j] === '!' || s[j] === '|' || s[j] === '&' || s[j] === ' ' || s[j] === '\t') &&
+        ops < 4
+      ) {
+        j++;
+        ops++;
+      }
       if (s[j] === '(' && absoluteFilter(s, j + 1)) return [matchAt('WAF_LDAP_001', target, k)];
       if (s[j] === '(') {
         while (s[j] === '(' || s[j] === '|' || s[j] === '&' || s[j] === '!') j++;

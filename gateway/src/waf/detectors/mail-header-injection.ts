@@ -2,10 +2,29 @@ import type { Detector, RuleMeta } from '../types.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_MAIL_001', family: 'mail', severity: 'critical', paranoia: 1, description: 'Mail header injection (newline + Bcc:/Cc:/To: in an address or subject field)' },
+  {
+    id: 'WAF_MAIL_001',
+    family: 'mail',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Mail header injection (newline + Bcc:/Cc:/To: in an address or subject field)',
+  },
 ] as const satisfies readonly RuleMeta[];
 
-const MAIL_HEADERS = ['bcc', 'cc', 'to', 'from', 'reply-to', 'subject', 'content-type', 'mime-version', 'sender', 'return-path', 'x-mailer', 'content-transfer-encoding'];
+const MAIL_HEADERS = [
+  'bcc',
+  'cc',
+  'to',
+  'from',
+  'reply-to',
+  'subject',
+  'content-type',
+  'mime-version',
+  'sender',
+  'return-path',
+  'x-mailer',
+  'content-transfer-encoding',
+];
 /** Fields that end up in mail headers; long text fields (essays) legitimately contain "To:" lines. */
 const MAIL_FIELD_HINTS = ['mail', 'subject', 'from', 'to', 'reply', 'sender', 'recipient', 'name', 'cc', 'bcc'];
 
@@ -24,7 +43,9 @@ export const mailHeaderInjection = {
     if (nl < 0) return [];
     const first = v.slice(0, nl);
     const name = target.name.toLowerCase();
-    const hinted = MAIL_FIELD_HINTS.some((h) => name.endsWith(h) || name.includes(h + '_') || name.includes('_' + h) || name.includes('mail'));
+    const hinted = MAIL_FIELD_HINTS.some(
+      (h) => name.endsWith(h) || name.includes(h + '_') || name.includes('_' + h) || name.includes('mail'),
+    );
     const addressFirst = first.includes('@') && !first.trim().includes(' ');
     if (!hinted && !addressFirst) return [];
     const s = v.toLowerCase();

@@ -2,7 +2,7 @@
  * Needs (pre-check): RCE_001-003 one of ; | & ` $ ( ) { } < > \n \r / \ - % [ ? *; RCE_004 a space,
  * `(`, `[` or `-`; RCE_005 a value that starts (after spaces or quotes) with a known command word.
  */
-import type { Detector, Match, RuleMeta, Target } from '../types.ts';
+import type { Detector, Match, RuleMeta } from '../types.ts';
 import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 import { COMMAND_PREFIXES, DISTINCT_COMMANDS, STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
@@ -10,21 +10,95 @@ import { aliasDefinition, braceExpansion, bracketGlob, evasion, globPath } from 
 import { windowsBatch } from './lib/windows-batch.ts';
 
 const RULES = [
-  { id: 'WAF_RCE_001', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), <(…), `…`) or an alias definition' },
-  { id: 'WAF_RCE_002', family: 'rce', severity: 'critical', paranoia: 1, description: 'Shell evasion syntax (${IFS}, $[…], shellshock () { :;}, glob-obfuscated paths /???/c?t and /[e]tc, brace expansion {,id} c{a,}t {cat,/etc/passwd}, ~+ / ~-, fork bomb :(){ :|:& };:)' },
-  { id: 'WAF_RCE_003', family: 'rce', severity: 'critical', paranoia: 1, description: 'Command invoked by interpreter path (/bin/sh -c, cmd.exe /c, powershell -enc)' },
-  { id: 'WAF_RCE_004', family: 'rce', severity: 'critical', paranoia: 1, description: 'Windows batch control flow (FOR /F … DO, IF EXIST …) or PowerShell cmdlets' },
-  { id: 'WAF_RCE_005', family: 'rce', severity: 'critical', paranoia: 1, description: 'Value that is a shell command line (ls -la, cat /etc/passwd, nohup ifconfig)' },
+  {
+    id: 'WAF_RCE_001',
+    family: 'rce',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), <(…), `…`) or an alias definition',
+  },
+  {
+    id: 'WAF_RCE_002',
+    family: 'rce',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Shell evasion syntax (${IFS}, $[…], shellshock () { :;}, glob-obfuscated paths /???/c?t and /[e]tc, brace expansion {,id} c{a,}t {cat,/etc/passwd}, ~+ / ~-, fork bomb :(){ :|:& };:)',
+  },
+  {
+    id: 'WAF_RCE_003',
+    family: 'rce',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Command invoked by interpreter path (/bin/sh -c, cmd.exe /c, powershell -enc)',
+  },
+  {
+    id: 'WAF_RCE_004',
+    family: 'rce',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Windows batch control flow (FOR /F … DO, IF EXIST …) or PowerShell cmdlets',
+  },
+  {
+    id: 'WAF_RCE_005',
+    family: 'rce',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Value that is a shell command line (ls -la, cat /etc/passwd, nohup ifconfig)',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 /** Interpreter paths and launchers that only appear when someone runs a command. */
 const INTERPRETER_MARKERS = [
-  '/bin/sh', '/bin/bash', '/bin/zsh', '/bin/ksh', '/bin/dash', '/bin/busybox', '/usr/bin/env', '/usr/bin/perl', '/usr/bin/python',
-  'cmd.exe', 'cmd /c', 'cmd /k', 'powershell -', 'powershell.exe', 'pwsh -', 'sh -c ', 'bash -c ', 'bash -i', '-encodedcommand',
-  'system32\\', '/dev/tcp/', '/dev/udp/', 'nc -e', 'nc -l', 'ncat -e', 'mkfifo /tmp', '$shell', 'sh -i',
+  '/bin/sh',
+  '/bin/bash',
+  '/bin/zsh',
+  '/bin/ksh',
+  '/bin/dash',
+  '/bin/busybox',
+  '/usr/bin/env',
+  '/usr/bin/perl',
+  '/usr/bin/python',
+  'cmd.exe',
+  'cmd /c',
+  'cmd /k',
+  'powershell -',
+  'powershell.exe',
+  'pwsh -',
+  'sh -c ',
+  'bash -c ',
+  'bash -i',
+  '-encodedcommand',
+  'system32\\',
+  '/dev/tcp/',
+  '/dev/udp/',
+  'nc -e',
+  'nc -l',
+  'ncat -e',
+  'mkfifo /tmp',
+  '$shell',
+  'sh -i',
 ];
 /** Paths whose presence makes a bare command line a file read, not prose. */
-const SENSITIVE_PREFIXES = ['/etc/', '/var/', '/proc/', '/tmp/', '/dev/', '/usr/', '/bin/', '/sbin/', '/root', '/home/', '~/', '../', 'c:\\', '%systemroot%', '%windir%', '%systemdrive%'];
+const SENSITIVE_PREFIXES = [
+  '/etc/',
+  '/var/',
+  '/proc/',
+  '/tmp/',
+  '/dev/',
+  '/usr/',
+  '/bin/',
+  '/sbin/',
+  '/root',
+  '/home/',
+  '~/',
+  '../',
+  'c:\\',
+  '%systemroot%',
+  '%windir%',
+  '%systemdrive%',
+];
 
 type Shape = 'end' | 'sep' | 'flag' | 'path' | 'quoted' | 'word' | 'hostlike' | 'none';
 
@@ -45,7 +119,13 @@ function argShape(s: string, j: number): Shape {
   let e = k;
   while (e < s.length && !' \t\n;|&'.includes(s[e])) e++;
   const word = s.slice(k, e);
-  if (word.includes('.') || word.includes('/') || word.includes('=') || /* digits-only or ip:port */ (word.length > 0 && !Number.isNaN(Number(word)))) return 'hostlike';
+  if (
+    word.includes('.') ||
+    word.includes('/') ||
+    word.includes('=') ||
+    /* digits-only or ip:port */ (word.length > 0 && !Number.isNaN(Number(word)))
+  )
+    return 'hostlike';
   return 'word';
 }
 
@@ -57,8 +137,9 @@ function readCommand(s: string, i: number): { word: string; end: number } {
   while (j < s.length && word.length < 40 && j - i < 256) {
     const c = s.charCodeAt(j);
     if (isWordCode(c) || c === 45 || c === 46) word += s[j];
-    else if (c === 39 || c === 34 || c === 92) { /* quote or backslash inside the word */ }
-    else if (c === 47 /* / */ && (word === '' || /* path segment */ true)) word = '';
+    else if (c === 39 || c === 34 || c === 92) {
+      /* quote or backslash inside the word */
+    } else if (c === 47 /* / */ && (word === '' || /* path segment */ true)) word = '';
     else break;
     j++;
   }
@@ -67,7 +148,46 @@ function readCommand(s: string, i: number): { word: string; end: number } {
 }
 
 /** Windows commands: cmd.exe matches them in any case, so upper case says nothing. */
-const CASE_BLIND = new Set(['cmd', 'powershell', 'pwsh', 'whoami', 'dir', 'type', 'net', 'ipconfig', 'systeminfo', 'tasklist', 'copy', 'del', 'echo', 'set', 'ver', 'ping', 'nslookup', 'netstat', 'certutil', 'wmic', 'reg', 'sc', 'start', 'call', 'cscript', 'wscript', 'mshta', 'rundll32', 'regsvr32', 'bitsadmin', 'schtasks', 'taskkill', 'netsh', 'msiexec', 'ftp', 'tftp', 'curl', 'wget']);
+const CASE_BLIND = new Set([
+  'cmd',
+  'powershell',
+  'pwsh',
+  'whoami',
+  'dir',
+  'type',
+  'net',
+  'ipconfig',
+  'systeminfo',
+  'tasklist',
+  'copy',
+  'del',
+  'echo',
+  'set',
+  'ver',
+  'ping',
+  'nslookup',
+  'netstat',
+  'certutil',
+  'wmic',
+  'reg',
+  'sc',
+  'start',
+  'call',
+  'cscript',
+  'wscript',
+  'mshta',
+  'rundll32',
+  'regsvr32',
+  'bitsadmin',
+  'schtasks',
+  'taskkill',
+  'netsh',
+  'msiexec',
+  'ftp',
+  'tftp',
+  'curl',
+  'wget',
+]);
 
 /** No lower-case ASCII letter in `orig[from, end)`. */
 function allUpper(orig: string, from: number, end: number): boolean {
@@ -92,7 +212,19 @@ function commandAfterSeparator(s: string, orig: string): number {
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
     // ; | & \n ` { \r and $( <( >(
-    if (code !== 59 && code !== 124 && code !== 38 && code !== 10 && code !== 96 && code !== 123 && code !== 13 && code !== 36 && code !== 60 && code !== 62) continue;
+    if (
+      code !== 59 &&
+      code !== 124 &&
+      code !== 38 &&
+      code !== 10 &&
+      code !== 96 &&
+      code !== 123 &&
+      code !== 13 &&
+      code !== 36 &&
+      code !== 60 &&
+      code !== 62
+    )
+      continue;
     const c = s[i];
     let sep = '';
     if (c === '$' || c === '<' || c === '>') {
@@ -113,7 +245,10 @@ function commandAfterSeparator(s: string, orig: string): number {
     if (s[j] === '$' && sep !== '$(' && isWordCode(s.charCodeAt(j + 1))) {
       let e = j + 1;
       while (e < s.length && isWordCode(s.charCodeAt(e))) e++;
-      if (s[e] === ' ') { j = e; while (s[j] === ' ') j++; }
+      if (s[e] === ' ') {
+        j = e;
+        while (s[j] === ' ') j++;
+      }
     }
     for (let hop = 0; hop < 3; hop++) {
       const { word, end } = readCommand(s, j);
@@ -124,14 +259,20 @@ function commandAfterSeparator(s: string, orig: string): number {
       // of a sentence; Unix commands are case-sensitive and lower case (Windows ones are not, so they
       // keep counting in any case). All-caps protocol verbs after a line break (`\r\nMAIL FROM:<…>`,
       // SMTP/POP3 are case-blind) still count when arguments follow.
-      if (!CASE_BLIND.has(word) && hasUpper(orig, j, end) && (shape === 'end' || shape === 'word' || shape === 'sep' || !allUpper(orig, j, end))) break;
+      if (
+        !CASE_BLIND.has(word) &&
+        hasUpper(orig, j, end) &&
+        (shape === 'end' || shape === 'word' || shape === 'sep' || !allUpper(orig, j, end))
+      )
+        break;
       const hard = sep !== ';' && sep !== '&' && sep !== '{' && sep !== '\n' && sep !== '\r';
       if (STRONG_COMMANDS.has(word) && (shape !== 'word' || hard || tight)) return i;
       // Inside `$(…)`, `<(…)`, `>(…)` every known command runs, whatever its arguments look like.
       if (sep.length === 2 && WEAK_COMMANDS.has(word) && s.indexOf(')', end) > 0) return i;
       // `a & sleep` ends prose; `;ls` (tight) or `| ls` (a pipe) at the end runs it.
       const bare = shape === 'hostlike' || shape === 'end';
-      if (WEAK_COMMANDS.has(word) && shape !== 'word' && (!bare || hard || tight) && (sep !== '{' || shape !== 'end')) return i;
+      if (WEAK_COMMANDS.has(word) && shape !== 'word' && (!bare || hard || tight) && (sep !== '{' || shape !== 'end'))
+        return i;
       if (!COMMAND_PREFIXES.has(word)) break;
       j = end;
       while (j < s.length && (s[j] === ' ' || s[j] === '\t' || s[j] === ';')) j++;
@@ -150,7 +291,10 @@ function shortFlagsOnly(rest: string): boolean {
   const toks = rest.split(/[ \t]+/);
   for (const t of toks) {
     if (!t) continue;
-    if (t[0] === '-') { if (t.length > 3 || t.length < 2) return false; continue; }
+    if (t[0] === '-') {
+      if (t.length > 3 || t.length < 2) return false;
+      continue;
+    }
     if (/[/.\\~$0-9:=]/.test(t) || ';|&><'.includes(t[0])) continue;
     return false;
   }
@@ -164,14 +308,15 @@ function shortFlagsOnly(rest: string): boolean {
  */
 function inlineCode(s: string, i: number): boolean {
   // "… a word `code`" or "… a script: `code`".
-  if (i < 2 || s[i - 1] !== ' ' || !(isWordCode(s.charCodeAt(i - 2)) || s[i - 2] === ':' || s[i - 2] === ',')) return false;
+  if (i < 2 || s[i - 1] !== ' ' || !(isWordCode(s.charCodeAt(i - 2)) || s[i - 2] === ':' || s[i - 2] === ','))
+    return false;
   const close = s.indexOf('`', i + 1);
   if (close < 0 || close - i > 80) return false;
   const body = s.slice(i + 1, close);
   if (body.includes('\n') || body.includes('$(') || body.includes('/etc/')) return false;
   let k = close + 1;
   while (k < s.length && ' ,.;:!?)\n\r\t'.includes(s[k])) k++;
-  return k > close + 1 && (k >= s.length || isWordCode(s.charCodeAt(k))) || k >= s.length && close + 1 < s.length;
+  return (k > close + 1 && (k >= s.length || isWordCode(s.charCodeAt(k)))) || (k >= s.length && close + 1 < s.length);
 }
 
 /** The whole value is a command line: `ls -la /`, `cat /etc/passwd`, `nohup ifconfig`. */
@@ -187,11 +332,19 @@ function commandLine(s: string, orig: string): number {
     if (shape === 'none') return -1;
     const rest = s.slice(end).trimStart();
     // `cd /;…`: the filesystem root then another command.
-    const rootThenSep = rest[0] === '/' && (rest.length === 1 || ';|&'.includes(rest.trimStart()[1] ?? '') || ';|&'.includes(rest[1]));
-    const sensitive = rootThenSep || SENSITIVE_PREFIXES.some((p) => rest.startsWith(p)) || rest.startsWith('-') && SENSITIVE_PREFIXES.some((p) => rest.includes(' ' + p));
+    const rootThenSep =
+      rest[0] === '/' && (rest.length === 1 || ';|&'.includes(rest.trimStart()[1] ?? '') || ';|&'.includes(rest[1]));
+    const sensitive =
+      rootThenSep ||
+      SENSITIVE_PREFIXES.some((p) => rest.startsWith(p)) ||
+      (rest.startsWith('-') && SENSITIVE_PREFIXES.some((p) => rest.includes(' ' + p)));
     if (DISTINCT_COMMANDS.has(word) && shape !== 'end' && hop === 0 && !hasUpper(orig, j, end)) return 0;
-    if (strong && (shape === 'flag' || shape === 'path' || shape === 'sep' || shape === 'hostlike' && hop > 0 || sensitive)) return 0;
-    if (weak && (sensitive || (shape === 'flag' && shortFlagsOnly(rest)) || shape === 'sep' && hop > 0)) return 0;
+    if (
+      strong &&
+      (shape === 'flag' || shape === 'path' || shape === 'sep' || (shape === 'hostlike' && hop > 0) || sensitive)
+    )
+      return 0;
+    if (weak && (sensitive || (shape === 'flag' && shortFlagsOnly(rest)) || (shape === 'sep' && hop > 0))) return 0;
     if (!COMMAND_PREFIXES.has(word)) return -1;
     if (strong || weak) {
       const nextShape = argShape(s, end);
@@ -229,7 +382,10 @@ function binCommand(s: string): number {
     let e = k + 4;
     while (e < s.length && (isWordCode(s.charCodeAt(e)) || s[e] === '-' || s[e] === '.')) e++;
     const after = s[e];
-    if ((k === 0 || !isWordCode(s.charCodeAt(k - 1)) || s.startsWith('sbin/', k - 1)) && (e >= s.length || after === ' ' || after === ';' || after === '|' || after === '&' || after === '\n')) {
+    if (
+      (k === 0 || !isWordCode(s.charCodeAt(k - 1)) || s.startsWith('sbin/', k - 1)) &&
+      (e >= s.length || after === ' ' || after === ';' || after === '|' || after === '&' || after === '\n')
+    ) {
       if (STRONG_COMMANDS.has(s.slice(k + 4, e))) return k;
     }
     k = s.indexOf('bin/', k + 4);
@@ -269,7 +425,8 @@ export const osCommandInjection = {
       if (ka >= 0) found.push(matchAt('WAF_RCE_001', target, ka));
     }
     // `~+`, `~-1`: the whole value is a tilde expansion of the shell's directory stack.
-    if (!found.length && has[126] && s.length <= 8 && /^\s*~[+-]\d*\s*$/.test(s)) found.push(matchAt('WAF_RCE_002', target, 0));
+    if (!found.length && has[126] && s.length <= 8 && /^\s*~[+-]\d*\s*$/.test(s))
+      found.push(matchAt('WAF_RCE_002', target, 0));
     const k4 = windowsBatch(s, has);
     if (k4 >= 0) found.push(matchAt('WAF_RCE_004', target, k4));
     if (!found.length && target.kind !== 'header') {

@@ -29,13 +29,45 @@ import { DETECTORS } from './registry.ts';
  * every fixture, alone and surrounded by prose (sentence dots, commas, possessive apostrophes).
  * The one intended narrowing is documented in `pathsDisagree`.
  */
-interface Case { input: string; kind?: TargetKind; name?: string; referer?: string; expect: string[] }
+interface Case {
+  input: string;
+  kind?: TargetKind;
+  name?: string;
+  referer?: string;
+  expect: string[];
+}
 
-const FIXTURES: Case[] = [sqli, xss, rce, lfi, ssrf, php, java, jsi, ssti, nosql, proto, crlf, ldap, xxe, mail, session, scanner, benign].flat() as Case[];
+const FIXTURES: Case[] = [
+  sqli,
+  xss,
+  rce,
+  lfi,
+  ssrf,
+  php,
+  java,
+  jsi,
+  ssti,
+  nosql,
+  proto,
+  crlf,
+  ldap,
+  xxe,
+  mail,
+  session,
+  scanner,
+  benign,
+].flat() as Case[];
 
 const CTX: DetectContext = {
   paranoia: 1,
-  request: { method: 'POST', path: '/api/x', host: 'app.example', contentType: 'application/json', contentLength: null, headers: new Map() },
+  request: {
+    method: 'POST',
+    path: '/api/x',
+    host: 'app.example',
+    contentType: 'application/json',
+    contentLength: null,
+    headers: new Map(),
+  },
 };
 
 const PROSE = " My mother's library was small, and we didn't have much. I learned there, and it's why I'm here.";
@@ -47,13 +79,27 @@ const PROSE = " My mother's library was small, and we didn't have much. I learne
  * not lexed as SQL, so a system-object name inside it (`… and tempdb was …`) is not WAF_SQLI_008.
  */
 function pathsDisagree(d: Detector, t: Target, ctx: DetectContext): string | null {
-  const fast = d.detect(t, ctx).map((m) => m.ruleId).sort();
+  const fast = d
+    .detect(t, ctx)
+    .map((m) => m.ruleId)
+    .sort();
   bypassPrefilters(true);
   let full: string[];
-  try { full = d.detect(t, ctx).map((m) => m.ruleId).sort(); } finally { bypassPrefilters(false); }
+  try {
+    full = d
+      .detect(t, ctx)
+      .map((m) => m.ruleId)
+      .sort();
+  } finally {
+    bypassPrefilters(false);
+  }
   if (fast.join() === full.join()) return null;
   const extra = full.filter((r) => !fast.includes(r));
-  const intended = d.name === 'sql-injection' && fast.every((r) => full.includes(r)) && extra.every((r) => r === 'WAF_SQLI_008') && /^[\w\s.,!?']*$/.test(t.value);
+  const intended =
+    d.name === 'sql-injection' &&
+    fast.every((r) => full.includes(r)) &&
+    extra.every((r) => r === 'WAF_SQLI_008') &&
+    /^[\w\s.,!?']*$/.test(t.value);
   return intended ? null : `fast [${fast}] full [${full}]`;
 }
 
@@ -90,7 +136,9 @@ describe('prefilters: the fast path and the full path agree', () => {
       const diffs: string[] = [];
       for (const c of FIXTURES) {
         if (d.targets && !d.targets.includes(c.kind ?? 'query')) continue;
-        const ctx = c.referer ? { ...CTX, request: { ...CTX.request, headers: new Map([['referer', c.referer]]) } } : CTX;
+        const ctx = c.referer
+          ? { ...CTX, request: { ...CTX.request, headers: new Map([['referer', c.referer]]) } }
+          : CTX;
         for (const input of [c.input, c.input + PROSE, PROSE + c.input, PROSE + ' ' + c.input + PROSE]) {
           const diff = pathsDisagree(d, target(input, c), ctx);
           if (diff) diffs.push(`${JSON.stringify(input).slice(0, 80)}: ${diff}`);

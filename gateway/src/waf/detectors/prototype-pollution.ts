@@ -3,8 +3,20 @@ import { viewsOf } from '../normalizers/index.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_PROTO_POLLUTION_001', family: 'prototype-pollution', severity: 'critical', paranoia: 1, description: 'Prototype pollution key (__proto__, constructor.prototype, constructor[prototype])' },
-  { id: 'WAF_PROTO_POLLUTION_002', family: 'prototype-pollution', severity: 'error', paranoia: 2, description: '"prototype" or "constructor" as a key/parameter name' },
+  {
+    id: 'WAF_PROTO_POLLUTION_001',
+    family: 'prototype-pollution',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Prototype pollution key (__proto__, constructor.prototype, constructor[prototype])',
+  },
+  {
+    id: 'WAF_PROTO_POLLUTION_002',
+    family: 'prototype-pollution',
+    severity: 'error',
+    paranoia: 2,
+    description: '"prototype" or "constructor" as a key/parameter name',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 const KEY_KINDS = new Set(['json_key', 'query_name', 'form_name', 'cookie_name']);
@@ -28,7 +40,8 @@ export const prototypePollution = {
   detect(target) {
     const v = target.value;
     if (v.length < 9) {
-      if (KEY_KINDS.has(target.kind) && (v === 'prototype' || v === 'constructor')) return [matchAt('WAF_PROTO_POLLUTION_002', target, 0)];
+      if (KEY_KINDS.has(target.kind) && (v === 'prototype' || v === 'constructor'))
+        return [matchAt('WAF_PROTO_POLLUTION_002', target, 0)];
       return [];
     }
     const s = viewsOf(v).lower;
@@ -47,7 +60,8 @@ export const prototypePollution = {
       }
     }
     if (k >= 0) found.push(matchAt('WAF_PROTO_POLLUTION_001', target, k));
-    else if (KEY_KINDS.has(target.kind) && (s === 'prototype' || s === 'constructor')) found.push(matchAt('WAF_PROTO_POLLUTION_002', target, 0));
+    else if (KEY_KINDS.has(target.kind) && (s === 'prototype' || s === 'constructor'))
+      found.push(matchAt('WAF_PROTO_POLLUTION_002', target, 0));
     return found;
   },
 } satisfies Detector;

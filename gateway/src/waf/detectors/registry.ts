@@ -19,7 +19,21 @@ import { xxe } from './xxe.ts';
 
 /** Every detector the engine runs, in order. Rule ids are unique across all of them (a test checks). */
 export const DETECTORS: readonly Detector[] = [
-  sqlInjection, xss, osCommandInjection, pathTraversal, ssrfRfi, phpInjection, javaInjection, jsInjection,
-  templateInjection, nosqlInjection, prototypePollution, crlfInjection, ldapInjection, xxe, mailHeaderInjection,
-  scannerUserAgent, sessionFixation,
+  sqlInjection,
+  xss,
+  osCommandInjection,
+  pathTraversal,
+  ssrfRfi,
+  phpInjection,
+  javaInjection,
+  jsInjection,
+  templateInjection,
+  nosqlInjection,
+  prototypePollution,
+  crlfInjection,
+  ldapInjection,
+  xxe,
+  mailHeaderInjection,
+  scannerUserAgent,
+  sessionFixation,
 ];

@@ -7,21 +7,83 @@ import { viewsOf } from '../normalizers/index.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_SESSION_001', family: 'session-fixation', severity: 'critical', paranoia: 1, description: 'Cookie-setting payload in a parameter (document.cookie=, .cookie;expires=, <meta http-equiv=set-cookie>)' },
-  { id: 'WAF_SESSION_002', family: 'session-fixation', severity: 'critical', paranoia: 1, description: 'Session id passed as a parameter from an off-site Referer (session fixation)' },
-  { id: 'WAF_SESSION_003', family: 'session-fixation', severity: 'warning', paranoia: 1, description: 'Session id passed as a request parameter (no Referer)' },
+  {
+    id: 'WAF_SESSION_001',
+    family: 'session-fixation',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Cookie-setting payload in a parameter (document.cookie=, .cookie;expires=, <meta http-equiv=set-cookie>)',
+  },
+  {
+    id: 'WAF_SESSION_002',
+    family: 'session-fixation',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Session id passed as a parameter from an off-site Referer (session fixation)',
+  },
+  {
+    id: 'WAF_SESSION_003',
+    family: 'session-fixation',
+    severity: 'warning',
+    paranoia: 1,
+    description: 'Session id passed as a request parameter (no Referer)',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 /** Session cookie names of common frameworks; receiving one as a parameter is a fixation attempt. */
 const SESSION_NAMES = new Set([
-  'phpsessid', 'jsessionid', 'aspsessionid', 'asp.net_sessionid', 'sessionid', 'session_id', '_session_id', 'sid',
-  'connect.sid', 'sails.sid', 'koa.sess', 'koa:sess', 'express.sid', 'meteor_login_token', 'zend_session_id', 'cfid',
-  'cftoken', 'cfsid', 'jservsession', 'shiny-token', 'next-auth.session-token', '__host-next-auth.session-token',
-  '__secure-next-auth.session-token', 'laravel_session', 'ci_session', 'symfony', 'rack.session', '_rails_session',
-  'phpsession', 'session', 'sessid', 'sess_id', 'session-token', 'wp_sessionid', 'ss-id', 'appsession', 'vgnvisitor',
+  'phpsessid',
+  'jsessionid',
+  'aspsessionid',
+  'asp.net_sessionid',
+  'sessionid',
+  'session_id',
+  '_session_id',
+  'sid',
+  'connect.sid',
+  'sails.sid',
+  'koa.sess',
+  'koa:sess',
+  'express.sid',
+  'meteor_login_token',
+  'zend_session_id',
+  'cfid',
+  'cftoken',
+  'cfsid',
+  'jservsession',
+  'shiny-token',
+  'next-auth.session-token',
+  '__host-next-auth.session-token',
+  '__secure-next-auth.session-token',
+  'laravel_session',
+  'ci_session',
+  'symfony',
+  'rack.session',
+  '_rails_session',
+  'phpsession',
+  'session',
+  'sessid',
+  'sess_id',
+  'session-token',
+  'wp_sessionid',
+  'ss-id',
+  'appsession',
+  'vgnvisitor',
   // Flask, Play, CakePHP, WebLogic, JBoss SSO, Beaker, cookie-session (Express), SAP and generic spellings.
-  '_flask_session', 'flask_session', 'play_session', 'cakephp', 'weblogicsession', 'jwsession', 'session-id',
-  'jsessionidsso', 'beaker.session.id', 'express:sess', 'express.sess', 'sap-contextid', 'mysapsso2',
+  '_flask_session',
+  'flask_session',
+  'play_session',
+  'cakephp',
+  'weblogicsession',
+  'jwsession',
+  'session-id',
+  'jsessionidsso',
+  'beaker.session.id',
+  'express:sess',
+  'express.sess',
+  'sap-contextid',
+  'mysapsso2',
 ]);
 const PARAM_KINDS = new Set(['query_name', 'form_name', 'json_key']);
 
@@ -57,7 +119,16 @@ export const sessionFixation = {
     if (v.length < 8 || !viewsOf(v).lower.includes('kie') || !viewsOf(v).lower.includes('cookie')) return found;
     const c = viewsOf(v).compact;
     const k = c.indexOf('.cookie');
-    if ((k >= 0 && (c.indexOf('expires=', k) > 0 || c.indexOf('domain=', k) > 0 || c.indexOf('path=', k) > 0 || c[k + 7] === '=')) || c.indexOf('http-equiv=set-cookie') >= 0 || c.indexOf('http-equiv="set-cookie') >= 0 || c.indexOf("http-equiv='set-cookie") >= 0) {
+    if (
+      (k >= 0 &&
+        (c.indexOf('expires=', k) > 0 ||
+          c.indexOf('domain=', k) > 0 ||
+          c.indexOf('path=', k) > 0 ||
+          c[k + 7] === '=')) ||
+      c.indexOf('http-equiv=set-cookie') >= 0 ||
+      c.indexOf('http-equiv="set-cookie') >= 0 ||
+      c.indexOf("http-equiv='set-cookie") >= 0
+    ) {
       found.push(matchAt('WAF_SESSION_001', target, Math.max(0, k)));
     }
     return found;

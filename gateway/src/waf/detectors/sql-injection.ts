@@ -9,28 +9,133 @@ import { isAlphaCode, matchAt } from './lib/match.ts';
 import { hasAny, LOOSE_QUOTE, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { dangerousObject, jsonOperator, SYSTEM_OBJECTS, versionComment } from './lib/sql-objects.ts';
 import {
-  blindProbe, commentAfterBreakout, keywordAfterBreakout, openComparison, stackedQuery, tautology, timeBased, unionSelect,
+  blindProbe,
+  commentAfterBreakout,
+  keywordAfterBreakout,
+  openComparison,
+  stackedQuery,
+  tautology,
+  timeBased,
+  unionSelect,
 } from './lib/sql-patterns.ts';
 import { magicNumber, sqlFunctionCall, sqlStatement } from './lib/sql-fragments.ts';
 import { tokenizeSql, type SqlToken } from './lib/sql-tokenizer.ts';
 
 const RULES = [
-  { id: 'WAF_SQLI_001', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL tautology or contradiction after a value (or 1=1, \' or \'a\'=\'a)' },
-  { id: 'WAF_SQLI_002', family: 'sqli', severity: 'critical', paranoia: 1, description: 'UNION SELECT with a select list' },
-  { id: 'WAF_SQLI_003', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Stacked query (; DROP TABLE, ; exec xp_…)' },
-  { id: 'WAF_SQLI_004', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Time-based blind injection (sleep, benchmark, pg_sleep, waitfor delay)' },
-  { id: 'WAF_SQLI_005', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Boolean-blind probe (and ascii(substring(…)), or (select …))' },
-  { id: 'WAF_SQLI_006', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Auth bypass: quote breakout followed by a comment (admin\'--)' },
-  { id: 'WAF_SQLI_007', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Quote breakout followed by SQL (\' having 1, \') or (, \'||(select)' },
-  { id: 'WAF_SQLI_008', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only objects and functions (information_schema, xp_cmdshell, load_file(, into outfile)' },
-  { id: 'WAF_SQLI_009', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL obfuscation: MySQL executable comment (/*!50000select*/), comment as whitespace next to a keyword (select/**/password), empty-exponent float 1.e(ascii(…), 1.e.tables' },
-  { id: 'WAF_SQLI_010', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL-only function call (concat(, unhex(, database(), if(1=1 …)' },
-  { id: 'WAF_SQLI_011', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL statement fragment (select 1,2 from, create table, insert into … values, ::jsonb casts, group by … having)' },
-  { id: 'WAF_SQLI_012', family: 'sqli', severity: 'error', paranoia: 1, description: 'Integer overflow probe (4294967296, 9223372036854775808)' },
-  { id: 'WAF_SQLI_013', family: 'sqli', severity: 'critical', paranoia: 1, description: 'JSON operator on a JSON literal (\'{"a":1}\' -> \'$.a\', \'[1]\' ?| array[…], ::jsonb #>)' },
-  { id: 'WAF_SQLI_014', family: 'sqli', severity: 'critical', paranoia: 1, description: 'SQL optimizer hint comment after a SQL keyword (or /*+ hint */ true)' },
-  { id: 'WAF_SQLI_015', family: 'sqli', severity: 'critical', paranoia: 1, description: 'System database object as the whole value (tempdb, mysql.db, MSysAccessObjects)' },
-  { id: 'WAF_SQLI_016', family: 'sqli', severity: 'critical', paranoia: 1, description: 'Float-parser denial of service constant as a value or key (2.2250738585072011e-308)' },
+  {
+    id: 'WAF_SQLI_001',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: "SQL tautology or contradiction after a value (or 1=1, ' or 'a'='a)",
+  },
+  {
+    id: 'WAF_SQLI_002',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'UNION SELECT with a select list',
+  },
+  {
+    id: 'WAF_SQLI_003',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Stacked query (; DROP TABLE, ; exec xp_…)',
+  },
+  {
+    id: 'WAF_SQLI_004',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Time-based blind injection (sleep, benchmark, pg_sleep, waitfor delay)',
+  },
+  {
+    id: 'WAF_SQLI_005',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Boolean-blind probe (and ascii(substring(…)), or (select …))',
+  },
+  {
+    id: 'WAF_SQLI_006',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: "Auth bypass: quote breakout followed by a comment (admin'--)",
+  },
+  {
+    id: 'WAF_SQLI_007',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: "Quote breakout followed by SQL (' having 1, ') or (, '||(select)",
+  },
+  {
+    id: 'WAF_SQLI_008',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'SQL-only objects and functions (information_schema, xp_cmdshell, load_file(, into outfile)',
+  },
+  {
+    id: 'WAF_SQLI_009',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'SQL obfuscation: MySQL executable comment (/*!50000select*/), comment as whitespace next to a keyword (select/**/password), empty-exponent float 1.e(ascii(…), 1.e.tables',
+  },
+  {
+    id: 'WAF_SQLI_010',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'SQL-only function call (concat(, unhex(, database(), if(1=1 …)',
+  },
+  {
+    id: 'WAF_SQLI_011',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'SQL statement fragment (select 1,2 from, create table, insert into … values, ::jsonb casts, group by … having)',
+  },
+  {
+    id: 'WAF_SQLI_012',
+    family: 'sqli',
+    severity: 'error',
+    paranoia: 1,
+    description: 'Integer overflow probe (4294967296, 9223372036854775808)',
+  },
+  {
+    id: 'WAF_SQLI_013',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: "JSON operator on a JSON literal ('{\"a\":1}' -> '$.a', '[1]' ?| array[…], ::jsonb #>)",
+  },
+  {
+    id: 'WAF_SQLI_014',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'SQL optimizer hint comment after a SQL keyword (or /*+ hint */ true)',
+  },
+  {
+    id: 'WAF_SQLI_015',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'System database object as the whole value (tempdb, mysql.db, MSysAccessObjects)',
+  },
+  {
+    id: 'WAF_SQLI_016',
+    family: 'sqli',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Float-parser denial of service constant as a value or key (2.2250738585072011e-308)',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 /** Characters without which none of the patterns can match (`'` is judged separately, see `proseApostrophes`). */
@@ -78,7 +183,11 @@ function worthLexing(v: string, lower: string): boolean {
 /** Plain block comments are whitespace to SQL; patterns see the stream without them. */
 function withoutBlockComments(t: SqlToken[]): SqlToken[] {
   let any = false;
-  for (const x of t) if (x.type === 'comment' && x.quote === '/*') { any = true; break; }
+  for (const x of t)
+    if (x.type === 'comment' && x.quote === '/*') {
+      any = true;
+      break;
+    }
   return any ? t.filter((x) => !(x.type === 'comment' && x.quote === '/*')) : t;
 }
 
@@ -106,13 +215,41 @@ function optimizerHint(src: string, t: readonly SqlToken[]): number {
     while (src[h] === ' ' || src[h] === '\t') h++;
     if (src[h] !== '+') continue;
     const p = t[i - 1];
-    if (p.type === 'lparen' || (p.type === 'word' && ['or', 'and', 'select', 'update', 'delete', 'insert', 'where', 'union'].includes(p.text))) return i;
+    if (
+      p.type === 'lparen' ||
+      (p.type === 'word' && ['or', 'and', 'select', 'update', 'delete', 'insert', 'where', 'union'].includes(p.text))
+    )
+      return i;
   }
   return -1;
 }
 
 /** Keywords that filters look for with a space after them; `/**\/` in that space evades them. */
-const GLUE_KEYWORDS = new Set(['select', 'union', 'from', 'where', 'and', 'or', 'drop', 'insert', 'update', 'delete', 'order', 'group', 'having', 'limit', 'into', 'values', 'exec', 'table', 'like', 'sleep', 'benchmark', 'all', 'distinct']);
+const GLUE_KEYWORDS = new Set([
+  'select',
+  'union',
+  'from',
+  'where',
+  'and',
+  'or',
+  'drop',
+  'insert',
+  'update',
+  'delete',
+  'order',
+  'group',
+  'having',
+  'limit',
+  'into',
+  'values',
+  'exec',
+  'table',
+  'like',
+  'sleep',
+  'benchmark',
+  'all',
+  'distinct',
+]);
 
 /** `SELECT/*x*\/password`, `union/**\/select`: a block comment glued on both sides, next to a SQL keyword. */
 function commentAsSpace(src: string, t: readonly SqlToken[]): number {
@@ -136,7 +273,12 @@ function backtickBreakout(t: readonly SqlToken[]): number {
   if (k.type === 'word' && !k.quote) {
     if (k.text === 'as' && t[2]?.type === 'word' && t[2].quote === '`') return 1;
     if ((k.text === 'regexp' || k.text === 'rlike') && (!t[2] || t[2].type === 'str' || t[2].type === 'num')) return 1;
-    if ((k.text === 'or' || k.text === 'and' || k.text === 'union' || k.text === 'from') && t[2] && t[2].type !== 'word') return 1;
+    if (
+      (k.text === 'or' || k.text === 'and' || k.text === 'union' || k.text === 'from') &&
+      t[2] &&
+      t[2].type !== 'word'
+    )
+      return 1;
     return -1;
   }
   if (k.type === 'semi' && (!t[2] || t[2].type === 'comment')) return 1;

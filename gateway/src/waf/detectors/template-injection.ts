@@ -7,22 +7,100 @@ import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
 import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_SSTI_001', family: 'ssti', severity: 'critical', paranoia: 1, description: 'Template expression probing evaluation ({{7*7}}, ${7*7}, <%= 7*7 %>, #{7*7})' },
-  { id: 'WAF_SSTI_002', family: 'ssti', severity: 'critical', paranoia: 1, description: 'Template engine gadget ({{config}}, __class__.__mro__, ?new(), freemarker Execute, lipsum.__globals__)' },
-  { id: 'WAF_SSTI_003', family: 'ssti', severity: 'critical', paranoia: 1, description: 'Perl interpolation of code in a string (@{[system \'id\']}, ${\\ `id`})' },
+  {
+    id: 'WAF_SSTI_001',
+    family: 'ssti',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Template expression probing evaluation ({{7*7}}, ${7*7}, <%= 7*7 %>, #{7*7})',
+  },
+  {
+    id: 'WAF_SSTI_002',
+    family: 'ssti',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Template engine gadget ({{config}}, __class__.__mro__, ?new(), freemarker Execute, lipsum.__globals__)',
+  },
+  {
+    id: 'WAF_SSTI_003',
+    family: 'ssti',
+    severity: 'critical',
+    paranoia: 1,
+    description: "Perl interpolation of code in a string (@{[system 'id']}, ${\\ `id`})",
+  },
 ] as const satisfies readonly RuleMeta[];
 
 /** Expression openers of the common engines (Jinja/Twig/Handlebars, EL/Freemarker/Thymeleaf, ERB/JSP, Ruby/EL, Razor). */
-const OPENERS: ReadonlyArray<[string, string]> = [['{{', '}}'], ['${', '}'], ['<%=', '%>'], ['<%', '%>'], ['#{', '}'], ['*{', '}'], ['@{', '}'], ['{%', '%}'], ['[[', ']]'], ['[=', ']']];
+const OPENERS: ReadonlyArray<[string, string]> = [
+  ['{{', '}}'],
+  ['${', '}'],
+  ['<%=', '%>'],
+  ['<%', '%>'],
+  ['#{', '}'],
+  ['*{', '}'],
+  ['@{', '}'],
+  ['{%', '%}'],
+  ['[[', ']]'],
+  ['[=', ']'],
+];
 /** Names that are only interesting to someone walking a template engine's object graph. */
 const GADGETS = [
-  '__class__', '__mro__', '__subclasses__', '__globals__', '__builtins__', '__import__', '__init__', '__getattribute__',
-  'config.items()', 'self._templatereference', 'lipsum.__', 'cycler.__', 'joiner.__', 'namespace.__', 'request.application.__',
-  'get_flashed_messages.__', 'url_for.__', '.popen(', 'os.system(', 'subprocess.', 'freemarker.template.utility', '?new(', 'execute"?',
-  'objectconstructor', 'jythonruntime', '_self.env', 'registerundefinedfiltercallback', 'getfilter(', 'filter(\'system', "['system']",
-  '.getruntime()', 't(java.lang', 'runtime.exec', '#set($', '$class.inspect', '.forname(',
-  '{{config', '{{self', '{{request', '{{settings', '{{app', '{{range', '{{dump', '{{_self', 'constructor.constructor', 'process.mainmodule',
-  '<#assign', '<#import', '[#assign', '${product.getclass', '.getclass()', '{{this', '{{#with', '{{lookup', 'sys.modules',
+  '__class__',
+  '__mro__',
+  '__subclasses__',
+  '__globals__',
+  '__builtins__',
+  '__import__',
+  '__init__',
+  '__getattribute__',
+  'config.items()',
+  'self._templatereference',
+  'lipsum.__',
+  'cycler.__',
+  'joiner.__',
+  'namespace.__',
+  'request.application.__',
+  'get_flashed_messages.__',
+  'url_for.__',
+  '.popen(',
+  'os.system(',
+  'subprocess.',
+  'freemarker.template.utility',
+  '?new(',
+  'execute"?',
+  'objectconstructor',
+  'jythonruntime',
+  '_self.env',
+  'registerundefinedfiltercallback',
+  'getfilter(',
+  "filter('system",
+  "['system']",
+  '.getruntime()',
+  't(java.lang',
+  'runtime.exec',
+  '#set($',
+  '$class.inspect',
+  '.forname(',
+  '{{config',
+  '{{self',
+  '{{request',
+  '{{settings',
+  '{{app',
+  '{{range',
+  '{{dump',
+  '{{_self',
+  'constructor.constructor',
+  'process.mainmodule',
+  '<#assign',
+  '<#import',
+  '[#assign',
+  '${product.getclass',
+  '.getclass()',
+  '{{this',
+  '{{#with',
+  '{{lookup',
+  'sys.modules',
 ];
 
 const GADGET_SET = new NeedleSet(GADGETS);
@@ -38,7 +116,10 @@ function hasArithmetic(inner: string): boolean {
       sawDigit = true;
     } else if ('*+-/%'.includes(c) && sawDigit) sawOpAfterDigit = true;
     else if (c === ' ' || c === "'" || c === '"') continue;
-    else { sawDigit = false; sawOpAfterDigit = false; }
+    else {
+      sawDigit = false;
+      sawOpAfterDigit = false;
+    }
   }
   return false;
 }
@@ -80,7 +161,11 @@ export const templateInjection = {
     const g = GADGET_SET.find(s);
     if (g >= 0) found.push(matchAt('WAF_SSTI_002', target, g));
     // Perl's `@{[ … ]}` (and `${\ …}`) run code inside a double-quoted string; prose never writes them.
-    if (views.has[123] && (views.has[64] || views.has[92]) && (views.compact.indexOf('@{[') >= 0 || views.compact.indexOf('${\\') >= 0)) {
+    if (
+      views.has[123] &&
+      (views.has[64] || views.has[92]) &&
+      (views.compact.indexOf('@{[') >= 0 || views.compact.indexOf('${\\') >= 0)
+    ) {
       found.push(matchAt('WAF_SSTI_003', target, Math.max(0, s.indexOf('@{'), s.indexOf('${'))));
     }
     return found;

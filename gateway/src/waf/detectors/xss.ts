@@ -11,37 +11,154 @@ import { CALL_SINKS, DANGEROUS_TAGS, EVENT_HANDLERS, PROPERTY_SINKS, SCRIPT_SCHE
 import { isAlphaCode, isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_XSS_001', family: 'xss', severity: 'critical', paranoia: 1, description: 'Script-capable HTML tag (script, iframe, object, embed, svg, math, base, meta, style …)' },
-  { id: 'WAF_XSS_002', family: 'xss', severity: 'critical', paranoia: 1, description: 'Event handler or script-loading attribute (onerror=, onload=, " onmouseover=, \'formaction=, " srcdoc=)' },
-  { id: 'WAF_XSS_003', family: 'xss', severity: 'critical', paranoia: 1, description: 'Script URI (javascript:, vbscript:, data:text/html) in a link or value' },
-  { id: 'WAF_XSS_004', family: 'xss', severity: 'critical', paranoia: 1, description: 'CSS script vector (expression(), url(javascript:), behavior:, @import)' },
-  { id: 'WAF_XSS_005', family: 'xss', severity: 'critical', paranoia: 1, description: 'JavaScript sink (document.cookie, alert(1), [].sort.call`…`, window["…"])' },
-  { id: 'WAF_XSS_006', family: 'xss', severity: 'critical', paranoia: 1, description: 'UTF-7 encoded markup (+ADw-script+AD4-)' },
-  { id: 'WAF_XSS_007', family: 'xss', severity: 'critical', paranoia: 1, description: 'JSFuck-style obfuscated JavaScript ([][(![]+[])…])' },
-  { id: 'WAF_XSS_008', family: 'xss', severity: 'critical', paranoia: 1, description: 'Injected XML schema reference to a remote URL (xsi:schemaLocation="… http://…")' },
+  {
+    id: 'WAF_XSS_001',
+    family: 'xss',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Script-capable HTML tag (script, iframe, object, embed, svg, math, base, meta, style …)',
+  },
+  {
+    id: 'WAF_XSS_002',
+    family: 'xss',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Event handler or script-loading attribute (onerror=, onload=, " onmouseover=, \'formaction=, " srcdoc=)',
+  },
+  {
+    id: 'WAF_XSS_003',
+    family: 'xss',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Script URI (javascript:, vbscript:, data:text/html) in a link or value',
+  },
+  {
+    id: 'WAF_XSS_004',
+    family: 'xss',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'CSS script vector (expression(), url(javascript:), behavior:, @import)',
+  },
+  {
+    id: 'WAF_XSS_005',
+    family: 'xss',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'JavaScript sink (document.cookie, alert(1), [].sort.call`…`, window["…"])',
+  },
+  {
+    id: 'WAF_XSS_006',
+    family: 'xss',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'UTF-7 encoded markup (+ADw-script+AD4-)',
+  },
+  {
+    id: 'WAF_XSS_007',
+    family: 'xss',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'JSFuck-style obfuscated JavaScript ([][(![]+[])…])',
+  },
+  {
+    id: 'WAF_XSS_008',
+    family: 'xss',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'Injected XML schema reference to a remote URL (xsi:schemaLocation="… http://…")',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 /** Characters before a scheme that make it a URL value rather than prose ("JavaScript: The Good Parts"). */
 const SCHEME_LEAD = '="\'(`[,>;{|&?';
 /** What follows `javascript:` in an attack; prose after "JavaScript: " is words. */
-const SCRIPT_STARTERS = ['alert', 'eval', 'prompt', 'confirm', 'document', 'window', 'this', 'location', 'void', 'fetch', 'import', 'top', 'self', 'parent', 'new', 'history', 'with', 'function', '(', '`', '[', '/', '%', '\\', '"', "'", '{', '-', '+', '!', '~', 'a=', 'x='];
+const SCRIPT_STARTERS = [
+  'alert',
+  'eval',
+  'prompt',
+  'confirm',
+  'document',
+  'window',
+  'this',
+  'location',
+  'void',
+  'fetch',
+  'import',
+  'top',
+  'self',
+  'parent',
+  'new',
+  'history',
+  'with',
+  'function',
+  '(',
+  '`',
+  '[',
+  '/',
+  '%',
+  '\\',
+  '"',
+  "'",
+  '{',
+  '-',
+  '+',
+  '!',
+  '~',
+  'a=',
+  'x=',
+];
 /** Characters that start a code argument to a sink call: `alert(1)`, `alert(document…)`, `eval('…')`. */
 const ARG_START = '0123456789)"\'`[$/{-+!~';
-const ARG_WORDS = ['document', 'window', 'self', 'top', 'this', 'name', 'location', 'atob', 'string', 'code', 'unescape', 'decodeuri', 'navigator', 'origin', 'cookie', 'x', 'xss'];
+const ARG_WORDS = [
+  'document',
+  'window',
+  'self',
+  'top',
+  'this',
+  'name',
+  'location',
+  'atob',
+  'string',
+  'code',
+  'unescape',
+  'decodeuri',
+  'navigator',
+  'origin',
+  'cookie',
+  'x',
+  'xss',
+];
 
 function tagChecks(lower: string, target: Target, found: Map<string, Match>) {
   scanTags(lower, (tag) => {
-    if (DANGEROUS_TAGS.has(tag.name) && !found.has('WAF_XSS_001')) found.set('WAF_XSS_001', matchAt('WAF_XSS_001', target, tag.pos));
+    if (DANGEROUS_TAGS.has(tag.name) && !found.has('WAF_XSS_001'))
+      found.set('WAF_XSS_001', matchAt('WAF_XSS_001', target, tag.pos));
     for (const a of tag.attrs) {
       const an = a.name;
-      if (an.length > 2 && an.charCodeAt(0) === 111 && an.charCodeAt(1) === 110 && isAlphaCode(an.charCodeAt(2)) && !found.has('WAF_XSS_002')) {
+      if (
+        an.length > 2 &&
+        an.charCodeAt(0) === 111 &&
+        an.charCodeAt(1) === 110 &&
+        isAlphaCode(an.charCodeAt(2)) &&
+        !found.has('WAF_XSS_002')
+      ) {
         found.set('WAF_XSS_002', matchAt('WAF_XSS_002', target, tag.pos));
       }
       if (a.value) {
-        if (!found.has('WAF_XSS_008') && an.endsWith('schemalocation') && a.value.includes('//')) found.set('WAF_XSS_008', matchAt('WAF_XSS_008', target, tag.pos));
+        if (!found.has('WAF_XSS_008') && an.endsWith('schemalocation') && a.value.includes('//'))
+          found.set('WAF_XSS_008', matchAt('WAF_XSS_008', target, tag.pos));
         const v = compactValue(a.value);
-        if (!found.has('WAF_XSS_003') && SCRIPT_SCHEMES.some((sch) => v.startsWith(sch) || v.includes('(' + sch))) found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, tag.pos));
-        if (!found.has('WAF_XSS_004') && (v.includes('expression(') || v.includes('url(javascript') || v.includes('behavior:') || v.includes('-moz-binding'))) found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, tag.pos));
+        if (!found.has('WAF_XSS_003') && SCRIPT_SCHEMES.some((sch) => v.startsWith(sch) || v.includes('(' + sch)))
+          found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, tag.pos));
+        if (
+          !found.has('WAF_XSS_004') &&
+          (v.includes('expression(') ||
+            v.includes('url(javascript') ||
+            v.includes('behavior:') ||
+            v.includes('-moz-binding'))
+        )
+          found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, tag.pos));
       }
     }
     return found.size >= 4;
@@ -74,7 +191,10 @@ function sevenBitView(v: string): string | null {
         i += 3;
         if (b >= 0xc0 && b <= 0xdf && v[i + 1] === '\\' && (v[i + 2] === 'x' || v[i + 2] === 'X')) {
           const n = hexAt(v, i + 3);
-          if (n >= 0x80 && n <= 0xbf) { c = ((b & 0x1f) << 6) | (n & 0x3f); i += 4; }
+          if (n >= 0x80 && n <= 0xbf) {
+            c = ((b & 0x1f) << 6) | (n & 0x3f);
+            i += 4;
+          }
         }
       }
     }
@@ -89,7 +209,22 @@ function sevenBitView(v: string): string | null {
 }
 
 /** Interactive elements that only an evasion would spell letter by letter (`<d i a l o g`). */
-const SPACED_EXTRA = new Set(['dialog', 'details', 'input', 'button', 'video', 'audio', 'image', 'marquee', 'select', 'textarea', 'keygen', 'body', 'html', 'source']);
+const SPACED_EXTRA = new Set([
+  'dialog',
+  'details',
+  'input',
+  'button',
+  'video',
+  'audio',
+  'image',
+  'marquee',
+  'select',
+  'textarea',
+  'keygen',
+  'body',
+  'html',
+  'source',
+]);
 
 /** `<f o r m`, `< x: script`: a dangerous tag name spelled with spaces (filter evasion). */
 function spacedTag(lower: string): number {
@@ -158,7 +293,10 @@ function handlerInjection(lower: string): number {
         const name = lower.slice(i, j);
         const p = lower[i - 1];
         // After `/` (`<svg/onload=`) the handler needs a value: base64 text ends in `…/onafe=` padding.
-        if (p === '/' && (k + 1 >= lower.length || lower[k + 1] === '=')) { i = lower.indexOf('on', i + 2); continue; }
+        if (p === '/' && (k + 1 >= lower.length || lower[k + 1] === '=')) {
+          i = lower.indexOf('on', i + 2);
+          continue;
+        }
         if (EVENT_HANDLERS.has(name) || p === '"' || p === "'" || p === '/' || p === '`') return i;
         // Unquoted-attribute breakout: the value is whitespace then `on…=` (`<input value= onfoo=…>`).
         // Unknown names need some length: short `on…=` words (`online=`, `ongoing=`) are form data.
@@ -214,7 +352,11 @@ function schemeOutsideTags(compact: string, collapsed: string): number {
  * markup (`data: , <x>`), at a value start or after a URL lead character. Prose has neither.
  */
 function escapedOrInlineScheme(compact: string): number {
-  for (const [sch, next] of [['javascript:', '\\'], ['vbscript:', '\\'], ['data:,', '<']] as const) {
+  for (const [sch, next] of [
+    ['javascript:', '\\'],
+    ['vbscript:', '\\'],
+    ['data:,', '<'],
+  ] as const) {
     let k = compact.indexOf(sch);
     let n = 0;
     while (k >= 0 && n++ < 16) {
@@ -244,7 +386,13 @@ function jsSinks(code: string): number {
     while (k >= 0) {
       if (k === 0 || !isWordCode(code.charCodeAt(k - 1)) || code[k - 1] === '.') {
         const a = k + f.length + 1;
-        if (code[a - 1] === '`' || a >= code.length || ARG_START.includes(code[a]) || ARG_WORDS.some((w) => code.startsWith(w, a) && !isWordCode(code.charCodeAt(a + w.length)))) return k;
+        if (
+          code[a - 1] === '`' ||
+          a >= code.length ||
+          ARG_START.includes(code[a]) ||
+          ARG_WORDS.some((w) => code.startsWith(w, a) && !isWordCode(code.charCodeAt(a + w.length)))
+        )
+          return k;
       }
       k = code.indexOf(f + '(', k + 1);
     }
@@ -274,7 +422,8 @@ export const xss = {
     const views = viewsOf(v);
     const has = views.has;
     // Every vector needs markup, a scheme colon, a call, a property access or an encoding mark.
-    if (!hasAny(has, '<:([`=+.$!\\') && !has[HIGH] && !target.raw.includes('\\x') && !target.raw.includes('\\X')) return [];
+    if (!hasAny(has, '<:([`=+.$!\\') && !has[HIGH] && !target.raw.includes('\\x') && !target.raw.includes('\\X'))
+      return [];
     const lower = views.lower;
     const found = new Map<string, Match>();
     if (has[60]) {
@@ -287,7 +436,12 @@ export const xss = {
     if (!found.has('WAF_XSS_001') && !found.has('WAF_XSS_002')) {
       // On the raw value: normalization folds `¼` to `1⁄4` and decodes `\xHH` before we could mask it.
       const raw = target.raw;
-      const seven = raw.indexOf('\\x') >= 0 || raw.indexOf('\\X') >= 0 || ((raw === v ? has[HIGH] === 1 : hasNonAscii(raw)) && hasMaskedLt(raw)) ? sevenBitView(raw) : null;
+      const seven =
+        raw.indexOf('\\x') >= 0 ||
+        raw.indexOf('\\X') >= 0 ||
+        ((raw === v ? has[HIGH] === 1 : hasNonAscii(raw)) && hasMaskedLt(raw))
+          ? sevenBitView(raw)
+          : null;
       if (seven) {
         // Only a script-capable tag counts here: masked text (`¼cup onions`) can look like attributes.
         const masked = new Map<string, Match>();
@@ -307,7 +461,8 @@ export const xss = {
     // The checks below read the compact view; without `:([`$+@[\\` only a dotted property
     // sink (`document . cookie`, compact joins the spaces) or inner/outerHTML could match.
     if (!hasAny(has, ':([`$+@[\\') && !PROPERTY_WORDS.test(lower)) return [...found.values()];
-    const compact = views.compact.indexOf('/*') >= 0 ? removeSqlComments(views.compact).split(' ').join('') : views.compact;
+    const compact =
+      views.compact.indexOf('/*') >= 0 ? removeSqlComments(views.compact).split(' ').join('') : views.compact;
     if (!found.has('WAF_XSS_003') && compact.indexOf('script:') + compact.indexOf('data:text') > -2) {
       const k = schemeOutsideTags(compact.split('\\').join(''), views.collapsed);
       if (k >= 0) found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, k));
@@ -316,13 +471,20 @@ export const xss = {
       const k = escapedOrInlineScheme(compact);
       if (k >= 0) found.set('WAF_XSS_003', matchAt('WAF_XSS_003', target, k));
     }
-    if (!found.has('WAF_XSS_004') && (compact.includes('url(javascript') || compact.includes('-moz-binding:') || compact.includes('expression(') && compact.includes('style') || compact.includes('@import') && (compact.includes('<style') || compact.includes('script:')))) {
+    if (
+      !found.has('WAF_XSS_004') &&
+      (compact.includes('url(javascript') ||
+        compact.includes('-moz-binding:') ||
+        (compact.includes('expression(') && compact.includes('style')) ||
+        (compact.includes('@import') && (compact.includes('<style') || compact.includes('script:'))))
+    ) {
       found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, 0));
     }
     const code = has[34] || has[39] ? compact.split('"').join('').split("'").join('') : compact;
     const sink = target.kind === 'path' || !hasAny(has, '.([`$') ? -1 : jsSinks(code);
     if (sink >= 0) found.set('WAF_XSS_005', matchAt('WAF_XSS_005', target, sink));
-    if (compact.indexOf('+adw-') >= 0 && compact.indexOf('+ad4-') >= 0) found.set('WAF_XSS_006', matchAt('WAF_XSS_006', target, compact.indexOf('+adw-')));
+    if (compact.indexOf('+adw-') >= 0 && compact.indexOf('+ad4-') >= 0)
+      found.set('WAF_XSS_006', matchAt('WAF_XSS_006', target, compact.indexOf('+adw-')));
     if (jsFuck(compact)) found.set('WAF_XSS_007', matchAt('WAF_XSS_007', target, 0));
     return [...found.values()];
   },

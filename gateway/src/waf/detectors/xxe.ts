@@ -3,8 +3,20 @@ import { hasAny, viewsOf } from '../normalizers/index.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
-  { id: 'WAF_XXE_001', family: 'xxe', severity: 'critical', paranoia: 1, description: 'XML external entity declaration (<!ENTITY x SYSTEM "…">, parameter entities)' },
-  { id: 'WAF_XXE_002', family: 'xxe', severity: 'critical', paranoia: 1, description: 'XInclude or external DTD reference (xi:include, <!DOCTYPE x SYSTEM "http://…">)' },
+  {
+    id: 'WAF_XXE_001',
+    family: 'xxe',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'XML external entity declaration (<!ENTITY x SYSTEM "…">, parameter entities)',
+  },
+  {
+    id: 'WAF_XXE_002',
+    family: 'xxe',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'XInclude or external DTD reference (xi:include, <!DOCTYPE x SYSTEM "http://…">)',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 /**
@@ -18,21 +30,26 @@ export const xxe = {
     const v = target.value;
     // `!ENTITY` and `<!DOCTYPE` need `!`; `xi:include` and the XInclude namespace need `:` or `/`.
     if (!hasAny(viewsOf(v).has, '!:/')) return [];
-    if (v.indexOf('<!') < 0 && v.indexOf('!ENTITY') < 0 && v.indexOf('!entity') < 0 && v.indexOf('include') < 0) return [];
+    if (v.indexOf('<!') < 0 && v.indexOf('!ENTITY') < 0 && v.indexOf('!entity') < 0 && v.indexOf('include') < 0)
+      return [];
     const s = viewsOf(v).collapsed;
     const found: Match[] = [];
     let k = s.indexOf('!entity');
     while (k >= 0) {
       const end = s.indexOf('>', k);
       const decl = s.slice(k, end < 0 ? Math.min(s.length, k + 512) : end);
-      if (decl.includes(' system') || decl.includes(' public') || decl.startsWith('!entity %')) { found.push(matchAt('WAF_XXE_001', target, k)); break; }
+      if (decl.includes(' system') || decl.includes(' public') || decl.startsWith('!entity %')) {
+        found.push(matchAt('WAF_XXE_001', target, k));
+        break;
+      }
       k = s.indexOf('!entity', k + 7);
     }
     const d = s.indexOf('<!doctype');
     if (d >= 0) {
       const end = s.indexOf('>', d);
       const decl = s.slice(d, end < 0 ? Math.min(s.length, d + 512) : end);
-      if ((decl.includes(' system') || decl.includes(' public')) && (decl.includes('://') || decl.includes('file:'))) found.push(matchAt('WAF_XXE_002', target, d));
+      if ((decl.includes(' system') || decl.includes(' public')) && (decl.includes('://') || decl.includes('file:')))
+        found.push(matchAt('WAF_XXE_002', target, d));
     }
     const x = s.indexOf('xi:include');
     if (x >= 0 || s.indexOf('w3.org/2001/xinclude') >= 0) found.push(matchAt('WAF_XXE_002', target, Math.max(0, x)));

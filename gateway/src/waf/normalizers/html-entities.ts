@@ -2,11 +2,46 @@ import type { Normalizer } from '../types.ts';
 
 /** Named entities attackers use to spell markup and URLs; the long tail decodes to nothing useful. */
 const NAMED: Readonly<Record<string, string>> = {
-  lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ', tab: '\t', newline: '\n',
-  colon: ':', semi: ';', comma: ',', period: '.', sol: '/', bsol: '\\', lpar: '(', rpar: ')',
-  lsqb: '[', rsqb: ']', lbrack: '[', rbrack: ']', lcub: '{', rcub: '}', lbrace: '{', rbrace: '}',
-  equals: '=', excl: '!', num: '#', dollar: '$', percnt: '%', plus: '+', quest: '?', grave: '`',
-  ast: '*', commat: '@', hat: '^', verbar: '|', vert: '|', lowbar: '_', hyphen: '-', dash: '-',
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  tab: '\t',
+  newline: '\n',
+  colon: ':',
+  semi: ';',
+  comma: ',',
+  period: '.',
+  sol: '/',
+  bsol: '\\',
+  lpar: '(',
+  rpar: ')',
+  lsqb: '[',
+  rsqb: ']',
+  lbrack: '[',
+  rbrack: ']',
+  lcub: '{',
+  rcub: '}',
+  lbrace: '{',
+  rbrace: '}',
+  equals: '=',
+  excl: '!',
+  num: '#',
+  dollar: '$',
+  percnt: '%',
+  plus: '+',
+  quest: '?',
+  grave: '`',
+  ast: '*',
+  commat: '@',
+  hat: '^',
+  verbar: '|',
+  vert: '|',
+  lowbar: '_',
+  hyphen: '-',
+  dash: '-',
 };
 
 /** Entities longer than this are not entities (bounds the look-ahead, keeps the pass linear). */
@@ -55,7 +90,10 @@ export function decodeHtmlEntities(input: string): string {
       while (j < n && j - i - 1 < MAX_NAME && isAlnum(input.charCodeAt(j))) j++;
       if (j > i + 1 && input.charCodeAt(j) === 59) {
         const named = NAMED[input.slice(i + 1, j).toLowerCase()];
-        if (named !== undefined) { rep = named; j++; }
+        if (named !== undefined) {
+          rep = named;
+          j++;
+        }
       }
     }
     if (rep !== null) {

@@ -107,12 +107,18 @@ function presence(value: string): Uint8Array {
   if (t[46]) {
     for (let k = value.indexOf('.'); k >= 0; k = value.indexOf('.', k + 1)) {
       const next = k + 1 < n ? value.charCodeAt(k + 1) : 32;
-      if (next > 32 && next !== 160) { t[TIGHT_DOT] = 1; break; }
+      if (next > 32 && next !== 160) {
+        t[TIGHT_DOT] = 1;
+        break;
+      }
     }
   }
   if (t[39]) {
     for (let k = value.indexOf("'"); k >= 0; k = value.indexOf("'", k + 1)) {
-      if (!(k > 0 && k + 1 < n && isLetter(value.charCodeAt(k - 1)) && isLetter(value.charCodeAt(k + 1)))) { t[LOOSE_QUOTE] = 1; break; }
+      if (!(k > 0 && k + 1 < n && isLetter(value.charCodeAt(k - 1)) && isLetter(value.charCodeAt(k + 1)))) {
+        t[LOOSE_QUOTE] = 1;
+        break;
+      }
     }
   }
   return t;
@@ -147,10 +153,18 @@ class LazyViews implements ValueViews {
   private _compact: string | null = null;
   private _has: Uint8Array | null = null;
   constructor(private readonly value: string) {}
-  get has(): Uint8Array { return (this._has ??= presence(this.value)); }
-  get lower(): string { return (this._lower ??= this.value.toLowerCase()); }
-  get collapsed(): string { return (this._collapsed ??= collapseWhitespace(this.lower)); }
-  get compact(): string { return (this._compact ??= compactOf(this.lower)); }
+  get has(): Uint8Array {
+    return (this._has ??= presence(this.value));
+  }
+  get lower(): string {
+    return (this._lower ??= this.value.toLowerCase());
+  }
+  get collapsed(): string {
+    return (this._collapsed ??= collapseWhitespace(this.lower));
+  }
+  get compact(): string {
+    return (this._compact ??= compactOf(this.lower));
+  }
 }
 
 let lastValue: string | null = null;

@@ -37,15 +37,24 @@ export function decodeJsEscapes(input: string): string {
         const close = input.indexOf('}', i + 3);
         if (close > i + 3 && close - (i + 3) <= 6) {
           const v = readHex(input, i + 3, close - (i + 3));
-          if (v >= 0 && v <= 0x10ffff) { rep = String.fromCodePoint(v); j = close + 1; }
+          if (v >= 0 && v <= 0x10ffff) {
+            rep = String.fromCodePoint(v);
+            j = close + 1;
+          }
         }
       } else {
         const v = readHex(input, i + 2, 4);
-        if (v >= 0) { rep = String.fromCharCode(v); j = i + 6; }
+        if (v >= 0) {
+          rep = String.fromCharCode(v);
+          j = i + 6;
+        }
       }
     } else if (t === 120 /* x */) {
       const v = readHex(input, i + 2, 2);
-      if (v >= 0) { rep = String.fromCharCode(v); j = i + 4; }
+      if (v >= 0) {
+        rep = String.fromCharCode(v);
+        j = i + 4;
+      }
     }
     if (rep !== null) {
       out += input.slice(last, i) + rep;

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import cases from '../../../../test/fixtures/waf/normalizers.json';
 import { MAX_DECODE_PASSES, normalizeValue, NORMALIZERS, resolveNormalizers, viewsOf } from './index.ts';
 
-interface Case { normalizer?: string; chain?: boolean; input: string; expect: string }
+interface Case {
+  normalizer?: string;
+  chain?: boolean;
+  input: string;
+  expect: string;
+}
 
 describe('normalizers (test/fixtures/waf/normalizers.json)', () => {
   for (const c of cases as Case[]) {
-    const label = c.chain ? `normalizeValue(${JSON.stringify(c.input)})` : `${c.normalizer}(${JSON.stringify(c.input)})`;
+    const label = c.chain
+      ? `normalizeValue(${JSON.stringify(c.input)})`
+      : `${c.normalizer}(${JSON.stringify(c.input)})`;
     it(label, () => {
       if (c.chain) expect(normalizeValue(c.input)).toBe(c.expect);
       else {

@@ -12,8 +12,14 @@ import { urlDecode } from './url-decode.ts';
 export const NORMALIZERS: Readonly<Record<string, Normalizer>> = Object.freeze(
   Object.fromEntries(
     [
-      urlDecode, htmlEntities, jsEscapes, removeNullsNormalizer, unicodeFoldNormalizer, lowercase,
-      collapseWhitespaceNormalizer, removeSqlCommentsNormalizer,
+      urlDecode,
+      htmlEntities,
+      jsEscapes,
+      removeNullsNormalizer,
+      unicodeFoldNormalizer,
+      lowercase,
+      collapseWhitespaceNormalizer,
+      removeSqlCommentsNormalizer,
     ].map((n) => [n.name, n]),
   ),
 );

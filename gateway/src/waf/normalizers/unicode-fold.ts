@@ -22,7 +22,10 @@ export function hasNonAscii(s: string): boolean {
   for (let i = tested.length - 1; i >= 0; i--) if (tested[i] === s) return answers[i];
   const r = NON_ASCII.test(s);
   if (s.length > RECENT_MAX_LENGTH) return r; // a Worker isolate must not keep megabytes of old bodies alive
-  if (tested.length >= RECENT) { tested.shift(); answers.shift(); }
+  if (tested.length >= RECENT) {
+    tested.shift();
+    answers.shift();
+  }
   tested.push(s);
   answers.push(r);
   return r;

@@ -42,7 +42,10 @@ export function urlDecodeOnce(input: string): string {
       let ok = true;
       for (let k = 2; k < 6; k++) {
         const d = hexVal(input.charCodeAt(i + k));
-        if (d < 0) { ok = false; break; }
+        if (d < 0) {
+          ok = false;
+          break;
+        }
         v = v * 16 + d;
       }
       if (ok) {

@@ -15,7 +15,10 @@ export interface Score {
  */
 export function scoreMatches(matches: readonly Match[], meta: ReadonlyMap<string, RuleMeta>): Score {
   const seen = new Set<string>();
-  let score = 0, best = -1, primaryRule: string | null = null, topSeverity: Severity | null = null;
+  let score = 0,
+    best = -1,
+    primaryRule: string | null = null,
+    topSeverity: Severity | null = null;
   for (const m of matches) {
     if (seen.has(m.ruleId)) continue;
     seen.add(m.ruleId);
@@ -23,7 +26,11 @@ export function scoreMatches(matches: readonly Match[], meta: ReadonlyMap<string
     if (!r) continue;
     const s = SEVERITY_SCORE[r.severity];
     score += s;
-    if (s > best) { best = s; primaryRule = r.id; topSeverity = r.severity; }
+    if (s > best) {
+      best = s;
+      primaryRule = r.id;
+      topSeverity = r.severity;
+    }
   }
   return { score, primaryRule, topSeverity };
 }

@@ -16,7 +16,11 @@ function hexVal(c: number): number {
 export function decodeComponent(s: string, plus = true): string {
   if (s.indexOf('%') < 0) return plus && s.indexOf('+') >= 0 ? s.replace(/\+/g, ' ') : s;
   const spaced = plus && s.indexOf('+') >= 0 ? s.replace(/\+/g, ' ') : s;
-  try { return decodeURIComponent(spaced); } catch { /* invalid escapes or UTF-8: decode leniently below */ }
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    /* invalid escapes or UTF-8: decode leniently below */
+  }
   let out = '';
   let bytes: number[] | null = null; // pending non-ASCII bytes of a UTF-8 sequence
   let lit = 0; // start of the pending literal run
@@ -24,14 +28,30 @@ export function decodeComponent(s: string, plus = true): string {
     const c = s.charCodeAt(i);
     let b = -1;
     if (c === 37 && i + 2 < s.length) {
-      const h = hexVal(s.charCodeAt(i + 1)), l = hexVal(s.charCodeAt(i + 2));
+      const h = hexVal(s.charCodeAt(i + 1)),
+        l = hexVal(s.charCodeAt(i + 2));
       if (h >= 0 && l >= 0) b = h * 16 + l;
     }
     if (b < 0 && !(plus && c === 43)) continue;
-    if (lit < i) { if (bytes) { out += utf8.decode(new Uint8Array(bytes)); bytes = null; } out += s.slice(lit, i); }
-    if (b < 0) { if (bytes) { out += utf8.decode(new Uint8Array(bytes)); bytes = null; } out += ' '; lit = i + 1; continue; }
+    if (lit < i) {
+      if (bytes) {
+        out += utf8.decode(new Uint8Array(bytes));
+        bytes = null;
+      }
+      out += s.slice(lit, i);
+    }
+    if (b < 0) {
+      if (bytes) {
+        out += utf8.decode(new Uint8Array(bytes));
+        bytes = null;
+      }
+      out += ' ';
+      lit = i + 1;
+      continue;
+    }
     // ASCII decodes to itself; only multi-byte sequences need the UTF-8 decoder.
-    if (b < 0x80 && !bytes) out += String.fromCharCode(b); else (bytes ??= []).push(b);
+    if (b < 0x80 && !bytes) out += String.fromCharCode(b);
+    else (bytes ??= []).push(b);
     i += 2;
     lit = i + 1;
   }
@@ -41,7 +61,10 @@ export function decodeComponent(s: string, plus = true): string {
 }
 
 /** Splits `a=1&b=2` (or `;`-less cookie-free forms) into decoded pairs; stops after `max` pairs. */
-export function splitPairs(s: string, max: number): { pairs: [rawName: string, name: string, value: string][]; truncated: boolean } {
+export function splitPairs(
+  s: string,
+  max: number,
+): { pairs: [rawName: string, name: string, value: string][]; truncated: boolean } {
   const pairs: [string, string, string][] = [];
   let start = 0;
   while (start <= s.length) {

@@ -56,7 +56,8 @@ export function bodyKindOf(mediaType: string | null, hasBody: boolean): BodyKind
 
 function headerMap(h: WafRequest['headers']): Map<string, string> {
   const m = new Map<string, string>();
-  const entries = Symbol.iterator in (h as object) ? (h as Iterable<[string, string]>) : Object.entries(h as Record<string, string>);
+  const entries =
+    Symbol.iterator in (h as object) ? (h as Iterable<[string, string]>) : Object.entries(h as Record<string, string>);
   for (const [k, v] of entries) {
     const key = k.toLowerCase();
     const prev = m.get(key);
@@ -69,7 +70,10 @@ function splitUrl(url: string): { path: string; query: string } {
   let u = url;
   if (!u.startsWith('/')) {
     const scheme = u.indexOf('://');
-    if (scheme >= 0) { const slash = u.indexOf('/', scheme + 3); u = slash < 0 ? '/' : u.slice(slash); }
+    if (scheme >= 0) {
+      const slash = u.indexOf('/', scheme + 3);
+      u = slash < 0 ? '/' : u.slice(slash);
+    }
   }
   const hash = u.indexOf('#');
   if (hash >= 0) u = u.slice(0, hash);
@@ -105,7 +109,10 @@ export function extractTargets(req: WafRequest, limits: ExtractLimits, normalize
       sink.push({ kind: 'query_name', name, raw: name });
       sink.push({ kind: 'query', name, raw: value });
     }
-    if (truncated) { sink.full = true; sink.push({ kind: 'query', name: '$raw', raw: query }, false); }
+    if (truncated) {
+      sink.full = true;
+      sink.push({ kind: 'query', name: '$raw', raw: query }, false);
+    }
   }
   extractHeaders(headers, sink);
 
@@ -128,14 +135,31 @@ function mayNestBeyond(text: string, depth: number): boolean {
   return false;
 }
 
-function extractBody(body: string, kind: BodyKind, contentType: string, limits: ExtractLimits, sink: TargetSink, findings: BodyFinding[]): void {
+function extractBody(
+  body: string,
+  kind: BodyKind,
+  contentType: string,
+  limits: ExtractLimits,
+  sink: TargetSink,
+  findings: BodyFinding[],
+): void {
   if (kind === 'none') return;
   const raw = () => sink.push({ kind: 'body', name: 'body', raw: body }, false);
   switch (kind) {
     case 'json': {
-      if (mayNestBeyond(body, limits.jsonMaxDepth) && scanJsonShape(body).depth > limits.jsonMaxDepth) { findings.push('json_too_deep'); raw(); return; }
+      if (mayNestBeyond(body, limits.jsonMaxDepth) && scanJsonShape(body).depth > limits.jsonMaxDepth) {
+        findings.push('json_too_deep');
+        raw();
+        return;
+      }
       let parsed: unknown;
-      try { parsed = JSON.parse(body); } catch { findings.push('json_malformed'); raw(); return; }
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        findings.push('json_malformed');
+        raw();
+        return;
+      }
       const { depthExceeded } = walkJson(parsed, limits.jsonMaxDepth, sink);
       if (depthExceeded) findings.push('json_too_deep');
       if (sink.full) raw();
@@ -153,7 +177,11 @@ function extractBody(body: string, kind: BodyKind, contentType: string, limits: 
     }
     case 'multipart': {
       const boundary = multipartBoundary(contentType);
-      if (!boundary || !extractMultipart(body, boundary, sink)) { findings.push('multipart_malformed'); raw(); return; }
+      if (!boundary || !extractMultipart(body, boundary, sink)) {
+        findings.push('multipart_malformed');
+        raw();
+        return;
+      }
       if (sink.full) raw();
       return;
     }

@@ -7,17 +7,26 @@ import type { TargetSink } from './sink.ts';
  * strings. Lets the engine refuse to parse a 1 MB `[[[[…` before JSON.parse builds it.
  */
 export function scanJsonShape(text: string): { depth: number; values: number } {
-  let depth = 0, max = 0, values = 0, inStr = false;
+  let depth = 0,
+    max = 0,
+    values = 0,
+    inStr = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inStr) {
-      if (c === 92) i++; // backslash: skip the escaped char
+      if (c === 92)
+        i++; // backslash: skip the escaped char
       else if (c === 34) inStr = false;
       continue;
     }
-    if (c === 34) { inStr = true; values++; }
-    else if (c === 123 || c === 91) { depth++; values++; if (depth > max) max = depth; }
-    else if (c === 125 || c === 93) depth--;
+    if (c === 34) {
+      inStr = true;
+      values++;
+    } else if (c === 123 || c === 91) {
+      depth++;
+      values++;
+      if (depth > max) max = depth;
+    } else if (c === 125 || c === 93) depth--;
   }
   return { depth: max, values };
 }
@@ -32,15 +41,25 @@ export function walkJson(root: unknown, maxDepth: number, sink: TargetSink): { d
   const path: string[] = [];
   const visit = (v: unknown, depth: number): void => {
     if (sink.full) return;
-    if (typeof v === 'string') { sink.push(leaf('json', path, v)); return; }
+    if (typeof v === 'string') {
+      sink.push(leaf('json', path, v));
+      return;
+    }
     if (typeof v === 'number' || typeof v === 'boolean') {
       // Scalars rarely carry attacks, but `1 OR 1=1` arrives as a string anyway; numbers are cheap to skip.
       return;
     }
     if (v === null || typeof v !== 'object') return;
-    if (depth >= maxDepth) { depthExceeded = true; return; }
+    if (depth >= maxDepth) {
+      depthExceeded = true;
+      return;
+    }
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length && !sink.full; i++) { path.push(`[${i}]`); visit(v[i], depth + 1); path.pop(); }
+      for (let i = 0; i < v.length && !sink.full; i++) {
+        path.push(`[${i}]`);
+        visit(v[i], depth + 1);
+        path.pop();
+      }
       return;
     }
     for (const k of Object.keys(v as object)) {

@@ -4,7 +4,12 @@ import type { TargetSink } from './sink.ts';
 function isTextPart(ct: string | null): boolean {
   if (!ct) return true;
   const t = ct.toLowerCase();
-  return t.startsWith('text/') || t.includes('json') || t.includes('xml') || t.startsWith('application/x-www-form-urlencoded');
+  return (
+    t.startsWith('text/') ||
+    t.includes('json') ||
+    t.includes('xml') ||
+    t.startsWith('application/x-www-form-urlencoded')
+  );
 }
 
 /** `boundary` parameter of a multipart Content-Type (RFC 2046 §5.1.1), or null. */
@@ -21,8 +26,11 @@ function dispositionParam(disposition: string, key: string): string | null {
     const at = lower.indexOf(key + '=', from);
     if (at < 0) return null;
     const before = lower.slice(0, at).trimEnd();
-    if (!before.endsWith(';')) { from = at + 1; continue; }
-    let i = at + key.length + 1;
+    if (!before.endsWith(';')) {
+      from = at + 1;
+      continue;
+    }
+    const i = at + key.length + 1;
     if (disposition[i] === '"') {
       const end = disposition.indexOf('"', i + 1);
       return disposition.slice(i + 1, end < 0 ? undefined : end);
@@ -54,8 +62,11 @@ export function extractMultipart(text: string, boundary: string, sink: TargetSin
     const bodyStart = hEnd + (useLf ? 2 : 4);
     const next = text.indexOf(delim, bodyStart);
     let value = text.slice(bodyStart, next < 0 ? text.length : next);
-    if (value.endsWith('\r\n')) value = value.slice(0, -2); else if (value.endsWith('\n')) value = value.slice(0, -1);
-    let name = `part${parts}`, filename: string | null = null, ct: string | null = null;
+    if (value.endsWith('\r\n')) value = value.slice(0, -2);
+    else if (value.endsWith('\n')) value = value.slice(0, -1);
+    let name = `part${parts}`,
+      filename: string | null = null,
+      ct: string | null = null;
     for (const line of headerText.split(/\r?\n/)) {
       const colon = line.indexOf(':');
       if (colon < 0) continue;

@@ -9,12 +9,18 @@ export class TargetSink {
   full = false;
   private bodyFields = 0;
 
-  constructor(private readonly maxFields: number, private readonly normalize: (raw: string) => string) {}
+  constructor(
+    private readonly maxFields: number,
+    private readonly normalize: (raw: string) => string,
+  ) {}
 
   /** Adds a target; body fields count against the budget, request-line and header fields do not. */
   push(t: Omit<Target, 'value'>, countsAsField = true): void {
     if (countsAsField) {
-      if (this.bodyFields >= this.maxFields) { this.full = true; return; }
+      if (this.bodyFields >= this.maxFields) {
+        this.full = true;
+        return;
+      }
       this.bodyFields++;
     }
     (t as Target).value = this.normalize(t.raw);

@@ -27,11 +27,20 @@ export function extractXml(text: string, sink: TargetSink): void {
       i = end < 0 ? n : end + 3;
       continue;
     }
-    if (text.startsWith('<!--', lt)) { const end = text.indexOf('-->', lt + 4); i = end < 0 ? n : end + 3; continue; }
+    if (text.startsWith('<!--', lt)) {
+      const end = text.indexOf('-->', lt + 4);
+      i = end < 0 ? n : end + 3;
+      continue;
+    }
     if (text[lt + 1] === '?' || text[lt + 1] === '!') {
       // Declarations: <!DOCTYPE … [ … ]> may nest brackets; scan to the matching close.
-      let j = lt + 2, bracket = 0;
-      while (j < n && !(text[j] === '>' && bracket === 0)) { if (text[j] === '[') bracket++; else if (text[j] === ']') bracket--; j++; }
+      let j = lt + 2,
+        bracket = 0;
+      while (j < n && !(text[j] === '>' && bracket === 0)) {
+        if (text[j] === '[') bracket++;
+        else if (text[j] === ']') bracket--;
+        j++;
+      }
       i = j + 1;
       if (!sawRoot) prologEnd = i;
       continue;

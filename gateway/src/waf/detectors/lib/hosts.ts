@@ -4,22 +4,60 @@
  * that URL parsers accept and naive filters miss.
  */
 export const METADATA_HOSTS = new Set([
-  '169.254.169.254', 'metadata.google.internal', 'metadata.goog', 'metadata', '100.100.100.200', '169.254.170.2',
-  'fd00:ec2::254', '[fd00:ec2::254]', 'metadata.azure.com', '169.254.169.253', 'instance-data', 'instance-data.ec2.internal',
-  'metadata.tencentyun.com', 'metadata.platformequinix.com', 'metadata.packet.net', '192.0.0.192',
+  '169.254.169.254',
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  '100.100.100.200',
+  '169.254.170.2',
+  'fd00:ec2::254',
+  '[fd00:ec2::254]',
+  'metadata.azure.com',
+  '169.254.169.253',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+  'metadata.platformequinix.com',
+  'metadata.packet.net',
+  '192.0.0.192',
 ]);
 
 const INTERNAL_NAMES = new Set([
-  'localhost', 'localhost.localdomain', 'localhost4', 'localhost6', 'localhost4.localdomain4', 'localhost6.localdomain6',
-  'ip6-localhost', 'ip6-loopback', 'ipv6-localhost', 'ipv6-loopback', 'host.docker.internal', 'gateway.docker.internal', 'host.containers.internal',
-  'kubernetes.default', 'kubernetes.default.svc', 'localtest.me', 'lvh.me', 'vcap.me', 'nip.io', 'broadcasthost',
-  '[::1]', '[::]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '::1',
+  'localhost',
+  'localhost.localdomain',
+  'localhost4',
+  'localhost6',
+  'localhost4.localdomain4',
+  'localhost6.localdomain6',
+  'ip6-localhost',
+  'ip6-loopback',
+  'ipv6-localhost',
+  'ipv6-loopback',
+  'host.docker.internal',
+  'gateway.docker.internal',
+  'host.containers.internal',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+  'localtest.me',
+  'lvh.me',
+  'vcap.me',
+  'nip.io',
+  'broadcasthost',
+  '[::1]',
+  '[::]',
+  '[0:0:0:0:0:0:0:1]',
+  '[::ffff:127.0.0.1]',
+  '[::ffff:7f00:1]',
+  '::1',
 ]);
 
 /** Parses one IPv4 component the way inet_aton does (0x hex, leading-0 octal, decimal). */
 function part(p: string): number {
   if (!p) return NaN;
-  if (p.startsWith('0x')) return p.length > 2 && /* hex digits only */ [...p.slice(2)].every((c) => '0123456789abcdef'.includes(c)) ? parseInt(p.slice(2), 16) : NaN;
+  if (p.startsWith('0x'))
+    return p.length > 2 && /* hex digits only */ [...p.slice(2)].every((c) => '0123456789abcdef'.includes(c))
+      ? parseInt(p.slice(2), 16)
+      : NaN;
   if (![...p].every((c) => c >= '0' && c <= '9')) return NaN;
   if (p.length > 1 && p[0] === '0') return [...p].every((c) => c < '8') ? parseInt(p, 8) : NaN;
   return parseInt(p, 10);
@@ -69,18 +107,38 @@ export type HostClass = 'metadata' | 'internal' | 'ip-public' | 'name';
 export function classifyHost(hostRaw: string): HostClass {
   const host = hostRaw.toLowerCase().replace(/\.$/, '');
   if (METADATA_HOSTS.has(host)) return 'metadata';
-  if (INTERNAL_NAMES.has(host) || host.endsWith('.internal') || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.localtest.me')) return 'internal';
+  if (
+    INTERNAL_NAMES.has(host) ||
+    host.endsWith('.internal') ||
+    host.endsWith('.localhost') ||
+    host.endsWith('.local') ||
+    host.endsWith('.localtest.me')
+  )
+    return 'internal';
   if (host.startsWith('[')) {
     let h = host.slice(1, -1);
     // `[0:0:0:0:0:ffff:169.254.169.254]` is the long spelling of `[::ffff:169.254.169.254]`.
     if (h.startsWith('0:0:0:0:0:ffff:')) h = '::ffff:' + h.slice(15);
     if (h.startsWith('::ffff:') && classifyHost(h.slice(7)) === 'metadata') return 'metadata';
-    if (h === '::1' || h === '::' || h.startsWith('fe80:') || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('::ffff:')) return h.startsWith('fd00:ec2') ? 'metadata' : 'internal';
+    if (
+      h === '::1' ||
+      h === '::' ||
+      h.startsWith('fe80:') ||
+      h.startsWith('fc') ||
+      h.startsWith('fd') ||
+      h.startsWith('::ffff:')
+    )
+      return h.startsWith('fd00:ec2') ? 'metadata' : 'internal';
     return 'ip-public';
   }
   // Unbracketed IPv6 literal (`2001:db8::1`): hex groups and colons only.
-  if (host.indexOf(':') !== host.lastIndexOf(':') && [...host].every((c) => c === ':' || '0123456789abcdef'.includes(c))) {
-    return host === '::1' || host === '::' || host.startsWith('fe80:') || host.startsWith('fc') || host.startsWith('fd') ? 'internal' : 'ip-public';
+  if (
+    host.indexOf(':') !== host.lastIndexOf(':') &&
+    [...host].every((c) => c === ':' || '0123456789abcdef'.includes(c))
+  ) {
+    return host === '::1' || host === '::' || host.startsWith('fe80:') || host.startsWith('fc') || host.startsWith('fd')
+      ? 'internal'
+      : 'ip-public';
   }
   const ip = parseIpv4Loose(host);
   if (!ip) return 'name';
@@ -88,7 +146,16 @@ export function classifyHost(hostRaw: string): HostClass {
   const a = Math.floor(v / 16777216);
   const b = Math.floor(v / 65536) % 256;
   if (v === 0xa9fea9fe) return 'metadata';
-  if (a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127)) return 'internal';
+  if (
+    a === 127 ||
+    a === 10 ||
+    a === 0 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127)
+  )
+    return 'internal';
   // Non-canonical spellings of any address are an evasion in themselves.
   if (!ip.canonical) return 'internal';
   return 'ip-public';

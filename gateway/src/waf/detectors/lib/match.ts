@@ -62,7 +62,58 @@ export function readWord(s: string, i: number, extra = ''): string {
 }
 
 /** Bigrams frequent in English prose; an anchor on one of them would be checked at every other word. */
-const COMMON_BIGRAMS = new Set(['th', 'he', 'in', 'er', 'an', 're', 'on', 'at', 'en', 'nd', 'ti', 'es', 'or', 'te', 'of', 'ed', 'is', 'it', 'al', 'ar', 'st', 'to', 'nt', 'ng', 'se', 'ha', 'as', 'ou', 'io', 'le', 've', 'co', 'me', 'de', 'hi', 'ri', 'ro', 'ic', 'ne', 'ea', 'ra', 'ce', 'li', 'ch', 'll', 'be', 'ma', 'si', 'om', 'ur']);
+const COMMON_BIGRAMS = new Set([
+  'th',
+  'he',
+  'in',
+  'er',
+  'an',
+  're',
+  'on',
+  'at',
+  'en',
+  'nd',
+  'ti',
+  'es',
+  'or',
+  'te',
+  'of',
+  'ed',
+  'is',
+  'it',
+  'al',
+  'ar',
+  'st',
+  'to',
+  'nt',
+  'ng',
+  'se',
+  'ha',
+  'as',
+  'ou',
+  'io',
+  'le',
+  've',
+  'co',
+  'me',
+  'de',
+  'hi',
+  'ri',
+  'ro',
+  'ic',
+  'ne',
+  'ea',
+  'ra',
+  'ce',
+  'li',
+  'ch',
+  'll',
+  'be',
+  'ma',
+  'si',
+  'om',
+  'ur',
+]);
 
 function bigramCost(a: string, b: string): number {
   const cost = (c: string) => (/[a-z]/.test(c) ? 4 : c === ' ' ? 5 : /[0-9]/.test(c) ? 2 : 0);
@@ -88,7 +139,10 @@ export class NeedleSet {
       let best = Infinity;
       for (let i = 0; i + 1 < needle.length; i++) {
         const c = bigramCost(needle[i], needle[i + 1]);
-        if (c < best) { best = c; off = i; }
+        if (c < best) {
+          best = c;
+          off = i;
+        }
       }
       const h = hashOf(needle.charCodeAt(off), needle.charCodeAt(off + 1));
       this.filter[h] = 1;
@@ -118,14 +172,20 @@ export class NeedleSet {
   /** Start of some occurrence of any needle (the first found in scan order), or -1. */
   find(s: string): number {
     let found = -1;
-    this.scan(s, (at) => { found = at; return true; });
+    this.scan(s, (at) => {
+      found = at;
+      return true;
+    });
     return found;
   }
 
   /** First occurrence found, with the needle, or null. */
   first(s: string): { at: number; needle: string } | null {
     let hit: { at: number; needle: string } | null = null;
-    this.scan(s, (at, index) => { hit = { at, needle: this.needles[index] }; return true; });
+    this.scan(s, (at, index) => {
+      hit = { at, needle: this.needles[index] };
+      return true;
+    });
     return hit;
   }
 }

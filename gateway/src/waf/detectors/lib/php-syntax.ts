@@ -17,10 +17,20 @@ export function skipGap(s: string, j: number): { at: number; odd: boolean } {
   while (j < limit) {
     const c = s[j];
     if (c === ' ') j++;
-    else if (c === '\t' || c === '\n' || c === '\r') { j++; odd = true; }
-    else if (c === '/' && s[j + 1] === '*') { const e = s.indexOf('*/', j + 2); if (e < 0 || e > limit) break; j = e + 2; odd = true; }
-    else if ((c === '/' && s[j + 1] === '/') || c === '#') { const e = s.indexOf('\n', j); if (e < 0 || e > limit) break; j = e + 1; odd = true; }
-    else break;
+    else if (c === '\t' || c === '\n' || c === '\r') {
+      j++;
+      odd = true;
+    } else if (c === '/' && s[j + 1] === '*') {
+      const e = s.indexOf('*/', j + 2);
+      if (e < 0 || e > limit) break;
+      j = e + 2;
+      odd = true;
+    } else if ((c === '/' && s[j + 1] === '/') || c === '#') {
+      const e = s.indexOf('\n', j);
+      if (e < 0 || e > limit) break;
+      j = e + 1;
+      odd = true;
+    } else break;
   }
   return { at: j, odd };
 }
@@ -31,23 +41,197 @@ export function skipGap(s: string, j: number): { at: number; odd: boolean } {
  * never writes: an empty or `$`/quoted argument, or a tab, line break or comment before `(`.
  */
 const PHP_BUILTINS = new Set([
-  'intval', 'floatval', 'strval', 'boolval', 'settype', 'gettype', 'is_array', 'is_int', 'is_string', 'is_numeric', 'is_file', 'is_dir',
-  'is_readable', 'is_writable', 'is_executable', 'file_exists', 'fileperms', 'fileowner', 'filegroup', 'fileinode', 'filesize', 'filemtime',
-  'fileatime', 'filectime', 'filetype', 'fgets', 'fgetc', 'fread', 'fscanf', 'fpassthru', 'ftruncate', 'flock', 'fclose', 'feof',
-  'file', 'glob', 'scandir', 'opendir', 'readdir', 'rewinddir', 'dir', 'getcwd', 'chdir', 'chroot', 'mkdir', 'rmdir', 'unlink', 'rename', 'copy',
-  'tempnam', 'tmpfile', 'touch', 'chown', 'chgrp', 'lchown', 'link', 'readlink', 'realpath', 'basename', 'dirname', 'pathinfo',
-  'strip_tags', 'htmlspecialchars', 'htmlentities', 'html_entity_decode', 'addslashes', 'stripslashes', 'nl2br', 'printf', 'sprintf',
-  'vsprintf', 'fprintf', 'sscanf', 'number_format', 'str_repeat', 'str_pad', 'str_split', 'strlen', 'strtolower', 'strtoupper',
-  'substr', 'strpos', 'stripos', 'strrpos', 'strstr', 'stristr', 'strtr', 'ucfirst', 'ucwords', 'wordwrap', 'implode', 'explode',
-  'join', 'pack', 'unpack', 'crc32', 'md5_file', 'sha1_file', 'hash', 'hash_file', 'base64_encode', 'urlencode', 'urldecode',
-  'rawurlencode', 'rawurldecode', 'json_encode', 'json_decode', 'gzcompress', 'gzencode', 'gzdeflate', 'ord', 'chr', 'phpversion',
-  'php_sapi_name', 'get_current_user', 'getmypid', 'getmyuid', 'gethostname', 'sys_get_temp_dir', 'error_reporting', 'set_time_limit',
-  'ignore_user_abort', 'header', 'setcookie', 'session_start', 'session_id', 'ob_start', 'debug_zval_dump', 'debug_print_backtrace',
-  'array_keys', 'array_values', 'array_merge', 'array_reverse', 'in_array', 'count', 'sizeof', 'range', 'compact', 'list', 'each',
-  'constant', 'define', 'defined', 'function_exists', 'class_exists', 'method_exists', 'get_class', 'get_object_vars', 'mail',
-  'mysql_query', 'mysqli_query', 'pg_query', 'sqlite_query', 'exec', 'eval', 'system', 'assert', 'print', 'echo',
+  'intval',
+  'floatval',
+  'strval',
+  'boolval',
+  'settype',
+  'gettype',
+  'is_array',
+  'is_int',
+  'is_string',
+  'is_numeric',
+  'is_file',
+  'is_dir',
+  'is_readable',
+  'is_writable',
+  'is_executable',
+  'file_exists',
+  'fileperms',
+  'fileowner',
+  'filegroup',
+  'fileinode',
+  'filesize',
+  'filemtime',
+  'fileatime',
+  'filectime',
+  'filetype',
+  'fgets',
+  'fgetc',
+  'fread',
+  'fscanf',
+  'fpassthru',
+  'ftruncate',
+  'flock',
+  'fclose',
+  'feof',
+  'file',
+  'glob',
+  'scandir',
+  'opendir',
+  'readdir',
+  'rewinddir',
+  'dir',
+  'getcwd',
+  'chdir',
+  'chroot',
+  'mkdir',
+  'rmdir',
+  'unlink',
+  'rename',
+  'copy',
+  'tempnam',
+  'tmpfile',
+  'touch',
+  'chown',
+  'chgrp',
+  'lchown',
+  'link',
+  'readlink',
+  'realpath',
+  'basename',
+  'dirname',
+  'pathinfo',
+  'strip_tags',
+  'htmlspecialchars',
+  'htmlentities',
+  'html_entity_decode',
+  'addslashes',
+  'stripslashes',
+  'nl2br',
+  'printf',
+  'sprintf',
+  'vsprintf',
+  'fprintf',
+  'sscanf',
+  'number_format',
+  'str_repeat',
+  'str_pad',
+  'str_split',
+  'strlen',
+  'strtolower',
+  'strtoupper',
+  'substr',
+  'strpos',
+  'stripos',
+  'strrpos',
+  'strstr',
+  'stristr',
+  'strtr',
+  'ucfirst',
+  'ucwords',
+  'wordwrap',
+  'implode',
+  'explode',
+  'join',
+  'pack',
+  'unpack',
+  'crc32',
+  'md5_file',
+  'sha1_file',
+  'hash',
+  'hash_file',
+  'base64_encode',
+  'urlencode',
+  'urldecode',
+  'rawurlencode',
+  'rawurldecode',
+  'json_encode',
+  'json_decode',
+  'gzcompress',
+  'gzencode',
+  'gzdeflate',
+  'ord',
+  'chr',
+  'phpversion',
+  'php_sapi_name',
+  'get_current_user',
+  'getmypid',
+  'getmyuid',
+  'gethostname',
+  'sys_get_temp_dir',
+  'error_reporting',
+  'set_time_limit',
+  'ignore_user_abort',
+  'header',
+  'setcookie',
+  'session_start',
+  'session_id',
+  'ob_start',
+  'debug_zval_dump',
+  'debug_print_backtrace',
+  'array_keys',
+  'array_values',
+  'array_merge',
+  'array_reverse',
+  'in_array',
+  'count',
+  'sizeof',
+  'range',
+  'compact',
+  'list',
+  'each',
+  'constant',
+  'define',
+  'defined',
+  'function_exists',
+  'class_exists',
+  'method_exists',
+  'get_class',
+  'get_object_vars',
+  'mail',
+  'mysql_query',
+  'mysqli_query',
+  'pg_query',
+  'sqlite_query',
+  'exec',
+  'eval',
+  'system',
+  'assert',
+  'print',
+  'echo',
 ]);
-const ENGLISH_BUILTINS = new Set(['file', 'glob', 'dir', 'link', 'copy', 'touch', 'rename', 'header', 'pack', 'join', 'hash', 'count', 'range', 'compact', 'list', 'each', 'constant', 'define', 'mail', 'exec', 'eval', 'system', 'assert', 'print', 'echo', 'ord', 'chr', 'settype', 'defined']);
+const ENGLISH_BUILTINS = new Set([
+  'file',
+  'glob',
+  'dir',
+  'link',
+  'copy',
+  'touch',
+  'rename',
+  'header',
+  'pack',
+  'join',
+  'hash',
+  'count',
+  'range',
+  'compact',
+  'list',
+  'each',
+  'constant',
+  'define',
+  'mail',
+  'exec',
+  'eval',
+  'system',
+  'assert',
+  'print',
+  'echo',
+  'ord',
+  'chr',
+  'settype',
+  'defined',
+]);
 
 /** The whole value (or the last path segment) is one call of a PHP builtin. */
 export function builtinCall(s: string, path: boolean): number {
@@ -59,7 +243,7 @@ export function builtinCall(s: string, path: boolean): number {
   const g = skipGap(s, e);
   if (s[g.at] !== '(') return -1;
   const close = s.indexOf(')', g.at);
-  if (close < 0 || close - g.at > 64 || s.indexOf('(', g.at + 1) >= 0 && s.indexOf('(', g.at + 1) < close) return -1;
+  if (close < 0 || close - g.at > 64 || (s.indexOf('(', g.at + 1) >= 0 && s.indexOf('(', g.at + 1) < close)) return -1;
   let t = close + 1;
   while (s[t] === ' ' || s[t] === ';') t++;
   if (t < s.length) return -1;
@@ -80,7 +264,7 @@ export function dynamicCall(s: string): number {
     if (c !== ')' && c !== ']' && c !== '}' && c !== '"' && c !== "'") continue;
     n++;
     const g = skipGap(s, i + 1);
-    if (s[g.at] !== '(' || g.at === i + 1 && (c === '"' || c === "'")) continue;
+    if (s[g.at] !== '(' || (g.at === i + 1 && (c === '"' || c === "'"))) continue;
     // `(a) (b)` is how prose lists things; code writes `)(` or puts a comment between.
     if (c === ')' && g.at > i + 1 && !g.odd) continue;
     if (c === '"' || c === "'") {
@@ -110,7 +294,14 @@ export function dynamicCall(s: string): number {
 }
 
 /** Media types PHP's `data:` wrapper is fed code with; images, fonts and documents are ordinary data URIs. */
-const DATA_CODE_TYPES = new Set(['', 'text/plain', 'text/x-php', 'application/x-php', 'application/x-httpd-php', 'text/php']);
+const DATA_CODE_TYPES = new Set([
+  '',
+  'text/plain',
+  'text/x-php',
+  'application/x-php',
+  'application/x-httpd-php',
+  'text/php',
+]);
 
 /** The value is a `data:` / `data://` URI of plain text: what include() and file_get_contents() run or read. */
 export function dataWrapper(s: string): boolean {

@@ -6,7 +6,22 @@ import { STRONG_COMMANDS, WEAK_COMMANDS } from './shell-commands.ts';
  * function definitions, glob- and brace-obfuscated paths, alias definitions. Linear scanners.
  */
 
-const EVASIONS = ['$[', '${ifs', '$ifs', '$@', '${path', '${home', '${shell', '${pwd', '$(())', '$((', '${#', '${!', '${x#', '<<<'];
+const EVASIONS = [
+  '$[',
+  '${ifs',
+  '$ifs',
+  '$@',
+  '${path',
+  '${home',
+  '${shell',
+  '${pwd',
+  '$(())',
+  '$((',
+  '${#',
+  '${!',
+  '${x#',
+  '<<<',
+];
 const EVASION_SET = new NeedleSet(EVASIONS);
 
 export function evasion(s: string): number {
@@ -31,7 +46,13 @@ function forkBomb(s: string): number {
     while (s[j] === ' ') j++;
     if (name && s[j] === '{') {
       const close = s.indexOf('}', j);
-      const body = close > j && close - j < 40 ? s.slice(j + 1, close).split(' ').join('') : '';
+      const body =
+        close > j && close - j < 40
+          ? s
+              .slice(j + 1, close)
+              .split(' ')
+              .join('')
+          : '';
       if (body.startsWith(name + '|' + name + '&')) return b;
     }
     k = s.indexOf('()', k + 2);
@@ -84,7 +105,11 @@ export function braceExpansion(s: string): number {
       // `{cat,/etc/passwd}`, `{wget,http://x}`: the first element is the command, the rest its arguments.
       const head = body.slice(0, body.indexOf(','));
       const rest = body.slice(head.length + 1);
-      if (STRONG_COMMANDS.has(head) || (WEAK_COMMANDS.has(head) && (rest[0] === '/' || rest[0] === '-' || rest[0] === '.'))) return k;
+      if (
+        STRONG_COMMANDS.has(head) ||
+        (WEAK_COMMANDS.has(head) && (rest[0] === '/' || rest[0] === '-' || rest[0] === '.'))
+      )
+        return k;
     }
     k = s.indexOf('{', k + 1);
   }
@@ -113,7 +138,15 @@ export function aliasDefinition(s: string): number {
 }
 
 export function globPath(s: string): number {
-  if (s.indexOf('[') < 0 && s.indexOf('?') < 0 && s.indexOf('*') < 0 && s.indexOf("'") < 0 && s.indexOf('"') < 0 && s.indexOf('\\') < 0) return -1;
+  if (
+    s.indexOf('[') < 0 &&
+    s.indexOf('?') < 0 &&
+    s.indexOf('*') < 0 &&
+    s.indexOf("'") < 0 &&
+    s.indexOf('"') < 0 &&
+    s.indexOf('\\') < 0
+  )
+    return -1;
   // Drop glob/quote noise and repeated slashes; parts are collected and joined once (linear).
   const parts: string[] = [];
   let prev = '';
@@ -126,7 +159,8 @@ export function globPath(s: string): number {
   }
   const cleaned = parts.join('');
   if (cleaned === s) return -1;
-  for (const p of ['/etc/passwd', '/etc/shadow', '/bin/', '/usr/bin', '/etc/hosts', '/proc/self']) if (cleaned.includes(p)) return 0;
+  for (const p of ['/etc/passwd', '/etc/shadow', '/bin/', '/usr/bin', '/etc/hosts', '/proc/self'])
+    if (cleaned.includes(p)) return 0;
   // `/???/??t /???/p??s??`: wildcard-only path segments are never real input.
-  return s.includes('/???/') || s.includes('/??') && s.includes('/???') ? 0 : -1;
+  return s.includes('/???/') || (s.includes('/??') && s.includes('/???')) ? 0 : -1;
 }

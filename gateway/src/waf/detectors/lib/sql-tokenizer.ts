@@ -5,7 +5,18 @@
  * and punctuation. One linear pass; the token array is capped so hostile input stays bounded.
  */
 export type SqlTokenType =
-  | 'str' | 'num' | 'word' | 'op' | 'lparen' | 'rparen' | 'comma' | 'semi' | 'comment' | 'var' | 'dot' | 'other';
+  | 'str'
+  | 'num'
+  | 'word'
+  | 'op'
+  | 'lparen'
+  | 'rparen'
+  | 'comma'
+  | 'semi'
+  | 'comment'
+  | 'var'
+  | 'dot'
+  | 'other';
 
 export interface SqlToken {
   type: SqlTokenType;
@@ -74,7 +85,8 @@ export function tokenizeSql(input: string, prefixQuote = ''): SqlToken[] {
         j++;
       }
       const end = Math.min(j, n);
-      if (ch === '`') out.push({ type: 'word', text: s.slice(i + 1, end).toLowerCase(), quote: '`', closed, pos: start });
+      if (ch === '`')
+        out.push({ type: 'word', text: s.slice(i + 1, end).toLowerCase(), quote: '`', closed, pos: start });
       else out.push({ type: 'str', text: s.slice(i + 1, end), quote: ch, closed, pos: start });
       i = closed ? j + 1 : n;
       continue;

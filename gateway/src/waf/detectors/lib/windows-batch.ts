@@ -3,10 +3,30 @@ import { hasAny } from '../../normalizers/index.ts';
 
 /** PowerShell cmdlets and .NET calls used to fetch and run code; verb-noun names are never prose. */
 const POWERSHELL = [
-  'invoke-webrequest', 'invoke-expression', 'invoke-restmethod', 'invoke-command', 'invoke-item', 'start-process',
-  'new-object', 'get-wmiobject', 'invoke-wmimethod', 'downloadstring(', 'downloadfile(', 'net.webclient',
-  'frombase64string(', 'set-executionpolicy', 'add-mppreference', 'start-bitstransfer', '[system.', 'iex(', 'iex (',
-  'get-content', 'set-content', 'get-childitem', 'remove-item', 'copy-item',
+  'invoke-webrequest',
+  'invoke-expression',
+  'invoke-restmethod',
+  'invoke-command',
+  'invoke-item',
+  'start-process',
+  'new-object',
+  'get-wmiobject',
+  'invoke-wmimethod',
+  'downloadstring(',
+  'downloadfile(',
+  'net.webclient',
+  'frombase64string(',
+  'set-executionpolicy',
+  'add-mppreference',
+  'start-bitstransfer',
+  '[system.',
+  'iex(',
+  'iex (',
+  'get-content',
+  'set-content',
+  'get-childitem',
+  'remove-item',
+  'copy-item',
 ];
 const POWERSHELL_SET = new NeedleSet(POWERSHELL);
 const IF_OPS = [' equ ', ' neq ', ' lss ', ' leq ', ' gtr ', ' geq ', '=='];
@@ -63,12 +83,23 @@ export function windowsBatch(s: string, has: Uint8Array): number {
     let j = i + 2;
     while (s[j] === ' ' || s[j] === '\t') j++;
     const head = IF_HEADS.find((h) => s.startsWith(h, j));
-    if (head && (head !== 'not' || /* if not exist/defined/x==y */ /^not\s+(exist|defined|errorlevel|\S+\s*==)/.test(s.slice(j, j + 40)) || IF_OPS.some((o) => s.includes(o, j)))) {
+    if (
+      head &&
+      (head !== 'not' ||
+        /* if not exist/defined/x==y */ /^not\s+(exist|defined|errorlevel|\S+\s*==)/.test(s.slice(j, j + 40)) ||
+        IF_OPS.some((o) => s.includes(o, j)))
+    ) {
       if (head === '"' || head === '[' || head === '%' || head === '/i') {
         if (IF_OPS.some((o) => s.includes(o, j)) || s.includes('exist', j)) return i;
       } else return i;
     }
-    if (IF_OPS.some((o) => { const k = s.indexOf(o, j); return k > 0 && k - j < 60; })) return i;
+    if (
+      IF_OPS.some((o) => {
+        const k = s.indexOf(o, j);
+        return k > 0 && k - j < 60;
+      })
+    )
+      return i;
   }
   return -1;
 }
