@@ -8,7 +8,7 @@ export const SIGNATURE_HEADER = 'x-gateway-signature';
 export const USER_HEADER = 'x-gateway-user';
 export const ROLE_HEADER = 'x-gateway-role';
 /** Signed requests older than this are refused: enough for a slow upstream, too short for replays. */
-export const SIGNATURE_MAX_AGE_SECONDS = 60;
+const SIGNATURE_MAX_AGE_SECONDS = 60;
 
 export interface SignedParts {
   method: string;

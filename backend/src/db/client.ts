@@ -7,7 +7,6 @@ import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.ts';
 
-export { schema };
 /** The Drizzle handle every service takes; the same type for Postgres and embedded PGlite. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -40,7 +39,7 @@ export function connectPostgres(url: string, opts: { max?: number } = {}): Datab
 }
 
 /** Embedded PGlite persisted under `dir` (the default when DATABASE_URL is unset). */
-export async function connectPglite(dir: string): Promise<Database> {
+async function connectPglite(dir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');

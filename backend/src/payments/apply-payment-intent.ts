@@ -23,7 +23,7 @@ export type ApplyOutcome =
  * Our purchase for a PaymentIntent: by stored id, else by the purchase id in its metadata (one
  * query: webhooks usually arrive before the purchase has stored the id). Row-locked.
  */
-export async function purchaseForPaymentIntent(
+async function purchaseForPaymentIntent(
   tx: Tx,
   piId: string,
   metadata: Record<string, string>,

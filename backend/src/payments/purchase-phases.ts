@@ -15,7 +15,7 @@ import type { PaymentsContext } from './context.ts';
 
 /** The purchase state machine's recovery points, in order (rocket-rides `atomic_phase`s). */
 export const PURCHASE_RECOVERY_POINTS = ['started', 'purchase_created', 'payment_intent_created', 'finished'] as const;
-export type PurchasePoint = (typeof PURCHASE_RECOVERY_POINTS)[number];
+type PurchasePoint = (typeof PURCHASE_RECOVERY_POINTS)[number];
 
 export interface PurchaseParams {
   package_id: string;

@@ -7,7 +7,7 @@ import { applyPaymentIntentFacts } from './apply-payment-intent.ts';
 import { applyRefundFacts } from './apply-refund.ts';
 import { fetchPaymentIntentFacts, refundFacts, type PaymentIntentFacts, type RefundFacts } from './facts.ts';
 
-export interface Finding {
+interface Finding {
   key: string;
   detail: string;
 }

@@ -13,10 +13,10 @@ import { refundJson } from './views.ts';
 import type { PaymentsContext } from './context.ts';
 import type { Outcome } from './purchase-phases.ts';
 
-export const REFUND_RECOVERY_POINTS = ['started', 'refund_created', 'psp_refund_created', 'finished'] as const;
-export type RefundPoint = (typeof REFUND_RECOVERY_POINTS)[number];
+const REFUND_RECOVERY_POINTS = ['started', 'refund_created', 'psp_refund_created', 'finished'] as const;
+type RefundPoint = (typeof REFUND_RECOVERY_POINTS)[number];
 
-export interface RefundParams {
+interface RefundParams {
   purchase_id: string;
   amount?: number;
   /** Admins may refund any purchase; others only their own. */

@@ -6,9 +6,9 @@ import { purgeIdempotencyKeys } from '../workers/purge.ts';
 import { receiptMailer, creditAuditLog } from '../workers/consumers.ts';
 
 /** The relay polls this often; delivery lag is at most this plus the consumer's time. */
-export const OUTBOX_POLL_MS = 500;
+const OUTBOX_POLL_MS = 500;
 /** Expired Idempotency-Key records are purged this often (retention is in hours, so hourly is plenty). */
-export const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Runs `fn` now and then every `ms`, never overlapping itself. */
 function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => void) {

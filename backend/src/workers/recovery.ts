@@ -20,7 +20,7 @@ import type { PaymentsContext } from '../payments/context.ts';
 /** Rows touched more recently than this are left to the request still working on them. */
 export const RECOVERY_MIN_AGE_SECONDS = 2;
 /** Work per round, so one round stays short even after a long outage. */
-export const RECOVERY_BATCH = 100;
+const RECOVERY_BATCH = 100;
 
 export interface RecoveryReport {
   keysResumed: number;

@@ -24,8 +24,8 @@ import { jwt } from '../pipeline/jwt/index.ts';
 import { proxy } from '../pipeline/proxy/index.ts';
 import bundledAccess from '../../rules/access.yaml';
 
-export const BACKEND = 'http://backend.test';
-export const SECRET = 'test-gateway-secret-0123456789';
+const BACKEND = 'http://backend.test';
+const SECRET = 'test-gateway-secret-0123456789';
 export const ENV = { BACKEND_URL: BACKEND, GATEWAY_SHARED_SECRET: SECRET };
 
 /** The shipped access.yaml, optionally changed by `edit` (on a parsed copy). */

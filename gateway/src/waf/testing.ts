@@ -8,7 +8,7 @@ import { WafRulesSchema, type WafRules } from '../../../shared/rules/waf.ts';
 import { compileWaf, type CompiledWaf } from '../config/waf.ts';
 import type { Detector, Match, RuleMeta, Target } from './types.ts';
 
-export const PROBE_RULES = [
+const PROBE_RULES = [
   { id: 'WAF_TEST_001', family: 'sqli', severity: 'critical', paranoia: 1, description: 'probe: PROBE_SQLI' },
   { id: 'WAF_TEST_002', family: 'xss', severity: 'critical', paranoia: 1, description: 'probe: PROBE_XSS' },
   { id: 'WAF_TEST_003', family: 'rce', severity: 'warning', paranoia: 1, description: 'probe: PROBE_WARN' },
