@@ -185,10 +185,3 @@ export function wafPrometheus(): string {
   for (const [rule, n] of [...blocksByRule].sort()) lines.push(`gatehouse_waf_blocks_total{rule="${rule}"} ${n}`);
   return lines.join('\n') + '\n';
 }
-
-/** Tests only: start from zero. */
-export function resetWafCounters(): void {
-  requests.block = requests.monitor = requests.allow = 0;
-  matchesByRule.clear();
-  blocksByRule.clear();
-}

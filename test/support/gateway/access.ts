@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { parse as parseYaml } from 'yaml';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { vi } from 'vitest';
-import type { GatewayEnv } from '../env.ts';
+import type { GatewayEnv } from '../../../gateway/src/env.ts';
 import { AccessRulesSchema, type AccessRules } from '../../../shared/rules/access.ts';
 import type { CrawlerRangesFile } from '../../../shared/rules/crawler-ranges.ts';
 import {
@@ -16,13 +16,13 @@ import {
   ROLE_HEADER,
   verifyGatewaySignature,
 } from '../../../shared/gateway-signature.ts';
-import { requestId } from '../pipeline/request-id/index.ts';
-import { clientIp } from '../pipeline/client-ip/index.ts';
-import { clientClass } from '../pipeline/client-class/index.ts';
-import { cors } from '../pipeline/cors/index.ts';
-import { jwt } from '../pipeline/jwt/index.ts';
-import { proxy } from '../pipeline/proxy/index.ts';
-import bundledAccess from '../../rules/access.yaml';
+import { requestId } from '../../../gateway/src/pipeline/request-id/index.ts';
+import { clientIp } from '../../../gateway/src/pipeline/client-ip/index.ts';
+import { clientClass } from '../../../gateway/src/pipeline/client-class/index.ts';
+import { cors } from '../../../gateway/src/pipeline/cors/index.ts';
+import { jwt } from '../../../gateway/src/pipeline/jwt/index.ts';
+import { proxy } from '../../../gateway/src/pipeline/proxy/index.ts';
+import bundledAccess from '../../../gateway/rules/access.yaml';
 
 const BACKEND = 'http://backend.test';
 const SECRET = 'test-gateway-secret-0123456789';
