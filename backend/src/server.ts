@@ -6,6 +6,7 @@ import { loadSigningKeys } from './auth/keys.ts';
 import { createApp } from './app.ts';
 import { isEmpty, seedDemo, DEMO_ACCOUNTS } from './db/seed.ts';
 import { startPaymentWorkers } from './payments/workers.ts';
+import { crashObserver } from './payments/crash-hook.ts';
 import type { AppDeps } from './deps.ts';
 
 /** Scholarships loaded on first start with the embedded defaults. */
@@ -27,7 +28,14 @@ async function main() {
     await seedDemo(database.db, { count: DEMO_SCHOLARSHIP_COUNT });
   }
   const keys = await loadSigningKeys({ privateJwk: env.JWT_PRIVATE_JWK, dataDir: env.DATA_DIR });
-  const deps: AppDeps = { db: database.db, env, log, keys, now: () => new Date() };
+  const deps: AppDeps = {
+    db: database.db,
+    env,
+    log,
+    keys,
+    now: () => new Date(),
+    phaseObserver: env.PAYMENTS_CRASH_AT ? crashObserver(env.PAYMENTS_CRASH_AT) : undefined,
+  };
   const app = createApp(deps);
   const workers = startPaymentWorkers(deps);
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {

@@ -1,10 +1,10 @@
 import { eq, or, sql } from 'drizzle-orm';
-import { creditPurchases } from '../db/schema/payments.ts';
-import type { Tx } from '../idempotency/serializable.ts';
-import { postTransaction, type LedgerSource } from '../ledger/post-transaction.ts';
-import { SYSTEM_ACCOUNTS, walletAccount } from '../ledger/accounts.ts';
-import { enqueue } from '../workers/outbox.ts';
-import type { PaymentIntentFacts } from './facts.ts';
+import { creditPurchases } from '../../db/schema/payments.ts';
+import type { Tx } from '../../idempotency/serializable.ts';
+import { postTransaction, type LedgerSource } from '../../ledger/post-transaction.ts';
+import { SYSTEM_ACCOUNTS, walletAccount } from '../../ledger/accounts.ts';
+import { enqueue } from './6-outbox.ts';
+import type { PaymentIntentFacts } from './3-facts.ts';
 
 export type Purchase = typeof creditPurchases.$inferSelect;
 export type PurchaseStatus = Purchase['status'];

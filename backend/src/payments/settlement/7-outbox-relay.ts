@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Db } from '../db/client.ts';
-import type { Tx } from '../idempotency/serializable.ts';
-import { outboxConsumed } from '../db/schema/outbox.ts';
-import type { OutboxTopic } from './outbox.ts';
+import { rowsOf, type Db } from '../../db/client.ts';
+import type { Tx } from '../../idempotency/serializable.ts';
+import { outboxConsumed } from '../../db/schema/outbox.ts';
+import type { OutboxTopic } from './6-outbox.ts';
 
 /** After this many failed deliveries a message is dead-lettered (visible in /api/ops/payments). */
 export const OUTBOX_MAX_ATTEMPTS = 8;
