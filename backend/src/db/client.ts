@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -24,7 +24,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+/**
+ * The `drizzle/` folder, found by walking up from this module: the source (`backend/src/db/`) and
+ * the build (`dist/`) sit at different depths below the package root.
+ */
+export const MIGRATIONS_DIR = findUp(path.dirname(fileURLToPath(import.meta.url)), 'drizzle/meta/_journal.json');
+
+function findUp(from: string, relative: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, path.dirname(path.dirname(relative)));
+    if (path.dirname(dir) === dir) throw new Error(`cannot find ${relative} above ${from}`);
+  }
+}
 
 /** Postgres via postgres.js. `max` stays small: the backend is one process on a 2-core box. */
 export function connectPostgres(url: string, opts: { max?: number } = {}): Database {
