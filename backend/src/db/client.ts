@@ -38,8 +38,8 @@ function findUp(from: string, relative: string): string {
 }
 
 /** Postgres via postgres.js. `max` stays small: the backend is one process on a 2-core box. */
-export function connectPostgres(url: string, opts: { max?: number } = {}): Database {
-  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true });
+export function connectPostgres(url: string, opts: { max?: number; prepare?: boolean } = {}): Database {
+  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: opts.prepare ?? true });
   const db = drizzlePg(client, { schema }) as unknown as Db;
   const u = new URL(url);
   return {
@@ -62,8 +62,15 @@ export async function connectPglite(dir: string): Promise<Database> {
   return { db, kind: 'pglite', describe: `PGlite at ${dir}`, close: () => client.close() };
 }
 
-export async function connect(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
-  return opts.databaseUrl ? connectPostgres(opts.databaseUrl) : connectPglite(path.join(opts.dataDir, 'pglite'));
+export async function connect(opts: {
+  databaseUrl?: string;
+  dataDir: string;
+  poolMax?: number;
+  prepare?: boolean;
+}): Promise<Database> {
+  return opts.databaseUrl
+    ? connectPostgres(opts.databaseUrl, { max: opts.poolMax, prepare: opts.prepare })
+    : connectPglite(path.join(opts.dataDir, 'pglite'));
 }
 
 /** Applies the drizzle-kit migrations in `drizzle/`; safe to run on every start. */
