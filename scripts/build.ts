@@ -3,6 +3,7 @@
  * `dist/` so production runs them with `node` (no tsx at runtime). Dependencies stay external:
  * the image installs them with `npm ci --omit=dev`.
  */
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 /** Entry points: what a production host runs. Each becomes `dist/<name>.js`. */
@@ -12,10 +13,12 @@ const ENTRIES = {
   reconcile: 'scripts/reconcile.ts',
 } as const;
 
+/** `--outdir DIR` builds elsewhere (tests build into a temporary folder). */
+const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
 const started = Date.now();
 const result = await build({
   entryPoints: ENTRIES,
-  outdir: 'dist',
+  outdir: values.outdir,
   bundle: true,
   platform: 'node',
   target: 'node20',

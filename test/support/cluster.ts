@@ -32,9 +32,12 @@ export async function startCluster(opts: {
   backends: number;
   gateways: number;
   env?: Record<string, string>;
+  /** Run this built server (`npm run build` output) with plain node instead of the TypeScript source. */
+  builtServer?: string;
 }): Promise<Cluster> {
   const backends: ClusterBackend[] = [];
-  for (let i = 0; i < opts.backends; i++) backends.push(await startBackend(i, opts.databaseUrl, opts.env ?? {}));
+  const argv = opts.builtServer ? [opts.builtServer] : ['--import', 'tsx', path.resolve('backend/src/server.ts')];
+  for (let i = 0; i < opts.backends; i++) backends.push(await startBackend(i, argv, opts.databaseUrl, opts.env ?? {}));
   const balancer = await startBalancer(backends.map((b) => b.url));
   const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
   for (let i = 0; i < opts.gateways; i++) {
@@ -57,11 +60,16 @@ export async function startCluster(opts: {
   };
 }
 
-async function startBackend(index: number, databaseUrl: string, env: Record<string, string>): Promise<ClusterBackend> {
+async function startBackend(
+  index: number,
+  argv: string[],
+  databaseUrl: string,
+  env: Record<string, string>,
+): Promise<ClusterBackend> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawnOne = () =>
-    spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
+    spawn(process.execPath, argv, {
       env: {
         ...process.env,
         GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
