@@ -56,6 +56,16 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // Replays the Dockerfile (two clean npm installs): `npm run test:image`, run by .ci/run after `npm test`.
+        test: {
+          name: 'image',
+          include: ['test/image/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 300_000,
+        },
+      },
     ],
   },
 });

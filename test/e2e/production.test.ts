@@ -12,6 +12,7 @@ import { generateSigningJwk, loadSigningKeys } from '../../backend/src/auth/keys
 import { signAccessToken } from '../../backend/src/auth/tokens.ts';
 import { seedDemo } from '../../backend/src/db/seed.ts';
 import { users } from '../../backend/src/db/schema/users.ts';
+import { TEST_GATEWAY_SECRET } from '../support/backend.ts';
 import { type Cluster, startCluster } from '../support/cluster.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { type PspSim, startPspSim } from '../support/psp-sim/index.ts';
@@ -34,6 +35,7 @@ beforeAll(async () => {
   jwk = JSON.stringify(await generateSigningJwk());
   sim = await startPspSim({ webhookSecret: WHSEC });
   cluster = await startCluster({
+    secret: TEST_GATEWAY_SECRET,
     databaseUrl: db.url,
     backends: 1,
     gateways: 1,

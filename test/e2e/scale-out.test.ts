@@ -14,6 +14,7 @@ import { users } from '../../backend/src/db/schema/users.ts';
 import { unbalancedTransactions } from '../../backend/src/ledger/balance.ts';
 import { createStripe } from '../../backend/src/payments/psp.ts';
 import { formatReport, reconcile, reconcileOk } from '../../backend/src/payments/reconcile.ts';
+import { TEST_GATEWAY_SECRET } from '../support/backend.ts';
 import { type Cluster, startCluster } from '../support/cluster.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { HAS_PGBOUNCER, PGBOUNCER_BIN, type PgBouncer, startPgBouncer } from '../support/pgbouncer.ts';
@@ -52,6 +53,7 @@ describe.skipIf(!HAS_PGBOUNCER)(
       jwk = JSON.stringify(await generateSigningJwk());
       sim = await startPspSim({ webhookSecret: WHSEC });
       cluster = await startCluster({
+        secret: TEST_GATEWAY_SECRET,
         databaseUrl: bouncer.urlFor(db.url),
         backends: 3,
         gateways: 2,

@@ -4,8 +4,7 @@ import { createServer, request, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startGateway } from '../../scripts/gateway.ts';
-import { TEST_GATEWAY_SECRET } from './backend.ts';
-import { freePort } from './stack.ts';
+import { freePort, waitReady } from './process.ts';
 
 /** One backend process of a cluster; `restart()` starts it again on the same port. */
 export interface ClusterBackend {
@@ -29,6 +28,8 @@ export interface Cluster {
  */
 export async function startCluster(opts: {
   databaseUrl: string;
+  /** GATEWAY_SHARED_SECRET of every process. */
+  secret: string;
   backends: number;
   gateways: number;
   env?: Record<string, string>;
@@ -37,14 +38,15 @@ export async function startCluster(opts: {
 }): Promise<Cluster> {
   const backends: ClusterBackend[] = [];
   const argv = opts.builtServer ? [opts.builtServer] : ['--import', 'tsx', path.resolve('backend/src/server.ts')];
-  for (let i = 0; i < opts.backends; i++) backends.push(await startBackend(i, argv, opts.databaseUrl, opts.env ?? {}));
+  for (let i = 0; i < opts.backends; i++)
+    backends.push(await startBackend(i, argv, opts.databaseUrl, { GATEWAY_SHARED_SECRET: opts.secret, ...opts.env }));
   const balancer = await startBalancer(backends.map((b) => b.url));
   const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
   for (let i = 0; i < opts.gateways; i++) {
     gateways.push(
       await startGateway({
         port: await freePort(),
-        env: { ...process.env, GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET, BACKEND_URL: balancer.url },
+        env: { ...process.env, GATEWAY_SHARED_SECRET: opts.secret, BACKEND_URL: balancer.url },
       }),
     );
   }
@@ -72,7 +74,6 @@ async function startBackend(
     spawn(process.execPath, argv, {
       env: {
         ...process.env,
-        GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
         DATABASE_URL: databaseUrl,
         PORT: String(port),
         DATA_DIR: mkdtempSync(path.join(os.tmpdir(), `gatehouse-cluster-${index}-`)),
@@ -100,20 +101,6 @@ async function startBackend(
   };
   await waitReady(url, b.proc);
   return b;
-}
-
-export async function waitReady(url: string, proc: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`backend exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`backend at ${url} not ready in time`);
 }
 
 /**

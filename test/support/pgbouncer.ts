@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'node:net';
 import { TEST_DATABASE_URL } from './pg.ts';
-import { freePort } from './stack.ts';
+import { freePort } from './process.ts';
 
 /** Debian's `pgbouncer` package; `.ci/run` installs it when missing. */
 export const PGBOUNCER_BIN = process.env.PGBOUNCER_BIN ?? '/usr/sbin/pgbouncer';
