@@ -87,10 +87,10 @@ async function duplicateOneGrant(local: LocalStack): Promise<void> {
   if (!db) return;
   await db.execute(sql`
     with src as (select * from ledger_transactions where kind = 'credit_grant' order by created_at limit 1),
-    t as (insert into ledger_transactions (id, kind, business_key, purchase_id, created_at)
-          select gen_random_uuid(), kind, business_key, purchase_id, now() from src returning id)
-    insert into ledger_entries (transaction_id, account_id, amount)
-    select t.id, e.account_id, e.amount from t, ledger_entries e join src on e.transaction_id = src.id`);
+    t as (insert into ledger_transactions (kind, business_key, purchase_id, source)
+          select kind, business_key, purchase_id, source from src returning id)
+    insert into ledger_entries (transaction_id, account_id, currency, amount)
+    select t.id, e.account_id, e.currency, e.amount from t, ledger_entries e join src on e.transaction_id = src.id`);
 }
 
 async function main(): Promise<number> {

@@ -30,7 +30,7 @@ export function attackRequest(
   let path = route;
   switch (placement) {
     case 'query':
-      path = `${route}?q=${enc}`;
+      path = `${route}?ref=${enc}`;
       break;
     case 'path':
       path = `${route}/${enc.replace(/%2F/gi, '%252F')}`;

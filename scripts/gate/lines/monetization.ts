@@ -105,30 +105,27 @@ async function restartScenario(ctx: GateContext): Promise<Check[]> {
 }
 
 async function refund(ctx: GateContext, a: Account): Promise<Check> {
-  const list = await edgeFetch(ctx, '/api/credits/purchases', { headers: { authorization: `Bearer ${a.token}` } });
-  let id: string | undefined = ((await list.json().catch(() => ({}))) as { items?: { id: string }[] }).items?.[0]?.id;
-  if (!id) {
-    const r = await purchase(ctx, a, `gate-refund-${Date.now()}`);
-    id = r.id;
-  }
-  const res = await edgeFetch(ctx, `/api/credits/purchases/${id}/refunds`, {
+  const before = await credits(ctx, a);
+  const r = await purchase(ctx, a, `gate-refund-${Date.now()}`);
+  await waitFor('the purchase to credit', async () => ((await credits(ctx, a)) === before + 100 ? true : undefined));
+  const res = await edgeFetch(ctx, `/api/credits/purchases/${r.id}/refunds`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       authorization: `Bearer ${a.token}`,
-      'idempotency-key': `gate-refund-${id}`,
+      'idempotency-key': `gate-refund-${r.id}`,
     },
     body: '{}',
   });
   const body = (await res.json().catch(() => ({}))) as { status?: string };
-  const after = await waitFor('the refund to settle', async () => {
+  const after = await waitFor('the refund to revoke the credits', async () => {
     const c = await credits(ctx, a);
-    return c === 0 ? c : undefined;
+    return c === before ? c : undefined;
   }).catch(() => undefined);
   return check(
-    'refund',
-    res.status === 201 && after === 0,
-    `refund ${res.status} (${body.status ?? '-'}), credits after: ${after ?? 'not 0'}`,
+    'refund revokes the credits it bought',
+    res.status === 201 && after === before,
+    `refund ${res.status} (${body.status ?? '-'}); credits ${before} → ${before + 100} → ${after ?? 'not back'}`,
   );
 }
 
