@@ -17,7 +17,7 @@ import { startGateway } from '../gateway.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { type GateDatabase, openGateDatabase } from './gate-database.ts';
 
-export const WEBHOOK_SECRET = 'whsec_gate_local';
+const WEBHOOK_SECRET = 'whsec_gate_local';
 const STRIPE_KEY = 'sk_test_gate_local';
 
 export interface LocalStack {

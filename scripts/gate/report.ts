@@ -7,7 +7,7 @@ const MARK: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', amber: 'AMBE
 const COLOR: Record<Verdict, string> = { pass: '#1a7f37', fail: '#cf222e', amber: '#9a6700', unchecked: '#6e7781' };
 
 /** Failing lines first, then the rest in their order. */
-export function ordered(lines: LineResult[]): LineResult[] {
+function ordered(lines: LineResult[]): LineResult[] {
   const rank = (v: Verdict) => ({ fail: 0, unchecked: 1, amber: 2, pass: 3 })[v];
   return [...lines].sort((a, b) => rank(a.verdict) - rank(b.verdict));
 }
@@ -32,7 +32,7 @@ export function formatTable(report: GateReport): string {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-export function renderHtml(report: GateReport): string {
+function renderHtml(report: GateReport): string {
   const lights = report.lines
     .map(
       (l) =>

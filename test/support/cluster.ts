@@ -7,7 +7,7 @@ import { startGateway } from '../../scripts/gateway.ts';
 import { freePort, waitReady } from './process.ts';
 
 /** One backend process of a cluster; `restart()` starts it again on the same port. */
-export interface ClusterBackend {
+interface ClusterBackend {
   url: string;
   proc: ChildProcess;
   kill(signal: NodeJS.Signals): Promise<void>;

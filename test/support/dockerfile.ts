@@ -1,6 +1,6 @@
 /** A small reader for the project's Dockerfile: enough to replay its steps without Docker. */
 
-export type Instruction =
+type Instruction =
   | { op: 'WORKDIR' | 'USER' | 'EXPOSE'; arg: string }
   | { op: 'ENV'; key: string; value: string }
   | { op: 'COPY'; from?: string; sources: string[]; dest: string }

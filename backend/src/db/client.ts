@@ -50,7 +50,7 @@ export function connectPostgres(url: string, opts: { max?: number; prepare?: boo
 }
 
 /** Embedded PGlite persisted under `dir` (the default when DATABASE_URL is unset). */
-async function connectPglite(dir: string): Promise<Database> {
+export async function connectPglite(dir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');

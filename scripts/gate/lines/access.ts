@@ -42,7 +42,7 @@ export async function accessLine(ctx: GateContext): Promise<Check[]> {
     };
     const visit = async (p: string) => {
       const res = await page.goto(`${gw}${p}`);
-      if (!res || res.status() !== 200) throw new Error(`${p} answered ${res?.status()}`);
+      if (res?.status() !== 200) throw new Error(`${p} answered ${res?.status()}`);
       return res;
     };
     await step('home page', async () => {
@@ -108,7 +108,7 @@ export async function accessLine(ctx: GateContext): Promise<Check[]> {
     });
     await step('recommendations for a student with a profile', async () => {
       const res = await page.goto(`${gw}/account`);
-      if (!res || res.status() !== 200) throw new Error(`/account answered ${res?.status()}`);
+      if (res?.status() !== 200) throw new Error(`/account answered ${res?.status()}`);
       const text = (await page.locator('main').textContent()) ?? '';
       if (!/recommend/i.test(text)) throw new Error('no recommendations on /account');
       return 'account page shows recommendations';

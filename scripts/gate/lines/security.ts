@@ -18,7 +18,7 @@ interface WafEvent {
 }
 
 /** WAF events (JSON lines with msg "waf") in the gateway log between byte offsets `from` and `to`. */
-export function wafEvents(logFile: string, from = 0, to?: number): WafEvent[] {
+function wafEvents(logFile: string, from = 0, to?: number): WafEvent[] {
   const events: WafEvent[] = [];
   for (const line of readFileSync(logFile, 'utf8').slice(from, to).split('\n')) {
     if (!line.startsWith('{')) continue;
