@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { RuleFileError } from '../shared/rules/index.ts';
+import { WafConfigError } from '../gateway/src/config/waf.ts';
 import { DEFAULT_RULES_DIR, loadCompiled } from './waf/load.ts';
 import { replay } from './waf/replay.ts';
 
@@ -60,7 +61,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write((e instanceof RuleFileError ? e.message : ((e as Error).stack ?? String(e))) + '\n');
+    const known = e instanceof RuleFileError || e instanceof WafConfigError; // config errors: the message says it all
+    process.stderr.write((known ? e.message : ((e as Error).stack ?? String(e))) + '\n');
     process.exitCode = 1;
   },
 );

@@ -52,14 +52,15 @@ describe('npm run waf', { timeout: 180_000 }, () => {
           `exclusions:
   - id: old-one
     reason: tuning that should have ended
-    remove: [xss]
-    fields: [{ field: bio }]
+    routes: [/api/me/profile]
+    fields: [{ json: $.bio, format: search }]
     expires: 2020-01-31
   - id: nothing-here
-    reason: no rule in this family exists
-    remove: [ldap, WAF_PROTO_001]
+    reason: the route takes no POST
+    remove: [ldap]
     routes: [/healthz]
     methods: [POST]
+    fields: [{ query: x, format: secret }]
 `,
         ),
     );

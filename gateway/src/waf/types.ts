@@ -26,7 +26,9 @@ export type Family =
   | 'protocol'
   | 'php'
   | 'java'
-  | 'session-fixation';
+  | 'session-fixation'
+  /** Engine-owned: an excluded field's value does not have its declared format (`WAF_FORMAT_*`). */
+  | 'format';
 
 export type Paranoia = 1 | 2 | 3 | 4;
 
