@@ -187,11 +187,14 @@ export const WafRuleOverrideSchema = z
 export const WafRulesSchema = z
   .object({
     version: z.literal(1),
-    /** 1 = known-bad only (fewest false positives) … 4 = most rules. Rules above this level are not evaluated. */
+    /**
+     * 1 = known-bad only (fewest false positives) … 4 = most rules. Matches of rules above this level
+     * are discarded before scoring; a detector runs only if one of its rules is at or below it.
+     */
     paranoia: z
       .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
       .default(1)
-      .describe('1 = known-bad only … 4 = most rules; higher rules are not evaluated'),
+      .describe('1 = known-bad only … 4 = most rules; matches of higher rules are discarded before scoring'),
     thresholds: z
       .object({
         /** Anomaly score at which a request would be blocked. */

@@ -160,3 +160,25 @@ describe('invalid configuration is refused, never half-applied', () => {
     expect(() => compileWaf(shippedRules(), { detectors: [probeDetector, copy] })).toThrow(/declared twice/);
   });
 });
+
+describe('paranoia and disabled rules', () => {
+  const pl2Only = {
+    name: 'pl2-only',
+    rules: [{ id: 'WAF_PLTWO_001', family: 'lfi', severity: 'warning', paranoia: 2, description: 'test' }],
+    detect: () => {
+      throw new Error('must not run at paranoia 1');
+    },
+  } as const;
+  it('a detector without an enabled rule at the level does not run; one with any runs', () => {
+    const at1 = compileWaf(rulesWith({ paranoia: 1 }), { detectors: [probeDetector, pl2Only] });
+    expect(at1.detectors.map((d) => d.name)).toEqual(['probe']);
+    expect(at1.detectorsByKind.get('json')!.map((d) => d.name)).toEqual(['probe']);
+    const at2 = compileWaf(rulesWith({ paranoia: 2 }), { detectors: [probeDetector, pl2Only] });
+    expect(at2.detectors.map((d) => d.name)).toEqual(['probe', 'pl2-only']);
+    const off = compileWaf(
+      rulesWith({ paranoia: 2, rule_overrides: [{ rule: 'WAF_PLTWO_001', disabled: true, reason: 'test' }] }),
+      { detectors: [probeDetector, pl2Only] },
+    );
+    expect(off.detectors.map((d) => d.name)).toEqual(['probe']);
+  });
+});

@@ -28,6 +28,7 @@ export interface CompiledWaf {
   /** Effective rule metadata (after severity overrides); disabled rules are absent. */
   rules: ReadonlyMap<string, RuleMeta>;
   disabled: ReadonlySet<string>;
+  /** Detectors with at least one enabled rule at or below the paranoia level (the others never run). */
   detectors: readonly Detector[];
   /** Detectors that inspect a target kind, resolved once (the hot loop only indexes). */
   detectorsByKind: ReadonlyMap<TargetKind, readonly Detector[]>;
@@ -155,6 +156,10 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     return fallback;
   };
 
+  // A detector none of whose rules is enabled at this paranoia level never runs. One that has any
+  // runs whole (it checks its rules in one pass) and the engine drops matches of the others.
+  const running = detectors.filter((d) => d.rules.some((r) => meta.has(r.id) && r.paranoia <= rules.paranoia));
+
   return {
     paranoia: rules.paranoia,
     inboundThreshold: rules.thresholds.inbound,
@@ -162,10 +167,8 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     body: rules.body,
     rules: meta,
     disabled,
-    detectors,
-    detectorsByKind: new Map(
-      TARGET_KINDS.map((k) => [k, detectors.filter((d) => !d.targets || d.targets.includes(k))]),
-    ),
+    detectors: running,
+    detectorsByKind: new Map(TARGET_KINDS.map((k) => [k, running.filter((d) => !d.targets || d.targets.includes(k))])),
     exclusions,
     sensitive: rules.sensitive_fields.map((s) => s.toLowerCase()),
     normalize: normalizeValue,
