@@ -270,7 +270,6 @@ export const WafRulesSchema = z
   });
 
 export type WafRules = z.infer<typeof WafRulesSchema>;
-type WafRoute = z.infer<typeof WafRouteSchema>;
 export type WafExclusion = z.infer<typeof WafExclusionSchema>;
 export type ExcludedField = z.infer<typeof ExcludedFieldSchema>;
 export type FieldFormatName = (typeof WAF_FIELD_FORMATS)[number];
