@@ -86,7 +86,8 @@ export class SimState {
     return o;
   }
 
-  private event(type: string, object: Obj, request: { idempotencyKey?: string } = {}) {
+  /** Records an event and hands it to the webhook sender (checkout.ts emits its own too). */
+  event(type: string, object: Obj, request: { idempotencyKey?: string } = {}) {
     const evt: Obj = {
       id: newId('evt'),
       object: 'event',
