@@ -13,6 +13,7 @@ import {
   type RefundFacts,
 } from '../payments/facts.ts';
 import type { PaymentsContext } from '../payments/context.ts';
+import { checkoutSessionFacts } from './checkout-events.ts';
 
 const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
 
@@ -34,6 +35,10 @@ async function purchaseSettled(ctx: PaymentsContext, piId: string): Promise<bool
 
 async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | null> {
   const obj = event.data.object as unknown as Record<string, unknown>;
+  if (event.type.startsWith('checkout.session.')) {
+    const pi = await checkoutSessionFacts(ctx, event);
+    return pi ? { pi, refunds: [] } : null;
+  }
   if (event.type.startsWith('payment_intent.')) {
     let pi = paymentIntentFacts(obj as unknown as Stripe.PaymentIntent);
     // Every PaymentIntent we create names its purchase; anything else on the account is not ours.

@@ -82,7 +82,7 @@ function redirect(res: ServerResponse, to: string) {
  * submit or a reload never charges again. Works without JavaScript.
  */
 export function checkoutPageHandler(sessions: CheckoutSessions) {
-  return function checkoutPage(req: IncomingMessage, res: ServerResponse, path: string, raw: string): void {
+  return function checkoutPage(req: IncomingMessage, res: ServerResponse, path: string, raw: string) {
     const m = /^\/c\/pay\/([A-Za-z0-9_]+)(\/authenticate)?$/.exec(path);
     const s = m ? sessions.session(m[1]) : undefined;
     if (!m || !s) return send(res, 404, page('Not found', '<h1>This checkout link does not exist.</h1>'));
@@ -102,7 +102,8 @@ export function checkoutPageHandler(sessions: CheckoutSessions) {
     if (m[2]) {
       const pi = s.payment_intent ? sessions.paymentIntentStatus(s) : null;
       if (pi !== 'requires_action') return redirect(res, `/c/pay/${s.id}`);
-      const r = v.outcome === 'complete' ? sessions.pay(s, 'pm_card_authenticationRequired') : sessions.failAuthentication(s);
+      const r =
+        v.outcome === 'complete' ? sessions.pay(s, 'pm_card_authenticationRequired') : sessions.failAuthentication(s);
       return r.kind === 'paid' ? redirect(res, r.redirect) : send(res, 402, payForm(s, r.message));
     }
     const error = cardError(v);

@@ -57,7 +57,8 @@ export class CheckoutSessions {
       currency ??= pd.currency.toLowerCase();
       total += unit * qty;
     }
-    if (total < 50) throw invalid('The Checkout Session total must be at least 50 cents.', 'line_items', 'amount_too_small');
+    if (total < 50)
+      throw invalid('The Checkout Session total must be at least 50 cents.', 'line_items', 'amount_too_small');
     const id = newId('cs_test');
     const piData = (p.payment_intent_data ?? {}) as { metadata?: Record<string, string>; description?: string };
     const session: Obj = {
@@ -111,7 +112,7 @@ export class CheckoutSessions {
 
   session(id: string): Obj | undefined {
     const s = this.state.objects.get(id);
-    if (!s || s.object !== 'checkout.session') return undefined;
+    if (s?.object !== 'checkout.session') return undefined;
     this.expireIfDue(s);
     return s;
   }

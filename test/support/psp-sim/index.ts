@@ -104,7 +104,11 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
       (p, c) => state.confirmPaymentIntent(decodeURIComponent(c.m[1]), p, c),
     ],
     ['POST', /^\/v1\/checkout\/sessions$/, (p, c) => checkout.create(p, c)],
-    ['GET', /^\/v1\/checkout\/sessions\/([^/]+)$/, (p, c) => state.expand(checkout.retrieve(decodeURIComponent(c.m[1])), expandList(p))],
+    [
+      'GET',
+      /^\/v1\/checkout\/sessions\/([^/]+)$/,
+      (p, c) => state.expand(checkout.retrieve(decodeURIComponent(c.m[1])), expandList(p)),
+    ],
     ['POST', /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/, (_p, c) => checkout.expire(decodeURIComponent(c.m[1]))],
     ['POST', /^\/v1\/refunds$/, (p, c) => state.createRefund(p, c)],
     [
