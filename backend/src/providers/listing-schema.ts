@@ -47,6 +47,8 @@ const fields = {
   citizenship: uniqueList(z.enum(CITIZENSHIPS), CITIZENSHIPS.length),
   essay_required: z.boolean(),
   published: z.boolean(),
+  /** The workflow state; when given it decides `published` (only `published` is listed). */
+  status: z.enum(['draft', 'published', 'closed']),
 };
 
 export const CreateListing = z.strictObject({
@@ -58,6 +60,7 @@ export const CreateListing = z.strictObject({
   citizenship: fields.citizenship.default([]),
   essay_required: fields.essay_required.default(false),
   published: fields.published.default(true),
+  status: fields.status.optional(),
 });
 export type CreateListing = z.infer<typeof CreateListing>;
 
