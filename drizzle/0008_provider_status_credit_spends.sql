@@ -9,7 +9,6 @@ CREATE TABLE "credit_spends" (
 --> statement-breakpoint
 ALTER TABLE "scholarships" ADD COLUMN "status" text;--> statement-breakpoint
 ALTER TABLE "credit_spends" ADD CONSTRAINT "credit_spends_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "credit_spends" ADD CONSTRAINT "credit_spends_scholarship_id_scholarships_id_fk" FOREIGN KEY ("scholarship_id") REFERENCES "public"."scholarships"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "credit_spends_user_item_key" ON "credit_spends" USING btree ("user_id","item","scholarship_id");--> statement-breakpoint
 CREATE INDEX "credit_spends_user_idx" ON "credit_spends" USING btree ("user_id","created_at");--> statement-breakpoint
 -- Existing listings keep what they were: published, or a draft when unpublished.

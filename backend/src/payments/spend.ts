@@ -104,12 +104,13 @@ export async function runSpend(db: Db, key: IdempotencyKeyRow, requestId: string
   return { status: r.status, body: r.body };
 }
 
-/** The user's spends, newest first, with the scholarship they were for. */
+/** The user's spends, oldest first, with the scholarship they were for (kept even if it was removed since). */
 export async function listSpends(db: Db, userId: string) {
-  return db
+  const rows = await db
     .select({ spend: creditSpends, title: scholarships.title, slug: scholarships.slug })
     .from(creditSpends)
-    .innerJoin(scholarships, eq(scholarships.id, creditSpends.scholarshipId))
+    .leftJoin(scholarships, eq(scholarships.id, creditSpends.scholarshipId))
     .where(eq(creditSpends.userId, userId))
     .orderBy(creditSpends.createdAt);
+  return rows.map((r) => ({ spend: r.spend, title: r.title ?? 'a removed scholarship', slug: r.slug ?? '' }));
 }

@@ -1,6 +1,5 @@
 import { pgTable, uuid, text, timestamp, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './users.ts';
-import { scholarships } from './scholarships.ts';
 
 /**
  * What students spend credits on (see payments/spend.ts). Insert-only, like the ledger it mirrors
@@ -15,9 +14,11 @@ export const creditSpends = pgTable(
       .notNull()
       .references(() => users.id),
     item: text('item', { enum: ['readiness_review'] }).notNull(),
-    scholarshipId: uuid('scholarship_id')
-      .notNull()
-      .references(() => scholarships.id),
+    /**
+     * No foreign key: a purchase record outlives catalog clean-ups (`db:seed --reset` truncates the
+     * catalog, and spends are insert-only), like the ledger's ids.
+     */
+    scholarshipId: uuid('scholarship_id').notNull(),
     credits: integer('credits').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
