@@ -113,6 +113,22 @@ describe('checkout from the credits page', () => {
     expect(await cancel.text()).toContain('Nothing was charged');
   });
 
+  it('an abandoned checkout that Stripe expires cancels its purchase (a final state)', async () => {
+    const u = await h.user();
+    const r = await form(u.token, '/account/credits/checkout', {
+      package_id: 'starter-100',
+      idempotency_key: crypto.randomUUID(),
+    });
+    const sessionId = /cs_test_[A-Za-z0-9_]+/.exec(r.headers.get('location')!)![0];
+    h.sim.checkout.expire(sessionId);
+    await h.sim.webhooksIdle();
+    const [p] = rows<{ status: string }>(
+      await h.t.deps.db.execute(sql`select status from credit_purchases where user_id = ${u.id}`),
+    );
+    expect(p.status).toBe('canceled');
+    expect(await (await page(u.token, '/account/credits')).text()).toContain('Cancelled');
+  });
+
   it('a card that needs authentication: failing it charges nothing, completing it pays', async () => {
     const u = await h.user();
     const r = await form(u.token, '/account/credits/checkout', {
