@@ -212,6 +212,14 @@ describe('checkout from the credits page', () => {
     expect(history).toContain('Readiness review: Readiness Test Award');
     expect(history).toContain('−25');
     await expect(h.t.deps.db.execute(sql`update credit_spends set credits = 0`)).rejects.toThrow();
+    // Spent credits cannot be refunded, through the API either (the wallet never goes negative).
+    const [p] = rows<{ id: string }>(
+      await h.t.deps.db.execute(sql`select id from credit_purchases where user_id = ${u.id}`),
+    );
+    const refused2 = await h.refund(u.token, p.id, crypto.randomUUID());
+    expect(refused2.status).toBe(409);
+    expect((await refused2.json()).code).toBe('PURCHASE_NOT_REFUNDABLE');
+    expect(await balance(u.token)).toBe(75);
   });
 
   it('forms from another site are refused (CSRF) and anonymous visitors are sent to log in', async () => {
