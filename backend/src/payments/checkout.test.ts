@@ -97,6 +97,23 @@ describe('checkout from the credits page', () => {
     }
   });
 
+  it('a PSP outage or a lost answer: the same form again resumes the purchase, still one session', async () => {
+    const u = await h.user();
+    const fields = { package_id: 'pro-1200', idempotency_key: crypto.randomUUID() };
+    const created = h.sim.checkout.created;
+    h.sim.faults.failNext = 2; // the call and the SDK's one retry
+    const down = await form(u.token, '/account/credits/checkout', fields);
+    expect(down.status).toBe(502);
+    expect(await down.text()).toContain('Nothing was charged');
+    h.sim.faults.dropResponseNext = 1; // the session is made, the answer is lost; the SDK retries with our key
+    const up = await form(u.token, '/account/credits/checkout', fields);
+    expect(up.status).toBe(303);
+    expect(h.sim.checkout.created).toBe(created + 1);
+    expect(await count(sql`select count(*)::int as n from credit_purchases where user_id = ${u.id}`)).toBe(1);
+    const again = await form(u.token, '/account/credits/checkout', fields);
+    expect(again.headers.get('location')).toBe(up.headers.get('location'));
+  });
+
   it('a declined card charges nothing and grants nothing; the cancel page says so', async () => {
     const u = await h.user();
     const charges = h.sim.state.stats.chargesSucceeded;
