@@ -17,12 +17,20 @@ export interface Bindings {
 }
 
 import type { Verdict } from './waf/types.ts';
+import type { CanonicalRequest } from './request/canonical.ts';
 
 /** How the gateway sees the client; set by the client-class stage. */
 export type ClientClass = 'anonymous' | 'user' | 'qa' | 'monitor' | 'verified_crawler';
 
 export interface Variables {
   requestId: string;
+  /**
+   * The request target in its one canonical form (set by the canonical stage, first after the
+   * request id). Every later stage decides on it and the proxy forwards it verbatim.
+   */
+  request: CanonicalRequest;
+  /** The waf.yaml route pattern the canonical path matched (`default` when none): later stages scope by it. */
+  route: string;
   /** From CF-Connecting-IP only; 'unknown' when absent or not an IP. */
   clientIp: string;
   clientClass: ClientClass;

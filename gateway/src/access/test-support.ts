@@ -17,6 +17,7 @@ import {
   verifyGatewaySignature,
 } from '../../../shared/gateway-signature.ts';
 import { requestId } from '../pipeline/request-id/index.ts';
+import { canonical } from '../pipeline/canonical/index.ts';
 import { clientIp } from '../pipeline/client-ip/index.ts';
 import { clientClass } from '../pipeline/client-class/index.ts';
 import { cors } from '../pipeline/cors/index.ts';
@@ -137,6 +138,7 @@ export function accessApp(
 ) {
   const app = new Hono<GatewayEnv>();
   app.use(requestId());
+  app.use(canonical());
   app.use(clientIp());
   app.use(clientClass(rules, opts.crawlerRanges));
   app.use(cors(rules));

@@ -6,6 +6,7 @@ import { createJwksCache, type LoadJwks } from '../../access/jwks.ts';
 import { backendJwksLoader } from '../../access/backend-jwks.ts';
 import { createTokenVerifier, presentedToken, type TokenResult } from '../../access/access-token.ts';
 import { compileProtection } from '../../access/jwt-routes.ts';
+import { requestOf } from '../canonical/index.ts';
 
 /** Seconds a client should wait when the signing keys cannot be fetched. */
 const KEYS_UNAVAILABLE_RETRY_AFTER = '5';
@@ -46,7 +47,8 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
   };
 
   return async function jwt(c, next) {
-    const required = needsToken(c.req.method, c.req.path);
+    // The canonical path (parse once): `/api\\me` never reaches here, `/api/%6de` is judged as `/api/me`.
+    const required = needsToken(c.req.method, requestOf(c).path);
     const token = presentedToken(c.req.header('authorization'), c.req.header('cookie'), cfg.cookie);
     if (!token) return required ? unauthorized(c, REALM, 'Log in to continue') : next();
     const result = await verifierFor(c.env)(token);

@@ -7,6 +7,7 @@ import {
   signGatewayRequest,
 } from '../../../../shared/gateway-signature.ts';
 import { problemResponse } from '../../respond.ts';
+import { requestOf } from '../canonical/index.ts';
 
 /** RFC 9110 §7.6.1 hop-by-hop headers, never forwarded in either direction. */
 const HOP_BY_HOP = [
@@ -38,14 +39,30 @@ function stripHopByHop(h: Headers): void {
 }
 
 /**
+ * The backend origin (`scheme://host[:port]`, no path) of a BACKEND_URL; the bindings stage has
+ * validated it. Cached per value: the hot path only concatenates.
+ */
+const origins = new Map<string, string>();
+export function backendOrigin(backendUrl: string): string {
+  let o = origins.get(backendUrl);
+  if (o === undefined) {
+    o = new URL(backendUrl).origin;
+    origins.set(backendUrl, o);
+  }
+  return o;
+}
+
+/**
  * The last stage: forwards the request to BACKEND_URL with the client IP, request id, verified
  * identity and the gateway signature, and returns the backend's response (redirects untouched).
+ * The target is the backend origin followed by the canonical path and query, concatenated: never
+ * `new URL(path, base)`, which turns `//host/x` into a request to `host` (issue 14, finding 1).
  */
 export function proxy(): Handler<GatewayEnv> {
   return async function proxy(c) {
     const incoming = new URL(c.req.url);
-    const backend = new URL(c.env.BACKEND_URL);
-    const target = new URL(incoming.pathname + incoming.search, backend);
+    const canonical = requestOf(c);
+    const target = backendOrigin(c.env.BACKEND_URL) + canonical.target;
     const headers = new Headers(c.req.raw.headers);
     stripHopByHop(headers);
     for (const name of GATEWAY_OWNED) headers.delete(name);
@@ -63,7 +80,7 @@ export function proxy(): Handler<GatewayEnv> {
       SIGNATURE_HEADER,
       await signGatewayRequest(c.env.GATEWAY_SHARED_SECRET, {
         method: c.req.method,
-        pathAndQuery: target.pathname + target.search,
+        pathAndQuery: canonical.target,
         requestId,
         userId: identity?.userId ?? '',
         role: identity?.role ?? '',
@@ -73,7 +90,7 @@ export function proxy(): Handler<GatewayEnv> {
     const buffered = c.get('body');
     let upstream: Response;
     try {
-      upstream = await fetch(target.toString(), {
+      upstream = await fetch(target, {
         method: c.req.method,
         headers,
         body: hasBody ? (buffered ?? c.req.raw.body) : undefined,

@@ -9,6 +9,7 @@ import { keyResolver } from '../../ratelimit/keys.ts';
 import { recordDecision, refunds } from '../../ratelimit/metrics.ts';
 import { compileLimits } from '../../ratelimit/policies.ts';
 import type { Decision } from '../../ratelimit/types.ts';
+import { requestOf } from '../canonical/index.ts';
 
 /** The allowlist grant that exempts a client from rate limits (access.yaml). */
 export const SKIP_GRANT = 'skip_rate_limit';
@@ -37,7 +38,8 @@ export function rateLimit(
   const limits = compileLimits(rules);
   const getBackend = opts.backend ?? backendFor;
   return async function rateLimit(c, next) {
-    const policies = limits.select(c.req.method, c.req.path, c.get('clientClass'));
+    // Decided on the canonical path, the same one the proxy forwards (issue 14, finding 2).
+    const policies = limits.select(c.req.method, requestOf(c).path, c.get('clientClass'));
     if (!policies.length) return next();
     if (c.get('grants').has(SKIP_GRANT)) {
       for (const p of policies) recordDecision(p.id, 'grant', 'skipped');
