@@ -48,9 +48,18 @@ export function rateLimit(
     const backend = getBackend(c.env);
     const keyFor = keyResolver(c);
     const ctx = { requestId: c.get('requestId') };
-    const keyed = (await Promise.all(policies.map(async (p) => ({ p, key: await keyFor(p.key) })))).filter(
-      (k): k is { p: typeof k.p; key: string } => k.key !== undefined,
-    );
+    const resolved = await Promise.all(policies.map(async (p) => ({ p, k: await keyFor(p.key, p.ip_prefix) })));
+    // A policy that cannot compute its key refuses the request unless limits.yaml says `missing_key: skip`.
+    const refused = resolved.find(({ p, k }) => 'missing' in k && p.missing_key === 'refuse');
+    if (refused && 'missing' in refused.k) {
+      return refused.k.missing === 'body_too_large'
+        ? problemResponse(c, 'BODY_TOO_LARGE', { detail: 'Sign-in and account requests are limited to 8 KiB' })
+        : problemResponse(c, 'RATE_LIMIT_KEY_MISSING', {
+            detail: 'This request must name the account it is for',
+            errors: [{ path: 'email', message: 'required' }],
+          });
+    }
+    const keyed = resolved.flatMap(({ p, k }) => ('key' in k ? [{ p, key: k.key }] : []));
     const decisions: Decision[] = await Promise.all(keyed.map(({ p, key }) => decide(p, key, backend, ctx)));
     for (const d of decisions) {
       recordDecision(
