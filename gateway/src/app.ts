@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { GatewayEnv } from './env.ts';
 import { requestId } from './pipeline/request-id/index.ts';
 import { canonical } from './pipeline/canonical/index.ts';
+import { settings } from './pipeline/settings/index.ts';
 import { compiledWaf } from './config/waf.ts';
 import { securityHeaders } from './pipeline/security-headers/index.ts';
 import { clientIp } from './pipeline/client-ip/index.ts';
@@ -19,7 +20,7 @@ import type { RuleSet } from '../../shared/rules/index.ts';
 
 /**
  * The gateway pipeline. The stage order lives here and only here:
- * request id → security headers → canonical request (parse once; refuses ambiguous targets) → client IP → metrics endpoint (answers /__gateway/metrics itself) →
+ * request id → security headers → settings (validated bindings) → canonical request (parse once; refuses ambiguous targets) → client IP → metrics endpoint (answers /__gateway/metrics itself) →
  * client class (allowlists, crawlers) → CORS → body (read within limits) → WAF → JWT rule →
  * rate limit → proxy to the backend.
  * `rules` defaults to the bundled rule files; tests pass their own.
@@ -28,6 +29,7 @@ export function createGateway(rules: RuleSet = bundledRules()) {
   const app = new Hono<GatewayEnv>();
   app.use(requestId());
   app.use(securityHeaders());
+  app.use(settings());
   const wafRoutes = compiledWaf(rules['waf.yaml']);
   app.use(canonical({ route: (path) => wafRoutes.route(path).name }));
   app.use(clientIp());

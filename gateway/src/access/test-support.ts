@@ -27,7 +27,14 @@ import bundledAccess from '../../rules/access.yaml';
 
 export const BACKEND = 'http://backend.test';
 export const SECRET = 'test-gateway-secret-0123456789';
-export const ENV = { BACKEND_URL: BACKEND, GATEWAY_SHARED_SECRET: SECRET };
+/** Development bindings: the client address is read from CF-Connecting-IP as tests send it. */
+export const ENV = {
+  BACKEND_URL: BACKEND,
+  GATEWAY_SHARED_SECRET: SECRET,
+  GATEWAY_ENV: 'development',
+  CLIENT_IP_SOURCE: 'header',
+  CLIENT_IP_HEADER: 'cf-connecting-ip',
+};
 
 /** The shipped access.yaml, optionally changed by `edit` (on a parsed copy). */
 export function accessRules(edit?: (raw: Record<string, any>) => void): AccessRules {

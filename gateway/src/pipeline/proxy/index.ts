@@ -8,6 +8,7 @@ import {
 } from '../../../../shared/gateway-signature.ts';
 import { problemResponse } from '../../respond.ts';
 import { requestOf } from '../canonical/index.ts';
+import { settingsOf } from '../settings/index.ts';
 
 /** RFC 9110 §7.6.1 hop-by-hop headers, never forwarded in either direction. */
 const HOP_BY_HOP = [
@@ -39,20 +40,6 @@ function stripHopByHop(h: Headers): void {
 }
 
 /**
- * The backend origin (`scheme://host[:port]`, no path) of a BACKEND_URL; the bindings stage has
- * validated it. Cached per value: the hot path only concatenates.
- */
-const origins = new Map<string, string>();
-export function backendOrigin(backendUrl: string): string {
-  let o = origins.get(backendUrl);
-  if (o === undefined) {
-    o = new URL(backendUrl).origin;
-    origins.set(backendUrl, o);
-  }
-  return o;
-}
-
-/**
  * The last stage: forwards the request to BACKEND_URL with the client IP, request id, verified
  * identity and the gateway signature, and returns the backend's response (redirects untouched).
  * The target is the backend origin followed by the canonical path and query, concatenated: never
@@ -62,7 +49,7 @@ export function proxy(): Handler<GatewayEnv> {
   return async function proxy(c) {
     const incoming = new URL(c.req.url);
     const canonical = requestOf(c);
-    const target = backendOrigin(c.env.BACKEND_URL) + canonical.target;
+    const target = settingsOf(c).backendOrigin + canonical.target;
     const headers = new Headers(c.req.raw.headers);
     stripHopByHop(headers);
     for (const name of GATEWAY_OWNED) headers.delete(name);
