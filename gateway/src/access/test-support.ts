@@ -24,6 +24,8 @@ import { cors } from '../pipeline/cors/index.ts';
 import { jwt } from '../pipeline/jwt/index.ts';
 import { proxy } from '../pipeline/proxy/index.ts';
 import bundledAccess from '../../rules/access.yaml';
+import bundledDevelopment from '../../rules/development.yaml';
+import { parseOverlay } from '../../../shared/rules/overlay.ts';
 
 export const BACKEND = 'http://backend.test';
 export const SECRET = 'test-gateway-secret-0123456789';
@@ -36,9 +38,15 @@ export const ENV = {
   CLIENT_IP_HEADER: 'cf-connecting-ip',
 };
 
-/** The shipped access.yaml, optionally changed by `edit` (on a parsed copy). */
+/**
+ * The shipped access.yaml with the development overlay merged (tests run as development, like
+ * `npm start`), optionally changed by `edit` (on a parsed copy).
+ */
 export function accessRules(edit?: (raw: Record<string, any>) => void): AccessRules {
   const raw = parseYaml(bundledAccess) as Record<string, any>;
+  const overlay = parseOverlay(bundledDevelopment);
+  raw.cors.allowed_origins.push(...overlay.access.cors.allowed_origins);
+  raw.jwt.exempt.push(...overlay.access.jwt.exempt);
   edit?.(raw);
   return AccessRulesSchema.parse(raw);
 }
