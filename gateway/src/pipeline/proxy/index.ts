@@ -31,7 +31,21 @@ const GATEWAY_OWNED = [
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-prefix',
   'x-real-ip',
+  // RFC 7239 and vendor client-address headers: only the gateway says who the client is.
+  'forwarded',
+  'cf-connecting-ip',
+  'true-client-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  // Path and method overrides some frameworks honour: the backend must route on the canonical target.
+  'x-original-url',
+  'x-rewrite-url',
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
 ];
 
 function stripHopByHop(h: Headers): void {
@@ -53,6 +67,7 @@ export function proxy(): Handler<GatewayEnv> {
     const headers = new Headers(c.req.raw.headers);
     stripHopByHop(headers);
     for (const name of GATEWAY_OWNED) headers.delete(name);
+    headers.delete(settingsOf(c).clientIp.header);
     const requestId = c.get('requestId');
     const identity = c.get('identity');
     headers.set('x-request-id', requestId);
