@@ -271,7 +271,10 @@ try {
     );
   }
   console.log(`\n${ratios.join('\n')}`);
-  console.log(`\nper-stage cost (self time, µs per request, in-process on Node, ${SAMPLES} requests)`);
+  console.log(
+    `\nper-stage cost (self time, µs per request, in-process on Node, ${SAMPLES} requests; the proxy's includes` +
+      ` Node's own Response and stream classes around an in-memory upstream)`,
+  );
   const costs = await Promise.all(KINDS.map((k) => stageCosts(k)));
   const names = [...new Set(costs.flatMap((m) => [...m.keys()]))];
   console.log(`${'stage'.padEnd(18)} ${KINDS.map((k) => k.name.padStart(16)).join(' ')}`);
