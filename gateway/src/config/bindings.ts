@@ -111,18 +111,40 @@ export function parseBindings(env: Record<string, unknown>): GatewaySettings {
 }
 
 const cache = new WeakMap<object, GatewaySettings | BindingsError>();
+let last: { key: string; value: GatewaySettings | BindingsError } | undefined;
 
-/** `parseBindings` once per bindings object (one per isolate in production). */
+/** The bindings that decide the settings, as one string (a runtime may hand a new env object per request). */
+const keyOf = (env: Record<string, unknown>) =>
+  [
+    'GATEWAY_ENV',
+    'BACKEND_URL',
+    'GATEWAY_SHARED_SECRET',
+    'UPSTASH_REDIS_REST_URL',
+    'UPSTASH_REDIS_REST_TOKEN',
+    'RATE_LIMIT_PREFIX',
+    'GATEWAY_METRICS_TOKEN',
+    'CLIENT_IP_SOURCE',
+    'CLIENT_IP_HEADER',
+    'TRUSTED_PROXY_CIDRS',
+  ]
+    .map((k) => String(env[k] ?? ''))
+    .join('\u0000');
+
+/** `parseBindings` once per bindings object, or per distinct set of values (one per isolate in production). */
 export function settingsFor(env: object): GatewaySettings | BindingsError {
   let s = cache.get(env);
-  if (!s) {
+  if (s) return s;
+  const key = keyOf(env as Record<string, unknown>);
+  if (last?.key === key) s = last.value;
+  else {
     try {
       s = parseBindings(env as Record<string, unknown>);
     } catch (e) {
       if (!(e instanceof BindingsError)) throw e;
       s = e;
     }
-    cache.set(env, s);
+    last = { key, value: s };
   }
+  cache.set(env, s);
   return s;
 }

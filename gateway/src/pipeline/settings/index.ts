@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
-import { BindingsError, parseBindings, settingsFor, type GatewaySettings } from '../../config/bindings.ts';
+import { BindingsError, settingsFor, type GatewaySettings } from '../../config/bindings.ts';
 import { problemResponse } from '../../respond.ts';
 
 const reported = new WeakSet<BindingsError>();
@@ -29,5 +29,7 @@ export function settings(): MiddlewareHandler<GatewayEnv> {
 
 /** The settings of `c`: set by the stage, or parsed here for a test app that mounts one stage. */
 export function settingsOf(c: Context<GatewayEnv>): GatewaySettings {
-  return c.get('settings') ?? parseBindings((c.env ?? {}) as unknown as Record<string, unknown>);
+  const s = c.get('settings') ?? settingsFor(c.env ?? {});
+  if (s instanceof BindingsError) throw s;
+  return s;
 }
