@@ -38,6 +38,10 @@ export default defineConfig({
                 bindings: {
                   GATEWAY_SHARED_SECRET: 'test-gateway-secret-0123456789',
                   BACKEND_URL: 'http://127.0.0.1:1',
+                  // Development trust: tests set CF-Connecting-IP themselves (docs/rules/access.md).
+                  GATEWAY_ENV: 'development',
+                  CLIENT_IP_SOURCE: 'header',
+                  CLIENT_IP_HEADER: 'cf-connecting-ip',
                 },
               },
             },

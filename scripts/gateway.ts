@@ -10,6 +10,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGateway, writeWorkerdConfig } from './workerd-config.ts';
+import { BindingsError, parseBindings } from '../gateway/src/config/bindings.ts';
 
 export interface GatewayOptions {
   host?: string;
@@ -27,7 +28,6 @@ export async function startGateway(opts: GatewayOptions = {}) {
   const port = opts.port ?? 8787;
   const outDir = path.resolve(opts.outDir ?? `.wrangler/gateway-${host}-${port}`);
   const env = opts.env ?? process.env;
-  const modules = buildGateway(outDir);
   const bindings: Record<string, string> = {
     BACKEND_URL: env.BACKEND_URL ?? 'http://127.0.0.1:8788',
     GATEWAY_SHARED_SECRET: env.GATEWAY_SHARED_SECRET ?? '',
@@ -37,16 +37,39 @@ export async function startGateway(opts: GatewayOptions = {}) {
     'UPSTASH_REDIS_REST_TOKEN',
     'RATE_LIMIT_PREFIX',
     'GATEWAY_METRICS_TOKEN',
+    'TRUSTED_PROXY_CIDRS',
   ] as const)
     if (env[k]) bindings[k] = env[k]!;
-  if (env.GATEWAY_RULES_DIR) overrideRules(outDir, modules, env.GATEWAY_RULES_DIR);
+  Object.assign(bindings, trustBindings(env));
   if (!bindings.GATEWAY_SHARED_SECRET) throw new Error('GATEWAY_SHARED_SECRET is required to start the gateway');
+  // The same zod schema the Worker applies: a bad value stops here, naming the variable.
+  parseBindings(bindings);
+  const modules = buildGateway(outDir);
+  if (env.GATEWAY_RULES_DIR) overrideRules(outDir, modules, env.GATEWAY_RULES_DIR);
   const config = writeWorkerdConfig(outDir, modules, `${host}:${port}`, bindings);
   const bin = path.resolve('node_modules/.bin/workerd');
   const out = opts.logFd ?? 'inherit';
   const child = spawn(bin, ['serve', config, '--experimental'], { stdio: ['ignore', out, out] });
   await waitForPort(host, port, child);
   return { url: `http://${host}:${port}`, child, stop: () => stopChild(child) };
+}
+
+/**
+ * The environment and client-address trust of a gateway started by this script. Unset means local
+ * development: npm start, tests and benchmarks send `CF-Connecting-IP` themselves and workerd has no
+ * Cloudflare in front, so the header is trusted from any peer (CLIENT_IP_SOURCE=header). A
+ * self-hosted production gateway sets GATEWAY_ENV=production and CLIENT_IP_SOURCE=proxy with
+ * TRUSTED_PROXY_CIDRS and CLIENT_IP_HEADER (docs/rules/access.md, "Client address").
+ */
+export function trustBindings(env: Record<string, string | undefined>): Record<string, string> {
+  const gatewayEnv = env.GATEWAY_ENV || 'development';
+  const dev = gatewayEnv === 'development';
+  const source = env.CLIENT_IP_SOURCE || (dev ? 'header' : '');
+  const out: Record<string, string> = { GATEWAY_ENV: gatewayEnv };
+  if (source) out.CLIENT_IP_SOURCE = source;
+  const header = env.CLIENT_IP_HEADER || (source === 'header' ? 'cf-connecting-ip' : '');
+  if (header) out.CLIENT_IP_HEADER = header;
+  return out;
 }
 
 /** wrangler emits each rule file as `<hash>-<name>.yaml`; swap in the override's text. */
@@ -83,8 +106,19 @@ function stopChild(child: ReturnType<typeof spawn>): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' } } });
-  const gw = await startGateway({ host: values.host, port: values.port ? Number(values.port) : undefined });
-  console.log(`gateway: listening on ${gw.url} (workerd) → ${process.env.BACKEND_URL ?? 'http://127.0.0.1:8788'}`);
+  let gw: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gw = await startGateway({ host: values.host, port: values.port ? Number(values.port) : undefined });
+  } catch (e) {
+    // A bad binding names the variable; no stack trace for a configuration mistake.
+    console.error(e instanceof BindingsError ? e.message : e);
+    process.exit(1);
+  }
+  const trust = trustBindings(process.env);
+  console.log(
+    `gateway: listening on ${gw.url} (workerd) → ${process.env.BACKEND_URL ?? 'http://127.0.0.1:8788'}; ` +
+      `${trust.GATEWAY_ENV}, client address from ${trust.CLIENT_IP_SOURCE ?? 'nowhere'}${trust.CLIENT_IP_HEADER ? ` (${trust.CLIENT_IP_HEADER})` : ''}`,
+  );
   const stop = async () => {
     await gw.stop();
     process.exit(0);

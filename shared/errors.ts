@@ -36,6 +36,10 @@ const ERROR_CODES = {
   WAF_BLOCKED: { status: 403, title: 'The request was blocked by the web application firewall' },
   WAF_AUTH_001: { status: 401, title: 'A valid access token is required' },
   CORS_ORIGIN_DENIED: { status: 403, title: 'Origin not allowed' },
+  PATH_NOT_CANONICAL: { status: 400, title: 'The request path is ambiguous and was refused' },
+  RATE_LIMIT_KEY_MISSING: { status: 400, title: 'The request cannot be rate limited as sent' },
+  GATEWAY_MISCONFIGURED: { status: 500, title: 'The gateway is misconfigured' },
+  CLIENT_ADDRESS_UNTRUSTED: { status: 403, title: 'The request did not arrive through a trusted proxy' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

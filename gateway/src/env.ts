@@ -14,16 +14,35 @@ interface Bindings {
   RATE_LIMIT_PREFIX?: string;
   /** Bearer token for GET /__gateway/metrics; unset → the endpoint answers 404. */
   GATEWAY_METRICS_TOKEN?: string;
+  /** `production` (default: strict checks) or `development` (npm start, tests). */
+  GATEWAY_ENV?: string;
+  /** Where the client address comes from: cloudflare | proxy | header (dev) | none (dev). */
+  CLIENT_IP_SOURCE?: string;
+  /** The header carrying the client address for `proxy` and `header` sources. */
+  CLIENT_IP_HEADER?: string;
+  /** CIDRs of the reverse proxies whose `CLIENT_IP_HEADER` entries are hops, not clients. */
+  TRUSTED_PROXY_CIDRS?: string;
 }
 
 import type { Verdict } from './waf/types.ts';
+import type { CanonicalRequest } from './request/canonical.ts';
+import type { GatewaySettings } from './config/bindings.ts';
 
 /** How the gateway sees the client; set by the client-class stage. */
 export type ClientClass = 'anonymous' | 'user' | 'qa' | 'monitor' | 'verified_crawler';
 
 interface Variables {
   requestId: string;
-  /** From CF-Connecting-IP only; 'unknown' when absent or not an IP. */
+  /** The validated bindings (set by the settings stage, right after the request id). */
+  settings: GatewaySettings;
+  /**
+   * The request target in its one canonical form (set by the canonical stage, first after the
+   * request id). Every later stage decides on it and the proxy forwards it verbatim.
+   */
+  request: CanonicalRequest;
+  /** The waf.yaml route pattern the canonical path matched (`default` when none): later stages scope by it. */
+  route: string;
+  /** The canonical client address from the trusted source (settings.clientIp); 'unknown' only in development. */
   clientIp: string;
   clientClass: ClientClass;
   /** Grants of a matching allowlist entry (issue: access rules). */

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCompiled, loadRuleSet } from './load.ts';
 import { accessRuleWarnings } from '../../shared/rules/access.ts';
+import { RuleFileError } from '../../shared/rules/index.ts';
+import { OVERLAY_FILE, parseOverlay, productionProblems, withOverlay } from '../../shared/rules/overlay.ts';
 import { parseCrawlerRanges } from '../../shared/rules/crawler-ranges.ts';
 
 /**
@@ -10,6 +12,12 @@ import { parseCrawlerRanges } from '../../shared/rules/crawler-ranges.ts';
  */
 export function lint(dir: string, out: (s: string) => void, err: (s: string) => void): number {
   const all = loadRuleSet(dir);
+  // The rule files are the production bundle: development entries there fail lint (issue 14, finding 10).
+  const production = productionProblems(all);
+  if (production.length) throw new RuleFileError(production);
+  // The development overlay must be valid and merge cleanly into them.
+  const overlay = path.join(dir, OVERLAY_FILE);
+  if (existsSync(overlay)) withOverlay(all, parseOverlay(readFileSync(overlay, 'utf8')));
   const { waf } = loadCompiled(dir);
   const warnings = [...waf.warnings];
   for (const e of waf.exclusions) {

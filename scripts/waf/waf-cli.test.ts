@@ -30,6 +30,15 @@ describe('npm run waf', { timeout: 180_000 }, () => {
       /^# yaml-language-server: \$schema=\.\/schema\/waf\.schema\.json/,
     );
   });
+  it('lint fails on a loopback CORS origin in the production rules (it belongs in development.yaml)', () => {
+    const dir = rulesCopy();
+    const f = path.join(dir, 'access.yaml');
+    const good = readFileSync(f, 'utf8');
+    writeFileSync(f, good.replace('allowed_origins:\n', 'allowed_origins:\n    - http://localhost:8787\n'));
+    const bad = waf(['lint', '--rules', dir]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/access\.yaml cors\.allowed_origins\[0\]: http:\/\/localhost:8787 is a loopback origin/);
+  });
   it('lint fails on an invalid file, naming it; warns about expired entries and empty exclusions', () => {
     const dir = rulesCopy();
     const f = path.join(dir, 'waf.yaml');

@@ -130,7 +130,7 @@ const CorsSchema = z
   })
   .strict();
 
-const JwtExemptionSchema = z
+export const JwtExemptionSchema = z
   .object({
     match: z.union([AccessPathSchema, z.array(AccessPathSchema).min(1)]),
     /** Methods exempt; default every method. */
@@ -189,6 +189,8 @@ export const AccessRulesSchema = z
       .prefault({}),
     cors: CorsSchema,
     jwt: JwtSchema,
+    /** Paths the gateway answers 404 for unless GATEWAY_ENV=development (the dev mailbox). */
+    development_only: z.array(AccessPathSchema).default([]),
   })
   .strict()
   .superRefine((v, ctx) => {

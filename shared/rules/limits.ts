@@ -22,6 +22,7 @@ export function durationMs(d: string): number {
 const LIMIT_KEYS = ['ip', 'user', 'account', 'ip+account'] as const;
 const ALGORITHMS = ['fixedWindow', 'slidingWindow', 'tokenBucket'] as const;
 const FAILURE_MODES = ['closed', 'open', 'local'] as const;
+const MISSING_KEY_ACTIONS = ['refuse', 'skip'] as const;
 const CLIENT_CLASSES = ['anonymous', 'user', 'qa', 'monitor', 'verified_crawler'] as const;
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -40,8 +41,8 @@ const PolicySchema = z
       })
       .strict(),
     /**
-     * ip: the client address; user: the verified user id, the IP when anonymous; account: the hashed
-     * login email from the JSON body (policy skipped when the body names none); ip+account: both.
+     * ip: the client address (its `ip_prefix` network); user: the verified user id, the IP when
+     * anonymous; account: the hashed login email from the body (see `missing_key`); ip+account: both.
      */
     key: z.enum(LIMIT_KEYS),
     algorithm: z.enum(ALGORITHMS),
@@ -61,6 +62,24 @@ const PolicySchema = z
     timeout_ms: z.number().int().min(10).max(5000).default(250),
     /** A 2xx upstream answer gives the consumed token back (login: only failures count). */
     refund_on_success: z.boolean().default(false),
+    /**
+     * What happens when the key cannot be computed (an account key and a body without an email, or
+     * a body over the 8 KiB the gateway reads for it): `refuse` (400 RATE_LIMIT_KEY_MISSING, 413
+     * BODY_TOO_LARGE) or `skip` the policy. Credential policies must refuse: a skipped per-account
+     * limit is a free password-guessing channel (issue 14, finding 3).
+     */
+    missing_key: z.enum(MISSING_KEY_ACTIONS).default('refuse'),
+    /**
+     * Per-IP keys count per network, not per address: IPv4 /32 and IPv6 /64 by default (one
+     * subscriber usually holds a whole /64). Signup and reset aggregate wider (IPv6 /48).
+     */
+    ip_prefix: z
+      .object({
+        v4: z.number().int().min(8).max(32).default(32),
+        v6: z.number().int().min(16).max(128).default(64),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -100,3 +119,4 @@ export type LimitPolicy = LimitsRules['policies'][number];
 export type LimitKey = (typeof LIMIT_KEYS)[number];
 export type Algorithm = (typeof ALGORITHMS)[number];
 export type FailureMode = (typeof FAILURE_MODES)[number];
+export type IpPrefix = LimitPolicy['ip_prefix'];

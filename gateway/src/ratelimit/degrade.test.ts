@@ -20,6 +20,8 @@ function policy(mode: FailureMode): CompiledPolicy {
       mode === 'local' ? { mode, why: 'test policy only', degraded_factor: 0.25 } : { mode, why: 'test policy only' },
     timeout_ms: 100,
     refund_on_success: false,
+    missing_key: 'refuse',
+    ip_prefix: { v4: 32, v6: 64 },
   });
 }
 

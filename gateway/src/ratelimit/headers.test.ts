@@ -14,6 +14,8 @@ const policy = (id: string, limit: number, window: string) =>
     failure: { mode: 'open', why: 'test policy only' },
     timeout_ms: 100,
     refund_on_success: false,
+    missing_key: 'refuse',
+    ip_prefix: { v4: 32, v6: 64 },
   });
 const NOW = 1_700_000_000_000;
 

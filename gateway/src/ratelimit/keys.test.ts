@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { GatewayEnv } from '../env.ts';
-import { keyResolver } from './keys.ts';
+import { ipBucket, keyResolver, type KeyResult } from './keys.ts';
+
+const keyOf = (r: KeyResult) => ('key' in r ? r.key : `missing:${r.missing}`);
 
 /** Resolves every key kind for one request, the way the stage does (body not pre-read). */
 async function keys(init: RequestInit & { ip?: string; user?: string; bodyBytes?: Uint8Array }) {
@@ -11,7 +13,12 @@ async function keys(init: RequestInit & { ip?: string; user?: string; bodyBytes?
     c.set('identity', init.user ? { userId: init.user, role: 'student' } : undefined);
     c.set('body', init.bodyBytes);
     const k = keyResolver(c);
-    const out = { ip: await k('ip'), user: await k('user'), account: await k('account'), both: await k('ip+account') };
+    const out = {
+      ip: keyOf(await k('ip')),
+      user: keyOf(await k('user')),
+      account: keyOf(await k('account')),
+      both: keyOf(await k('ip+account')),
+    };
     // The body is still readable afterwards (the proxy forwards it).
     return c.json({ ...out, rest: await c.req.text() });
   });
@@ -50,18 +57,48 @@ describe('rate-limit keys', () => {
   });
 
   it.each([
-    { name: 'no email field', init: json({ user: 'x' }) },
-    { name: 'email not a string', init: json({ email: ['a@b.c'] }) },
-    { name: 'malformed JSON', init: { headers: { 'content-type': 'application/json' }, body: '{"email":' } },
-    { name: 'body over 8 KB', init: json({ email: 'ann@example.org', pad: 'x'.repeat(9000) }) },
-  ])('$name: no account key (the policy is skipped)', async ({ init }) => {
+    { name: 'no email field', init: json({ user: 'x' }), missing: 'no_account' },
+    { name: 'email not a string', init: json({ email: ['a@b.c'] }), missing: 'no_account' },
+    {
+      name: 'malformed JSON',
+      init: { headers: { 'content-type': 'application/json' }, body: '{"email":' },
+      missing: 'no_account',
+    },
+    // Issue 14, finding 3: padding used to make the key "absent", and the policy was skipped.
+    {
+      name: 'body over 8 KB',
+      init: json({ email: 'ann@example.org', pad: 'x'.repeat(9000) }),
+      missing: 'body_too_large',
+    },
+  ])('$name: the account key is reported missing ($missing), never silently absent', async ({ init, missing }) => {
     const k = await keys(init);
-    expect(k.account).toBeUndefined();
-    expect(k.both).toBeUndefined();
+    expect(k.account).toBe(`missing:${missing}`);
+    expect(k.both).toBe(`missing:${missing}`);
+  });
+
+  it('the body stage body over 8 KB is reported too large as well', async () => {
+    const k = await keys({
+      ...json({}),
+      bodyBytes: new TextEncoder().encode(JSON.stringify({ email: 'a@b.c', p: 'x'.repeat(9000) })),
+    });
+    expect(k.account).toBe('missing:body_too_large');
+  });
+
+  // Issue 14, finding 5: per-IP keys count per network, /64 for IPv6 by default.
+  it.each([
+    ['192.0.2.7', { v4: 32, v6: 64 }, '192.0.2.7'],
+    ['192.0.2.7', { v4: 24, v6: 64 }, '192.0.2.0/24'],
+    ['2001:db8:1:2:aaaa::1', { v4: 32, v6: 64 }, '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:bbbb::9', { v4: 32, v6: 64 }, '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:bbbb::9', { v4: 32, v6: 48 }, '2001:db8:1::/48'],
+    ['2001:db8::1', { v4: 32, v6: 128 }, '2001:db8::1'],
+    ['unknown', { v4: 32, v6: 64 }, 'unknown'],
+  ])('ip bucket of %s with %o is %s', (ip, prefix, bucket) => {
+    expect(ipBucket(ip, prefix)).toBe(bucket);
   });
 
   it('user: the verified user id, else the client address', async () => {
     expect((await keys({ ...json({}), user: 'u-1' })).user).toBe('user:u-1');
-    expect((await keys({ ...json({}), ip: '2001:db8::1' })).user).toBe('ip:2001:db8::1');
+    expect((await keys({ ...json({}), ip: '2001:db8::1' })).user).toBe('ip:2001:db8::/64');
   });
 });

@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../env.ts';
-import type { LimitKey } from '../../../shared/rules/limits.ts';
+import type { IpPrefix, LimitKey } from '../../../shared/rules/limits.ts';
+import { networkOf } from '../../../shared/rules/cidr.ts';
+import { parseClientIp } from '../access/ip-ranges.ts';
 
 /**
  * The counter key of a policy for one request. Keys never hold raw personal data: the login email is
@@ -48,46 +50,69 @@ function emailOf(c: Context<GatewayEnv>, text: string): unknown {
   return json && typeof json === 'object' ? (json as Record<string, unknown>).email : undefined;
 }
 
+/** Why a key could not be computed; the policy's `missing_key` says what happens then. */
+export type MissingKey = 'no_account' | 'body_too_large';
+export type KeyResult = { key: string } | { missing: MissingKey };
+
 /**
- * The hashed login email of a JSON body `{ "email": ... }` (or of an HTML form post), or undefined
- * when there is none.
+ * The hashed login email of a JSON body `{ "email": ... }` (or of an HTML form post), or why there
+ * is none. A body over ACCOUNT_BODY_MAX is reported as such, never quietly treated as "no account":
+ * padding a login past the cap used to skip the per-account limit (issue 14, finding 3).
  */
-async function accountHash(c: Context<GatewayEnv>): Promise<string | undefined> {
+async function accountHash(c: Context<GatewayEnv>): Promise<{ hash: string } | { missing: MissingKey }> {
   // The body stage reads the body once; until it has, read a bounded clone ourselves.
-  const bytes = c.get('body') ?? (await readBounded(c.req.raw.clone().body, ACCOUNT_BODY_MAX));
-  if (!bytes || bytes.byteLength > ACCOUNT_BODY_MAX) return undefined;
+  const buffered = c.get('body');
+  const bytes = buffered ?? (await readBounded(c.req.raw.clone().body, ACCOUNT_BODY_MAX));
+  if ((buffered && buffered.byteLength > ACCOUNT_BODY_MAX) || (!buffered && bytes === undefined && c.req.raw.body))
+    return { missing: 'body_too_large' };
+  if (!bytes) return { missing: 'no_account' };
   try {
     const email = emailOf(c, new TextDecoder().decode(bytes));
-    if (typeof email !== 'string' || !email.trim()) return undefined;
-    return sha256Hex(email.trim().toLowerCase());
+    if (typeof email !== 'string' || !email.trim()) return { missing: 'no_account' };
+    return { hash: await sha256Hex(email.trim().toLowerCase()) };
   } catch {
-    return undefined;
+    return { missing: 'no_account' };
   }
 }
 
+const DEFAULT_PREFIX: IpPrefix = { v4: 32, v6: 64 };
+
 /**
- * Builds a key resolver for one request; the account hash is computed at most once. Returns
- * undefined when the policy has nothing to key on (no account in the body): the policy is skipped.
+ * The counter bucket of a client address for a prefix policy: the address itself at /32 (IPv4) or
+ * /128, else its network (`2001:db8:1:2::/64`). `unknown` stays `unknown` (development only: the
+ * client-ip stage says so when it starts).
+ */
+export function ipBucket(ip: string, prefix: IpPrefix = DEFAULT_PREFIX): string {
+  const addr = parseClientIp(ip);
+  if (!addr) return 'unknown';
+  const len = addr.kind() === 'ipv4' ? prefix.v4 : prefix.v6;
+  if (len === (addr.kind() === 'ipv4' ? 32 : 128)) return addr.toString();
+  return `${networkOf(addr, len)}/${len}`;
+}
+
+/**
+ * Builds a key resolver for one request; the account hash is computed at most once. A key that
+ * cannot be computed comes back as `{ missing }` and the stage applies the policy's `missing_key`.
  */
 export function keyResolver(c: Context<GatewayEnv>) {
-  let account: Promise<string | undefined> | undefined;
+  let account: ReturnType<typeof accountHash> | undefined;
   const acct = () => (account ??= accountHash(c));
-  return async function keyFor(kind: LimitKey): Promise<string | undefined> {
-    const ip = c.get('clientIp') ?? 'unknown';
+  return async function keyFor(kind: LimitKey, prefix: IpPrefix = DEFAULT_PREFIX): Promise<KeyResult> {
+    const ip = ipBucket(c.get('clientIp') ?? 'unknown', prefix);
     switch (kind) {
       case 'ip':
-        return `ip:${ip}`;
+        return { key: `ip:${ip}` };
       case 'user': {
         const id = c.get('identity')?.userId;
-        return id ? `user:${id}` : `ip:${ip}`;
+        return { key: id ? `user:${id}` : `ip:${ip}` };
       }
       case 'account': {
         const a = await acct();
-        return a && `acct:${a}`;
+        return 'hash' in a ? { key: `acct:${a.hash}` } : a;
       }
       case 'ip+account': {
         const a = await acct();
-        return a && `ipacct:${ip}:${a}`;
+        return 'hash' in a ? { key: `ipacct:${ip}:${a.hash}` } : a;
       }
     }
   };

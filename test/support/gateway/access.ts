@@ -17,20 +17,36 @@ import {
   verifyGatewaySignature,
 } from '../../../shared/gateway-signature.ts';
 import { requestId } from '../../../gateway/src/pipeline/request-id/index.ts';
+import { canonical } from '../../../gateway/src/pipeline/canonical/index.ts';
 import { clientIp } from '../../../gateway/src/pipeline/client-ip/index.ts';
 import { clientClass } from '../../../gateway/src/pipeline/client-class/index.ts';
 import { cors } from '../../../gateway/src/pipeline/cors/index.ts';
 import { jwt } from '../../../gateway/src/pipeline/jwt/index.ts';
 import { proxy } from '../../../gateway/src/pipeline/proxy/index.ts';
 import bundledAccess from '../../../gateway/rules/access.yaml';
+import bundledDevelopment from '../../../gateway/rules/development.yaml';
+import { parseOverlay } from '../../../shared/rules/overlay.ts';
 
-const BACKEND = 'http://backend.test';
+export const BACKEND = 'http://backend.test';
 const SECRET = 'test-gateway-secret-0123456789';
-export const ENV = { BACKEND_URL: BACKEND, GATEWAY_SHARED_SECRET: SECRET };
+/** Development bindings: the client address is read from CF-Connecting-IP as tests send it. */
+export const ENV = {
+  BACKEND_URL: BACKEND,
+  GATEWAY_SHARED_SECRET: SECRET,
+  GATEWAY_ENV: 'development',
+  CLIENT_IP_SOURCE: 'header',
+  CLIENT_IP_HEADER: 'cf-connecting-ip',
+};
 
-/** The shipped access.yaml, optionally changed by `edit` (on a parsed copy). */
+/**
+ * The shipped access.yaml with the development overlay merged (tests run as development, like
+ * `npm start`), optionally changed by `edit` (on a parsed copy).
+ */
 export function accessRules(edit?: (raw: Record<string, any>) => void): AccessRules {
   const raw = parseYaml(bundledAccess) as Record<string, any>;
+  const overlay = parseOverlay(bundledDevelopment);
+  raw.cors.allowed_origins.push(...overlay.access.cors.allowed_origins);
+  raw.jwt.exempt.push(...overlay.access.jwt.exempt);
   edit?.(raw);
   return AccessRulesSchema.parse(raw);
 }
@@ -137,6 +153,7 @@ export function accessApp(
 ) {
   const app = new Hono<GatewayEnv>();
   app.use(requestId());
+  app.use(canonical());
   app.use(clientIp());
   app.use(clientClass(rules, opts.crawlerRanges));
   app.use(cors(rules));

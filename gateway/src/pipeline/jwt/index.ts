@@ -5,7 +5,10 @@ import { problemResponse } from '../../respond.ts';
 import { createJwksCache, type LoadJwks } from '../../access/jwks.ts';
 import { backendJwksLoader } from '../../access/backend-jwks.ts';
 import { createTokenVerifier, presentedToken, type TokenResult } from '../../access/access-token.ts';
-import { compileProtection } from '../../access/jwt-routes.ts';
+import { canonicalPath, compileProtection } from '../../access/jwt-routes.ts';
+import { compilePaths } from '../../access/path-pattern.ts';
+import { settingsOf } from '../settings/index.ts';
+import { requestOf } from '../canonical/index.ts';
 
 /** Seconds a client should wait when the signing keys cannot be fetched. */
 const KEYS_UNAVAILABLE_RETRY_AFTER = '5';
@@ -19,7 +22,8 @@ export interface JwtStageOptions {
 /**
  * The JWT rule (WAF_AUTH_001). A protected route (access.yaml `jwt.protected` minus `jwt.exempt`)
  * needs a valid access token from `Authorization: Bearer` or the access cookie; without one the
- * answer is 401 problem+json with `WWW-Authenticate` (RFC 6750 §3). On any route a valid token sets
+ * answer is 401 problem+json with `WWW-Authenticate` (RFC 6750 §3). `development_only` paths answer
+ * 404 unless GATEWAY_ENV=development. On any route a valid token sets
  * `identity` (forwarded by the proxy in signed headers); on an exempt route a bad token is ignored.
  *
  * @example app.use(jwt(rules['access.yaml']))
@@ -27,6 +31,7 @@ export interface JwtStageOptions {
 export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareHandler<GatewayEnv> {
   const cfg = rules.jwt;
   const needsToken = compileProtection(cfg);
+  const developmentOnly = compilePaths(rules.development_only.map((p) => p.toLowerCase()));
   // One key cache per backend (tests build apps against several); normally exactly one.
   const verifiers = new Map<string, (token: string) => Promise<TokenResult>>();
   const verifierFor = (env: GatewayEnv['Bindings']) => {
@@ -46,7 +51,12 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
   };
 
   return async function jwt(c, next) {
-    const required = needsToken(c.req.method, c.req.path);
+    // The canonical path (parse once): `/api\\me` never reaches here, `/api/%6de` is judged as `/api/me`.
+    const path = requestOf(c).path;
+    // Development-only routes (the dev mailbox) do not exist outside development: 404, never forwarded.
+    if (developmentOnly(canonicalPath(path)) && settingsOf(c).env !== 'development')
+      return problemResponse(c, 'NOT_FOUND');
+    const required = needsToken(c.req.method, path);
     const token = presentedToken(c.req.header('authorization'), c.req.header('cookie'), cfg.cookie);
     if (!token) return required ? unauthorized(c, REALM, 'Log in to continue') : next();
     const result = await verifierFor(c.env)(token);

@@ -14,6 +14,8 @@ function app() {
 }
 const env = (token?: string) => ({
   BACKEND_URL: 'http://127.0.0.1:1',
+  GATEWAY_ENV: 'development',
+  CLIENT_IP_SOURCE: 'header',
   GATEWAY_SHARED_SECRET: 's',
   ...(token ? { GATEWAY_METRICS_TOKEN: token } : {}),
 });

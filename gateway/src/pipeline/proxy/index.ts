@@ -7,6 +7,8 @@ import {
   signGatewayRequest,
 } from '../../../../shared/gateway-signature.ts';
 import { problemResponse } from '../../respond.ts';
+import { requestOf } from '../canonical/index.ts';
+import { settingsOf } from '../settings/index.ts';
 
 /** RFC 9110 §7.6.1 hop-by-hop headers, never forwarded in either direction. */
 const HOP_BY_HOP = [
@@ -29,7 +31,21 @@ const GATEWAY_OWNED = [
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-prefix',
   'x-real-ip',
+  // RFC 7239 and vendor client-address headers: only the gateway says who the client is.
+  'forwarded',
+  'cf-connecting-ip',
+  'true-client-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  // Path and method overrides some frameworks honour: the backend must route on the canonical target.
+  'x-original-url',
+  'x-rewrite-url',
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
 ];
 
 function stripHopByHop(h: Headers): void {
@@ -40,15 +56,18 @@ function stripHopByHop(h: Headers): void {
 /**
  * The last stage: forwards the request to BACKEND_URL with the client IP, request id, verified
  * identity and the gateway signature, and returns the backend's response (redirects untouched).
+ * The target is the backend origin followed by the canonical path and query, concatenated: never
+ * `new URL(path, base)`, which turns `//host/x` into a request to `host` (issue 14, finding 1).
  */
 export function proxy(): Handler<GatewayEnv> {
   return async function proxy(c) {
     const incoming = new URL(c.req.url);
-    const backend = new URL(c.env.BACKEND_URL);
-    const target = new URL(incoming.pathname + incoming.search, backend);
+    const canonical = requestOf(c);
+    const target = settingsOf(c).backendOrigin + canonical.target;
     const headers = new Headers(c.req.raw.headers);
     stripHopByHop(headers);
     for (const name of GATEWAY_OWNED) headers.delete(name);
+    headers.delete(settingsOf(c).clientIp.header);
     const requestId = c.get('requestId');
     const identity = c.get('identity');
     headers.set('x-request-id', requestId);
@@ -63,7 +82,7 @@ export function proxy(): Handler<GatewayEnv> {
       SIGNATURE_HEADER,
       await signGatewayRequest(c.env.GATEWAY_SHARED_SECRET, {
         method: c.req.method,
-        pathAndQuery: target.pathname + target.search,
+        pathAndQuery: canonical.target,
         requestId,
         userId: identity?.userId ?? '',
         role: identity?.role ?? '',
@@ -73,7 +92,7 @@ export function proxy(): Handler<GatewayEnv> {
     const buffered = c.get('body');
     let upstream: Response;
     try {
-      upstream = await fetch(target.toString(), {
+      upstream = await fetch(target, {
         method: c.req.method,
         headers,
         body: hasBody ? (buffered ?? c.req.raw.body) : undefined,

@@ -182,6 +182,50 @@ describe('rate-limit stage', () => {
     expect((await login(a, 'bob@example.org', { ip: '192.0.2.44' }, 401)).status).toBe(401);
   });
 
+  // Issue 14, finding 3: a login padded past what the gateway reads for the account key used to
+  // skip the per-account policy; a credential policy now refuses instead.
+  it('credential policy without a key refuses: padded login 413, login without an email 400', async () => {
+    const a = app(createBackend({}));
+    const padded = await req(a, '/api/auth/login?status=401', {
+      method: 'POST',
+      who: { ip: '192.0.2.60' },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'pad@example.org', password: 'x', pad: 'x'.repeat(9000) }),
+    });
+    expect(padded.status).toBe(413);
+    expect(await padded.json()).toMatchObject({ code: 'BODY_TOO_LARGE' });
+    const noEmail = await req(a, '/api/auth/login?status=401', {
+      method: 'POST',
+      who: { ip: '192.0.2.61' },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'x' }),
+    });
+    expect(noEmail.status).toBe(400);
+    expect(await noEmail.json()).toMatchObject({ code: 'RATE_LIMIT_KEY_MISSING', errors: [{ path: 'email' }] });
+  });
+
+  it('a policy with missing_key: skip is skipped when its key is missing', async () => {
+    const rules = LimitsRulesSchema.parse({
+      version: 1,
+      policies: [{ ...RULES.policies[1], id: 'optional-acct', missing_key: 'skip' }],
+    });
+    const a = new Hono<GatewayEnv>();
+    a.use(requestId());
+    a.use(rateLimit(rules, { backend: () => createBackend({}) }));
+    a.all('*', (c) => c.json({ ok: true }));
+    for (let i = 0; i < 4; i++)
+      expect((await a.request('/api/auth/login', { method: 'POST', body: '{}' })).status).toBe(200);
+  });
+
+  // Issue 14, finding 5: addresses of one IPv6 /64 share one per-IP counter.
+  it('per-IP keys count an IPv6 /64 as one client', async () => {
+    const a = app(createBackend({}));
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++)
+      statuses.push((await login(a, `user${i}@example.org`, { ip: `2001:db8:5:6::${i}` })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
   it('Redis down: login 503 RATE_LIMIT_UNAVAILABLE with Retry-After, reads open, writes on the local limit', async () => {
     const a = app(downBackend());
     const r = await login(a, 'eve@example.org');

@@ -9,6 +9,7 @@ import { keyResolver } from '../../ratelimit/keys.ts';
 import { recordDecision, refunds } from '../../ratelimit/metrics.ts';
 import { compileLimits } from '../../ratelimit/policies.ts';
 import type { Decision } from '../../ratelimit/types.ts';
+import { requestOf } from '../canonical/index.ts';
 
 /** The allowlist grant that exempts a client from rate limits (access.yaml). */
 const SKIP_GRANT = 'skip_rate_limit';
@@ -37,7 +38,8 @@ export function rateLimit(
   const limits = compileLimits(rules);
   const getBackend = opts.backend ?? backendFor;
   return async function rateLimit(c, next) {
-    const policies = limits.select(c.req.method, c.req.path, c.get('clientClass'));
+    // Decided on the canonical path, the same one the proxy forwards (issue 14, finding 2).
+    const policies = limits.select(c.req.method, requestOf(c).path, c.get('clientClass'));
     if (!policies.length) return next();
     if (c.get('grants').has(SKIP_GRANT)) {
       for (const p of policies) recordDecision(p.id, 'grant', 'skipped');
@@ -46,9 +48,18 @@ export function rateLimit(
     const backend = getBackend(c.env);
     const keyFor = keyResolver(c);
     const ctx = { requestId: c.get('requestId') };
-    const keyed = (await Promise.all(policies.map(async (p) => ({ p, key: await keyFor(p.key) })))).filter(
-      (k): k is { p: typeof k.p; key: string } => k.key !== undefined,
-    );
+    const resolved = await Promise.all(policies.map(async (p) => ({ p, k: await keyFor(p.key, p.ip_prefix) })));
+    // A policy that cannot compute its key refuses the request unless limits.yaml says `missing_key: skip`.
+    const refused = resolved.find(({ p, k }) => 'missing' in k && p.missing_key === 'refuse');
+    if (refused && 'missing' in refused.k) {
+      return refused.k.missing === 'body_too_large'
+        ? problemResponse(c, 'BODY_TOO_LARGE', { detail: 'Sign-in and account requests are limited to 8 KiB' })
+        : problemResponse(c, 'RATE_LIMIT_KEY_MISSING', {
+            detail: 'This request must name the account it is for',
+            errors: [{ path: 'email', message: 'required' }],
+          });
+    }
+    const keyed = resolved.flatMap(({ p, k }) => ('key' in k ? [{ p, key: k.key }] : []));
     const decisions: Decision[] = await Promise.all(keyed.map(({ p, key }) => decide(p, key, backend, ctx)));
     for (const d of decisions) {
       recordDecision(

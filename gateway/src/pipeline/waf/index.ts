@@ -6,6 +6,7 @@ import { inspectRequest } from '../../waf/engine.ts';
 import { recordVerdict, wafEvent } from '../../waf/events.ts';
 import { problemResponse } from '../../respond.ts';
 import { formatFieldErrors } from '../../waf/formats/problem.ts';
+import { requestOf } from '../canonical/index.ts';
 
 /** Grant (access rules) that turns blocks into monitor events for a client: inspect and log, never block. */
 export const WAF_MONITOR_ONLY = 'waf_monitor_only';
@@ -20,9 +21,9 @@ export const WAF_MONITOR_ONLY = 'waf_monitor_only';
 export function waf(rules: WafRules, compiled: CompiledWaf = compiledWaf(rules)): MiddlewareHandler<GatewayEnv> {
   const max = compiled.body.max_inspected_bytes;
   return async function waf(c, next) {
-    const url = new URL(c.req.url);
+    const req = requestOf(c);
     const method = c.req.method;
-    const route = compiled.route(url.pathname);
+    const route = compiled.route(req.path);
     const routeMode = modeFor(route, method);
     if (routeMode === 'off') return next();
     const monitorOnly = c.get('grants')?.has(WAF_MONITOR_ONLY) ?? false;
@@ -31,7 +32,7 @@ export function waf(rules: WafRules, compiled: CompiledWaf = compiledWaf(rules))
     const verdict = inspectRequest(
       {
         method,
-        url: url.pathname + url.search,
+        url: req.target,
         headers: c.req.raw.headers,
         body: buffered ? (truncated ? buffered.subarray(0, max) : buffered) : null,
       },

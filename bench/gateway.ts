@@ -1,0 +1,296 @@
+/**
+ * `npm run bench:gateway`: what the whole gateway costs over a bare pass-through Worker.
+ *
+ * 1. Throughput and latency side by side: the gateway (bundle of `npm run gateway`, development
+ *    bindings, in-memory limiter) and a minimal pass-through Worker on the same workerd binary, in
+ *    front of the same trivial upstream, with the same requests: a 1 KB JSON POST (/api/eligibility:
+ *    WAF in block mode, JWT rule, write policy) and a filtered GET (/api/scholarships?…). Clients
+ *    come from many addresses (like real traffic; one address would hit its own limit), none of them
+ *    allowlisted, so every stage runs. autocannon, 32 connections by default.
+ * 2. Per-stage cost: the same pipeline in-process on Node with each stage timed (self time, without
+ *    the stages after it) and the upstream answered in memory, in µs per request. workerd's clocks do
+ *    not advance during computation (a Spectre mitigation), so stage timing inside workerd is not possible.
+ * Flags: --seconds S (default 10), --connections C (default 32), --samples N (default 3000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import type { MiddlewareHandler } from 'hono';
+import { startGateway } from '../scripts/gateway.ts';
+import { writeWorkerdConfig } from '../scripts/workerd-config.ts';
+import type { RuleSet } from '../shared/rules/index.ts';
+import { parseRuleFiles } from '../shared/rules/index.ts';
+import { parseOverlay, withOverlay } from '../shared/rules/overlay.ts';
+import { summarize } from './lib/percentiles.ts';
+import { freePort } from './lib/stack.ts';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string' }, connections: { type: 'string' }, samples: { type: 'string' } },
+});
+const SECONDS = Number(values.seconds ?? 10);
+const CONNECTIONS = Number(values.connections ?? 32);
+const SAMPLES = Number(values.samples ?? 3000);
+const SECRET = 'bench-gateway-secret-0123456789';
+
+/**
+ * The Worker's pipeline, loaded by path: the root tsconfig type-checks Node code, and the gateway's
+ * sources need the Workers types (gateway/tsconfig.json checks them), so only this shape is declared.
+ */
+type Stage = MiddlewareHandler;
+type CreateGateway = (
+  rules: RuleSet,
+  opts: { wrap: (name: string, stage: Stage) => Stage },
+) => { fetch(req: Request, env: object): Response | Promise<Response> };
+const APP_MODULE = '../gateway/src/app.ts';
+const { createGateway } = (await import(APP_MODULE)) as { createGateway: CreateGateway };
+
+/** A 1 KB eligibility check, the shape the product sends. */
+const POST_BODY = JSON.stringify({
+  profile: {
+    gpa: 3.6,
+    state: 'CA',
+    field_of_study: 'Nursing',
+    level: 'undergraduate',
+    first_generation: true,
+    citizenship: 'US',
+    essay_topics: ['community service', 'leadership', 'overcoming adversity'],
+    about: 'I volunteer at the county clinic on weekends and tutor chemistry. '.repeat(11),
+  },
+}).slice(0, 1024);
+const KINDS = [
+  { name: 'POST 1 KB JSON', method: 'POST', path: '/api/eligibility', body: POST_BODY },
+  {
+    name: 'GET filtered',
+    method: 'GET',
+    path: '/api/scholarships?state=CA&min_amount=500&level=undergraduate&q=nursing',
+  },
+] as const;
+
+/** 100.64.0.0/10 addresses (not allowlisted), a different one per request. */
+let seq = 0;
+const nextIp = () => {
+  const n = seq++ % 4_000_000;
+  return `100.${64 + ((n >> 16) & 63)}.${(n >> 8) & 255}.${n & 255}`;
+};
+
+interface Run {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(url: string, kind: (typeof KINDS)[number], seconds: number): Promise<Run> {
+  const samples: number[] = [];
+  let non2xx = 0;
+  const inst = autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: kind.method,
+        path: kind.path,
+        setupRequest(req: { headers: Record<string, string>; body?: string }) {
+          req.headers = { ...req.headers, 'cf-connecting-ip': nextIp(), 'content-type': 'application/json' };
+          if ('body' in kind) req.body = kind.body;
+          return req;
+        },
+      },
+    ],
+  });
+  inst.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
+    samples.push(ms);
+    if (status < 200 || status > 299) non2xx++;
+  });
+  const r = (await inst) as unknown as { errors: number; timeouts: number; duration: number };
+  const s = summarize(samples);
+  return {
+    rps: Math.round(samples.length / r.duration),
+    p50: s.p50,
+    p95: s.p95,
+    p99: s.p99,
+    non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+/** The baseline: a Worker that forwards every request unchanged, nothing else. */
+async function startPassThrough(upstream: string): Promise<{ url: string; child: ChildProcess }> {
+  const dir = path.resolve('.wrangler/bench-pass-through');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'index.js'),
+    `export default {
+  fetch(req, env) {
+    const u = new URL(req.url);
+    return fetch(env.BACKEND_URL + u.pathname + u.search, { method: req.method, headers: req.headers, body: req.body, redirect: 'manual' });
+  },
+};
+`,
+  );
+  const port = await freePort();
+  const config = writeWorkerdConfig(dir, ['index.js'], `127.0.0.1:${port}`, { BACKEND_URL: upstream });
+  // Quiet: workerd reports every connection autocannon drops at the end of a run as an error.
+  const child = spawn(path.resolve('node_modules/.bin/workerd'), ['serve', config, '--experimental'], {
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(500) });
+      return { url, child };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error('pass-through worker did not start');
+}
+
+/** Self time per stage (µs/request), the pipeline run in-process with an in-memory upstream. */
+async function stageCosts(kind: (typeof KINDS)[number]): Promise<Map<string, number>> {
+  const dir = 'gateway/rules';
+  const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
+  const rules = withOverlay(
+    parseRuleFiles({
+      'waf.yaml': read('waf.yaml'),
+      'access.yaml': read('access.yaml'),
+      'limits.yaml': read('limits.yaml'),
+    }),
+    parseOverlay(read('development.yaml')),
+  );
+  const total = new Map<string, number>();
+  let measuring = false;
+  const wrap = (name: string, stage: Stage): Stage =>
+    async function timed(c, next) {
+      const t0 = performance.now();
+      let inner = 0;
+      const res = await stage(c, async () => {
+        const t1 = performance.now();
+        await next();
+        inner += performance.now() - t1;
+      });
+      if (measuring) total.set(name, (total.get(name) ?? 0) + performance.now() - t0 - inner);
+      return res;
+    };
+  const app = createGateway(rules, { wrap });
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async () =>
+    new Response('{"items":[],"next_cursor":null}', { headers: { 'content-type': 'application/json' } });
+  const env = {
+    BACKEND_URL: 'http://127.0.0.1:1',
+    GATEWAY_SHARED_SECRET: SECRET,
+    GATEWAY_ENV: 'development',
+    CLIENT_IP_SOURCE: 'header',
+    CLIENT_IP_HEADER: 'cf-connecting-ip',
+  };
+  const call = () =>
+    app.fetch(
+      new Request(`https://gateway.test${kind.path}`, {
+        method: kind.method,
+        headers: {
+          'cf-connecting-ip': nextIp(),
+          'content-type': 'application/json',
+          'user-agent': 'Mozilla/5.0 bench',
+        },
+        body: 'body' in kind ? kind.body : undefined,
+      }),
+      env,
+    );
+  const log = console.log;
+  console.log = () => {}; // WAF event lines
+  try {
+    for (let i = 0; i < 300; i++) await (await call()).arrayBuffer(); // warm-up (JIT)
+    measuring = true;
+    for (let i = 0; i < SAMPLES; i++) await (await call()).arrayBuffer();
+  } finally {
+    console.log = log;
+    globalThis.fetch = realFetch;
+  }
+  return new Map([...total].map(([k, v]) => [k, (v / SAMPLES) * 1000]));
+}
+
+const upstream = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"items":[],"next_cursor":null}');
+  });
+});
+await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+const children: { stop(): Promise<void> }[] = [];
+try {
+  const pass = await startPassThrough(upstreamUrl);
+  children.push({ stop: async () => void pass.child.kill('SIGTERM') });
+  const gw = await startGateway({
+    port: await freePort(),
+    outDir: '.wrangler/bench-gateway',
+    env: {
+      ...process.env,
+      BACKEND_URL: upstreamUrl,
+      GATEWAY_SHARED_SECRET: SECRET,
+      GATEWAY_ENV: 'development',
+      UPSTASH_REDIS_REST_URL: '',
+      UPSTASH_REDIS_REST_TOKEN: '',
+    },
+  });
+  children.push(gw);
+  console.log(
+    `bench:gateway — ${CONNECTIONS} connections, ${SECONDS} s per run, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${os.cpus().length} CPUs`,
+  );
+  const head = `${'request'.padEnd(16)} ${'target'.padEnd(13)} ${'req/s'.padStart(7)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)} ${'non2xx'.padStart(7)} ${'errors'.padStart(6)}`;
+  console.log(`${head}\n${'-'.repeat(head.length)}`);
+  const ratios: string[] = [];
+  for (const kind of KINDS) {
+    const rows: Record<string, Run> = {};
+    for (const [name, url] of [
+      ['pass-through', pass.url],
+      ['gateway', gw.url],
+    ] as const) {
+      await load(url, kind, 2); // warm-up
+      const r = await load(url, kind, SECONDS);
+      rows[name] = r;
+      console.log(
+        `${kind.name.padEnd(16)} ${name.padEnd(13)} ${String(r.rps).padStart(7)} ${r.p50.toFixed(2).padStart(6)} ${r.p95.toFixed(2).padStart(6)} ${r.p99.toFixed(2).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}`,
+      );
+    }
+    const pct = (rows.gateway.rps / rows['pass-through'].rps) * 100;
+    ratios.push(
+      `${kind.name}: gateway ${pct.toFixed(0)}% of pass-through throughput; +${(rows.gateway.p50 - rows['pass-through'].p50).toFixed(2)} ms at p50`,
+    );
+  }
+  console.log(`\n${ratios.join('\n')}`);
+  console.log(
+    `\nper-stage cost (self time, µs per request, in-process on Node, ${SAMPLES} requests; the proxy's includes` +
+      ` Node's own Response and stream classes around an in-memory upstream)`,
+  );
+  const costs = await Promise.all(KINDS.map((k) => stageCosts(k)));
+  const names = [...new Set(costs.flatMap((m) => [...m.keys()]))];
+  console.log(`${'stage'.padEnd(18)} ${KINDS.map((k) => k.name.padStart(16)).join(' ')}`);
+  for (const n of names)
+    console.log(`${n.padEnd(18)} ${costs.map((m) => (m.get(n) ?? 0).toFixed(1).padStart(16)).join(' ')}`);
+  console.log(
+    `${'total'.padEnd(18)} ${costs
+      .map((m) =>
+        [...m.values()]
+          .reduce((a, b) => a + b, 0)
+          .toFixed(1)
+          .padStart(16),
+      )
+      .join(' ')}`,
+  );
+} finally {
+  for (const c of children.reverse()) await c.stop();
+  upstream.close();
+}
