@@ -6,6 +6,7 @@ import { loadSigningKeys } from './auth/keys.ts';
 import { createApp } from './app.ts';
 import { isEmpty, seedDemo, DEMO_ACCOUNTS } from './db/seed.ts';
 import { startPaymentWorkers } from './payments/workers.ts';
+import { startOpsWorkers } from './ops/ops-workers.ts';
 import type { AppDeps } from './deps.ts';
 
 /** Scholarships loaded on first start with the embedded defaults. */
@@ -30,6 +31,7 @@ async function main() {
   const deps: AppDeps = { db: database.db, env, log, keys, now: () => new Date() };
   const app = createApp(deps);
   const workers = startPaymentWorkers(deps);
+  const opsWorkers = startOpsWorkers(deps);
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     console.log(`backend: listening on http://${info.address}:${info.port} (database: ${database.describe})`);
     if (DEMO_ACCOUNTS.length) {
@@ -45,7 +47,7 @@ async function main() {
     stopping = true;
     console.log(`backend: ${signal}, shutting down`);
     server.close();
-    await workers.stop();
+    await Promise.all([workers.stop(), opsWorkers.stop()]);
     await database.close();
     process.exit(0);
   };
