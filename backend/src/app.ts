@@ -4,7 +4,7 @@ import type { AppDeps } from './deps.ts';
 import { requestId } from './http/request-id.ts';
 import { gatewayAuth } from './http/gateway-auth.ts';
 import { ProblemError, problemResponse } from './http/problem.ts';
-import { opsRoutes } from './ops/routes.ts';
+import { opsRoutes } from './ops/routes.tsx';
 import { httpMetrics } from './ops/http-metrics.ts';
 import { metricsRoutes } from './ops/metrics-route.ts';
 import { authRoutes } from './auth/routes.ts';

@@ -25,7 +25,7 @@ import {
 } from './pages-views.tsx';
 
 /** Where each role lands after logging in. */
-const HOME: Record<Role, string> = { student: '/scholarships', provider: '/provider', admin: '/provider' };
+const HOME: Record<Role, string> = { student: '/scholarships', provider: '/provider', admin: '/ops' };
 /** Providers' own listings shown on their page; the API pages through the rest. */
 const PROVIDER_PAGE_LISTINGS = 50;
 

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Histogram } from 'prom-client';
+import { recordFailure } from './failed-requests.ts';
 import { classifyRoute, type RouteLabel } from '../../../shared/ops/route-class.ts';
 import {
   httpDuration,
@@ -61,6 +62,8 @@ export function httpMetrics(): MiddlewareHandler {
       httpInFlight.dec({ route_class: label.routeClass });
       const status = c.res.status;
       histogramFor(label).observe(seconds);
+      if (status >= 500)
+        recordFailure({ requestId: c.get('requestId'), route: label.route, status, at: new Date().toISOString() });
       opsWindow.add(`lat|${label.routeClass}|${label.route}|${bucketIndex(seconds)}`);
       httpRequests.inc({
         route_class: label.routeClass,

@@ -43,8 +43,11 @@ export class MinuteWindow {
     return out;
   }
 
-  /** `points` consecutive sums of keys starting with `prefix`, oldest first, covering the last `minutes`. */
-  series(prefix: string, minutes: number, points: number): number[] {
+  /**
+   * `points` consecutive sums of keys starting with `prefix` (and ending with `suffix`), oldest
+   * first, covering the last `minutes`.
+   */
+  series(prefix: string, minutes: number, points: number, suffix = ''): number[] {
     const step = Math.max(1, Math.ceil(minutes / points));
     const n = Math.ceil(minutes / step);
     const out = new Array<number>(n).fill(0);
@@ -53,7 +56,7 @@ export class MinuteWindow {
       const age = last - m;
       if (age < 0 || age >= n * step) continue;
       const i = n - 1 - Math.floor(age / step);
-      for (const [k, v] of bucket) if (k.startsWith(prefix)) out[i] += v;
+      for (const [k, v] of bucket) if (k.startsWith(prefix) && k.endsWith(suffix)) out[i] += v;
     }
     return out;
   }
