@@ -12,19 +12,21 @@ import { rateLimit } from './pipeline/rate-limit/index.ts';
 import { proxy } from './pipeline/proxy/index.ts';
 import { gatewayMetrics } from './pipeline/metrics/index.ts';
 import { problemResponse } from './respond.ts';
+import { telemetry, upstreamTiming } from './metrics/telemetry.ts';
 import { bundledRules } from './config/bundled.ts';
 import type { RuleSet } from '../../shared/rules/index.ts';
 
 /**
  * The gateway pipeline. The stage order lives here and only here:
- * request id → security headers → client IP → metrics endpoint (answers /__gateway/metrics itself) →
+ * request id → metrics (counts each request's decisions after it is answered) → security headers → client IP → metrics endpoint (answers /__gateway/metrics itself) →
  * client class (allowlists, crawlers) → CORS → body (read within limits) → WAF → JWT rule →
- * rate limit → proxy to the backend.
+ * rate limit → upstream timing → proxy to the backend.
  * `rules` defaults to the bundled rule files; tests pass their own.
  */
 export function createGateway(rules: RuleSet = bundledRules()) {
   const app = new Hono<GatewayEnv>();
   app.use(requestId());
+  app.use(telemetry());
   app.use(securityHeaders());
   app.use(clientIp());
   app.use(gatewayMetrics());
@@ -34,6 +36,7 @@ export function createGateway(rules: RuleSet = bundledRules()) {
   app.use(waf(rules['waf.yaml']));
   app.use(jwt(rules['access.yaml']));
   app.use(rateLimit(rules['limits.yaml']));
+  app.use(upstreamTiming());
   app.all('*', proxy());
   app.onError((err, c) => {
     console.error(

@@ -48,7 +48,10 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
   return async function jwt(c, next) {
     const required = needsToken(c.req.method, c.req.path);
     const token = presentedToken(c.req.header('authorization'), c.req.header('cookie'), cfg.cookie);
-    if (!token) return required ? unauthorized(c, REALM, 'Log in to continue') : next();
+    if (!token) {
+      if (required) c.set('jwtRejection', 'missing');
+      return required ? unauthorized(c, REALM, 'Log in to continue') : next();
+    }
     const result = await verifierFor(c.env)(token);
     if (result.ok) {
       c.set('identity', result.identity);
@@ -56,6 +59,7 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
       return next();
     }
     if (!required) return next();
+    c.set('jwtRejection', result.reason);
     if (result.reason === 'unavailable') {
       return problemResponse(c, 'SERVICE_UNAVAILABLE', {
         detail: 'The access token cannot be checked right now',

@@ -50,6 +50,7 @@ export function rateLimit(
       (k): k is { p: typeof k.p; key: string } => k.key !== undefined,
     );
     const decisions: Decision[] = await Promise.all(keyed.map(({ p, key }) => decide(p, key, backend, ctx)));
+    c.set('rateLimitDecisions', decisions);
     for (const d of decisions) {
       recordDecision(
         d.policy.id,
