@@ -18,7 +18,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use(gatewayAuth({ secret: deps.env.GATEWAY_SHARED_SECRET, required: deps.env.REQUIRE_GATEWAY_SIGNATURE }));
   app.use(requestId());
-  app.use(httpMetrics());
+  app.use(httpMetrics(deps.log));
   app.use(async function accessLog(c, next) {
     const started = performance.now();
     await next();

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Histogram } from 'prom-client';
+import type { Logger } from '../logger.ts';
 import { recordFailure } from './failed-requests.ts';
 import { classifyRoute, type RouteLabel } from '../../../shared/ops/route-class.ts';
 import {
@@ -50,7 +51,7 @@ export function bucketIndex(seconds: number): number {
  * payment events a response carries (outcome, replay, key conflict, webhook result). First in the
  * chain after the request id, so its duration covers every other middleware.
  */
-export function httpMetrics(): MiddlewareHandler {
+export function httpMetrics(log?: Pick<Logger, 'info'>): MiddlewareHandler {
   return async function httpMetrics(c, next) {
     const label = classifyRoute(c.req.path);
     const started = performance.now();
@@ -74,7 +75,7 @@ export function httpMetrics(): MiddlewareHandler {
         c.req.method === 'POST' &&
         (label.routeClass === 'purchase' || label.routeClass === 'refund' || label.routeClass === 'webhook')
       )
-        await observePayment(c, label.routeClass);
+        await observePayment(c, label.routeClass, log);
     }
   };
 }
@@ -87,9 +88,27 @@ async function bodyOf(c: Context): Promise<Record<string, unknown>> {
   }
 }
 
-async function observePayment(c: Context, cls: 'purchase' | 'refund' | 'webhook'): Promise<void> {
+async function observePayment(
+  c: Context,
+  cls: 'purchase' | 'refund' | 'webhook',
+  log?: Pick<Logger, 'info'>,
+): Promise<void> {
   const status = c.res.status;
   const body = await bodyOf(c);
+  // The join from this request's id to the payment's own ids, which the webhook inbox, the ledger
+  // and the outbox log under (docs/runbooks/reading-the-ops-dashboard.md, "follow one request").
+  log?.info(
+    {
+      request_id: c.get('requestId'),
+      event: `${cls}_request`,
+      status,
+      purchase_id: cls === 'purchase' ? body.id : cls === 'refund' ? body.purchase_id : undefined,
+      refund_id: cls === 'refund' ? body.id : undefined,
+      stripe_event_id: cls === 'webhook' ? body.event_id : undefined,
+      outcome: body.status ?? body.outcome ?? body.code,
+    },
+    'payment request',
+  );
   if (cls === 'webhook') {
     const outcome = String(body.outcome ?? '');
     const result =
