@@ -151,14 +151,14 @@ describe('the ops dashboard through the gateway', () => {
       await Promise.all([page.waitForURL('**/ops'), page.click('form button[type="submit"]')]);
       for (const id of ['status', 'requests', 'latency', 'waf', 'ratelimit', 'redis', 'payments', 'webhooks', 'auth'])
         expect(await page.isVisible(`#panel-${id}`)).toBe(true);
-      const text = (sel: string) => page.innerText(sel);
+      const text = async (sel: string) => (await page.textContent(sel)) ?? '';
       expect(await text('#panel-waf')).toMatch(/SQLI/i);
       expect(await text('#panel-ratelimit')).toMatch(/auth-login-account/);
-      expect(await text('#panel-payments')).toMatch(/replays\s+1/);
+      expect(await text('#panel-payments')).toMatch(/replays\s*1/);
       expect(await text('#panel-payments')).toMatch(/succeeded|processing/);
       expect(await text('#panel-payments')).toMatch(/refunds in window/);
       expect(await text('#panel-webhooks')).toMatch(/processed/);
-      expect(await text('#panel-auth')).toMatch(/logins failed\s+\d+/);
+      expect(await text('#panel-auth')).toMatch(/logins failed\s*\d+/);
       expect(await page.getAttribute('[data-duplicates]', 'data-duplicates')).toBe('0');
       await shot(page, 'ops-dashboard-green');
       for (const id of ['status', 'requests', 'waf', 'ratelimit', 'redis', 'payments', 'webhooks', 'auth'])
@@ -196,7 +196,7 @@ describe('the ops dashboard through the gateway', () => {
     await withPage(context, 'ops-dashboard-psp-down', async (page) => {
       await page.goto(`${stack.gatewayUrl}/ops?window=5m`);
       expect(await lightOf(page, 'monetization')).toBe('red');
-      expect(await page.innerText('#panel-failures')).toContain(failed.body.request_id);
+      expect(await page.textContent('#panel-failures')).toContain(failed.body.request_id);
       await shot(page, 'ops-dashboard-psp-down');
       await shotPanel(page, 'failures', 'failures-psp-down');
     });
