@@ -51,6 +51,7 @@ export class GatewaySource {
   private lastError: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
+  private lastAnalyticsOk: number | undefined;
 
   constructor(
     private readonly env: Pick<
@@ -113,7 +114,12 @@ export class GatewaySource {
 
   /** The counts of the last `minutes`, from the configured source. */
   async window(minutes: number): Promise<GatewayWindow> {
-    if (this.mode === 'analytics_engine') return analyticsEngineCounts(this.env, minutes);
+    if (this.mode === 'analytics_engine') {
+      const w = await analyticsEngineCounts(this.env, minutes);
+      if (!w.error) this.lastAnalyticsOk = Date.now();
+      // A failed read is as old as the last good one: the observability light says so.
+      return w.error ? { ...w, ageSeconds: (Date.now() - (this.lastAnalyticsOk ?? this.startedAt)) / 1000 } : w;
+    }
     if (this.mode === 'none')
       return { source: 'none', counts: new Map(), gauges: new Map(), circuitOpenSeconds: null, ageSeconds: null };
     await this.scrape();
