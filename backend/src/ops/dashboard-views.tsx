@@ -204,7 +204,12 @@ export function RequestLogsPage(props: { id: string }) {
         <li>Local (<code>npm start 2&gt;&amp;1 | tee gatehouse.log</code>): <code>grep -F '"request_id":"{id}"' gatehouse.log</code></li>
         <li>Backend in production (JSON on stdout): <code>journalctl -u gatehouse-backend -o cat | jq -c 'select(.request_id == "{id}")'</code></li>
         <li>Gateway on Cloudflare: <code>npx wrangler tail gatehouse-gateway --format json --search {id}</code></li>
-        <li>Outbox messages of a purchase made by it: <code>select * from outbox_messages where payload-&gt;&gt;'request_id' = '{id}';</code></li>
+        <li>
+          Its payment: the <code>purchase_request</code> line names a <code>purchase_id</code>; its outbox messages log under it: <code>{"grep -F '\"purchase_id\":\"<purchase id>\"' gatehouse.log"}</code>, and its webhooks are in the inbox{' '}
+          <code>
+            {"select id, type, outcome from webhook_events where payload #>> '{data,object,metadata,purchase_id}' = '<purchase id>';"}
+          </code>
+        </li>
       </ul>
       <p><a href="/ops">Back to the dashboard</a></p>
     </Layout>
