@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDataPoint, type GatewayEvent } from '../../../shared/ops/gateway-events.ts';
 import { analyticsEngineCounts, analyticsEngineSql } from './analytics-engine.ts';
-import { countOf } from './gateway-source.ts';
+import { countOf, histogramQuantileMs, type GatewayWindow } from './gateway-source.ts';
 import { quantile } from './window.ts';
 
 /**
@@ -109,5 +109,26 @@ describe('latency quantiles from buckets', () => {
     const got = quantile([0.0025, 0.005], counts, q);
     if (expected === null) expect(got).toBeNull();
     else expect(got).toBeCloseTo(expected, 6);
+  });
+});
+
+describe('quantiles of a scraped histogram', () => {
+  it('reads p95 from cumulative le buckets summed over label sets', () => {
+    const h = 'gatehouse_upstream_duration_seconds_bucket';
+    const w: GatewayWindow = {
+      source: 'scrape',
+      gauges: new Map(),
+      circuitOpenSeconds: 0,
+      ageSeconds: 0,
+      counts: new Map([
+        [`${h}||le=0.01`, 50],
+        [`${h}||le=0.1`, 100],
+        [`${h}||le=+Inf`, 100],
+        ['gatehouse_upstream_duration_seconds_count|', 100],
+      ]),
+    };
+    expect(histogramQuantileMs(w, 'gatehouse_upstream_duration_seconds', 0.5)).toBeCloseTo(10, 6);
+    expect(histogramQuantileMs(w, 'gatehouse_upstream_duration_seconds', 0.95)).toBeCloseTo(10 + 90 * 0.9, 6);
+    expect(histogramQuantileMs({ ...w, counts: new Map() }, 'gatehouse_upstream_duration_seconds', 0.95)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { Layout } from '../pages/layout.tsx';
 import { ROUTE_CLASSES } from '../../../shared/ops/route-class.ts';
 import { BarChart, LineChart } from './charts.tsx';
-import { countBy, countOf } from './gateway-source.ts';
+import { countBy, countOf, histogramQuantileMs } from './gateway-source.ts';
 import type { OpsNumbers } from './numbers.ts';
 import type { Light, OpsStatus } from './status.ts';
 import { WINDOWS, type WindowName } from './window.ts';
@@ -145,6 +145,7 @@ export function OpsDashboardPage(props: { numbers: OpsNumbers; status: OpsStatus
             ['fail-closed refusals', countOf(gw, 'gatehouse_ratelimit_decisions_total', { decision: 'unavailable' })],
             ['local-fallback decisions', countOf(gw, 'gatehouse_ratelimit_decisions_total', { source: 'local' })],
             ['circuit transitions', countOf(gw, 'gatehouse_ratelimit_circuit_transitions_total')],
+            ['Redis decision p95 (ms)', n(histogramQuantileMs(gw, 'gatehouse_ratelimit_redis_latency_seconds', 0.95), 1)],
           ]} />
         </section>
         <section class="card" id="panel-payments" aria-labelledby="h-pay">
@@ -179,6 +180,7 @@ export function OpsDashboardPage(props: { numbers: OpsNumbers; status: OpsStatus
             ['crawlers spoofed', countOf(gw, 'gatehouse_crawler_requests_total', { verdict: 'spoofed' })],
             ['upstream unreachable', countOf(gw, 'gatehouse_upstream_requests_total', { outcome: 'unreachable' })],
             ['upstream 5xx', countOf(gw, 'gatehouse_upstream_requests_total', { outcome: 'status_5xx' })],
+            ['upstream p95 (ms)', n(histogramQuantileMs(gw, 'gatehouse_upstream_duration_seconds', 0.95), 1)],
           ]} />
         </section>
         <section class="card" id="panel-failures" aria-labelledby="h-fail">

@@ -187,3 +187,31 @@ export function countBy(w: GatewayWindow, name: string, label: string, match: Re
   }
   return out;
 }
+
+/** A quantile (in ms) of a scraped histogram over the window, from its cumulative `le` buckets; null without data. */
+export function histogramQuantileMs(w: GatewayWindow, name: string, q: number): number | null {
+  const cumulative = new Map<number, number>();
+  for (const [k, v] of w.counts) {
+    const [n, , le] = k.split('|');
+    if (n !== `${name}_bucket` || !le?.startsWith('le=')) continue;
+    const bound = le === 'le=+Inf' ? Number.POSITIVE_INFINITY : Number(le.slice(3));
+    cumulative.set(bound, (cumulative.get(bound) ?? 0) + v);
+  }
+  const bounds = [...cumulative.keys()].sort((a, b) => a - b);
+  const total = cumulative.get(Number.POSITIVE_INFINITY) ?? 0;
+  if (!total) return null;
+  const rank = q * total;
+  let prevBound = 0;
+  let prevCount = 0;
+  for (const b of bounds) {
+    const c = cumulative.get(b)!;
+    if (c >= rank) {
+      if (b === Number.POSITIVE_INFINITY) return prevBound * 1000;
+      const within = c > prevCount ? (rank - prevCount) / (c - prevCount) : 1;
+      return (prevBound + (b - prevBound) * within) * 1000;
+    }
+    prevBound = b;
+    prevCount = c;
+  }
+  return null;
+}
