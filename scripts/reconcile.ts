@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '../backend/src/db/client.ts';
 import { createStripe } from '../backend/src/payments/psp.ts';
 import { formatReport, reconcile, reconcileOk } from '../backend/src/payments/reconcile.ts';
+import { recordReconciliation } from '../backend/src/ops/reconciliation-runs.ts';
 
 /** `--since` accepts an ISO date or a relative `<n>h` / `<n>d`; the default looks back 30 days. */
 export function parseSince(v: string | undefined, now = Date.now()): Date {
@@ -38,6 +39,10 @@ async function main() {
   const database = await connect({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? '.data' });
   try {
     const report = await reconcile(database.db, stripe, { since: parseSince(values.since), apply: values.apply });
+    // The ops dashboard shows the last run; a failure to record it must not hide the report.
+    await recordReconciliation(database.db, report, 'cli').catch((e) =>
+      console.error(`reconcile: could not record the run: ${(e as Error).message}`),
+    );
     console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
     process.exitCode = reconcileOk(report) ? 0 : 1;
   } finally {

@@ -14,6 +14,9 @@ env.GATEWAY_SHARED_SECRET ??= randomBytes(32).toString('hex');
 const backendPort = Number(env.PORT ?? 8788);
 env.BACKEND_URL ??= `http://127.0.0.1:${backendPort}`;
 const gatewayPort = Number(env.GATEWAY_PORT ?? 8787);
+// The ops dashboard's gateway panels scrape the gateway's exposition: one token per run, like the secret.
+env.GATEWAY_METRICS_TOKEN ??= randomBytes(24).toString('hex');
+env.GATEWAY_METRICS_URL ??= `http://127.0.0.1:${gatewayPort}/__gateway/metrics`;
 
 const backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
   stdio: 'inherit',

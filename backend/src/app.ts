@@ -4,7 +4,9 @@ import type { AppDeps } from './deps.ts';
 import { requestId } from './http/request-id.ts';
 import { gatewayAuth } from './http/gateway-auth.ts';
 import { ProblemError, problemResponse } from './http/problem.ts';
-import { opsRoutes } from './ops/routes.ts';
+import { opsRoutes } from './ops/routes.tsx';
+import { httpMetrics } from './ops/http-metrics.ts';
+import { metricsRoutes } from './ops/metrics-route.ts';
 import { authRoutes } from './auth/routes.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { providersRoutes } from './providers/routes.ts';
@@ -19,6 +21,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use(gatewayAuth({ secret: deps.env.GATEWAY_SHARED_SECRET, required: deps.env.REQUIRE_GATEWAY_SIGNATURE }));
   app.use(requestId());
+  app.use(httpMetrics(deps.log));
   app.use(async function accessLog(c, next) {
     const started = performance.now();
     await next();
@@ -34,6 +37,7 @@ export function createApp(deps: AppDeps) {
     );
   });
 
+  app.route('/', metricsRoutes(deps));
   app.route('/', opsRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', catalogRoutes(deps));

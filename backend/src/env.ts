@@ -65,6 +65,25 @@ const EnvSchema = z
     PAYMENTS_RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     /** TEST ONLY: SIGKILL the process right after this purchase recovery point commits (crash tests). */
     PAYMENTS_CRASH_AT: z.enum(['started', 'purchase_created', 'payment_intent_created', 'finished']).optional(),
+    /** Bearer token for GET /metrics (Prometheus text); unset → /metrics answers 404. */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** The gateway's exposition (…/__gateway/metrics) and its token, scraped for the dashboard's gateway panels. */
+    GATEWAY_METRICS_URL: z.string().url().optional(),
+    GATEWAY_METRICS_TOKEN: z.string().min(1).optional(),
+    /** Workers Analytics Engine SQL API (production gateway panels): account id, API token, dataset. */
+    ANALYTICS_ENGINE_ACCOUNT_ID: z.string().min(1).optional(),
+    ANALYTICS_ENGINE_API_TOKEN: z.string().min(1).optional(),
+    ANALYTICS_ENGINE_DATASET: z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only')
+      .default('gatehouse_gateway'),
+    ANALYTICS_ENGINE_SQL_URL: z.string().url().optional(),
+    /** The status strip's thresholds (zod-validated YAML). */
+    OPS_ALERTS_FILE: z.string().default('ops/alerts.yaml'),
+    /** Addresses (IPs or CIDRs, comma-separated) allowed to open /status without an admin login (QA). */
+    OPS_STATUS_ALLOWLIST: z.string().default(''),
+    /** Minutes between the backend's own reconciliations (last 24 h); 0 turns them off. */
+    RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Load demo data on first start when the database is empty. */
     SEED_DEMO: z

@@ -7,6 +7,7 @@ import { createApp } from './app.ts';
 import { isEmpty, seedDemo, DEMO_ACCOUNTS } from './db/seed.ts';
 import { startPaymentWorkers } from './payments/workers.ts';
 import { crashObserver } from './payments/crash-hook.ts';
+import { startOpsWorkers } from './ops/ops-workers.ts';
 import type { AppDeps } from './deps.ts';
 import { trackInflight } from './http/inflight.ts';
 
@@ -44,6 +45,7 @@ async function main() {
   };
   const app = createApp(deps);
   const workers = startPaymentWorkers(deps);
+  const opsWorkers = startOpsWorkers(deps);
   const inflight = trackInflight(app.fetch);
   const server = serve({ fetch: inflight.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     console.log(`backend: listening on http://${info.address}:${info.port} (database: ${database.describe})`);
@@ -68,7 +70,7 @@ async function main() {
       console.error(
         `backend: ${inflight.count()} request(s) still running after the grace period; their keys resume by recovery`,
       );
-    await workers.stop();
+    await Promise.all([workers.stop(), opsWorkers.stop()]);
     await database.close();
     process.exit(0);
   };

@@ -15,6 +15,7 @@ import { rateLimit } from './pipeline/rate-limit/index.ts';
 import { proxy } from './pipeline/proxy/index.ts';
 import { gatewayMetrics } from './pipeline/metrics/index.ts';
 import { problemResponse } from './respond.ts';
+import { telemetry, upstreamTiming } from './metrics/telemetry.ts';
 import type { RuleSet } from '../../shared/rules/index.ts';
 
 /** Wraps each stage by name (the gateway benchmark times stages with it); identity by default. */
@@ -22,10 +23,10 @@ export type StageWrap = (name: string, stage: MiddlewareHandler<GatewayEnv>) => 
 
 /**
  * The gateway pipeline. The stage order lives here and only here:
- * request id → security headers → settings (validated bindings) → canonical request (parse once;
+ * request id → telemetry (counts each request's decisions after it is answered) → security headers → settings (validated bindings) → canonical request (parse once;
  * refuses ambiguous targets) → client IP → metrics endpoint (answers /__gateway/metrics itself) →
  * client class (allowlists, crawlers) → CORS → body (read within limits) → WAF → JWT rule →
- * rate limit → proxy to the backend.
+ * rate limit → upstream timing → proxy to the backend.
  * `rules`: the bundled rule files for the mode (gateway/src/index.ts), or a test's own. No import
  * of the bundled text modules here, so the pipeline also runs in Node (bench:gateway).
  */
@@ -35,6 +36,7 @@ export function createGateway(rules: RuleSet, opts: { wrap?: StageWrap } = {}) {
   const wafRoutes = compiledWaf(rules['waf.yaml']);
   const stages: [string, MiddlewareHandler<GatewayEnv>][] = [
     ['request-id', requestId()],
+    ['telemetry', telemetry()],
     ['security-headers', securityHeaders()],
     ['settings', settings()],
     ['canonical', canonical({ route: (path) => wafRoutes.route(path).name })],
@@ -46,6 +48,7 @@ export function createGateway(rules: RuleSet, opts: { wrap?: StageWrap } = {}) {
     ['waf', waf(rules['waf.yaml'])],
     ['jwt', jwt(rules['access.yaml'])],
     ['rate-limit', rateLimit(rules['limits.yaml'])],
+    ['upstream-timing', upstreamTiming()],
   ];
   for (const [name, stage] of stages) app.use(wrap(name, stage));
   const forward = proxy();

@@ -2,6 +2,11 @@
  * The Worker's bindings (wrangler.toml [vars] / secrets, or the workerd config `npm start` writes)
  * and every context variable a pipeline stage sets. Declared once here so stages stay typed.
  */
+/** The part of Workers' AnalyticsEngineDataset the gateway uses (a narrow port: tests pass their own). */
+interface AnalyticsDataset {
+  writeDataPoint(point: { indexes?: string[]; blobs?: string[]; doubles?: number[] }): void;
+}
+
 interface Bindings {
   /** Where clean traffic goes, e.g. http://127.0.0.1:8788. */
   BACKEND_URL: string;
@@ -22,11 +27,14 @@ interface Bindings {
   CLIENT_IP_HEADER?: string;
   /** CIDRs of the reverse proxies whose `CLIENT_IP_HEADER` entries are hops, not clients. */
   TRUSTED_PROXY_CIDRS?: string;
+  /** Workers Analytics Engine dataset (wrangler.toml); each request's decisions become one data point. */
+  GATEWAY_ANALYTICS?: Pick<AnalyticsDataset, 'writeDataPoint'>;
 }
 
 import type { Verdict } from './waf/types.ts';
 import type { CanonicalRequest } from './request/canonical.ts';
 import type { GatewaySettings } from './config/bindings.ts';
+import type { Decision } from './ratelimit/types.ts';
 
 /** How the gateway sees the client; set by the client-class stage. */
 export type ClientClass = 'anonymous' | 'user' | 'qa' | 'monitor' | 'verified_crawler';
@@ -60,6 +68,14 @@ interface Variables {
   wafVerdict: Verdict | undefined;
   /** Headers a stage wants on the final response (rate-limit headers, debug verdicts). */
   responseHeaders: Headers;
+  /** Metrics (gateway/src/metrics): the code of a problem the gateway answered itself. */
+  problemCode: string | undefined;
+  /** Metrics: why the JWT rule refused the request. */
+  jwtRejection: 'missing' | 'invalid' | 'expired' | 'unavailable' | undefined;
+  /** Metrics: the rate limiter's decisions for this request. */
+  rateLimitDecisions: Decision[] | undefined;
+  /** Metrics: the backend's answer time and outcome (set right before the proxy). */
+  upstream: { outcome: 'ok' | 'status_5xx' | 'unreachable'; ms: number } | undefined;
 }
 
 export type GatewayEnv = { Bindings: Bindings; Variables: Variables };

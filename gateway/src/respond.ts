@@ -11,6 +11,7 @@ export function problemResponse(
   code: ErrorCode | string,
   opts: { status?: number; title?: string; detail?: string; errors?: FieldError[]; headers?: HeadersInit } = {},
 ): Response {
+  c.set('problemCode', code);
   const headers = new Headers(opts.headers);
   headers.set('cache-control', 'no-store');
   return renderProblem(problem(code, c.get('requestId') ?? 'unknown', opts), c.req.header('accept'), headers);

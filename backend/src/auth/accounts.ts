@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { users } from '../db/schema/index.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import type { Role } from './tokens.ts';
+import { logins } from '../ops/metrics.ts';
 
 export interface Account {
   id: string;
@@ -39,6 +40,8 @@ export async function authenticate(
 ): Promise<Account | null> {
   const [row] = await db.select().from(users).where(eq(users.email, email));
   const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
-  if (!row || !ok || !roles.includes(row.role)) return null;
+  const success = !!row && ok && roles.includes(row.role);
+  logins.inc({ outcome: success ? 'success' : 'failure' });
+  if (!row || !success) return null;
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }

@@ -24,7 +24,7 @@ import {
 } from './pages-views.tsx';
 
 /** Where each role lands after logging in. */
-const HOME: Record<Role, string> = { student: '/scholarships', provider: '/provider', admin: '/provider' };
+const HOME: Record<Role, string> = { student: '/scholarships', provider: '/provider', admin: '/ops' };
 
 function render(c: Context, page: unknown, status: 200 | 400 | 401 | 409 = 200) {
   // Pages with forms (and possibly a reset token in the URL) must not be stored by caches.

@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { passwordResetEvents } from '../ops/metrics.ts';
 import type { AppDeps } from '../deps.ts';
 import { passwordResets, users } from '../db/schema/index.ts';
 import type { MailTransport } from '../mail/index.ts';
@@ -42,6 +43,7 @@ export async function requestReset(
   requestId: string,
 ): Promise<void> {
   const floor = new Promise((r) => setTimeout(r, RESET_MIN_RESPONSE_MS));
+  passwordResetEvents.inc({ stage: 'requested' });
   const [user] = await deps.db.select({ id: users.id, name: users.name }).from(users).where(eq(users.email, email));
   if (user) {
     const token = newOpaqueToken();
@@ -83,7 +85,7 @@ export async function confirmReset(deps: AppDeps, token: string, password: strin
   // scrypt first, outside the transaction: row locks are not held across ~80 ms of hashing.
   const passwordHash = await hashPassword(password);
   const now = deps.now();
-  return deps.db.transaction(async (tx) => {
+  const done = await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(passwordResets)
@@ -98,4 +100,6 @@ export async function confirmReset(deps: AppDeps, token: string, password: strin
     await revokeAllOf(tx, row.userId, now);
     return { userId: row.userId };
   });
+  if (done) passwordResetEvents.inc({ stage: 'completed' });
+  return done;
 }

@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { refreshReuse } from '../ops/metrics.ts';
 import type { Db } from '../db/client.ts';
 import { refreshTokens, users } from '../db/schema/index.ts';
 import { hashToken, newOpaqueToken } from './opaque-token.ts';
@@ -50,6 +51,7 @@ export async function rotate(db: Db, token: string, now: Date): Promise<RotateRe
     if (row.revokedAt) return { kind: 'invalid', reason: 'revoked' } as const;
     if (row.rotatedAt) {
       await revokeFamilyIn(tx, row.familyId, now);
+      refreshReuse.inc({});
       return { kind: 'reuse', familyId: row.familyId, userId: row.userId } as const;
     }
     if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid', reason: 'expired' } as const;

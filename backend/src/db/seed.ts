@@ -8,9 +8,11 @@ import { DEMO_PROVIDERS, demoScholarship, utcDay } from '../catalog/demo/generat
  * Demo accounts printed at start and listed in the README. Demo-only credentials for local and
  * test databases; never seed a production database.
  */
-export const DEMO_ACCOUNTS: { email: string; password: string; role: 'student' | 'provider' }[] = [
+export const DEMO_ACCOUNTS: { email: string; password: string; role: 'student' | 'provider' | 'admin' }[] = [
   { email: 'student@demo.gatehouse.test', password: 'demo-student-pass', role: 'student' },
   { email: 'provider@demo.gatehouse.test', password: 'demo-provider-pass', role: 'provider' },
+  // Opens the ops dashboard (/ops) and the internal status page (/status).
+  { email: 'admin@demo.gatehouse.test', password: 'demo-admin-pass', role: 'admin' },
 ];
 
 /** Rows per INSERT: ~2k rows of ~1 KB keeps one statement's JSON parameter around 2 MB. */
@@ -100,7 +102,7 @@ async function seedAccounts(db: Db, providerId: string): Promise<void> {
       .values({
         email: a.email,
         passwordHash: await hashPassword(a.password),
-        name: a.role === 'student' ? 'Demo Student' : 'Demo Provider',
+        name: a.role === 'student' ? 'Demo Student' : a.role === 'admin' ? 'Demo Admin' : 'Demo Provider',
         role: a.role,
         providerId: a.role === 'provider' ? providerId : null,
       })

@@ -7,8 +7,8 @@ import {
 } from '../../../shared/gateway-signature.ts';
 import { problemResponse } from './problem.ts';
 
-/** Probes that orchestrators call directly on the backend port. */
-const UNSIGNED_PATHS = new Set(['/healthz', '/readyz']);
+/** Probes that orchestrators call directly on the backend port; /metrics has its own bearer token. */
+const UNSIGNED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Refuses requests that did not come through the gateway (no valid `X-Gateway-Signature`), so the

@@ -5,6 +5,7 @@ import { relayOnce } from './settlement/7-outbox-relay.ts';
 import { purgeIdempotencyKeys } from '../workers/purge.ts';
 import { receiptMailer, creditAuditLog } from './settlement/8-consumers.ts';
 import { mailTransportFor } from '../mail/index.ts';
+import { observeRecovery } from '../ops/ops-workers.ts';
 
 /** The relay polls this often; delivery lag is at most this plus the consumer's time. */
 const OUTBOX_POLL_MS = 500;
@@ -48,6 +49,7 @@ export function startPaymentWorkers(deps: AppDeps): { stop(): Promise<void> } {
         deps.env.PAYMENTS_RECOVERY_INTERVAL_SECONDS * 1000,
         async () => {
           const r = await recoverOnce(ctx, { lockTimeoutMs: deps.env.IDEMPOTENCY_LOCK_TIMEOUT_SECONDS * 1000 });
+          observeRecovery(r);
           if (r.keysResumed || r.purchasesSettled || r.refundsSettled || r.errors)
             deps.log.info(r, 'payments recovery round');
         },

@@ -58,7 +58,10 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
       return problemResponse(c, 'NOT_FOUND');
     const required = needsToken(c.req.method, path);
     const token = presentedToken(c.req.header('authorization'), c.req.header('cookie'), cfg.cookie);
-    if (!token) return required ? unauthorized(c, REALM, 'Log in to continue') : next();
+    if (!token) {
+      if (required) c.set('jwtRejection', 'missing');
+      return required ? unauthorized(c, REALM, 'Log in to continue') : next();
+    }
     const result = await verifierFor(c.env)(token);
     if (result.ok) {
       c.set('identity', result.identity);
@@ -66,6 +69,7 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
       return next();
     }
     if (!required) return next();
+    c.set('jwtRejection', result.reason);
     if (result.reason === 'unavailable') {
       return problemResponse(c, 'SERVICE_UNAVAILABLE', {
         detail: 'The access token cannot be checked right now',

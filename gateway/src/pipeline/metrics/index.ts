@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
 import { renderMetrics } from '../../ratelimit/metrics.ts';
 import { wafPrometheus } from '../../waf/events.ts';
+import { renderEvents } from '../../metrics/exposition.ts';
 import { problemResponse } from '../../respond.ts';
 
 /** Where the gateway answers its own metrics; never forwarded to the backend. */
@@ -33,7 +34,7 @@ export function gatewayMetrics(): MiddlewareHandler<GatewayEnv> {
     if (!sameToken(given, token)) {
       return problemResponse(c, 'UNAUTHENTICATED', { headers: { 'www-authenticate': 'Bearer' } });
     }
-    return new Response(`${renderMetrics()}\n${wafPrometheus()}`, {
+    return new Response(`${renderMetrics()}${wafPrometheus()}${renderEvents()}`, {
       headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
     });
   };

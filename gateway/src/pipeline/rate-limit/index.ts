@@ -61,6 +61,7 @@ export function rateLimit(
     }
     const keyed = resolved.flatMap(({ p, k }) => ('key' in k ? [{ p, key: k.key }] : []));
     const decisions: Decision[] = await Promise.all(keyed.map(({ p, key }) => decide(p, key, backend, ctx)));
+    c.set('rateLimitDecisions', decisions);
     for (const d of decisions) {
       recordDecision(
         d.policy.id,

@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import type { AppDeps } from '../deps.ts';
+import { problemResponse } from '../http/problem.ts';
+import { bearerMatches } from './bearer.ts';
+import { registry } from './metrics.ts';
+import { refreshPaymentGauges } from './payments-state.ts';
+
+/**
+ * `GET /metrics`: the backend's Prometheus text (prom-client). Exists only when METRICS_TOKEN is
+ * set, and then answers only to `Authorization: Bearer <METRICS_TOKEN>`: the numbers describe
+ * payments and traffic, not for the public. Reachable without the gateway signature so a
+ * Prometheus next to the backend can scrape it (see ops/prometheus.yml).
+ */
+export function metricsRoutes(deps: AppDeps) {
+  const app = new Hono();
+  const token = deps.env.METRICS_TOKEN;
+  app.get('/metrics', async (c) => {
+    if (!token) return problemResponse(c, 'NOT_FOUND');
+    if (!bearerMatches(c.req.header('authorization'), token))
+      return problemResponse(c, 'UNAUTHENTICATED', { headers: { 'www-authenticate': 'Bearer' } });
+    await refreshPaymentGauges(deps.db);
+    return c.body(await registry.metrics(), 200, {
+      'content-type': registry.contentType,
+      'cache-control': 'no-store',
+    });
+  });
+  return app;
+}
