@@ -17,6 +17,7 @@ export interface Bindings {
 }
 
 import type { Verdict } from './waf/types.ts';
+import type { PresentedCredential } from '../../shared/credential.ts';
 
 /** How the gateway sees the client; set by the client-class stage. */
 export type ClientClass = 'anonymous' | 'user' | 'qa' | 'monitor' | 'verified_crawler';
@@ -33,6 +34,8 @@ export interface Variables {
    * ranges nor Cloudflare-verified: an ordinary client, and a signal the WAF and rate limiter may score.
    */
   spoofedCrawler: boolean;
+  /** The access token the request presents (shared/credential.ts), bound into the gateway signature. */
+  credential: PresentedCredential | undefined;
   /** Verified identity forwarded to the backend in signed headers. */
   identity: { userId: string; role: string } | undefined;
   /** The request body, read once within the limits, reused by the WAF and the proxy. */

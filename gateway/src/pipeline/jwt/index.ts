@@ -4,7 +4,7 @@ import type { AccessRules } from '../../../../shared/rules/access.ts';
 import { problemResponse } from '../../respond.ts';
 import { createJwksCache, type LoadJwks } from '../../access/jwks.ts';
 import { backendJwksLoader } from '../../access/backend-jwks.ts';
-import { createTokenVerifier, presentedToken, type TokenResult } from '../../access/access-token.ts';
+import { createTokenVerifier, pickCredential, type TokenResult } from '../../access/access-token.ts';
 import { compileProtection } from '../../access/jwt-routes.ts';
 
 /** Seconds a client should wait when the signing keys cannot be fetched. */
@@ -47,9 +47,19 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
 
   return async function jwt(c, next) {
     const required = needsToken(c.req.method, c.req.path);
-    const token = presentedToken(c.req.header('authorization'), c.req.header('cookie'), cfg.cookie);
-    if (!token) return required ? unauthorized(c, REALM, 'Log in to continue') : next();
-    const result = await verifierFor(c.env)(token);
+    // The same pick as the backend's auth middleware; the proxy binds it into the signature.
+    const credential = pickCredential(c.req.header('authorization'), c.req.header('cookie'), cfg.cookie);
+    c.set('credential', credential);
+    if (credential.kind === 'ambiguous') {
+      return problemResponse(c, 'AMBIGUOUS_CREDENTIALS', {
+        detail: 'Send one access token: the Authorization header or the cookie',
+      });
+    }
+    if (credential.kind === 'none') return required ? unauthorized(c, REALM, 'Log in to continue') : next();
+    const result =
+      credential.kind === 'token'
+        ? await verifierFor(c.env)(credential.token)
+        : ({ ok: false, reason: 'invalid', detail: 'the access token is invalid' } as const);
     if (result.ok) {
       c.set('identity', result.identity);
       if (c.get('clientClass') === 'anonymous') c.set('clientClass', 'user');
