@@ -10,6 +10,8 @@ const EnvSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(8788),
     /** Postgres URL; unset → embedded PGlite under DATA_DIR. */
     DATABASE_URL: z.string().url().optional(),
+    /** Owner of the schema, for migrations and demo data; unset → DATABASE_URL (docs/deploy-trust.md). */
+    MIGRATION_DATABASE_URL: z.string().url().optional(),
     DATA_DIR: z.string().default('.data'),
     /** Where users reach the product (links in mail, sitemap, canonical URLs). */
     PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
@@ -56,6 +58,13 @@ const EnvSchema = z
       .transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MIGRATION_DATABASE_URL'],
+        message: 'needs DATABASE_URL too (the embedded database has no separate owner URL)',
+      });
+    }
     if (env.REQUIRE_GATEWAY_SIGNATURE && !env.GATEWAY_SHARED_SECRET) {
       ctx.addIssue({
         code: 'custom',
