@@ -34,8 +34,11 @@ const EnvSchema = z
       .optional(),
     /** Sender of outgoing mail; unset → no-reply@<PUBLIC_URL host>. */
     MAIL_FROM: z.string().email().optional(),
-    /** Serve GET /api/dev/mailbox (only ever without SMTP_URL); unset → on when PUBLIC_URL is a loopback address. */
+    /** Serve GET /api/dev/mailbox (never without SMTP_URL unset, never in production); unset → on for a loopback PUBLIC_URL. */
     DEV_MAILBOX: z.enum(['true', 'false']).optional(),
+    /** `production` turns development-only features off for good (the dev mailbox); NODE_ENV=production does too. */
+    APP_ENV: z.enum(['development', 'test', 'production']).optional(),
+    NODE_ENV: z.string().optional(),
     STRIPE_SECRET_KEY: z
       .string()
       .regex(/^(sk|rk)_(test|live)_/, 'must look like sk_test_… or sk_live_…')
@@ -58,6 +61,9 @@ const EnvSchema = z
       .transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
+    if (env.DEV_MAILBOX === 'true' && (env.APP_ENV === 'production' || env.NODE_ENV === 'production')) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'the dev mailbox never runs in production' });
+    }
     if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -75,6 +81,11 @@ const EnvSchema = z
   });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Production, by APP_ENV or NODE_ENV: development-only features do not exist there. */
+export function isProduction(env: Pick<Env, 'APP_ENV' | 'NODE_ENV'>): boolean {
+  return env.APP_ENV === 'production' || env.NODE_ENV === 'production';
+}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
