@@ -17,6 +17,8 @@ export interface GatewayOptions {
   outDir?: string;
   build?: boolean;
   env?: Record<string, string | undefined>;
+  /** Write workerd's output (WAF events, limiter notices) to this open file descriptor instead of the terminal. */
+  logFd?: number;
 }
 
 /** Builds (unless told not to) and starts workerd; resolves once it listens. */
@@ -41,7 +43,8 @@ export async function startGateway(opts: GatewayOptions = {}) {
   if (!bindings.GATEWAY_SHARED_SECRET) throw new Error('GATEWAY_SHARED_SECRET is required to start the gateway');
   const config = writeWorkerdConfig(outDir, modules, `${host}:${port}`, bindings);
   const bin = path.resolve('node_modules/.bin/workerd');
-  const child = spawn(bin, ['serve', config, '--experimental'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const out = opts.logFd ?? 'inherit';
+  const child = spawn(bin, ['serve', config, '--experimental'], { stdio: ['ignore', out, out] });
   await waitForPort(host, port, child);
   return { url: `http://${host}:${port}`, child, stop: () => stopChild(child) };
 }

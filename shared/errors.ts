@@ -2,7 +2,7 @@
  * Stable error codes shared by the gateway and the backend. Clients and dashboards key on these,
  * so a code is never renamed; add new ones instead.
  */
-export const ERROR_CODES = {
+const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
   BODY_TOO_LARGE: { status: 413, title: 'The body is too large' },
@@ -59,7 +59,7 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Builds a problem body. `code` may be a known ErrorCode or a WAF rule id with an explicit status. */
 export function problem(
@@ -89,7 +89,7 @@ export function problem(
 }
 
 /** Small HTML page for browsers that ask for HTML; carries the code and request id, never input. */
-export function problemHtml(p: Problem): string {
+function problemHtml(p: Problem): string {
   const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(p.title)}</title>` +
@@ -113,7 +113,7 @@ export function renderProblem(body: Problem, accept: string | null | undefined, 
 }
 
 /** True when the Accept header prefers HTML over JSON (a browser navigation). */
-export function wantsHtml(accept: string | null | undefined): boolean {
+function wantsHtml(accept: string | null | undefined): boolean {
   if (!accept) return false;
   const a = accept.toLowerCase();
   return a.includes('text/html') && !a.startsWith('application/json');

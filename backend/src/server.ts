@@ -6,7 +6,9 @@ import { loadSigningKeys } from './auth/keys.ts';
 import { createApp } from './app.ts';
 import { isEmpty, seedDemo, DEMO_ACCOUNTS } from './db/seed.ts';
 import { startPaymentWorkers } from './payments/workers.ts';
+import { crashObserver } from './payments/crash-hook.ts';
 import type { AppDeps } from './deps.ts';
+import { trackInflight } from './http/inflight.ts';
 
 /** Scholarships loaded on first start with the embedded defaults. */
 const DEMO_SCHOLARSHIP_COUNT = 500;
@@ -25,7 +27,10 @@ async function main() {
     databaseUrl: env.DATABASE_URL,
     migrationDatabaseUrl: env.MIGRATION_DATABASE_URL,
     dataDir: env.DATA_DIR,
-    prepare: async (owner) => {
+    poolMax: env.DATABASE_POOL_MAX,
+    prepare: env.DATABASE_PREPARE,
+    migrate: env.MIGRATE_ON_START,
+    ownerWork: async (owner) => {
       if (env.SEED_DEMO && (await isEmpty(owner))) {
         console.log(`backend: first start, loading demo data (${DEMO_SCHOLARSHIP_COUNT} scholarships)…`);
         await seedDemo(owner, { count: DEMO_SCHOLARSHIP_COUNT });
@@ -33,10 +38,18 @@ async function main() {
     },
   });
   const keys = await loadSigningKeys({ privateJwk: env.JWT_PRIVATE_JWK, dataDir: env.DATA_DIR });
-  const deps: AppDeps = { db: database.db, env, log, keys, now: () => new Date() };
+  const deps: AppDeps = {
+    db: database.db,
+    env,
+    log,
+    keys,
+    now: () => new Date(),
+    phaseObserver: env.PAYMENTS_CRASH_AT ? crashObserver(env.PAYMENTS_CRASH_AT) : undefined,
+  };
   const app = createApp(deps);
   const workers = startPaymentWorkers(deps);
-  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+  const inflight = trackInflight(app.fetch);
+  const server = serve({ fetch: inflight.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     console.log(`backend: listening on http://${info.address}:${info.port} (database: ${database.describe})`);
     if (DEMO_ACCOUNTS.length) {
       console.log(
@@ -49,8 +62,16 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`backend: ${signal}, shutting down`);
+    console.log(`backend: ${signal}, shutting down (waiting up to ${env.SHUTDOWN_GRACE_SECONDS} s for requests)`);
+    // Stop taking connections, then let in-flight requests (a payment phase mid-PSP-call
+    // included) finish: a phase cut short would leave its key locked until the lock timeout.
     server.close();
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    const drained = await inflight.drained(env.SHUTDOWN_GRACE_SECONDS * 1000);
+    if (!drained)
+      console.error(
+        `backend: ${inflight.count()} request(s) still running after the grace period; their keys resume by recovery`,
+      );
     await workers.stop();
     await database.close();
     process.exit(0);

@@ -2,7 +2,7 @@
  * The Worker's bindings (wrangler.toml [vars] / secrets, or the workerd config `npm start` writes)
  * and every context variable a pipeline stage sets. Declared once here so stages stay typed.
  */
-export interface Bindings {
+interface Bindings {
   /** Where clean traffic goes, e.g. http://127.0.0.1:8788. */
   BACKEND_URL: string;
   /** HMAC secret shared with the backend; signs every forwarded request. */
@@ -22,7 +22,7 @@ import type { PresentedCredential } from '../../shared/credential.ts';
 /** How the gateway sees the client; set by the client-class stage. */
 export type ClientClass = 'anonymous' | 'user' | 'qa' | 'monitor' | 'verified_crawler';
 
-export interface Variables {
+interface Variables {
   requestId: string;
   /** From CF-Connecting-IP only; 'unknown' when absent or not an IP. */
   clientIp: string;

@@ -9,7 +9,7 @@ import { CidrSchema } from './cidr.ts';
  */
 
 /** What an allowlist entry (or a verified crawler) may be granted. Nothing here turns off logging. */
-export const GRANTS = [
+const GRANTS = [
   /** The rate-limit stage lets the request through without counting it. */
   'skip_rate_limit',
   /** The response carries X-Waf-Verdict, X-Waf-Rules, X-Waf-Score and X-Client-Class. */
@@ -20,15 +20,15 @@ export const GRANTS = [
 export type Grant = (typeof GRANTS)[number];
 
 /** Classes an allowlist entry can give; `verified_crawler` comes from crawler verification only. */
-export const ALLOWLIST_CLASSES = ['qa', 'monitor'] as const;
-export const JWT_ALGORITHMS = ['ES256', 'EdDSA'] as const;
+const ALLOWLIST_CLASSES = ['qa', 'monitor'] as const;
+const JWT_ALGORITHMS = ['ES256', 'EdDSA'] as const;
 const METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'kebab-case: lower-case letters, digits and dashes');
 const grants = z.array(z.enum(GRANTS, { error: `a grant: one of ${GRANTS.join(', ')}` }));
 
 /** `/api/auth/login` exact; `*` one path segment; `**` (a whole segment) zero or more segments. */
-export const AccessPathSchema = z
+const AccessPathSchema = z
   .string()
   .regex(/^\/[^\s?#]*$/, 'a path pattern starting with /, like /api/auth/login or /scholarships/**')
   .refine(
@@ -41,7 +41,7 @@ const expiry = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: 'a date like 2027-03-31 or a date-time like 2027-03-31T18:00:00Z',
 });
 
-export const AllowlistEntrySchema = z
+const AllowlistEntrySchema = z
   .object({
     /** Stable name; it appears in logs (`allowlist`) and lint warnings. */
     name,
@@ -59,7 +59,7 @@ export const AllowlistEntrySchema = z
   })
   .strict();
 
-export const CrawlerOperatorSchema = z
+const CrawlerOperatorSchema = z
   .object({
     /** Key in gateway/rules/crawlers.json; also logged. */
     name,
@@ -108,7 +108,7 @@ const exactOrigin = z.string().superRefine((o, ctx) => {
     );
 });
 
-export const CorsSchema = z
+const CorsSchema = z
   .object({
     /** Exact origins whose pages may call the API with credentials. */
     allowed_origins: z.array(exactOrigin),
@@ -130,7 +130,7 @@ export const CorsSchema = z
   })
   .strict();
 
-export const JwtExemptionSchema = z
+const JwtExemptionSchema = z
   .object({
     match: z.union([AccessPathSchema, z.array(AccessPathSchema).min(1)]),
     /** Methods exempt; default every method. */
@@ -139,7 +139,7 @@ export const JwtExemptionSchema = z
   })
   .strict();
 
-export const JwtSchema = z
+const JwtSchema = z
   .object({
     issuer: z.string().min(1),
     audience: z.string().min(1),
@@ -214,8 +214,6 @@ export const AccessRulesSchema = z
   });
 
 export type AccessRules = z.infer<typeof AccessRulesSchema>;
-export type AllowlistEntry = z.infer<typeof AllowlistEntrySchema>;
-export type CrawlerOperator = z.infer<typeof CrawlerOperatorSchema>;
 
 /** The instant an `expires_at` value stops granting (a bare date lasts through that UTC day). */
 export function expiryInstant(expiresAt: string): number {

@@ -22,7 +22,7 @@ export const CidrSchema = z.string().superRefine((s, ctx) => {
 });
 
 /** The network address of `addr/len` in its canonical text form. */
-export function networkOf(addr: ipaddr.IPv4 | ipaddr.IPv6, len: number): string {
+function networkOf(addr: ipaddr.IPv4 | ipaddr.IPv6, len: number): string {
   const bytes = addr.toByteArray();
   for (let i = 0; i < bytes.length; i++) {
     const keep = Math.max(0, Math.min(8, len - i * 8));

@@ -15,7 +15,7 @@ export const RULE_FILES = {
   'limits.yaml': LimitsRulesSchema,
 } as const;
 
-export type RuleFileName = keyof typeof RULE_FILES;
+type RuleFileName = keyof typeof RULE_FILES;
 export type RuleSet = { [K in RuleFileName]: z.infer<(typeof RULE_FILES)[K]> };
 
 export class RuleFileError extends Error {

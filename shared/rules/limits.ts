@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 
 /** `"10 s"`, `"500 ms"`, `"1 m"`: the duration syntax @upstash/ratelimit accepts. */
-export const DURATION = /^\d+ ?(ms|s|m|h|d)$/;
+const DURATION = /^\d+ ?(ms|s|m|h|d)$/;
 export type Duration = `${number} ${'ms' | 's' | 'm' | 'h' | 'd'}` | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -19,10 +19,10 @@ export function durationMs(d: string): number {
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
 
-export const LIMIT_KEYS = ['ip', 'user', 'account', 'ip+account'] as const;
-export const ALGORITHMS = ['fixedWindow', 'slidingWindow', 'tokenBucket'] as const;
-export const FAILURE_MODES = ['closed', 'open', 'local'] as const;
-export const CLIENT_CLASSES = ['anonymous', 'user', 'qa', 'monitor', 'verified_crawler'] as const;
+const LIMIT_KEYS = ['ip', 'user', 'account', 'ip+account'] as const;
+const ALGORITHMS = ['fixedWindow', 'slidingWindow', 'tokenBucket'] as const;
+const FAILURE_MODES = ['closed', 'open', 'local'] as const;
+const CLIENT_CLASSES = ['anonymous', 'user', 'qa', 'monitor', 'verified_crawler'] as const;
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const PolicySchema = z

@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 const ruleId = z.string().regex(/^WAF_[A-Z0-9]+_\d{3}$/);
 
-export const WafTestCaseSchema = z
+const WafTestCaseSchema = z
   .object({
     name: z.string().min(1),
     request: z
@@ -44,4 +44,3 @@ export const WafTestFileSchema = z
   .strict();
 
 export type WafTestCase = z.infer<typeof WafTestCaseSchema>;
-export type WafTestFile = z.infer<typeof WafTestFileSchema>;

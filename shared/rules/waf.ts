@@ -28,8 +28,8 @@ export const WAF_FAMILIES = [
 ] as const;
 
 export const WAF_SEVERITIES = ['critical', 'error', 'warning', 'notice'] as const;
-export const WAF_MODES = ['block', 'monitor', 'off'] as const;
-export const HTTP_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE', 'TRACE', 'CONNECT'] as const;
+const WAF_MODES = ['block', 'monitor', 'off'] as const;
+const HTTP_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE', 'TRACE', 'CONNECT'] as const;
 
 const RULE_ID = /^WAF_[A-Z0-9]+_\d{3}$/;
 const ruleRef = z.union([
@@ -68,7 +68,7 @@ const routeSettings = {
     .describe('Body media types this route accepts; others match WAF_PROTO_004'),
 };
 
-export const WafRouteSchema = z
+const WafRouteSchema = z
   .object({
     /** Route pattern(s) this entry applies to; the first matching entry wins. */
     match: z
@@ -81,7 +81,7 @@ export const WafRouteSchema = z
   .strict();
 
 /** One field selector: exactly one kind. JSON paths: `$.a.b`, `$.items[3].q`, `*` = one segment, `**` = any number. */
-export const FieldSelectorSchema = z.union([
+const FieldSelectorSchema = z.union([
   z.object({ json: z.string().regex(/^\$/, 'a JSON path starting with $') }).strict(),
   z.object({ query: z.string().min(1) }).strict(),
   z.object({ form: z.string().min(1) }).strict(),
@@ -92,7 +92,7 @@ export const FieldSelectorSchema = z.union([
   z.object({ path: z.literal(true) }).strict(),
 ]);
 
-export const WafExclusionSchema = z
+const WafExclusionSchema = z
   .object({
     /** Stable name; shows up in `waf explain` and lint warnings. */
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'kebab-case'),
@@ -120,7 +120,7 @@ export const WafExclusionSchema = z
   })
   .strict();
 
-export const WafRuleOverrideSchema = z
+const WafRuleOverrideSchema = z
   .object({
     rule: z.string().regex(RULE_ID, 'a rule id like WAF_XSS_002'),
     disabled: z.boolean().optional(),
@@ -213,6 +213,5 @@ export const WafRulesSchema = z
   });
 
 export type WafRules = z.infer<typeof WafRulesSchema>;
-export type WafRoute = z.infer<typeof WafRouteSchema>;
 export type WafExclusion = z.infer<typeof WafExclusionSchema>;
 export type FieldSelector = z.infer<typeof FieldSelectorSchema>;

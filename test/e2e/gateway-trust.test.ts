@@ -47,7 +47,7 @@ beforeAll(async () => {
     const upstream = await fetch(`${backendUrl}${req.url}`, {
       method: req.method,
       headers,
-      body: body.length ? body : undefined,
+      body: body.length ? new Uint8Array(body) : undefined,
       redirect: 'manual',
     });
     const out = Buffer.from(await upstream.arrayBuffer());
@@ -82,7 +82,7 @@ const replay = (c: Captured, change: { body?: string; headers?: Record<string, s
     if (v === null) delete headers[k];
     else headers[k] = v;
   }
-  const body = change.body ?? (c.body.length ? c.body : undefined);
+  const body = change.body ?? (c.body.length ? new Uint8Array(c.body) : undefined);
   return fetch(`${stack.backendUrl}${c.path}`, { method: c.method, headers, body, redirect: 'manual' });
 };
 

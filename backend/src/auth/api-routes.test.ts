@@ -3,7 +3,7 @@ import { createTestBackend, type TestBackend } from '../../../test/support/backe
 import { ephemeralSigningKeys } from './keys.ts';
 import { signAccessToken } from './tokens.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './middleware.ts';
-import { HARD_PASSWORD, createProvider, login, signup, uniqueEmail } from './test-helpers.ts';
+import { HARD_PASSWORD, createProvider, login, signup, uniqueEmail } from '../../../test/support/auth.ts';
 
 let t: TestBackend;
 beforeAll(async () => {

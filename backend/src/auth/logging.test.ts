@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
 import { REDACT_PATHS } from '../logger.ts';
-import { HARD_PASSWORD, uniqueEmail } from './test-helpers.ts';
+import { HARD_PASSWORD, uniqueEmail } from '../../../test/support/auth.ts';
 
 let t: TestBackend;
 const lines: string[] = [];

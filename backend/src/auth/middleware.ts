@@ -21,19 +21,6 @@ function tokenFrom(c: Context): string | undefined {
   return cred.kind === 'token' ? cred.token : undefined;
 }
 
-/**
- * Sets `user` when a valid access token (Bearer header or cookie) is present; otherwise leaves it
- * undefined. Never fails the request.
- */
-export function optionalAuth(deps: AppDeps): MiddlewareHandler {
-  const cfg = { keys: deps.keys, issuer: deps.env.JWT_ISSUER, audience: deps.env.JWT_AUDIENCE };
-  return async function optionalAuth(c, next) {
-    const token = tokenFrom(c);
-    c.set('user', token ? ((await verifyAccessToken(cfg, token, deps.now())) ?? undefined) : undefined);
-    await next();
-  };
-}
-
 /** 401 `UNAUTHENTICATED`/`INVALID_TOKEN` without a valid token; 403 when the role does not match. */
 export function requireAuth(deps: AppDeps, role?: Role): MiddlewareHandler {
   const cfg = { keys: deps.keys, issuer: deps.env.JWT_ISSUER, audience: deps.env.JWT_AUDIENCE };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './middleware.ts';
-import { HARD_PASSWORD, createProvider, signup, uniqueEmail } from './test-helpers.ts';
+import { HARD_PASSWORD, createProvider, signup, uniqueEmail } from '../../../test/support/auth.ts';
 
 let t: TestBackend;
 let origin: string;

@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { eq } from 'drizzle-orm';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
 import { mailbox, passwordResets } from '../db/schema/index.ts';
-import { startSmtpSink } from '../mail/smtp-sink.ts';
+import { startSmtpSink } from '../../../test/support/smtp-sink.ts';
 import { hashToken } from './opaque-token.ts';
-import { HARD_PASSWORD, login, signup, uniqueEmail, type Tokens } from './test-helpers.ts';
+import { HARD_PASSWORD, login, signup, uniqueEmail, type Tokens } from '../../../test/support/auth.ts';
 import { signedRequestInit } from '../../../test/support/sign.ts';
 import { parseEnv } from '../env.ts';
 

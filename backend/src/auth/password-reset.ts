@@ -7,14 +7,14 @@ import { hashPassword } from './password.ts';
 import { revokeAllOf } from './refresh-tokens.ts';
 
 /** A reset link is good for 30 minutes: long enough to find the mail, short enough to go stale. */
-export const RESET_TOKEN_TTL_MINUTES = 30;
+const RESET_TOKEN_TTL_MINUTES = 30;
 /**
  * Both answers (known and unknown email) take at least this long, so the response time does not
  * tell whether an account exists. Local delivery fits well inside it; SMTP runs in the background.
  */
-export const RESET_MIN_RESPONSE_MS = 120;
+const RESET_MIN_RESPONSE_MS = 120;
 
-export function resetLink(publicUrl: string, token: string): string {
+function resetLink(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/reset-password?token=${token}`;
 }
 

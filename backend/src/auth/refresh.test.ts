@@ -4,7 +4,7 @@ import { createTestBackend, type TestBackend } from '../../../test/support/backe
 import { refreshTokens } from '../db/schema/index.ts';
 import { REFRESH_COOKIE } from './middleware.ts';
 import { hashToken } from './opaque-token.ts';
-import { login, signup, type Tokens } from './test-helpers.ts';
+import { login, signup, type Tokens } from '../../../test/support/auth.ts';
 
 let clock = Date.now();
 let t: TestBackend;

@@ -26,19 +26,19 @@ export const Email = z
   .toLowerCase()
   .pipe(z.email('must be an email address'));
 
-export const NewPassword = z
+const NewPassword = z
   .string()
   .refine((s) => codePoints(s) >= PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
   .refine((s) => codePoints(s) <= PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
 
 /** Login does not re-check the policy (old accounts may predate it), only the upper bound. */
-export const AnyPassword = z
+const AnyPassword = z
   .string()
   .min(1, 'is required')
   .refine((s) => codePoints(s) <= PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
 
 /** Any printable name (O'Brien, 李小龍, Zoë-Anne); control characters are refused. */
-export const Name = z
+const Name = z
   .string()
   .trim()
   .min(1, 'is required')

@@ -12,8 +12,8 @@ export interface Profile {
   interests: string[];
 }
 
-export const CRITERIA = ['level', 'field', 'gpa', 'state', 'citizenship', 'deadline'] as const;
-export type Criterion = (typeof CRITERIA)[number];
+const CRITERIA = ['level', 'field', 'gpa', 'state', 'citizenship', 'deadline'] as const;
+type Criterion = (typeof CRITERIA)[number];
 export interface Reason {
   criterion: Criterion;
   matched: boolean;

@@ -2,7 +2,14 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
 import { seedDemo } from '../db/seed.ts';
 import { scholarships, studentProfiles } from '../db/schema/index.ts';
-import { addProvider, addScholarship, addUser, tokenFor, TEST_DAY, TEST_NOW } from './test-fixtures.ts';
+import {
+  addProvider,
+  addScholarship,
+  addUser,
+  tokenFor,
+  TEST_DAY,
+  TEST_NOW,
+} from '../../../test/support/catalog-fixtures.ts';
 import { evaluate, type Profile } from './eligibility.ts';
 
 let t: TestBackend;

@@ -6,7 +6,7 @@ import { encodeCursor, decodeCursor, isIsoDate } from './cursor.ts';
 import { evaluate, criterionSql, failedCountSql, type Profile, type Reason } from './eligibility.ts';
 
 /** Near misses returned beside eligible results: enough to be useful, bounded so the answer stays small. */
-export const MAX_NEAR_MISSES = 10;
+const MAX_NEAR_MISSES = 10;
 /** Recommendations are a short ranked list, not a paginated catalog. */
 export const MAX_RECOMMENDATIONS = 50;
 

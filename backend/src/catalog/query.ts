@@ -5,7 +5,7 @@ import { LEVELS, US_STATES, FIELD_SLUGS } from './taxonomy.ts';
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 /** Longest search query: real queries are a few words; longer input is refused, not truncated. */
-export const MAX_QUERY_LENGTH = 200;
+const MAX_QUERY_LENGTH = 200;
 
 const STATE_SET = new Set<string>(US_STATES);
 const FIELD_SET = new Set<string>(FIELD_SLUGS);
@@ -21,7 +21,7 @@ const isoDate = z
   );
 
 /** Filters shared by the list, search and page routes (query-string values, coerced). */
-export const FilterShape = {
+const FilterShape = {
   level: z.enum(LEVELS).optional(),
   field: z
     .string()
@@ -49,7 +49,7 @@ const PageShape = {
   limit: z.coerce.number().int('must be a whole number').min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
 };
 
-export const SORTS = ['deadline', 'amount', 'newest'] as const;
+const SORTS = ['deadline', 'amount', 'newest'] as const;
 export type Sort = (typeof SORTS)[number];
 
 export const ListQuery = z.strictObject({ ...FilterShape, ...PageShape, sort: z.enum(SORTS).default('deadline') });

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
 import { seedDemo } from '../db/seed.ts';
-import { addProvider, addScholarship, TEST_DAY, TEST_NOW } from './test-fixtures.ts';
+import { addProvider, addScholarship, TEST_DAY, TEST_NOW } from '../../../test/support/catalog-fixtures.ts';
 import { snippetHtml } from './search.ts';
 
 let t: TestBackend;

@@ -12,13 +12,13 @@ import { escapeHtml } from '../pages/sanitize-html.ts';
  * Added to the score of title matches (every query term in the title, via `title_vector`):
  * ts_rank of a description-only match stays far below it, so title matches always rank first.
  */
-export const TITLE_BOOST = 1000;
+const TITLE_BOOST = 1000;
 /**
  * Matches ranked per tier (title matches, then the rest). Ranking reads every candidate's row, so
  * an unbounded broad query ("scholarship") would cost ~100k row reads; past 1,000 strong matches a
  * user refines the query rather than paging on. Bounded work per request, as for every input.
  */
-export const MAX_RANKED_PER_TIER = 1000;
+const MAX_RANKED_PER_TIER = 1000;
 /**
  * Relevance within a tier. ts_rank weighs A > B > C and, for several words, how close together they
  * stand; it costs ~0.3 µs per candidate where cover density (ts_rank_cd) costs ~1.7 µs for two

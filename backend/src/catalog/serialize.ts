@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { scholarships as s, providers as p } from '../db/schema/index.ts';
 
 /** Characters of plain description shown in list items. */
-export const SUMMARY_LENGTH = 240;
+const SUMMARY_LENGTH = 240;
 
 /** Columns every catalog query selects (the row shape `toItem` turns into JSON). */
 export const itemColumns = {

@@ -1,5 +1,5 @@
 /** Longest slug we generate; URLs stay readable and well under crawler limits. */
-export const MAX_SLUG_BASE = 80;
+const MAX_SLUG_BASE = 80;
 
 /** `"Baker Memorial — Nursing Award"` → `baker-memorial-nursing-award` (ASCII, lower-case). */
 export function slugify(title: string): string {

@@ -3,9 +3,9 @@ import type { Db } from '../db/client.ts';
 import { rowsOf } from '../db/client.ts';
 
 /** Shorter words are too ambiguous to correct ("art" → "arts"/"cart"). */
-export const MIN_CORRECTABLE_LENGTH = 4;
+const MIN_CORRECTABLE_LENGTH = 4;
 /** Trigram similarity a correction needs: a one-letter typo in a 6+ letter word scores ≥ 0.45. */
-export const MIN_SIMILARITY = 0.4;
+const MIN_SIMILARITY = 0.4;
 /** Words looked up per query; the rest pass through unchanged. */
 const MAX_WORDS = 8;
 /** Letters (any script) and digits: the words of a query, as Postgres' parser would see them. */

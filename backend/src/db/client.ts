@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -7,7 +7,6 @@ import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.ts';
 
-export { schema };
 /** The Drizzle handle every service takes; the same type for Postgres and embedded PGlite. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -24,7 +23,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+/**
+ * The `drizzle/` folder, found by walking up from this module: the source (`backend/src/db/`) and
+ * the build (`dist/`) sit at different depths below the package root.
+ */
+export const MIGRATIONS_DIR = findUp(path.dirname(fileURLToPath(import.meta.url)), 'drizzle/meta/_journal.json');
+
+function findUp(from: string, relative: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, path.dirname(path.dirname(relative)));
+    if (path.dirname(dir) === dir) throw new Error(`cannot find ${relative} above ${from}`);
+  }
+}
 
 /**
  * The role the application's queries run as (drizzle/0009): every table, but the ledger only
@@ -36,11 +46,11 @@ export const APP_ROLE = 'gatehouse_app';
  * Postgres via postgres.js. `max` stays small: the backend is one process on a 2-core box. `role`
  * is sent as a startup parameter, so every pooled connection runs as that role from its first query.
  */
-export function connectPostgres(url: string, opts: { max?: number; role?: string } = {}): Database {
+export function connectPostgres(url: string, opts: { max?: number; prepare?: boolean; role?: string } = {}): Database {
   const client = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => {},
-    prepare: true,
+    prepare: opts.prepare ?? true,
     connection: opts.role ? { role: opts.role } : {},
   });
   const db = drizzlePg(client, { schema }) as unknown as Db;
@@ -65,8 +75,15 @@ export async function connectPglite(dir: string): Promise<Database> {
   return { db, kind: 'pglite', describe: `PGlite at ${dir}`, close: () => client.close() };
 }
 
-export async function connect(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
-  return opts.databaseUrl ? connectPostgres(opts.databaseUrl) : connectPglite(path.join(opts.dataDir, 'pglite'));
+export async function connect(opts: {
+  databaseUrl?: string;
+  dataDir: string;
+  poolMax?: number;
+  prepare?: boolean;
+}): Promise<Database> {
+  return opts.databaseUrl
+    ? connectPostgres(opts.databaseUrl, { max: opts.poolMax, prepare: opts.prepare })
+    : connectPglite(path.join(opts.dataDir, 'pglite'));
 }
 
 /** Applies the drizzle-kit migrations in `drizzle/`; safe to run on every start. */

@@ -14,13 +14,13 @@ export const DEMO_ACCOUNTS: { email: string; password: string; role: 'student' |
 ];
 
 /** Rows per INSERT: ~2k rows of ~1 KB keeps one statement's JSON parameter around 2 MB. */
-export const SEED_BATCH_SIZE = 2000;
+const SEED_BATCH_SIZE = 2000;
 /**
  * Loading at least this many rows into an empty catalog drops the GIN (full-text and trigram)
  * indexes and rebuilds them at the end: one sorted build is several times cheaper than 100k
  * incremental GIN inserts. All in one transaction, so a failed load leaves the indexes in place.
  */
-export const BULK_LOAD_MIN = 10_000;
+const BULK_LOAD_MIN = 10_000;
 
 /** True when the database holds no scholarships yet (first start). */
 export async function isEmpty(db: Db): Promise<boolean> {

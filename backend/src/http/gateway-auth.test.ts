@@ -3,7 +3,7 @@ import { createApp } from '../app.ts';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
 import { signedRequestInit } from '../../../test/support/sign.ts';
 import { postgresNonceStore } from './nonce-store.ts';
-import { HARD_PASSWORD, signup, uniqueEmail } from '../auth/test-helpers.ts';
+import { HARD_PASSWORD, signup, uniqueEmail } from '../../../test/support/auth.ts';
 
 /**
  * Issue 14, finding 7: a signature the gateway made must not authorise anything but the request it

@@ -4,9 +4,9 @@ import { ProblemError } from './problem.ts';
 import type { FieldError } from '../../../shared/errors.ts';
 
 /** Bodies above this are refused before parsing; no endpoint needs more (essays are ≤ 20k chars). */
-export const MAX_JSON_BYTES = 256 * 1024;
+const MAX_JSON_BYTES = 256 * 1024;
 /** Deeper JSON than this is refused: no payload of ours nests past a few levels. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 export function zodFieldErrors(err: z.ZodError): FieldError[] {
   return err.issues.map((i) => ({

@@ -4,29 +4,28 @@ import type { Db } from '../db/client.ts';
 import { serializable, type Tx } from './serializable.ts';
 import { rememberFinished } from './finished-keys.ts';
 
-/** What one phase decided (rocket-rides): nothing to record, a new recovery point, or the final response. */
+/**
+ * What one phase decided (rocket-rides): nothing to record, a new recovery point, or the final
+ * response. `passes`: the recovery point a response's commit also stands for, when recording a step
+ * and finishing are one transaction (purchase: `payment_intent_created`).
+ */
 export type PhaseResult<P extends string> =
   | { kind: 'noop' }
   | { kind: 'recovery_point'; point: P; resourceId?: string }
-  | { kind: 'response'; status: number; body: unknown };
+  | { kind: 'response'; status: number; body: unknown; passes?: P };
 
 export const recoveryPoint = <P extends string>(point: P, resourceId?: string): PhaseResult<P> => ({
   kind: 'recovery_point',
   point,
   resourceId,
 });
-export const response = <P extends string>(status: number, body: unknown): PhaseResult<P> => ({
+export const response = <P extends string>(status: number, body: unknown, passes?: P): PhaseResult<P> => ({
   kind: 'response',
   status,
   body,
+  ...(passes ? { passes } : {}),
 });
 
-/**
- * One atomic phase: `fn` and the key's new state commit together in one SERIALIZABLE transaction
- * (retried whole on serialization failure), and only while this run still holds the key's lock
- * token. A response finishes the key and releases its lock.
- * `afterCommit` runs once the phase is durable (the test-only crash hook lives there).
- */
 /**
  * Thrown when another run took the key over (our lock looked stale to it): this run must stop at
  * once, before it writes or calls the PSP again; the other run finishes the request.
@@ -37,6 +36,12 @@ export class LockLostError extends Error {
   }
 }
 
+/**
+ * One atomic phase: `fn` and the key's new state commit together in one SERIALIZABLE transaction
+ * (retried whole on serialization failure), and only while this run still holds the key's lock
+ * token. A response finishes the key and releases its lock. `drivePhases` (phase-driver.ts) loops
+ * over them.
+ */
 export async function atomicPhase<P extends string>(
   db: Db,
   key: {
@@ -48,7 +53,6 @@ export async function atomicPhase<P extends string>(
     fingerprint: string;
   },
   fn: (tx: Tx) => Promise<PhaseResult<P>>,
-  afterCommit?: (r: PhaseResult<P>) => void,
 ): Promise<PhaseResult<P>> {
   const keyId = key.id;
   const r = await serializable(db, async (tx) => {
@@ -89,6 +93,5 @@ export async function atomicPhase<P extends string>(
       { userId: key.userId, operation: key.operation, key: key.idempotencyKey },
       { fingerprint: key.fingerprint, status: r.status, body: r.body },
     );
-  afterCommit?.(r);
   return r;
 }

@@ -4,7 +4,7 @@ import { oneAtATime } from './one-at-a-time.ts';
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Retries of one SERIALIZABLE transaction before giving up: 50 racers on one key settle in a few. */
-export const SERIALIZABLE_MAX_ATTEMPTS = 12;
+const SERIALIZABLE_MAX_ATTEMPTS = 12;
 /** SQLSTATEs that mean "run the whole transaction again": serialization failure, deadlock, and a
  * unique violation raised by a concurrent insert that serializable snapshots did not yet see. */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
@@ -31,7 +31,7 @@ export function pgCode(e: unknown): string | undefined {
  * run one at a time in this process, so they commit first time; across processes SERIALIZABLE
  * still decides, so this only saves work, never decides correctness.
  */
-export type Lane = 'ledger';
+type Lane = 'ledger';
 const lanes = oneAtATime();
 
 export interface SerializableOptions {

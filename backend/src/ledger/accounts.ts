@@ -1,5 +1,5 @@
 /** Currencies of the ledger: USD cents for money, CREDITS for the product's credits. */
-export type Currency = 'USD' | 'CREDITS';
+type Currency = 'USD' | 'CREDITS';
 
 /**
  * System accounts. Sign convention: an account's balance is the plain sum of its entries, and each
@@ -17,7 +17,7 @@ export const SYSTEM_ACCOUNTS = {
   creditIssuance: { id: 'credit_issuance', kind: 'credit_issuance', currency: 'CREDITS' },
 } as const;
 
-export type AccountKind = (typeof SYSTEM_ACCOUNTS)[keyof typeof SYSTEM_ACCOUNTS]['kind'] | 'user_wallet';
+type AccountKind = (typeof SYSTEM_ACCOUNTS)[keyof typeof SYSTEM_ACCOUNTS]['kind'] | 'user_wallet';
 
 export interface AccountRef {
   id: string;

@@ -29,11 +29,3 @@ export async function unbalancedTransactions(
     total: Number(x.total),
   }));
 }
-
-/** Every account's balance, for ops and tests. */
-export async function allBalances(db: Reader): Promise<Map<string, number>> {
-  const r = await db.execute(
-    sql`select account_id, sum(amount)::bigint as total from ledger_entries group by account_id`,
-  );
-  return new Map(rowsOf<{ account_id: string; total: string }>(r).map((x) => [x.account_id, Number(x.total)]));
-}

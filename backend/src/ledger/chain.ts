@@ -8,11 +8,11 @@ type Reader = Db | Tx;
 /** `prev_hash` of the first link: there is nothing before it. */
 export const CHAIN_GENESIS = '0'.repeat(64);
 /**
- * Advisory lock key of the chain head (any constant distinct from the project's other advisory
+ * Advisory lock key of the chain head (distinct from the test setup's 727274 and the gate's 727275
  * locks). Appends queue on it until the holder commits; the primary key on `seq` is what makes a
  * fork impossible, the lock only keeps racing writers from doing the work twice.
  */
-const CHAIN_LOCK = 727_275;
+const CHAIN_LOCK = 727_300;
 /** Links checked per query by `verifyChain`. */
 const VERIFY_BATCH = 1000;
 

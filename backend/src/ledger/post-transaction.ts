@@ -3,7 +3,7 @@ import type { Tx } from '../idempotency/serializable.ts';
 import type { AccountRef } from './accounts.ts';
 import { appendToChain } from './chain.ts';
 
-export type LedgerKind = 'purchase' | 'psp_fee' | 'refund' | 'credit_grant' | 'credit_revoke';
+type LedgerKind = 'purchase' | 'psp_fee' | 'refund' | 'credit_grant' | 'credit_revoke';
 export type LedgerSource = 'webhook' | 'recovery' | 'reconcile' | 'api';
 
 export interface Posting {

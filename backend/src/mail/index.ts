@@ -4,10 +4,10 @@ import { createDevTransport } from './dev-transport.ts';
 import { createSmtpTransport } from './smtp-transport.ts';
 import type { MailTransport } from './transport.ts';
 
-export type { Mail, MailTransport } from './transport.ts';
+export type { MailTransport } from './transport.ts';
 
 /** The sender address: MAIL_FROM, else no-reply at the public host. */
-export function mailFrom(env: AppDeps['env']): string {
+function mailFrom(env: AppDeps['env']): string {
   return env.MAIL_FROM ?? `no-reply@${new URL(env.PUBLIC_URL).hostname}`;
 }
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sendSmtp } from './smtp-client.ts';
 import { buildMessage } from './smtp-transport.ts';
-import { startSmtpSink } from './smtp-sink.ts';
+import { startSmtpSink } from '../../../test/support/smtp-sink.ts';
 
 /** A throwaway self-signed certificate for 127.0.0.1, made by the openssl CLI at test time (no key in git). */
 let dir: string;

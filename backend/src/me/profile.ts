@@ -6,7 +6,7 @@ import type { StudentProfile, StudentProfileInput } from '../../../shared/schema
 type Row = typeof studentProfiles.$inferSelect;
 
 /** Database row → API shape (snake_case, GPA as a number). */
-export function toProfile(row: Row): StudentProfile {
+function toProfile(row: Row): StudentProfile {
   return {
     level: row.level as StudentProfile['level'],
     field_of_study: row.fieldOfStudy,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
-import { createProvider, login, signup } from '../auth/test-helpers.ts';
+import { createProvider, login, signup } from '../../../test/support/auth.ts';
 
 let t: TestBackend;
 let token: string;

@@ -4,7 +4,7 @@ import { createTestBackend, type TestBackend } from '../../../test/support/backe
 import { seedDemo } from '../db/seed.ts';
 import { rowsOf } from '../db/client.ts';
 import { seoRoutes } from './seo.ts';
-import { TEST_DAY, TEST_NOW } from '../catalog/test-fixtures.ts';
+import { TEST_DAY, TEST_NOW } from '../../../test/support/catalog-fixtures.ts';
 
 let t: TestBackend;
 const PUBLIC = 'https://edge.example.org';

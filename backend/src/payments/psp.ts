@@ -7,9 +7,9 @@ import type { Env } from '../env.ts';
  * SDK-level retries of one PSP call. Safe because every POST carries our own idempotency key
  * (never the SDK's random one), so a retry after a lost response is answered by Stripe's replay.
  */
-export const PSP_NETWORK_RETRIES = 1;
+const PSP_NETWORK_RETRIES = 1;
 /** A PSP call slower than this fails the request (recovery finishes it): well above Stripe's p99. */
-export const PSP_TIMEOUT_MS = 20_000;
+const PSP_TIMEOUT_MS = 20_000;
 
 /**
  * The Stripe SDK configured from env; `STRIPE_API_BASE` (e.g. the simulator on

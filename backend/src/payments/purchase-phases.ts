@@ -1,30 +1,24 @@
 import { eq, sql } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { creditPurchases } from '../db/schema/payments.ts';
-import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import { atomicPhase, recoveryPoint, response, type PhaseResult } from '../idempotency/atomic-phase.ts';
 import type { Tx } from '../idempotency/serializable.ts';
+import { drivePhases, type Outcome } from '../idempotency/phase-driver.ts';
 import { releaseKey, type IdempotencyKeyRow } from '../idempotency/key-store.ts';
 import { ProblemError } from '../http/problem.ts';
 import { problem } from '../../../shared/errors.ts';
 import { findPackage } from './packages.ts';
 import { isTransientPspError, piIdempotencyKey } from './psp.ts';
-import { crashPoint } from './crash-hook.ts';
 import { purchaseJson } from './views.ts';
 import type { PaymentsContext } from './context.ts';
 
 /** The purchase state machine's recovery points, in order (rocket-rides `atomic_phase`s). */
 export const PURCHASE_RECOVERY_POINTS = ['started', 'purchase_created', 'payment_intent_created', 'finished'] as const;
-export type PurchasePoint = (typeof PURCHASE_RECOVERY_POINTS)[number];
+type PurchasePoint = (typeof PURCHASE_RECOVERY_POINTS)[number];
 
 export interface PurchaseParams {
   package_id: string;
   payment_method?: string;
-}
-
-export interface Outcome {
-  status: number;
-  body: unknown;
 }
 
 type Purchase = typeof creditPurchases.$inferSelect;
@@ -59,60 +53,35 @@ export async function insertPurchase(tx: Tx, userId: string, params: PurchasePar
  * PaymentIntent: the PSP call is keyed by our purchase id. `known`: the purchase this request
  * just stored with its key, so the PSP phase need not read it back (used only if it is the key's).
  */
-export async function runPurchase(
+export function runPurchase(
   ctx: PaymentsContext,
   key: IdempotencyKeyRow,
   requestId: string,
   known?: Purchase,
 ): Promise<Outcome> {
   const params = key.requestParams as PurchaseParams;
-  const after = (r: PhaseResult<PurchasePoint>) =>
-    crashPoint(ctx.env, r.kind === 'response' ? 'finished' : r.kind === 'recovery_point' ? r.point : '');
-  let point = key.recoveryPoint as PurchasePoint;
-  let purchaseId = key.resourceId;
-  for (;;) {
-    let r: PhaseResult<PurchasePoint>;
-    switch (point) {
-      case 'started':
-        r = await atomicPhase<PurchasePoint>(
-          ctx.db,
-          key,
-          async (tx) => {
-            const pkg = findPackage(params.package_id);
-            if (!pkg) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such credit package' }));
-            const created = await insertPurchase(tx, key.userId, params);
-            return recoveryPoint('purchase_created', created.id);
-          },
-          after,
-        );
-        break;
-      case 'purchase_created':
-        r = await callPsp(ctx, key, known && known.id === purchaseId ? known : purchaseId!, params, requestId, after);
-        break;
-      case 'payment_intent_created': // only keys stored before recording and finishing became one phase
-        r = await atomicPhase<PurchasePoint>(
-          ctx.db,
-          key,
-          async (tx) => {
-            const [p] = await tx.select().from(creditPurchases).where(eq(creditPurchases.id, purchaseId!));
-            return response(201, purchaseJson(p));
-          },
-          after,
-        );
-        break;
-      case 'finished': {
-        const [k] = await ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.id, key.id));
-        return { status: k.responseStatus!, body: k.responseBody };
-      }
-      default:
-        throw new Error(`unknown purchase recovery point: ${String(point)}`);
-    }
-    if (r.kind === 'response') return { status: r.status, body: r.body };
-    if (r.kind === 'recovery_point') {
-      point = r.point;
-      purchaseId = r.resourceId ?? purchaseId;
-    }
-  }
+  return drivePhases<PurchasePoint>(
+    ctx.db,
+    key,
+    {
+      started: () =>
+        atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
+          const pkg = findPackage(params.package_id);
+          if (!pkg) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such credit package' }));
+          const created = await insertPurchase(tx, key.userId, params);
+          return recoveryPoint('purchase_created', created.id);
+        }),
+      purchase_created: (purchaseId) =>
+        callPsp(ctx, key, known && known.id === purchaseId ? known : purchaseId!, params, requestId),
+      // Only keys stored before recording and finishing became one phase stop here.
+      payment_intent_created: (purchaseId) =>
+        atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
+          const [p] = await tx.select().from(creditPurchases).where(eq(creditPurchases.id, purchaseId!));
+          return response(201, purchaseJson(p));
+        }),
+    },
+    ctx.observer,
+  );
 }
 
 async function callPsp(
@@ -121,7 +90,6 @@ async function callPsp(
   purchase: Purchase | string,
   params: PurchaseParams,
   requestId: string,
-  after: (r: PhaseResult<PurchasePoint>) => void,
 ): Promise<PhaseResult<PurchasePoint>> {
   const p =
     typeof purchase === 'string'
@@ -144,29 +112,24 @@ async function callPsp(
   } catch (e) {
     if (e instanceof Stripe.errors.StripeCardError) {
       const declined = e.payment_intent;
-      return atomicPhase<PurchasePoint>(
-        ctx.db,
-        key,
-        async (tx) => {
-          await tx
-            .update(creditPurchases)
-            .set({
-              status: 'failed',
-              paymentIntentId: declined?.id ?? null,
-              failureCode: e.decline_code ?? e.code ?? 'card_declined',
-              updatedAt: sql`now()`,
-            })
-            .where(eq(creditPurchases.id, p.id));
-          return response(
-            402,
-            problem('PAYMENT_FAILED', requestId, {
-              detail: 'The card was declined',
-              extra: { purchase_id: p.id, decline_code: e.decline_code ?? e.code ?? null },
-            }),
-          );
-        },
-        after,
-      );
+      return atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
+        await tx
+          .update(creditPurchases)
+          .set({
+            status: 'failed',
+            paymentIntentId: declined?.id ?? null,
+            failureCode: e.decline_code ?? e.code ?? 'card_declined',
+            updatedAt: sql`now()`,
+          })
+          .where(eq(creditPurchases.id, p.id));
+        return response(
+          402,
+          problem('PAYMENT_FAILED', requestId, {
+            detail: 'The card was declined',
+            extra: { purchase_id: p.id, decline_code: e.decline_code ?? e.code ?? null },
+          }),
+        );
+      });
     }
     if (isTransientPspError(e)) {
       await releaseKey(ctx.db, key);
@@ -182,37 +145,32 @@ async function callPsp(
       );
     }
     const invalidMethod = e instanceof Stripe.errors.StripeInvalidRequestError && e.param === 'payment_method';
-    return atomicPhase<PurchasePoint>(
-      ctx.db,
-      key,
-      async (tx) => {
-        await tx
-          .update(creditPurchases)
-          .set({
-            status: 'failed',
-            failureCode: (e as Stripe.errors.StripeError).code ?? 'psp_rejected',
-            updatedAt: sql`now()`,
-          })
-          .where(eq(creditPurchases.id, p.id));
-        return invalidMethod
-          ? response(
-              400,
-              problem('VALIDATION_FAILED', requestId, {
-                detail: 'The payment method was not accepted',
-                errors: [{ path: 'payment_method', message: 'not accepted by the payment provider' }],
-                extra: { purchase_id: p.id },
-              }),
-            )
-          : response(
-              502,
-              problem('PSP_UNAVAILABLE', requestId, {
-                detail: 'The payment provider refused the request',
-                extra: { purchase_id: p.id },
-              }),
-            );
-      },
-      after,
-    );
+    return atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
+      await tx
+        .update(creditPurchases)
+        .set({
+          status: 'failed',
+          failureCode: (e as Stripe.errors.StripeError).code ?? 'psp_rejected',
+          updatedAt: sql`now()`,
+        })
+        .where(eq(creditPurchases.id, p.id));
+      return invalidMethod
+        ? response(
+            400,
+            problem('VALIDATION_FAILED', requestId, {
+              detail: 'The payment method was not accepted',
+              errors: [{ path: 'payment_method', message: 'not accepted by the payment provider' }],
+              extra: { purchase_id: p.id },
+            }),
+          )
+        : response(
+            502,
+            problem('PSP_UNAVAILABLE', requestId, {
+              detail: 'The payment provider refused the request',
+              extra: { purchase_id: p.id },
+            }),
+          );
+    });
   }
   // Recording the PaymentIntent and finishing the key are one phase (one commit): the response is
   // the purchase as recorded. A crash before it commits resumes at `purchase_created` and gets the
@@ -223,26 +181,18 @@ async function callPsp(
       : pi.status === 'canceled'
         ? 'canceled'
         : (pi.status as Purchase['status']);
-  return atomicPhase<PurchasePoint>(
-    ctx.db,
-    key,
-    async (tx) => {
-      // A verified webhook may already have settled it while we waited for the PSP: never move it back.
-      const [recorded] = await tx
-        .update(creditPurchases)
-        .set({
-          paymentIntentId: pi.id,
-          clientSecret: pi.client_secret,
-          updatedAt: sql`now()`,
-          status: sql`case when ${creditPurchases.status} = 'succeeded' then ${creditPurchases.status} else ${next} end`,
-        })
-        .where(eq(creditPurchases.id, p.id))
-        .returning();
-      return response(201, purchaseJson(recorded));
-    },
-    (r) => {
-      crashPoint(ctx.env, 'payment_intent_created'); // passed by the same commit as `finished`
-      after(r);
-    },
-  );
+  return atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
+    // A verified webhook may already have settled it while we waited for the PSP: never move it back.
+    const [recorded] = await tx
+      .update(creditPurchases)
+      .set({
+        paymentIntentId: pi.id,
+        clientSecret: pi.client_secret,
+        updatedAt: sql`now()`,
+        status: sql`case when ${creditPurchases.status} = 'succeeded' then ${creditPurchases.status} else ${next} end`,
+      })
+      .where(eq(creditPurchases.id, p.id))
+      .returning();
+    return response(201, purchaseJson(recorded), 'payment_intent_created');
+  });
 }

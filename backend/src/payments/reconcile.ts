@@ -4,11 +4,16 @@ import { rowsOf, type Db } from '../db/client.ts';
 import { serializable } from '../idempotency/serializable.ts';
 import { unbalancedTransactions } from '../ledger/balance.ts';
 import { formatChainReport, verifyChain, type ChainReport } from '../ledger/chain.ts';
-import { applyPaymentIntentFacts } from './apply-payment-intent.ts';
-import { applyRefundFacts } from './apply-refund.ts';
-import { fetchPaymentIntentFacts, refundFacts, type PaymentIntentFacts, type RefundFacts } from './facts.ts';
+import { applyPaymentIntentFacts } from './settlement/4-apply-payment-intent.ts';
+import { applyRefundFacts } from './settlement/5-apply-refund.ts';
+import {
+  fetchPaymentIntentFacts,
+  refundFacts,
+  type PaymentIntentFacts,
+  type RefundFacts,
+} from './settlement/3-facts.ts';
 
-export interface Finding {
+interface Finding {
   key: string;
   detail: string;
 }

@@ -1,22 +1,22 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { creditPurchases, creditRefunds } from '../db/schema/payments.ts';
-import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import { atomicPhase, recoveryPoint, response, type PhaseResult } from '../idempotency/atomic-phase.ts';
 import { releaseKey, type IdempotencyKeyRow } from '../idempotency/key-store.ts';
+import { drivePhases, type Outcome } from '../idempotency/phase-driver.ts';
+import type { Tx } from '../idempotency/serializable.ts';
 import { ProblemError } from '../http/problem.ts';
 import { problem } from '../../../shared/errors.ts';
 import { isTransientPspError, refundIdempotencyKey } from './psp.ts';
-import { refundFacts } from './facts.ts';
-import { applyRefundFacts } from './apply-refund.ts';
+import { refundFacts } from './settlement/3-facts.ts';
+import { applyRefundFacts } from './settlement/5-apply-refund.ts';
 import { refundJson } from './views.ts';
 import type { PaymentsContext } from './context.ts';
-import type { Outcome } from './purchase-phases.ts';
 
-export const REFUND_RECOVERY_POINTS = ['started', 'refund_created', 'psp_refund_created', 'finished'] as const;
-export type RefundPoint = (typeof REFUND_RECOVERY_POINTS)[number];
+const REFUND_RECOVERY_POINTS = ['started', 'refund_created', 'psp_refund_created', 'finished'] as const;
+type RefundPoint = (typeof REFUND_RECOVERY_POINTS)[number];
 
-export interface RefundParams {
+interface RefundParams {
   purchase_id: string;
   amount?: number;
   /** Admins may refund any purchase; others only their own. */
@@ -28,74 +28,66 @@ export interface RefundParams {
  * plus every pending or succeeded one stays within the charge, and stores the refund row before
  * the PSP is called with the key `gh-re-<refund id>`.
  */
-export async function runRefund(ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string): Promise<Outcome> {
+export function runRefund(ctx: PaymentsContext, key: IdempotencyKeyRow, requestId: string): Promise<Outcome> {
   const params = key.requestParams as RefundParams;
-  let point = key.recoveryPoint as RefundPoint;
-  let refundId = key.resourceId;
-  for (;;) {
-    let r: PhaseResult<RefundPoint>;
-    switch (point) {
-      case 'started':
-        r = await atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
-          const owner = params.as_admin ? undefined : eq(creditPurchases.userId, key.userId);
-          const [p] = await tx
-            .select()
-            .from(creditPurchases)
-            .where(and(eq(creditPurchases.id, params.purchase_id), owner))
-            .for('update');
-          if (!p) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such purchase' }));
-          if (p.status !== 'succeeded' || !p.paymentIntentId)
-            return response(
-              409,
-              problem('PURCHASE_NOT_REFUNDABLE', requestId, {
-                detail: `The purchase is ${p.status}; only a completed purchase can be refunded`,
-              }),
-            );
-          const [{ taken }] = await tx
-            .select({ taken: sql<number>`coalesce(sum(${creditRefunds.amountCents}), 0)::int` })
-            .from(creditRefunds)
-            .where(and(eq(creditRefunds.purchaseId, p.id), inArray(creditRefunds.status, ['pending', 'succeeded'])));
-          const refundable = p.amountCents - Number(taken);
-          const amount = params.amount ?? refundable;
-          if (amount <= 0 || amount > refundable) {
-            return response(
-              422,
-              problem('REFUND_EXCEEDS_CHARGE', requestId, {
-                detail: `At most ${refundable} cents can still be refunded`,
-                errors: [{ path: 'amount', message: `must be at most ${refundable}` }],
-                extra: { refundable_cents: refundable },
-              }),
-            );
-          }
-          const id = crypto.randomUUID();
-          await tx
-            .insert(creditRefunds)
-            .values({ id, purchaseId: p.id, userId: p.userId, amountCents: amount, status: 'pending' });
-          return recoveryPoint('refund_created', id);
-        });
-        break;
-      case 'refund_created':
-        r = await callPsp(ctx, key, refundId!, requestId);
-        break;
-      case 'psp_refund_created':
-        r = await atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
+  return drivePhases<RefundPoint>(
+    ctx.db,
+    key,
+    {
+      started: () => atomicPhase<RefundPoint>(ctx.db, key, (tx) => createRefund(tx, key, params, requestId)),
+      refund_created: (refundId) => callPsp(ctx, key, refundId!, requestId),
+      psp_refund_created: (refundId) =>
+        atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
           const [row] = await tx.select().from(creditRefunds).where(eq(creditRefunds.id, refundId!));
           return response(201, refundJson(row));
-        });
-        break;
-      case 'finished': {
-        const [k] = await ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.id, key.id));
-        return { status: k.responseStatus!, body: k.responseBody };
-      }
-      default:
-        throw new Error(`unknown refund recovery point: ${String(point)}`);
-    }
-    if (r.kind === 'response') return { status: r.status, body: r.body };
-    if (r.kind === 'recovery_point') {
-      point = r.point;
-      refundId = r.resourceId ?? refundId;
-    }
+        }),
+    },
+    ctx.observer,
+  );
+}
+
+/** The first phase: the refund fits what is left of the charge, and its row is stored before any PSP call. */
+async function createRefund(
+  tx: Tx,
+  key: IdempotencyKeyRow,
+  params: RefundParams,
+  requestId: string,
+): Promise<PhaseResult<RefundPoint>> {
+  const owner = params.as_admin ? undefined : eq(creditPurchases.userId, key.userId);
+  const [p] = await tx
+    .select()
+    .from(creditPurchases)
+    .where(and(eq(creditPurchases.id, params.purchase_id), owner))
+    .for('update');
+  if (!p) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such purchase' }));
+  if (p.status !== 'succeeded' || !p.paymentIntentId)
+    return response(
+      409,
+      problem('PURCHASE_NOT_REFUNDABLE', requestId, {
+        detail: `The purchase is ${p.status}; only a completed purchase can be refunded`,
+      }),
+    );
+  const [{ taken }] = await tx
+    .select({ taken: sql<number>`coalesce(sum(${creditRefunds.amountCents}), 0)::int` })
+    .from(creditRefunds)
+    .where(and(eq(creditRefunds.purchaseId, p.id), inArray(creditRefunds.status, ['pending', 'succeeded'])));
+  const refundable = p.amountCents - Number(taken);
+  const amount = params.amount ?? refundable;
+  if (amount <= 0 || amount > refundable) {
+    return response(
+      422,
+      problem('REFUND_EXCEEDS_CHARGE', requestId, {
+        detail: `At most ${refundable} cents can still be refunded`,
+        errors: [{ path: 'amount', message: `must be at most ${refundable}` }],
+        extra: { refundable_cents: refundable },
+      }),
+    );
   }
+  const id = crypto.randomUUID();
+  await tx
+    .insert(creditRefunds)
+    .values({ id, purchaseId: p.id, userId: p.userId, amountCents: amount, status: 'pending' });
+  return recoveryPoint('refund_created', id);
 }
 
 async function callPsp(

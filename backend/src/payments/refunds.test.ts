@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaymentsHarness, type PaymentsHarness } from '../../../test/support/psp-sim/harness.ts';
 import { accountBalance, unbalancedTransactions } from '../ledger/balance.ts';
 import { stripeFee } from '../../../test/support/psp-sim/index.ts';
-import { creditsToRevoke } from './apply-refund.ts';
+import { creditsToRevoke } from './settlement/5-apply-refund.ts';
 
 let h: PaymentsHarness;
 beforeAll(async () => {

@@ -15,14 +15,14 @@ import {
 import { requestFingerprint } from '../idempotency/fingerprint.ts';
 import { LockLostError } from '../idempotency/atomic-phase.ts';
 import { walletCredits } from '../ledger/balance.ts';
-import { verifyStripeEvent } from '../webhooks/verify-signature.ts';
-import { handleStripeEvent } from '../webhooks/inbox.ts';
+import { verifyStripeEvent } from './settlement/1-verify-webhook.ts';
+import { handleStripeEvent } from './settlement/2-inbox.ts';
 import { CREDIT_PACKAGES, findPackage, packageJson } from './packages.ts';
-import { insertPurchase, runPurchase, type Outcome } from './purchase-phases.ts';
+import { insertPurchase, runPurchase } from './purchase-phases.ts';
+import type { Outcome } from '../idempotency/phase-driver.ts';
 import { runRefund } from './refund-phases.ts';
 import { purchaseJson } from './views.ts';
 import { stripeFor } from './psp.ts';
-import { crashPoint } from './crash-hook.ts';
 import { paymentsOpsSnapshot } from './ops.ts';
 import type { PaymentsContext } from './context.ts';
 import type { IdempotencyKeyRow } from '../idempotency/key-store.ts';
@@ -49,7 +49,7 @@ export function paymentsRoutes(deps: AppDeps) {
         'PAYMENTS_UNAVAILABLE',
         'Payments are not configured on this server (STRIPE_SECRET_KEY is unset)',
       );
-    return { db: deps.db, stripe, env: deps.env, log: deps.log };
+    return { db: deps.db, stripe, env: deps.env, log: deps.log, observer: deps.phaseObserver };
   }
 
   /**
@@ -81,8 +81,9 @@ export function paymentsRoutes(deps: AppDeps) {
     );
     if (begun.kind === 'replay') return reply({ status: begun.status, body: begun.body }, true);
     // A new key's one commit passes `started` and whatever point its first phase reached.
-    if (begun.created || begun.key.recoveryPoint === 'started') crashPoint(deps.env, 'started');
-    if (begun.created && begun.key.recoveryPoint !== 'started') crashPoint(deps.env, begun.key.recoveryPoint);
+    const observe = ctx.observer;
+    if (observe && (begun.created || begun.key.recoveryPoint === 'started')) observe(operation, 'started');
+    if (observe && begun.created && begun.key.recoveryPoint !== 'started') observe(operation, begun.key.recoveryPoint);
     try {
       return reply(await run(ctx, begun.key, c.get('requestId')), false);
     } catch (e) {

@@ -1,5 +1,5 @@
-import type { Purchase } from './apply-payment-intent.ts';
-import type { Refund } from './apply-refund.ts';
+import type { Purchase } from './settlement/4-apply-payment-intent.ts';
+import type { Refund } from './settlement/5-apply-refund.ts';
 
 /** Statuses where the client still has to act with Stripe.js, so it needs the client secret. */
 const NEEDS_CLIENT = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);

@@ -1,14 +1,14 @@
 import type { AppDeps } from '../deps.ts';
 import { stripeFor } from './psp.ts';
 import { recoverOnce } from '../workers/recovery.ts';
-import { relayOnce } from '../workers/outbox-relay.ts';
+import { relayOnce } from './settlement/7-outbox-relay.ts';
 import { purgeIdempotencyKeys } from '../workers/purge.ts';
-import { receiptMailer, creditAuditLog } from '../workers/consumers.ts';
+import { receiptMailer, creditAuditLog } from './settlement/8-consumers.ts';
 
 /** The relay polls this often; delivery lag is at most this plus the consumer's time. */
-export const OUTBOX_POLL_MS = 500;
+const OUTBOX_POLL_MS = 500;
 /** Expired Idempotency-Key records are purged this often (retention is in hours, so hourly is plenty). */
-export const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Runs `fn` now and then every `ms`, never overlapping itself. */
 function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => void) {
@@ -41,7 +41,7 @@ export function startPaymentWorkers(deps: AppDeps): { stop(): Promise<void> } {
   const stops: (() => Promise<void>)[] = [];
   const stripe = stripeFor(deps.env);
   if (stripe) {
-    const ctx = { db: deps.db, stripe, env: deps.env, log: deps.log };
+    const ctx = { db: deps.db, stripe, env: deps.env, log: deps.log, observer: deps.phaseObserver };
     stops.push(
       every(
         deps.env.PAYMENTS_RECOVERY_INTERVAL_SECONDS * 1000,

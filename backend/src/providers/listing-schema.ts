@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { LEVELS, CITIZENSHIPS, US_STATES, FIELD_SLUGS } from '../catalog/taxonomy.ts';
 
 /** Limits of a listing: titles fit a results line; descriptions are a page of rich text. */
-export const MAX_TITLE = 200;
-export const MAX_DESCRIPTION = 20_000;
+const MAX_TITLE = 200;
+const MAX_DESCRIPTION = 20_000;
 /** Largest single award we list; larger numbers are typos (an extra zero) more often than real. */
-export const MAX_AMOUNT = 1_000_000;
+const MAX_AMOUNT = 1_000_000;
 
 /** Control characters other than tab/newline never belong in text, and search uses two as markers. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;

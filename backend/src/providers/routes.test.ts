@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
-import { addProvider, addUser, tokenFor } from '../catalog/test-fixtures.ts';
+import { addProvider, addUser, tokenFor } from '../../../test/support/catalog-fixtures.ts';
 import { scholarships } from '../db/schema/index.ts';
 
 let t: TestBackend;

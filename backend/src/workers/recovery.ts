@@ -6,21 +6,21 @@ import { takeOverStaleKey } from '../idempotency/key-store.ts';
 import { LockLostError } from '../idempotency/atomic-phase.ts';
 import { runPurchase } from '../payments/purchase-phases.ts';
 import { runRefund } from '../payments/refund-phases.ts';
-import { applyPaymentIntentFacts, FINAL_PURCHASE_STATUSES } from '../payments/apply-payment-intent.ts';
-import { applyRefundFacts } from '../payments/apply-refund.ts';
+import { applyPaymentIntentFacts, FINAL_PURCHASE_STATUSES } from '../payments/settlement/4-apply-payment-intent.ts';
+import { applyRefundFacts } from '../payments/settlement/5-apply-refund.ts';
 import {
   fetchPaymentIntentFacts,
   refundFacts,
   searchPaymentIntentFacts,
   type PaymentIntentFacts,
   type RefundFacts,
-} from '../payments/facts.ts';
+} from '../payments/settlement/3-facts.ts';
 import type { PaymentsContext } from '../payments/context.ts';
 
 /** Rows touched more recently than this are left to the request still working on them. */
 export const RECOVERY_MIN_AGE_SECONDS = 2;
 /** Work per round, so one round stays short even after a long outage. */
-export const RECOVERY_BATCH = 100;
+const RECOVERY_BATCH = 100;
 
 export interface RecoveryReport {
   keysResumed: number;

@@ -2,7 +2,7 @@ import { errors, jwtVerify } from 'jose';
 import type { AccessRules } from '../../../shared/rules/access.ts';
 import { JwksUnavailableError, type JwksCache } from './jwks.ts';
 
-export interface Identity {
+interface Identity {
   userId: string;
   role: string;
 }

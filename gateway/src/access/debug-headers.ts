@@ -2,7 +2,7 @@ import type { ClientClass } from '../env.ts';
 import type { Verdict } from '../waf/types.ts';
 
 /** Response headers that explain the WAF's decision; only clients granted `debug_headers` see them. */
-export const DEBUG_HEADERS = ['x-waf-verdict', 'x-waf-rules', 'x-waf-score', 'x-client-class'] as const;
+const DEBUG_HEADERS = ['x-waf-verdict', 'x-waf-rules', 'x-waf-score', 'x-client-class'] as const;
 
 /**
  * Removes every debug header (an upstream or another stage may have set one), then, when `show`,

@@ -15,7 +15,7 @@ function tryDecode(s: string): string {
  * this form fails closed: `/API//me` or `/api/%6de` cannot slip past `/api/**`, and an encoded
  * `..%2f` cannot turn a protected path into an exempt one (it only adds segments).
  */
-export function canonicalPath(path: string): string {
+function canonicalPath(path: string): string {
   return tryDecode(path)
     .replace(/\/{2,}/g, '/')
     .toLowerCase();

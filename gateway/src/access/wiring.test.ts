@@ -3,7 +3,7 @@ import { SELF } from 'cloudflare:test';
 import { createGateway } from '../app.ts';
 import { bundledRules } from '../config/bundled.ts';
 import { bundledCrawlerRanges } from './bundled-crawlers.ts';
-import { ENV, makeKeys, stubBackend, type Upstream } from './test-support.ts';
+import { ENV, makeKeys, stubBackend, type Upstream } from '../../../test/support/gateway/access.ts';
 import { parseRuleFiles, RuleFileError } from '../../../shared/rules/index.ts';
 import waf from '../../rules/waf.yaml';
 import access from '../../rules/access.yaml';

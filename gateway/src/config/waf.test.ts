@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import wafYaml from '../../rules/waf.yaml';
 import { WafRulesSchema } from '../../../shared/rules/waf.ts';
 import { compileWaf, modeFor, thresholdFor, WafConfigError } from './waf.ts';
-import { probeDetector, rulesWith, shippedRules } from '../waf/testing.ts';
+import { probeDetector, rulesWith, shippedRules } from '../../../test/support/gateway/waf.ts';
 
 const base = () => parseYaml(wafYaml) as Record<string, unknown>;
 const invalid = (patch: Record<string, unknown>) => WafRulesSchema.safeParse({ ...base(), ...patch });

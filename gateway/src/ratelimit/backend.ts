@@ -14,7 +14,7 @@ import type { Limiter } from './types.ts';
  */
 
 /** Redis key prefix unless RATE_LIMIT_PREFIX says otherwise (tests use one per run). */
-export const DEFAULT_PREFIX = 'gh:rl';
+const DEFAULT_PREFIX = 'gh:rl';
 
 export interface BackendBindings {
   UPSTASH_REDIS_REST_URL?: string;

@@ -10,9 +10,9 @@
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
 /** Consecutive failures that open the circuit: one slow answer is noise, three in a row is an outage. */
-export const FAILURE_THRESHOLD = 3;
+const FAILURE_THRESHOLD = 3;
 /** Time between probes while open: at most one request per second per isolate pays a timeout. */
-export const COOLDOWN_MS = 1000;
+const COOLDOWN_MS = 1000;
 
 export interface BreakerOptions {
   failureThreshold?: number;

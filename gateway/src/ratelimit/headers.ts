@@ -12,7 +12,7 @@ import type { Decision } from './types.ts';
 const sfString = (s: string) => `"${s}"`;
 
 /** Seconds from now until `resetMs`, rounded up, at least 1 (a 0 would invite an instant retry). */
-export function secondsUntil(resetMs: number, now = Date.now()): number {
+function secondsUntil(resetMs: number, now = Date.now()): number {
   return Math.max(1, Math.ceil((resetMs - now) / 1000));
 }
 

@@ -52,7 +52,7 @@ function emailOf(c: Context<GatewayEnv>, text: string): unknown {
  * The hashed login email of a JSON body `{ "email": ... }` (or of an HTML form post), or undefined
  * when there is none.
  */
-export async function accountHash(c: Context<GatewayEnv>): Promise<string | undefined> {
+async function accountHash(c: Context<GatewayEnv>): Promise<string | undefined> {
   // The body stage reads the body once; until it has, read a bounded clone ourselves.
   const bytes = c.get('body') ?? (await readBounded(c.req.raw.clone().body, ACCOUNT_BODY_MAX));
   if (!bytes || bytes.byteLength > ACCOUNT_BODY_MAX) return undefined;

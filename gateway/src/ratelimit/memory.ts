@@ -1,5 +1,5 @@
 import type { Algorithm } from '../../../shared/rules/limits.ts';
-import type { Limiter, LimitResult } from './types.ts';
+import type { Limiter } from './types.ts';
 
 /**
  * In-memory limiters with the same arithmetic as @upstash/ratelimit's single-region Lua scripts
@@ -119,5 +119,3 @@ const ALGORITHMS = { fixedWindow, slidingWindow, tokenBucket } satisfies Record<
 export function createMemoryLimiter(opts: Options): Limiter {
   return ALGORITHMS[opts.algorithm](opts);
 }
-
-export type { LimitResult };

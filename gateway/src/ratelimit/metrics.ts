@@ -38,11 +38,11 @@ function fmt(entries: [string, string][]): string {
   return entries.length ? `{${entries.map(([k, v]) => `${k}="${esc(v)}"`).join(',')}}` : '';
 }
 
-export const decisions = new Counter(
+const decisions = new Counter(
   'gatehouse_ratelimit_decisions_total',
   'Rate-limit decisions by policy, source and decision (allowed, limited, unavailable, skipped).',
 );
-export const nearLimit = new Counter(
+const nearLimit = new Counter(
   'gatehouse_ratelimit_near_limit_total',
   'Allowed decisions that used at least 80% of the limit.',
 );
@@ -58,7 +58,7 @@ export const refunds = new Counter(
   'gatehouse_ratelimit_refunds_total',
   'Tokens given back after a successful login, by policy and result.',
 );
-export const circuitTransitions = new Counter(
+const circuitTransitions = new Counter(
   'gatehouse_ratelimit_circuit_transitions_total',
   'Circuit breaker state changes by target state.',
 );
@@ -66,7 +66,7 @@ export const circuitTransitions = new Counter(
 let circuitState: CircuitState = 'closed';
 const latency = { buckets: LATENCY_BUCKETS.map(() => 0), count: 0, sum: 0 };
 
-export const NEAR_LIMIT_RATIO = 0.8;
+const NEAR_LIMIT_RATIO = 0.8;
 
 export function recordDecision(
   policy: string,

@@ -5,7 +5,7 @@ import type { CompiledPolicy } from './policies.ts';
  * gateway uses. `reset` is a Unix time in milliseconds. `reason: 'cacheBlock'` means the module-scope
  * ephemeral cache answered without a Redis round trip.
  */
-export interface LimitResult {
+interface LimitResult {
   success: boolean;
   limit: number;
   remaining: number;

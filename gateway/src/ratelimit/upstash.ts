@@ -35,7 +35,7 @@ function limiterFor(algorithm: Algorithm, limit: number, window: Duration) {
 }
 
 /** Maps an @upstash/redis failure to a kind: an HTTP answer that is not 2xx, or no answer at all. */
-export function classifyError(e: unknown): BackendError {
+function classifyError(e: unknown): BackendError {
   if (e instanceof BackendError) return e;
   const name = (e as Error)?.name ?? '';
   // The library appends the whole command (keys included) to its messages; keep only the cause.

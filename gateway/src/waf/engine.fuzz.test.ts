@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { inspect } from './engine.ts';
 import { compiledWaf } from '../config/waf.ts';
-import { shippedRules } from './testing.ts';
+import { shippedRules } from '../../../test/support/gateway/waf.ts';
 import { multipartBoundary } from './targets/multipart.ts';
 import { extractTargets } from './targets/index.ts';
 

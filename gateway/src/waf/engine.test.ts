@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inspect, inspectRequest } from './engine.ts';
-import { probeWaf, req, rulesWith, shippedRules } from './testing.ts';
+import { probeWaf, req, rulesWith, shippedRules } from '../../../test/support/gateway/waf.ts';
 
 const rulesOf = (v: { matches: { ruleId: string }[] }) => [...new Set(v.matches.map((m) => m.ruleId))].sort();
 const form = (body: string) => ({ body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });

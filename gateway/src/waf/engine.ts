@@ -1,4 +1,4 @@
-import type { Match, RuleMeta, Target, Verdict, WafAction, WafMode } from './types.ts';
+import type { Match, RuleMeta, Verdict, WafAction, WafMode } from './types.ts';
 import { extractTargets, type Extracted, type WafRequest } from './targets/index.ts';
 import { modeFor, thresholdFor, SEVERITY_RANK, type CompiledWaf, type RoutePolicy } from '../config/waf.ts';
 import { excludedBy, exclusionsFor } from './exclusions.ts';
@@ -10,7 +10,7 @@ import { decodeComponent } from './targets/decode.ts';
 export type { WafRequest } from './targets/index.ts';
 
 /** A match an exclusion removed, kept for `waf explain` and lint. */
-export interface ExcludedMatch extends Match {
+interface ExcludedMatch extends Match {
   exclusion: string;
 }
 
@@ -148,7 +148,7 @@ export function inspectRequest(req: WafRequest, waf: CompiledWaf, opts: InspectO
  * matched rule is at least `block_min_severity` (known-bad); otherwise the would-be block is logged
  * as `monitor`. `monitor` mode never blocks; `off` is reported as allow.
  */
-export function decide(
+function decide(
   matches: Match[],
   anyExcluded: boolean,
   meta: ReadonlyMap<string, RuleMeta>,
@@ -168,5 +168,3 @@ export function decide(
   }
   return { wouldBlock, action, mode, score, threshold, matches, primaryRule, reason };
 }
-
-export type { Target };

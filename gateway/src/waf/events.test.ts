@@ -1,15 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inspectRequest } from './engine.ts';
-import {
-  maskTokens,
-  recordVerdict,
-  REDACTED,
-  resetWafCounters,
-  wafCounters,
-  wafEvent,
-  wafPrometheus,
-} from './events.ts';
-import { probeWaf, req } from './testing.ts';
+import { maskTokens, recordVerdict, REDACTED, wafCounters, wafEvent, wafPrometheus } from './events.ts';
+import { probeWaf, req } from '../../../test/support/gateway/waf.ts';
 
 const waf = probeWaf();
 const event = (v: ReturnType<typeof inspectRequest>) =>
@@ -84,25 +76,31 @@ describe('event line', () => {
 });
 
 describe('counters', () => {
-  beforeEach(resetWafCounters);
+  // The counters are per-isolate totals with no reset (production has none either): tests read deltas.
+  const sub = (a: Record<string, number> | undefined, b: Record<string, number> | undefined) =>
+    Object.fromEntries(Object.entries(a ?? {}).map(([k, n]) => [k, n - (b?.[k] ?? 0)]));
   it('count requests by action, matches by rule and action, blocks by primary rule', () => {
+    const before = wafCounters();
     recordVerdict(inspectRequest(req('POST', '/x?a=PROBE_SQLI&b=PROBE_NOTICE'), waf));
     recordVerdict(inspectRequest(req('GET', '/x?a=PROBE_SQLI'), waf));
     recordVerdict(inspectRequest(req('GET', '/x'), waf));
-    expect(wafCounters()).toEqual({
-      requests: { block: 1, monitor: 1, allow: 1 },
-      matches: { WAF_TEST_001: { block: 1, monitor: 1, allow: 0 }, WAF_TEST_004: { block: 1, monitor: 0, allow: 0 } },
-      blocks: { WAF_TEST_001: 1 },
-    });
+    const after = wafCounters();
+    expect(sub(after.requests, before.requests)).toEqual({ block: 1, monitor: 1, allow: 1 });
+    expect(sub(after.matches.WAF_TEST_001, before.matches.WAF_TEST_001)).toEqual({ block: 1, monitor: 1, allow: 0 });
+    expect(sub(after.matches.WAF_TEST_004, before.matches.WAF_TEST_004)).toEqual({ block: 1, monitor: 0, allow: 0 });
+    expect(after.blocks.WAF_TEST_001 - (before.blocks.WAF_TEST_001 ?? 0)).toBe(1);
     const text = wafPrometheus();
-    expect(text).toContain('gatehouse_waf_requests_total{action="block"} 1');
-    expect(text).toContain('gatehouse_waf_matches_total{rule="WAF_TEST_001",action="monitor"} 1');
-    expect(text).toContain('gatehouse_waf_blocks_total{rule="WAF_TEST_001"} 1');
+    expect(text).toContain(`gatehouse_waf_requests_total{action="block"} ${after.requests.block}`);
+    expect(text).toContain(
+      `gatehouse_waf_matches_total{rule="WAF_TEST_001",action="monitor"} ${after.matches.WAF_TEST_001.monitor}`,
+    );
+    expect(text).toContain(`gatehouse_waf_blocks_total{rule="WAF_TEST_001"} ${after.blocks.WAF_TEST_001}`);
     expect(text).toMatch(/# TYPE gatehouse_waf_blocks_total counter/);
   });
   it('snapshots are copies', () => {
     const s = wafCounters();
-    s.requests.block = 99;
-    expect(wafCounters().requests.block).toBe(0);
+    const block = s.requests.block;
+    s.requests.block = block + 99;
+    expect(wafCounters().requests.block).toBe(block);
   });
 });

@@ -42,7 +42,7 @@ function leafName(t: Target): string {
 }
 
 /** True when a target's own name marks it sensitive (substring, case-insensitive). */
-export function isSensitiveTarget(t: Target, sensitive: readonly string[]): boolean {
+function isSensitiveTarget(t: Target, sensitive: readonly string[]): boolean {
   if (t.kind === 'json_key' || t.kind === 'query_name' || t.kind === 'form_name' || t.kind === 'cookie_name')
     return false;
   const name = leafName(t).toLowerCase();
@@ -83,7 +83,7 @@ export function maskTokens(s: string): string {
 }
 
 /** The excerpt as it may be logged: redacted for sensitive fields, short, tokens masked. */
-export function redactExcerpt(m: Match, sensitive: readonly string[]): string {
+function redactExcerpt(m: Match, sensitive: readonly string[]): string {
   if (isSensitiveTarget(m.target, sensitive)) return REDACTED;
   return maskTokens(m.excerpt.slice(0, EXCERPT_CHARS));
 }
@@ -184,11 +184,4 @@ export function wafPrometheus(): string {
   );
   for (const [rule, n] of [...blocksByRule].sort()) lines.push(`gatehouse_waf_blocks_total{rule="${rule}"} ${n}`);
   return lines.join('\n') + '\n';
-}
-
-/** Tests only: start from zero. */
-export function resetWafCounters(): void {
-  requests.block = requests.monitor = requests.allow = 0;
-  matchesByRule.clear();
-  blocksByRule.clear();
 }

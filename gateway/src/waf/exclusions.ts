@@ -23,7 +23,7 @@ function leafKey(t: Target): string | null {
 }
 
 /** Field selector → predicate over targets. Selectors address values, never the keys. */
-export function compileSelector(sel: FieldSelector): (t: Target) => boolean {
+function compileSelector(sel: FieldSelector): (t: Target) => boolean {
   if ('json' in sel) {
     const pattern = jsonPathSegments(sel.json);
     if (!pattern) throw new Error(`invalid JSON path ${sel.json}`);

@@ -6,8 +6,8 @@
 
 export type Segments = readonly string[];
 
-export const ANY_ONE = '*';
-export const ANY_MANY = '**';
+const ANY_ONE = '*';
+const ANY_MANY = '**';
 
 /** True when `input` segments match `pattern` segments. */
 export function matchSegments(pattern: Segments, input: Segments): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import goldenPaths from '../../rules/tests/golden-paths.yaml';
 import contentTypes from '../../rules/tests/content-types.yaml';
-import { shippedRules } from './testing.ts';
+import { shippedRules } from '../../../test/support/gateway/waf.ts';
 import { compiledWaf } from '../config/waf.ts';
 import { runTestFiles } from './rule-tests.ts';
 

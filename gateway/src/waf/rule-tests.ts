@@ -14,7 +14,7 @@ export interface CaseResult {
 }
 
 /** Parses one test file (throws with the file named when invalid). */
-export function parseTestFile(file: string, text: string): WafTestCase[] {
+function parseTestFile(file: string, text: string): WafTestCase[] {
   let data: unknown;
   try {
     data = parseYaml(text, { uniqueKeys: true });
@@ -28,7 +28,7 @@ export function parseTestFile(file: string, text: string): WafTestCase[] {
 }
 
 /** Runs one case through the engine and compares with its expectation. */
-export function runCase(file: string, c: WafTestCase, waf: CompiledWaf): CaseResult {
+function runCase(file: string, c: WafTestCase, waf: CompiledWaf): CaseResult {
   const headers: Record<string, string> = {
     host: 'gatehouse.test',
     ...Object.fromEntries(Object.entries(c.request.headers).map(([k, v]) => [k.toLowerCase(), v])),

@@ -28,7 +28,7 @@ export type Family =
   | 'java'
   | 'session-fixation';
 
-export type Paranoia = 1 | 2 | 3 | 4;
+type Paranoia = 1 | 2 | 3 | 4;
 
 /** Where a value came from. `*_name` kinds are keys (parameter, field, cookie names). */
 export type TargetKind =

@@ -4,7 +4,7 @@ import { createTestBackend, type TestBackend } from '../backend.ts';
 import { startPspSim, type PspSim } from './index.ts';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_gatehouse_test_secret';
-export const TEST_STRIPE_KEY = 'sk_test_gatehouse_backend';
+const TEST_STRIPE_KEY = 'sk_test_gatehouse_backend';
 
 export interface PaymentsHarness {
   t: TestBackend;

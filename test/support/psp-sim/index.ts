@@ -8,7 +8,6 @@ import { stripeSignature, fetchDeliver, webhookBackoffMs, WEBHOOK_MAX_ATTEMPTS, 
 
 export { stripeSignature } from './webhooks.ts';
 export { stripeFee } from './state.ts';
-export type { PspFaults } from './faults.ts';
 
 export interface PspSimOptions {
   host?: string;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 /** Stripe's US card pricing, which the simulator charges like Stripe: 2.9% + 30¢. */
-export const FEE_PERCENT = 0.029;
-export const FEE_FIXED_CENTS = 30;
+const FEE_PERCENT = 0.029;
+const FEE_FIXED_CENTS = 30;
 export function stripeFee(amount: number): number {
   return Math.round(amount * FEE_PERCENT) + FEE_FIXED_CENTS;
 }
@@ -30,11 +30,11 @@ export class StripeApiError extends Error {
     super(String(body.message));
   }
 }
-export function invalid(message: string, param?: string, code?: string): StripeApiError {
+function invalid(message: string, param?: string, code?: string): StripeApiError {
   return new StripeApiError(400, { type: 'invalid_request_error', message, param, code });
 }
 
-export function newId(prefix: string): string {
+function newId(prefix: string): string {
   return `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 }
 

@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { accessApp, accessRules, makeKeys, stubBackend, type Upstream } from '../../access/test-support.ts';
+import {
+  accessApp,
+  accessRules,
+  makeKeys,
+  stubBackend,
+  type Upstream,
+} from '../../../../test/support/gateway/access.ts';
 import { bundledCrawlerRanges } from '../../access/bundled-crawlers.ts';
 import type { CrawlerRangesFile } from '../../../../shared/rules/crawler-ranges.ts';
 import type { Verdict } from '../../waf/types.ts';

@@ -10,7 +10,7 @@ import {
   unsignedToken,
   type Keys,
   type Upstream,
-} from '../../access/test-support.ts';
+} from '../../../../test/support/gateway/access.ts';
 
 let keys: Keys;
 let other: Keys;

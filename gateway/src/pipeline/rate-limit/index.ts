@@ -11,7 +11,7 @@ import { compileLimits } from '../../ratelimit/policies.ts';
 import type { Decision } from '../../ratelimit/types.ts';
 
 /** The allowlist grant that exempts a client from rate limits (access.yaml). */
-export const SKIP_GRANT = 'skip_rate_limit';
+const SKIP_GRANT = 'skip_rate_limit';
 
 function waitUntil(c: Context<GatewayEnv>, p: Promise<unknown>): void {
   try {

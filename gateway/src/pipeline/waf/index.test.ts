@@ -4,7 +4,7 @@ import type { GatewayEnv } from '../../env.ts';
 import { requestId } from '../request-id/index.ts';
 import { body } from '../body/index.ts';
 import { waf, WAF_MONITOR_ONLY } from './index.ts';
-import { probeWaf, rulesWith, shippedRules } from '../../waf/testing.ts';
+import { probeWaf, rulesWith, shippedRules } from '../../../../test/support/gateway/waf.ts';
 import type { WafRules } from '../../../../shared/rules/waf.ts';
 
 /** The three stages under test plus a terminal handler that reports what reached "the backend". */
@@ -133,10 +133,12 @@ describe('body stage', () => {
 
 describe('metrics endpoint', () => {
   it('counts blocks by rule in the Prometheus text the gateway metrics endpoint serves', async () => {
-    const { resetWafCounters, wafCounters, wafPrometheus } = await import('../../waf/events.ts');
-    resetWafCounters();
+    const { wafCounters, wafPrometheus } = await import('../../waf/events.ts');
+    const before = wafCounters();
     await post(app(), '/api/auth/signup', ATTACK);
-    expect(wafPrometheus()).toContain('gatehouse_waf_blocks_total{rule="WAF_TEST_001"} 1');
-    expect(wafCounters()).toMatchObject({ requests: { block: 1 }, blocks: { WAF_TEST_001: 1 } });
+    const after = wafCounters();
+    expect(after.requests.block - before.requests.block).toBe(1);
+    expect(after.blocks.WAF_TEST_001 - (before.blocks.WAF_TEST_001 ?? 0)).toBe(1);
+    expect(wafPrometheus()).toContain(`gatehouse_waf_blocks_total{rule="WAF_TEST_001"} ${after.blocks.WAF_TEST_001}`);
   });
 });

@@ -26,7 +26,7 @@ const RULES = [
  * Tool names as they appear in User-Agent strings (lower-case). Data, not logic: add a tool here.
  * Matched as whole words so "Nessus" matches but a product named "unessusual" does not.
  */
-export const SCANNER_TOKENS: readonly string[] = [
+const SCANNER_TOKENS: readonly string[] = [
   'sqlmap',
   'nikto',
   'nuclei',

@@ -1,7 +1,7 @@
 import type { Normalizer } from '../types.ts';
 
 /** True for ASCII whitespace, vertical tab, form feed and NBSP. */
-export function isSpaceCode(c: number): boolean {
+function isSpaceCode(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 160;
 }
 

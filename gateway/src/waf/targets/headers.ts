@@ -62,7 +62,7 @@ export function extractHeaders(headers: ReadonlyMap<string, string>, sink: Targe
 }
 
 /** `a=1; b=2` (RFC 6265 §4.2.1) into `cookie_name` and `cookie` targets; stops when the field budget is spent. */
-export function extractCookies(cookie: string, sink: TargetSink): void {
+function extractCookies(cookie: string, sink: TargetSink): void {
   for (const part of cookie.split(';')) {
     if (sink.full) return;
     const eq = part.indexOf('=');

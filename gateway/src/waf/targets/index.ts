@@ -24,7 +24,7 @@ export interface ExtractLimits {
 /** Body facts the protocol rules score (the engine turns each into a WAF_PROTO match). */
 export type BodyFinding = 'json_malformed' | 'json_too_deep' | 'too_many_fields' | 'multipart_malformed';
 
-export type BodyKind = 'none' | 'json' | 'form' | 'multipart' | 'xml' | 'text';
+type BodyKind = 'none' | 'json' | 'form' | 'multipart' | 'xml' | 'text';
 
 export interface Extracted {
   info: RequestInfo;
@@ -37,14 +37,14 @@ export interface Extracted {
 }
 
 /** Media type without parameters, lower-case; `+json`/`+xml` suffixes kept as they are. */
-export function mediaTypeOf(contentType: string | null): string | null {
+function mediaTypeOf(contentType: string | null): string | null {
   if (!contentType) return null;
   const semi = contentType.indexOf(';');
   const t = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
   return t || null;
 }
 
-export function bodyKindOf(mediaType: string | null, hasBody: boolean): BodyKind {
+function bodyKindOf(mediaType: string | null, hasBody: boolean): BodyKind {
   if (!hasBody) return 'none';
   if (!mediaType) return 'form'; // curl and old clients post forms without a type; parse as a form, keep the raw text too
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) return 'json';

@@ -77,7 +77,7 @@ function wrapped32(p: string): number | null {
 }
 
 /** inet_aton: 1–4 parts, the last filling the remaining bytes. Returns a 32-bit number or null. */
-export function parseIpv4Loose(host: string): { value: number; canonical: boolean } | null {
+function parseIpv4Loose(host: string): { value: number; canonical: boolean } | null {
   if (host.length > 40) return null;
   const parts = host.split('.');
   if (parts.length > 4) return null;

@@ -10,7 +10,7 @@ export interface ScannedTag {
 /** A tag has at most this many attributes worth looking at; bounds work on hostile markup. */
 const MAX_ATTRS = 64;
 /** Tags examined per value; a 1 MB value of `<a>` repeats stops here (work stays linear). */
-export const MAX_TAGS = 4096;
+const MAX_TAGS = 4096;
 
 function isNameCode(c: number): boolean {
   return isWordCode(c) || c === 45 /* - */ || c === 58 /* : */ || c === 46 /* . */;

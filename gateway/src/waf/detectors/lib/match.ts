@@ -34,33 +34,6 @@ export function indexOfWord(s: string, word: string, from = 0): number {
   return -1;
 }
 
-/** First index of any of `needles` in `s`, with which needle; scans once per needle (bounded list). */
-export function indexOfAny(s: string, needles: readonly string[]): { at: number; needle: string } | null {
-  let best: { at: number; needle: string } | null = null;
-  for (const n of needles) {
-    const i = s.indexOf(n);
-    if (i >= 0 && (!best || i < best.at)) best = { at: i, needle: n };
-  }
-  return best;
-}
-
-/** Skips spaces/tabs/newlines from `i`; returns the first non-space index. */
-export function skipSpaces(s: string, i: number): number {
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c === 32 || (c >= 9 && c <= 13) || c === 160) i++;
-    else break;
-  }
-  return i;
-}
-
-/** Reads a run of word characters (plus extra allowed codes) at `i`. */
-export function readWord(s: string, i: number, extra = ''): string {
-  let j = i;
-  while (j < s.length && (isWordCode(s.charCodeAt(j)) || extra.includes(s[j]))) j++;
-  return s.slice(i, j);
-}
-
 /** Bigrams frequent in English prose; an anchor on one of them would be checked at every other word. */
 const COMMON_BIGRAMS = new Set([
   'th',

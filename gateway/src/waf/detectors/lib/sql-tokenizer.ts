@@ -4,7 +4,7 @@
  * words (keywords, identifiers, functions), backtick identifiers, `@`/`@@` variables, operators
  * and punctuation. One linear pass; the token array is capped so hostile input stays bounded.
  */
-export type SqlTokenType =
+type SqlTokenType =
   | 'str'
   | 'num'
   | 'word'
@@ -31,7 +31,7 @@ export interface SqlToken {
 }
 
 /** More tokens than this are never needed to see an injection; caps memory on 1 MB inputs. */
-export const MAX_SQL_TOKENS = 4096;
+const MAX_SQL_TOKENS = 4096;
 
 const OPS3 = new Set(['<=>', '!<>']);
 const OPS2 = new Set(['<=', '>=', '<>', '!=', '||', '&&', '::', ':=', '<<', '>>', '!<', '!>', '->']);

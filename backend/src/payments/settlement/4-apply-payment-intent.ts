@@ -1,10 +1,10 @@
 import { eq, or, sql } from 'drizzle-orm';
-import { creditPurchases } from '../db/schema/payments.ts';
-import type { Tx } from '../idempotency/serializable.ts';
-import { postTransaction, type LedgerSource } from '../ledger/post-transaction.ts';
-import { SYSTEM_ACCOUNTS, walletAccount } from '../ledger/accounts.ts';
-import { enqueue } from '../workers/outbox.ts';
-import type { PaymentIntentFacts } from './facts.ts';
+import { creditPurchases } from '../../db/schema/payments.ts';
+import type { Tx } from '../../idempotency/serializable.ts';
+import { postTransaction, type LedgerSource } from '../../ledger/post-transaction.ts';
+import { SYSTEM_ACCOUNTS, walletAccount } from '../../ledger/accounts.ts';
+import { enqueue } from './6-outbox.ts';
+import type { PaymentIntentFacts } from './3-facts.ts';
 
 export type Purchase = typeof creditPurchases.$inferSelect;
 export type PurchaseStatus = Purchase['status'];
@@ -23,7 +23,7 @@ export type ApplyOutcome =
  * Our purchase for a PaymentIntent: by stored id, else by the purchase id in its metadata (one
  * query: webhooks usually arrive before the purchase has stored the id). Row-locked.
  */
-export async function purchaseForPaymentIntent(
+async function purchaseForPaymentIntent(
   tx: Tx,
   piId: string,
   metadata: Record<string, string>,

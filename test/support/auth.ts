@@ -1,6 +1,6 @@
-import { users } from '../db/schema/index.ts';
-import { hashPassword } from './password.ts';
-import type { TestBackend } from '../../../test/support/backend.ts';
+import { users } from '../../backend/src/db/schema/index.ts';
+import { hashPassword } from '../../backend/src/auth/password.ts';
+import type { TestBackend } from './backend.ts';
 
 /** A password every policy accepts and a naive SQL/HTML sanitizer would mangle. */
 export const HARD_PASSWORD = `p'; DROP--"<x>`;

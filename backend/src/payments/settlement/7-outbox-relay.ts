@@ -1,18 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Db } from '../db/client.ts';
-import type { Tx } from '../idempotency/serializable.ts';
-import { outboxConsumed } from '../db/schema/outbox.ts';
-import type { OutboxTopic } from './outbox.ts';
+import { rowsOf, type Db } from '../../db/client.ts';
+import type { Tx } from '../../idempotency/serializable.ts';
+import { outboxConsumed } from '../../db/schema/outbox.ts';
+import type { OutboxTopic } from './6-outbox.ts';
 
 /** After this many failed deliveries a message is dead-lettered (visible in /api/ops/payments). */
 export const OUTBOX_MAX_ATTEMPTS = 8;
 /** A claimed message is invisible to other relays this long; a relay that dies mid-batch loses only its lease. */
-export const OUTBOX_LEASE_SECONDS = 30;
+const OUTBOX_LEASE_SECONDS = 30;
 /** Messages claimed per round: small batches keep the claim transaction short. */
-export const OUTBOX_BATCH = 20;
+const OUTBOX_BATCH = 20;
 
 /** Exponential backoff between attempts: 1 s, 2 s, 4 s … capped at 5 minutes. */
-export function outboxBackoffSeconds(attempts: number): number {
+function outboxBackoffSeconds(attempts: number): number {
   return Math.min(2 ** Math.max(attempts - 1, 0), 300);
 }
 

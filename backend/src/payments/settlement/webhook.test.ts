@@ -5,9 +5,9 @@ import {
   createPaymentsHarness,
   TEST_WEBHOOK_SECRET,
   type PaymentsHarness,
-} from '../../../test/support/psp-sim/harness.ts';
-import { stripeSignature } from '../../../test/support/psp-sim/index.ts';
-import { unbalancedTransactions } from '../ledger/balance.ts';
+} from '../../../../test/support/psp-sim/harness.ts';
+import { stripeSignature } from '../../../../test/support/psp-sim/index.ts';
+import { unbalancedTransactions } from '../../ledger/balance.ts';
 
 let h: PaymentsHarness;
 beforeAll(async () => {

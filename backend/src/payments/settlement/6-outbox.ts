@@ -1,5 +1,5 @@
-import { outboxMessages } from '../db/schema/outbox.ts';
-import type { Tx } from '../idempotency/serializable.ts';
+import { outboxMessages } from '../../db/schema/outbox.ts';
+import type { Tx } from '../../idempotency/serializable.ts';
 
 /** Topics written next to ledger effects; consumers are registered in workers/consumers.ts. */
 export type OutboxTopic = 'credits.granted' | 'credits.revoked' | 'receipt.mail' | 'refund.processed';

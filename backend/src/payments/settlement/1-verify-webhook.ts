@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
  * Stripe's default: an event signed more than 5 minutes ago is refused, which bounds replays of a
  * captured delivery while leaving room for clock skew and queueing.
  */
-export const WEBHOOK_TOLERANCE_SECONDS = 300;
+const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 /** The verified event, or null for a bad signature, a wrong secret or a timestamp outside tolerance. */
 export async function verifyStripeEvent(

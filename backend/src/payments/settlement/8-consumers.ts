@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { mailbox, users } from '../db/schema/users.ts';
-import type { Logger } from '../logger.ts';
-import type { OutboxConsumer } from './outbox-relay.ts';
+import { mailbox, users } from '../../db/schema/users.ts';
+import type { Logger } from '../../logger.ts';
+import type { OutboxConsumer } from './7-outbox-relay.ts';
 
 const usd = (cents: unknown) => `$${(Number(cents) / 100).toFixed(2)}`;
 

@@ -1,10 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { creditPurchases, creditRefunds } from '../db/schema/payments.ts';
-import type { Tx } from '../idempotency/serializable.ts';
-import { postTransaction, type LedgerSource } from '../ledger/post-transaction.ts';
-import { SYSTEM_ACCOUNTS, walletAccount } from '../ledger/accounts.ts';
-import { enqueue } from '../workers/outbox.ts';
-import type { RefundFacts } from './facts.ts';
+import { creditPurchases, creditRefunds } from '../../db/schema/payments.ts';
+import type { Tx } from '../../idempotency/serializable.ts';
+import { postTransaction, type LedgerSource } from '../../ledger/post-transaction.ts';
+import { SYSTEM_ACCOUNTS, walletAccount } from '../../ledger/accounts.ts';
+import { enqueue } from './6-outbox.ts';
+import type { RefundFacts } from './3-facts.ts';
 
 export type Refund = typeof creditRefunds.$inferSelect;
 export type RefundOutcome = 'applied' | 'already_applied' | 'status_updated' | 'not_ours' | 'needs_purchase';

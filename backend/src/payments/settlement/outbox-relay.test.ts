@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
-import { relayOnce, OUTBOX_MAX_ATTEMPTS, type OutboxConsumer, type OutboxMessage } from './outbox-relay.ts';
-import { enqueue } from './outbox.ts';
-import { paymentsOpsSnapshot } from '../payments/ops.ts';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/db.ts';
+import { relayOnce, OUTBOX_MAX_ATTEMPTS, type OutboxConsumer, type OutboxMessage } from './7-outbox-relay.ts';
+import { enqueue } from './6-outbox.ts';
+import { paymentsOpsSnapshot } from '../ops.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 /** Test helpers for catalog tests: hand-made rows on top of the deterministic demo data. */
-import { providers, scholarships, users } from '../db/schema/index.ts';
-import type { Db } from '../db/client.ts';
-import { signAccessToken, type Role } from '../auth/tokens.ts';
-import type { AppDeps } from '../deps.ts';
+import { providers, scholarships, users } from '../../backend/src/db/schema/index.ts';
+import type { Db } from '../../backend/src/db/client.ts';
+import { signAccessToken, type Role } from '../../backend/src/auth/tokens.ts';
+import type { AppDeps } from '../../backend/src/deps.ts';
 
 /** The day catalog tests pretend it is; demo deadlines are 7-365 days after it. */
 export const TEST_DAY = '2026-01-15';

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
-export interface ReceivedMail {
+interface ReceivedMail {
   from: string;
   to: string[];
   /** The raw message as sent after DATA, dot-unstuffed. */

@@ -3,12 +3,12 @@
  * the real detectors' tuning) and a rules builder over the shipped waf.yaml.
  */
 import { parse as parseYaml } from 'yaml';
-import wafYaml from '../../rules/waf.yaml';
+import wafYaml from '../../../gateway/rules/waf.yaml';
 import { WafRulesSchema, type WafRules } from '../../../shared/rules/waf.ts';
-import { compileWaf, type CompiledWaf } from '../config/waf.ts';
-import type { Detector, Match, RuleMeta, Target } from './types.ts';
+import { compileWaf, type CompiledWaf } from '../../../gateway/src/config/waf.ts';
+import type { Detector, Match, RuleMeta, Target } from '../../../gateway/src/waf/types.ts';
 
-export const PROBE_RULES = [
+const PROBE_RULES = [
   { id: 'WAF_TEST_001', family: 'sqli', severity: 'critical', paranoia: 1, description: 'probe: PROBE_SQLI' },
   { id: 'WAF_TEST_002', family: 'xss', severity: 'critical', paranoia: 1, description: 'probe: PROBE_XSS' },
   { id: 'WAF_TEST_003', family: 'rce', severity: 'warning', paranoia: 1, description: 'probe: PROBE_WARN' },

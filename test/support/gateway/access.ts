@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { parse as parseYaml } from 'yaml';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { vi } from 'vitest';
-import type { GatewayEnv } from '../env.ts';
+import type { GatewayEnv } from '../../../gateway/src/env.ts';
 import { AccessRulesSchema, type AccessRules } from '../../../shared/rules/access.ts';
 import type { CrawlerRangesFile } from '../../../shared/rules/crawler-ranges.ts';
 import {
@@ -19,16 +19,16 @@ import {
   credentialBinding,
 } from '../../../shared/gateway-signature.ts';
 import { pickCredential } from '../../../shared/credential.ts';
-import { requestId } from '../pipeline/request-id/index.ts';
-import { clientIp } from '../pipeline/client-ip/index.ts';
-import { clientClass } from '../pipeline/client-class/index.ts';
-import { cors } from '../pipeline/cors/index.ts';
-import { jwt } from '../pipeline/jwt/index.ts';
-import { proxy } from '../pipeline/proxy/index.ts';
-import bundledAccess from '../../rules/access.yaml';
+import { requestId } from '../../../gateway/src/pipeline/request-id/index.ts';
+import { clientIp } from '../../../gateway/src/pipeline/client-ip/index.ts';
+import { clientClass } from '../../../gateway/src/pipeline/client-class/index.ts';
+import { cors } from '../../../gateway/src/pipeline/cors/index.ts';
+import { jwt } from '../../../gateway/src/pipeline/jwt/index.ts';
+import { proxy } from '../../../gateway/src/pipeline/proxy/index.ts';
+import bundledAccess from '../../../gateway/rules/access.yaml';
 
-export const BACKEND = 'http://backend.test';
-export const SECRET = 'test-gateway-secret-0123456789';
+const BACKEND = 'http://backend.test';
+const SECRET = 'test-gateway-secret-0123456789';
 export const ENV = { BACKEND_URL: BACKEND, GATEWAY_SHARED_SECRET: SECRET };
 
 /** The shipped access.yaml, optionally changed by `edit` (on a parsed copy). */

@@ -1,18 +1,18 @@
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { webhookEvents } from '../db/schema/webhooks.ts';
-import { creditPurchases } from '../db/schema/payments.ts';
-import { serializable } from '../idempotency/serializable.ts';
-import { applyPaymentIntentFacts } from '../payments/apply-payment-intent.ts';
-import { applyRefundFacts } from '../payments/apply-refund.ts';
+import { webhookEvents } from '../../db/schema/webhooks.ts';
+import { creditPurchases } from '../../db/schema/payments.ts';
+import { serializable } from '../../idempotency/serializable.ts';
+import { applyPaymentIntentFacts } from './4-apply-payment-intent.ts';
+import { applyRefundFacts } from './5-apply-refund.ts';
 import {
   fetchPaymentIntentFacts,
   paymentIntentFacts,
   refundFacts,
   type PaymentIntentFacts,
   type RefundFacts,
-} from '../payments/facts.ts';
-import type { PaymentsContext } from '../payments/context.ts';
+} from './3-facts.ts';
+import type { PaymentsContext } from '../context.ts';
 
 const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
 
