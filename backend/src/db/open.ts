@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { APP_ROLE, connectPglite, connectPostgres, runMigrations, type Database, type Db } from './client.ts';
+import { APP_ROLE, connectPglite, connectPostgres, rowsOf, runMigrations, type Database, type Db } from './client.ts';
 import { chainExistingTransactions } from '../ledger/chain.ts';
 
 export interface OpenOptions {
@@ -23,9 +23,10 @@ export interface OpenOptions {
  * of pre-chain ledger rows and `ownerWork` run as the owner; the returned connection runs as
  * `gatehouse_app`, which cannot ALTER, TRUNCATE, UPDATE or DELETE the ledger or touch its triggers.
  * - Postgres: the owner connection is `MIGRATION_DATABASE_URL` (falling back to `DATABASE_URL`),
- *   closed once done; the app connects with `DATABASE_URL` and the `role` startup parameter. In
- *   production `DATABASE_URL` is a login role that is a member of gatehouse_app and owns nothing
- *   (docs/deploy-trust.md), so the app cannot get back to the owner at all.
+ *   closed once done. In production `DATABASE_URL` is a login that is a member of gatehouse_app and
+ *   owns nothing (docs/deploy-trust.md): used as is, also behind a transaction pooler. A login that
+ *   could alter the ledger (the owner, a superuser) gets the `role=gatehouse_app` startup parameter
+ *   instead, and the start fails if the connection does not end up as gatehouse_app.
  * - PGlite (one session): migrate as the bootstrap superuser, then `SET ROLE gatehouse_app`. A
  *   `RESET ROLE` would undo it, so on PGlite this guards against mistakes, not an attacker running SQL.
  */
@@ -42,9 +43,40 @@ export async function openAppDatabase(opts: OpenOptions): Promise<Database> {
   } finally {
     await owner.close();
   }
-  const app = connectPostgres(opts.databaseUrl, { role: APP_ROLE, max: opts.poolMax, prepare: opts.prepare });
-  await app.db.execute(sql`select 1`); // fail at start, naming the problem, if the role cannot be used
-  return app;
+  const pool = { max: opts.poolMax, prepare: opts.prepare };
+  const app = connectPostgres(opts.databaseUrl, pool);
+  if (!(await mayAlterLedger(app.db))) return app; // a dedicated login (member of gatehouse_app): as is
+  // The login could alter the ledger (the owner, or a superuser): run as gatehouse_app instead.
+  await app.close();
+  const restricted = connectPostgres(opts.databaseUrl, { ...pool, role: APP_ROLE });
+  let who: string | undefined;
+  try {
+    who = rowsOf<{ who: string }>(await restricted.db.execute(sql`select current_user as who`))[0]?.who;
+  } catch (e) {
+    await restricted.close();
+    throw new Error(`${ROLE_ADVICE} (${(e as Error).message})`);
+  }
+  // A pooler that drops the startup parameter (PgBouncer's ignore_startup_parameters) must not leave
+  // the application running as the owner.
+  if (who !== APP_ROLE) {
+    await restricted.close();
+    throw new Error(`${ROLE_ADVICE} (the connection runs as ${who})`);
+  }
+  return restricted;
+}
+
+const ROLE_ADVICE =
+  'DATABASE_URL logs in as a role that may alter the ledger and the connection could not switch to ' +
+  `${APP_ROLE}; behind a pooler, use a login that is a member of ${APP_ROLE} (docs/deploy-trust.md)`;
+
+/** Whether this login could change ledger rows: it owns the tables or is a superuser. */
+async function mayAlterLedger(db: Db): Promise<boolean> {
+  const [r] = rowsOf<{ may: boolean }>(
+    await db.execute(
+      sql`select has_table_privilege('ledger_entries', 'UPDATE') or has_table_privilege('ledger_entries', 'TRUNCATE') as may`,
+    ),
+  );
+  return r?.may === true;
 }
 
 async function ownerWork(owner: Database, opts: OpenOptions): Promise<void> {
