@@ -22,7 +22,7 @@ const UNSIGNED_PATHS = new Set(['/healthz', '/readyz']);
  * The largest body the backend reads to check a signature (413 past it). The gateway's own body
  * limits are far below this; an unsigned caller cannot make the backend buffer more.
  */
-export const MAX_SIGNED_BODY_BYTES = 1024 * 1024;
+const MAX_SIGNED_BODY_BYTES = 1024 * 1024;
 
 type Refusal = Exclude<SignatureCheck, 'ok'> | 'replayed' | 'body_too_large' | 'bad_request_id';
 

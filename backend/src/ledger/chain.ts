@@ -6,7 +6,7 @@ import type { Tx } from '../idempotency/serializable.ts';
 type Reader = Db | Tx;
 
 /** `prev_hash` of the first link: there is nothing before it. */
-export const CHAIN_GENESIS = '0'.repeat(64);
+const CHAIN_GENESIS = '0'.repeat(64);
 /**
  * Advisory lock key of the chain head (distinct from the test setup's 727274 and the gate's 727275
  * locks). Appends queue on it until the holder commits; the primary key on `seq` is what makes a
@@ -46,7 +46,7 @@ async function canonicalContent(db: Reader, ids: string[]): Promise<Map<string, 
   return out;
 }
 
-export function linkHash(prevHash: string, content: string): string {
+function linkHash(prevHash: string, content: string): string {
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
@@ -67,7 +67,7 @@ export async function appendToChain(tx: Tx, id: string): Promise<void> {
     values (${Number(head?.seq ?? 0) + 1}, ${id}, ${prev}, ${linkHash(prev, content)})`);
 }
 
-export interface ChainBreak {
+interface ChainBreak {
   /** The first link that does not verify (or 0 for a transaction outside the chain). */
   seq: number;
   transactionId: string;
