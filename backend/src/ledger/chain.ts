@@ -16,34 +16,36 @@ const CHAIN_LOCK = 727_300;
 /** Links checked per query by `verifyChain`. */
 const VERIFY_BATCH = 1000;
 
+/** The columns a transaction's canonical content is built from (`t` = ledger_transactions). */
+const CANONICAL_COLUMNS = sql`t.id, t.kind, t.business_key, t.purchase_id, t.refund_id, t.source,
+  (extract(epoch from t.created_at) * 1000000)::bigint::text as created_us,
+  coalesce((select json_agg(json_build_array(e.account_id, e.currency, e.amount::text)
+    order by e.account_id collate "C", e.currency collate "C", e.amount)
+    from ledger_entries e where e.transaction_id = t.id), '[]'::json)::text as entries`;
+
+type CanonicalRow = Record<'id' | 'kind' | 'business_key' | 'source' | 'created_us' | 'entries', string> & {
+  purchase_id: string | null;
+  refund_id: string | null;
+};
+
 /**
  * One transaction's content as hashed: its columns (created_at in microseconds) and its entries,
  * sorted so insertion order does not matter. JSON so no value can fake a field boundary.
  */
+function canonicalOf(x: CanonicalRow): string {
+  const entries = JSON.parse(x.entries) as unknown[];
+  return JSON.stringify([x.id, x.kind, x.business_key, x.purchase_id, x.refund_id, x.source, x.created_us, entries]);
+}
+
 async function canonicalContent(db: Reader, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const r = await db.execute(sql`
-    select t.id, t.kind, t.business_key, t.purchase_id, t.refund_id, t.source,
-      (extract(epoch from t.created_at) * 1000000)::bigint::text as created_us,
-      coalesce((select json_agg(json_build_array(e.account_id, e.currency, e.amount::text)
-        order by e.account_id, e.currency, e.amount) from ledger_entries e where e.transaction_id = t.id), '[]'::json)::text as entries
-    from ledger_transactions t where t.id in (${sql.join(
+  const r = await db.execute(
+    sql`select ${CANONICAL_COLUMNS} from ledger_transactions t where t.id in (${sql.join(
       ids.map((id) => sql`${id}::uuid`),
       sql`, `,
-    )})`);
-  type Row = Record<'id' | 'kind' | 'business_key' | 'source' | 'created_us' | 'entries', string> & {
-    purchase_id: string | null;
-    refund_id: string | null;
-  };
-  const out = new Map<string, string>();
-  for (const x of rowsOf<Row>(r)) {
-    const entries = JSON.parse(x.entries) as unknown[];
-    out.set(
-      x.id,
-      JSON.stringify([x.id, x.kind, x.business_key, x.purchase_id, x.refund_id, x.source, x.created_us, entries]),
-    );
-  }
-  return out;
+    )})`,
+  );
+  return new Map(rowsOf<CanonicalRow>(r).map((x) => [x.id, canonicalOf(x)]));
 }
 
 function linkHash(prevHash: string, content: string): string {
@@ -51,20 +53,23 @@ function linkHash(prevHash: string, content: string): string {
 }
 
 /**
- * Appends transaction `id` (already inserted with its entries, in this transaction) to the chain.
- * Under SERIALIZABLE a writer that read a stale head fails on `seq` and is retried whole by
- * `serializable()`; the chain cannot fork.
+ * Appends transaction `id` (already inserted with its entries, in this transaction) to the chain:
+ * one query takes the lock and reads the head and the content, one inserts the link. Under
+ * SERIALIZABLE a writer that read a stale head fails on `seq` (or on a read/write conflict) and is
+ * retried whole by `serializable()`; the chain cannot fork.
  */
 export async function appendToChain(tx: Tx, id: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
-  const [head] = rowsOf<{ seq: string; hash: string }>(
-    await tx.execute(sql`select seq, hash from ledger_chain order by seq desc limit 1`),
+  const [row] = rowsOf<CanonicalRow & { head_seq: string | null; head_hash: string | null }>(
+    await tx.execute(sql`with chain_lock as (select pg_advisory_xact_lock(${CHAIN_LOCK}))
+      select h.seq as head_seq, h.hash as head_hash, ${CANONICAL_COLUMNS}
+      from chain_lock cross join ledger_transactions t
+      left join lateral (select seq, hash from ledger_chain order by seq desc limit 1) h on true
+      where t.id = ${id}::uuid`),
   );
-  const content = (await canonicalContent(tx, [id])).get(id);
-  if (content === undefined) throw new Error(`ledger transaction ${id} not found for chaining`);
-  const prev = head?.hash ?? CHAIN_GENESIS;
+  if (!row) throw new Error(`ledger transaction ${id} not found for chaining`);
+  const prev = row.head_hash ?? CHAIN_GENESIS;
   await tx.execute(sql`insert into ledger_chain (seq, transaction_id, prev_hash, hash)
-    values (${Number(head?.seq ?? 0) + 1}, ${id}, ${prev}, ${linkHash(prev, content)})`);
+    values (${Number(row.head_seq ?? 0) + 1}, ${id}, ${prev}, ${linkHash(prev, canonicalOf(row))})`);
 }
 
 interface ChainBreak {
