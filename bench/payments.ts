@@ -30,7 +30,7 @@ import { users } from '../backend/src/db/schema/users.ts';
 import { generateSigningJwk, loadSigningKeys } from '../backend/src/auth/keys.ts';
 import { signAccessToken } from '../backend/src/auth/tokens.ts';
 import { createStripe } from '../backend/src/payments/psp.ts';
-import { signGatewayRequest, SIGNATURE_HEADER } from '../shared/gateway-signature.ts';
+import { signedRequestInit } from '../test/support/sign.ts';
 import { startGateway } from '../scripts/gateway.ts';
 import { startPspSim } from '../test/support/psp-sim/index.ts';
 import { adminSql, urlFor } from '../test/support/pg.ts';
@@ -153,13 +153,23 @@ try {
   /** The same, straight to the backend, signed here as the gateway would sign it (signing is not timed). */
   const direct = async (key: string, n: number, base = backendUrl): Promise<Sample> => {
     const requestId = crypto.randomUUID();
-    const headers = {
+    const headers: Record<string, string> = {
       'content-type': 'application/json',
       authorization: `Bearer ${tokens[n % USERS]}`,
       'idempotency-key': key,
       'x-request-id': requestId,
-      [SIGNATURE_HEADER]: await signGatewayRequest(secret, { method: 'POST', pathAndQuery: PURCHASES, requestId }),
     };
+    const signed = await signedRequestInit(
+      new URL(PURCHASES, base),
+      { method: 'POST', headers, body: BODY },
+      requestId,
+      {
+        secret,
+      },
+    );
+    signed.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
     return timed(`${base}${PURCHASES}`, headers, key);
   };
   async function timed(url: string, headers: Record<string, string>, key: string): Promise<Sample> {

@@ -11,6 +11,8 @@ const ENTRIES = {
   server: 'backend/src/server.ts',
   'db-migrate': 'scripts/db-migrate.ts',
   reconcile: 'scripts/reconcile.ts',
+  /** Operators run it daily with reconcile (docs/deploy-trust.md): `node dist/ledger-verify.js`. */
+  'ledger-verify': 'scripts/ledger-verify.ts',
 } as const;
 
 /** `--outdir DIR` builds elsewhere (tests build into a temporary folder). */

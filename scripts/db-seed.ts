@@ -1,6 +1,7 @@
 /**
  * `npm run db:seed -- [--count N] [--reset] [--anchor YYYY-MM-DD]`: loads the deterministic demo
- * catalog (same N and anchor → same rows) into DATABASE_URL, or the embedded PGlite under DATA_DIR.
+ * catalog (same N and anchor → same rows) into MIGRATION_DATABASE_URL (the owner; unset → DATABASE_URL),
+ * or the embedded PGlite under DATA_DIR.
  * Re-running adds only missing rows; `--reset` wipes the catalog first.
  */
 import { parseArgs } from 'node:util';
@@ -24,7 +25,11 @@ if (anchor && Number.isNaN(anchor.getTime())) {
   process.exit(2);
 }
 
-const database = await connect({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? '.data' });
+// As the owner: a bulk load drops and rebuilds indexes, which the application role may not.
+const database = await connect({
+  databaseUrl: process.env.MIGRATION_DATABASE_URL ?? process.env.DATABASE_URL,
+  dataDir: process.env.DATA_DIR ?? '.data',
+});
 const started = performance.now();
 try {
   await runMigrations(database);

@@ -10,6 +10,7 @@ const ERROR_CODES = {
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   INVALID_CREDENTIALS: { status: 401, title: 'Email or password is wrong' },
   INVALID_TOKEN: { status: 401, title: 'The token is invalid or expired' },
+  AMBIGUOUS_CREDENTIALS: { status: 400, title: 'The request carries two different access tokens' },
   FORBIDDEN: { status: 403, title: 'Not allowed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

@@ -1,19 +1,32 @@
+import type { PresentedCredential } from './credential.ts';
+
 /**
  * The gateway signs every request it forwards so the backend can refuse traffic that bypassed it.
- * Header: `X-Gateway-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>` over
- * `t \n METHOD \n path+query \n request id \n user id \n role` (user and role empty when anonymous).
+ * Header: `X-Gateway-Signature: t=<unix seconds>,v2=<hex HMAC-SHA256>` over the lines
+ * `v2, t, METHOD, path+query, request id, body SHA-256, credential, user id, role`
+ * (user and role empty when anonymous). Binding the body digest and the credential means a captured
+ * signature cannot carry another body or another token; the backend also refuses a request id it
+ * has seen (single-use nonce) and timestamps ahead of its clock by more than a small skew.
  * Web Crypto only, so the same code runs in workerd and Node.
  */
 export const SIGNATURE_HEADER = 'x-gateway-signature';
 export const USER_HEADER = 'x-gateway-user';
 export const ROLE_HEADER = 'x-gateway-role';
 /** Signed requests older than this are refused: enough for a slow upstream, too short for replays. */
-const SIGNATURE_MAX_AGE_SECONDS = 60;
+export const SIGNATURE_MAX_AGE_SECONDS = 60;
+/** Clock difference tolerated for a timestamp ahead of the backend's clock (NTP-synced hosts). */
+export const SIGNATURE_MAX_SKEW_SECONDS = 5;
+/** A request id is a single-use nonce: word characters and dashes, as the gateway's UUIDs are. */
+export const NONCE_PATTERN = /^[A-Za-z0-9-]{16,64}$/;
 
 export interface SignedParts {
   method: string;
   pathAndQuery: string;
   requestId: string;
+  /** Hex SHA-256 of the body bytes forwarded (of nothing when there is no body): see `bodyDigest`. */
+  bodySha256: string;
+  /** `credentialBinding()` of the token the gateway saw (or its absence). */
+  credential: string;
   userId?: string;
   role?: string;
 }
@@ -30,18 +43,46 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return k;
 }
 
+function hex(buf: ArrayBuffer): string {
+  return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Hex SHA-256 of the body bytes; `undefined`/empty → the digest of zero bytes. */
+export async function bodyDigest(body: Uint8Array | ArrayBuffer | undefined): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', (body ?? new Uint8Array(0)) as BufferSource));
+}
+
+/**
+ * What the signature says about the credential: `-` for none, `sha256:<hex>` of the token (never the
+ * token itself), or the refusal kind. Both sides derive it with `pickCredential` from the headers.
+ */
+export async function credentialBinding(cred: PresentedCredential): Promise<string> {
+  if (cred.kind === 'none') return '-';
+  if (cred.kind !== 'token') return cred.kind;
+  return `sha256:${hex(await crypto.subtle.digest('SHA-256', enc.encode(cred.token)))}`;
+}
+
 function canonical(t: number, p: SignedParts): string {
-  return [t, p.method.toUpperCase(), p.pathAndQuery, p.requestId, p.userId ?? '', p.role ?? ''].join('\n');
+  return [
+    'v2',
+    t,
+    p.method.toUpperCase(),
+    p.pathAndQuery,
+    p.requestId,
+    p.bodySha256,
+    p.credential,
+    p.userId ?? '',
+    p.role ?? '',
+  ].join('\n');
 }
 
 async function mac(secret: string, data: string): Promise<string> {
-  const sig = await crypto.subtle.sign('HMAC', await hmacKey(secret), enc.encode(data));
-  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return hex(await crypto.subtle.sign('HMAC', await hmacKey(secret), enc.encode(data)));
 }
 
 export async function signGatewayRequest(secret: string, parts: SignedParts, now = Date.now()): Promise<string> {
   const t = Math.floor(now / 1000);
-  return `t=${t},v1=${await mac(secret, canonical(t, parts))}`;
+  return `t=${t},v2=${await mac(secret, canonical(t, parts))}`;
 }
 
 /** Constant-time comparison of two hex strings of equal length. */
@@ -52,16 +93,42 @@ function safeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** Why a signature was refused, or `ok`; a value so callers can log the reason without a stack. */
+export type SignatureCheck = 'ok' | 'missing' | 'malformed' | 'stale' | 'future' | 'mismatch';
+
+/** The header's timestamp, when it is well-formed (the backend checks freshness before reading a body). */
+export function parseSignatureHeader(header: string | null | undefined): { t: number; mac: string } | undefined {
+  const m = header ? /^t=(\d{1,12}),v2=([0-9a-f]{64})$/.exec(header) : null;
+  return m ? { t: Number(m[1]), mac: m[2] } : undefined;
+}
+
+/** Freshness alone: older than the window, or ahead of this clock by more than the skew. */
+export function checkTimestamp(t: number, now = Date.now()): SignatureCheck {
+  const age = now / 1000 - t;
+  if (age > SIGNATURE_MAX_AGE_SECONDS) return 'stale';
+  if (age < -SIGNATURE_MAX_SKEW_SECONDS) return 'future';
+  return 'ok';
+}
+
+export async function checkGatewaySignature(
+  secret: string,
+  header: string | null | undefined,
+  parts: SignedParts,
+  now = Date.now(),
+): Promise<SignatureCheck> {
+  if (!header) return 'missing';
+  const parsed = parseSignatureHeader(header);
+  if (!parsed) return 'malformed';
+  const fresh = checkTimestamp(parsed.t, now);
+  if (fresh !== 'ok') return fresh;
+  return safeEqual(parsed.mac, await mac(secret, canonical(parsed.t, parts))) ? 'ok' : 'mismatch';
+}
+
 export async function verifyGatewaySignature(
   secret: string,
   header: string | null | undefined,
   parts: SignedParts,
   now = Date.now(),
 ): Promise<boolean> {
-  if (!header) return false;
-  const m = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header);
-  if (!m) return false;
-  const t = Number(m[1]);
-  if (Math.abs(now / 1000 - t) > SIGNATURE_MAX_AGE_SECONDS) return false;
-  return safeEqual(m[2], await mac(secret, canonical(t, parts)));
+  return (await checkGatewaySignature(secret, header, parts, now)) === 'ok';
 }

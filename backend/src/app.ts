@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from './deps.ts';
 import { requestId } from './http/request-id.ts';
 import { gatewayAuth } from './http/gateway-auth.ts';
+import { postgresNonceStore } from './http/nonce-store.ts';
 import { ProblemError, problemResponse } from './http/problem.ts';
 import { opsRoutes } from './ops/routes.tsx';
 import { httpMetrics } from './ops/http-metrics.ts';
@@ -19,7 +20,17 @@ import { providerPortalRoutes } from './providers/portal-routes.tsx';
 /** The backend's HTTP surface. Tests build it with their own deps and call `app.request()`. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
-  app.use(gatewayAuth({ secret: deps.env.GATEWAY_SHARED_SECRET, required: deps.env.REQUIRE_GATEWAY_SIGNATURE }));
+  app.use(
+    gatewayAuth({
+      secret: deps.env.GATEWAY_SHARED_SECRET,
+      required: deps.env.REQUIRE_GATEWAY_SIGNATURE,
+      nonces: postgresNonceStore(deps.db, {
+        onPurgeError: (e) => deps.log.warn({ err: { message: (e as Error).message } }, 'gateway nonce purge failed'),
+      }),
+      onRefused: (reason, c) =>
+        deps.log.warn({ reason, method: c.req.method, path: c.req.path }, 'gateway signature refused'),
+    }),
+  );
   app.use(requestId());
   app.use(httpMetrics(deps.log));
   app.use(async function accessLog(c, next) {

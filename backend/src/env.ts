@@ -10,6 +10,8 @@ const EnvSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(8788),
     /** Postgres URL; unset → embedded PGlite under DATA_DIR. */
     DATABASE_URL: z.string().url().optional(),
+    /** Owner of the schema, for migrations and demo data; unset → DATABASE_URL (docs/deploy-trust.md). */
+    MIGRATION_DATABASE_URL: z.string().url().optional(),
     DATA_DIR: z.string().default('.data'),
     /** Connections per backend process; with many processes keep the sum under the server's (or pooler's) limit. */
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -49,8 +51,11 @@ const EnvSchema = z
       .optional(),
     /** Sender of outgoing mail; unset → no-reply@<PUBLIC_URL host>. */
     MAIL_FROM: z.string().email().optional(),
-    /** Serve GET /api/dev/mailbox (only ever without SMTP_URL); unset → on when PUBLIC_URL is a loopback address. */
+    /** Serve GET /api/dev/mailbox (never without SMTP_URL unset, never in production); unset → on for a loopback PUBLIC_URL. */
     DEV_MAILBOX: z.enum(['true', 'false']).optional(),
+    /** `production` turns development-only features off for good (the dev mailbox); NODE_ENV=production does too. */
+    APP_ENV: z.enum(['development', 'test', 'production']).optional(),
+    NODE_ENV: z.string().optional(),
     STRIPE_SECRET_KEY: z
       .string()
       .regex(/^(sk|rk)_(test|live)_/, 'must look like sk_test_… or sk_live_…')
@@ -92,6 +97,16 @@ const EnvSchema = z
       .transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
+    if (env.DEV_MAILBOX === 'true' && (env.APP_ENV === 'production' || env.NODE_ENV === 'production')) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'the dev mailbox never runs in production' });
+    }
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MIGRATION_DATABASE_URL'],
+        message: 'needs DATABASE_URL too (the embedded database has no separate owner URL)',
+      });
+    }
     if (env.REQUIRE_GATEWAY_SIGNATURE && !env.GATEWAY_SHARED_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -102,6 +117,11 @@ const EnvSchema = z
   });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Production, by APP_ENV or NODE_ENV: development-only features do not exist there. */
+export function isProduction(env: Pick<Env, 'APP_ENV' | 'NODE_ENV'>): boolean {
+  return env.APP_ENV === 'production' || env.NODE_ENV === 'production';
+}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { parseEnv } from './env.ts';
 import { createLogger } from './logger.ts';
-import { connect, runMigrations } from './db/client.ts';
+import { openAppDatabase } from './db/open.ts';
 import { loadSigningKeys } from './auth/keys.ts';
 import { createApp } from './app.ts';
 import { isEmpty, seedDemo, DEMO_ACCOUNTS } from './db/seed.ts';
@@ -23,17 +23,21 @@ async function main() {
     process.exit(2);
   }
   const log = createLogger(env.LOG_LEVEL);
-  const database = await connect({
+  // Migrations and demo data as the owner; the app's own connection as gatehouse_app (db/open.ts).
+  const database = await openAppDatabase({
     databaseUrl: env.DATABASE_URL,
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL,
     dataDir: env.DATA_DIR,
     poolMax: env.DATABASE_POOL_MAX,
     prepare: env.DATABASE_PREPARE,
+    migrate: env.MIGRATE_ON_START,
+    ownerWork: async (owner) => {
+      if (env.SEED_DEMO && (await isEmpty(owner))) {
+        console.log(`backend: first start, loading demo data (${DEMO_SCHOLARSHIP_COUNT} scholarships)…`);
+        await seedDemo(owner, { count: DEMO_SCHOLARSHIP_COUNT });
+      }
+    },
   });
-  if (env.MIGRATE_ON_START) await runMigrations(database);
-  if (env.SEED_DEMO && (await isEmpty(database.db))) {
-    console.log(`backend: first start, loading demo data (${DEMO_SCHOLARSHIP_COUNT} scholarships)…`);
-    await seedDemo(database.db, { count: DEMO_SCHOLARSHIP_COUNT });
-  }
   const keys = await loadSigningKeys({ privateJwk: env.JWT_PRIVATE_JWK, dataDir: env.DATA_DIR });
   const deps: AppDeps = {
     db: database.db,

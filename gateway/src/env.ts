@@ -35,6 +35,7 @@ import type { Verdict } from './waf/types.ts';
 import type { CanonicalRequest } from './request/canonical.ts';
 import type { GatewaySettings } from './config/bindings.ts';
 import type { Decision } from './ratelimit/types.ts';
+import type { PresentedCredential } from '../../shared/credential.ts';
 
 /** How the gateway sees the client; set by the client-class stage. */
 export type ClientClass = 'anonymous' | 'user' | 'qa' | 'monitor' | 'verified_crawler';
@@ -60,6 +61,8 @@ interface Variables {
    * ranges nor Cloudflare-verified: an ordinary client, and a signal the WAF and rate limiter may score.
    */
   spoofedCrawler: boolean;
+  /** The access token the request presents (shared/credential.ts), bound into the gateway signature. */
+  credential: PresentedCredential | undefined;
   /** Verified identity forwarded to the backend in signed headers. */
   identity: { userId: string; role: string } | undefined;
   /** The request body, read once within the limits, reused by the WAF and the proxy. */

@@ -16,7 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { freePort } from '../support/stack.ts';
 import { TEST_GATEWAY_SECRET } from '../support/backend.ts';
 import { startPspSim, type PspSim } from '../support/psp-sim/index.ts';
-import { signGatewayRequest, SIGNATURE_HEADER } from '../../shared/gateway-signature.ts';
+import { signedRequestInit } from '../support/sign.ts';
 import { generateSigningJwk, loadSigningKeys } from '../../backend/src/auth/keys.ts';
 import { signAccessToken } from '../../backend/src/auth/tokens.ts';
 import { users } from '../../backend/src/db/schema/users.ts';
@@ -37,13 +37,10 @@ let jwk: string;
 let child: ChildProcess | undefined;
 const started = new Date(Date.now() - 60_000);
 
-async function gatewayHeaders(method: string, pathAndQuery: string, extra: Record<string, string> = {}) {
-  const requestId = crypto.randomUUID();
-  return {
-    ...extra,
-    'x-request-id': requestId,
-    [SIGNATURE_HEADER]: await signGatewayRequest(TEST_GATEWAY_SECRET, { method, pathAndQuery, requestId }),
-  };
+/** Headers as the gateway would send them, signed over the method, path, body and credential. */
+async function gatewayHeaders(method: string, pathAndQuery: string, extra: Record<string, string>, body?: string) {
+  const init = await signedRequestInit(new URL(pathAndQuery, 'http://backend.test'), { method, headers: extra, body });
+  return init.headers;
 }
 
 async function startBackend(extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
@@ -118,7 +115,7 @@ beforeAll(async () => {
       const res = await fetch(url, {
         method: 'POST',
         body,
-        headers: await gatewayHeaders('POST', '/webhooks/stripe', headers),
+        headers: await gatewayHeaders('POST', '/webhooks/stripe', headers, body),
         signal: AbortSignal.timeout(10_000),
       });
       await res.arrayBuffer();
@@ -152,11 +149,16 @@ describe('SIGKILL at each purchase recovery point, then restart', () => {
       fetch(`${base}/api/credits/purchases`, {
         method: 'POST',
         body,
-        headers: await gatewayHeaders('POST', '/api/credits/purchases', {
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          'idempotency-key': `crash-${point}`,
-        }),
+        headers: await gatewayHeaders(
+          'POST',
+          '/api/credits/purchases',
+          {
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+            'idempotency-key': `crash-${point}`,
+          },
+          body,
+        ),
       });
 
     child = await startBackend({ PAYMENTS_CRASH_AT: point });

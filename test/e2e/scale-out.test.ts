@@ -17,6 +17,7 @@ import { formatReport, reconcile, reconcileOk } from '../../backend/src/payments
 import { TEST_GATEWAY_SECRET } from '../support/backend.ts';
 import { type Cluster, startCluster } from '../support/cluster.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { appLoginUrl, TEST_APP_LOGIN } from '../support/pg.ts';
 import { HAS_PGBOUNCER, PGBOUNCER_BIN, type PgBouncer, startPgBouncer } from '../support/pgbouncer.ts';
 import { type PspSim, startPspSim } from '../support/psp-sim/index.ts';
 
@@ -49,12 +50,14 @@ describe.skipIf(!HAS_PGBOUNCER)(
   () => {
     beforeAll(async () => {
       db = await createTestDatabase();
-      bouncer = await startPgBouncer();
+      // The app logs in as a member of gatehouse_app (the production setup): PgBouncer does not
+      // forward the role startup parameter an owner login would need.
+      bouncer = await startPgBouncer({ users: ['postgres', TEST_APP_LOGIN] });
       jwk = JSON.stringify(await generateSigningJwk());
       sim = await startPspSim({ webhookSecret: WHSEC });
       cluster = await startCluster({
         secret: TEST_GATEWAY_SECRET,
-        databaseUrl: bouncer.urlFor(db.url),
+        databaseUrl: bouncer.urlFor(appLoginUrl(db.url)),
         backends: 3,
         gateways: 2,
         env: {

@@ -3,10 +3,10 @@ import { parseEnv, type Env } from '../../backend/src/env.ts';
 import { ephemeralSigningKeys } from '../../backend/src/auth/keys.ts';
 import { createLogger } from '../../backend/src/logger.ts';
 import type { AppDeps } from '../../backend/src/deps.ts';
-import { signGatewayRequest, SIGNATURE_HEADER, USER_HEADER, ROLE_HEADER } from '../../shared/gateway-signature.ts';
+import { signedRequestInit, TEST_GATEWAY_SECRET } from './sign.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
-export const TEST_GATEWAY_SECRET = 'test-gateway-secret-0123456789';
+export { TEST_GATEWAY_SECRET };
 
 export interface TestBackend {
   app: ReturnType<typeof createApp>;
@@ -48,7 +48,6 @@ export async function createTestBackend(
       const { json, token, ...rest } = init;
       const headers = new Headers(rest.headers);
       const requestId = crypto.randomUUID();
-      headers.set('x-request-id', requestId);
       if (json !== undefined) {
         headers.set('content-type', 'application/json');
         rest.body = JSON.stringify(json);
@@ -56,17 +55,7 @@ export async function createTestBackend(
       }
       if (token) headers.set('authorization', `Bearer ${token}`);
       const url = new URL(path, 'http://backend.test');
-      headers.set(
-        SIGNATURE_HEADER,
-        await signGatewayRequest(TEST_GATEWAY_SECRET, {
-          method: rest.method ?? 'GET',
-          pathAndQuery: url.pathname + url.search,
-          requestId,
-          userId: headers.get(USER_HEADER) ?? '',
-          role: headers.get(ROLE_HEADER) ?? '',
-        }),
-      );
-      return app.request(url.toString(), { ...rest, headers });
+      return app.request(url.toString(), await signedRequestInit(url, { ...rest, headers }, requestId));
     },
     close: () => database.close(),
   };

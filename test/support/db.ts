@@ -1,15 +1,22 @@
 import { inject } from 'vitest';
 import { adminSql, urlFor } from './pg.ts';
-import { connectPostgres, type Database } from '../../backend/src/db/client.ts';
+import { APP_ROLE, connectPostgres, type Database, type Db } from '../../backend/src/db/client.ts';
 
 export interface TestDatabase extends Database {
+  /** Connects as the login (the superuser postgres); the backend adds `role=gatehouse_app` itself. */
   url: string;
   name: string;
+  /**
+   * The owner's connection, for what the application role may not do (bulk reseeding, tampering
+   * with the ledger to test detection). `db` runs as gatehouse_app, exactly like the backend.
+   */
+  owner: Db;
 }
 
 /**
  * A fresh, migrated database for one test file, cloned from the template the global setup built.
- * `close()` drops it. Use in `beforeAll`/`afterAll`.
+ * `db` runs as the application role (as in production, db/open.ts), `owner` as the migrations'
+ * owner. `close()` drops it. Use in `beforeAll`/`afterAll`.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = inject('templateDb');
@@ -30,13 +37,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await sql.end({ timeout: 5 });
   }
   const url = urlFor(name);
-  const database = connectPostgres(url, { max: 10 });
+  const database = connectPostgres(url, { max: 10, role: APP_ROLE });
+  const owner = connectPostgres(url, { max: 2 });
   return {
     ...database,
     url,
     name,
+    owner: owner.db,
     async close() {
       await database.close();
+      await owner.close();
       const admin = adminSql();
       try {
         await admin.unsafe(`drop database if exists "${name}" with (force)`);

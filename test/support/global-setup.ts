@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { adminSql, urlFor, START_POSTGRES_HINT, TEST_DATABASE_URL } from './pg.ts';
+import { adminSql, urlFor, START_POSTGRES_HINT, TEST_APP_LOGIN, TEST_DATABASE_URL } from './pg.ts';
 import { connectPostgres, runMigrations, MIGRATIONS_DIR } from '../../backend/src/db/client.ts';
 
 /** Name of the migrated template database; changes whenever a migration changes. */
@@ -43,6 +43,14 @@ export default async function setup({ provide }: { provide: (key: string, value:
       await sql.unsafe(`alter database "${building}" rename to "${name}"`);
       await sql.unsafe(`alter database "${name}" with is_template true`);
     }
+    // A login that is only a member of the application role, as in production (docs/deploy-trust.md):
+    // for tests that must not rely on the role startup parameter (PgBouncer does not forward it).
+    await sql.unsafe(`do $$ begin
+      if not exists (select 1 from pg_roles where rolname = '${TEST_APP_LOGIN}') then
+        create role ${TEST_APP_LOGIN} login in role gatehouse_app;
+      end if;
+    exception when duplicate_object or unique_violation then null;
+    end $$`);
   } finally {
     await sql`select pg_advisory_unlock(727274)`;
     await sql.end({ timeout: 5 });

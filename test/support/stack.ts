@@ -41,7 +41,10 @@ export async function startStack(
     env: {
       ...process.env,
       ...common,
+      // One login for both, as in the documented fallback: the backend migrates with it and then
+      // runs its queries as gatehouse_app (db/open.ts), so the ledger guards apply end to end.
       DATABASE_URL: database.url,
+      MIGRATION_DATABASE_URL: database.url,
       PORT: String(backendPort),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',

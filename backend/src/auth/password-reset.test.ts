@@ -5,6 +5,8 @@ import { mailbox, passwordResets } from '../db/schema/index.ts';
 import { startSmtpSink } from '../../../test/support/smtp-sink.ts';
 import { hashToken } from './opaque-token.ts';
 import { HARD_PASSWORD, login, signup, uniqueEmail, type Tokens } from '../../../test/support/auth.ts';
+import { signedRequestInit } from '../../../test/support/sign.ts';
+import { parseEnv } from '../env.ts';
 
 let clock = Date.now();
 let t: TestBackend;
@@ -181,6 +183,36 @@ describe('password reset', () => {
 });
 
 describe('dev mailbox', () => {
+  it.each([
+    ['a forwarded public client', { 'x-forwarded-for': '203.0.113.7' }, undefined],
+    ['a forwarded chain with one public hop', { 'x-forwarded-for': '127.0.0.1, 198.51.100.2' }, undefined],
+    ['a public TCP peer', {}, '203.0.113.7'],
+    ['a public TCP peer claiming loopback', { 'x-forwarded-for': '127.0.0.1' }, '198.51.100.2'],
+  ])('is refused (403) to %s (issue 14, finding 11)', async (_name, headers, peer) => {
+    const url = new URL(`/api/dev/mailbox?to=${encodeURIComponent('a@b.test')}`, 'http://backend.test');
+    const init = await signedRequestInit(url, { headers });
+    const env = peer ? { incoming: { socket: { remoteAddress: peer } } } : undefined;
+    const r = await t.app.request(url.toString(), init, env);
+    expect(r.status).toBe(403);
+    expect(await codeOf(r)).toBe('FORBIDDEN');
+  });
+
+  it.each([
+    ['a loopback TCP peer', '127.0.0.1', {}],
+    ['an IPv6 loopback peer with a loopback forwarded client', '::1', { 'x-forwarded-for': '::ffff:127.0.0.1' }],
+  ])('answers %s', async (_name, peer, headers) => {
+    const url = new URL(`/api/dev/mailbox?to=${encodeURIComponent('a@b.test')}`, 'http://backend.test');
+    const init = await signedRequestInit(url, { headers });
+    const r = await t.app.request(url.toString(), init, { incoming: { socket: { remoteAddress: peer } } });
+    expect(r.status).toBe(200);
+  });
+
+  it('DEV_MAILBOX=true with APP_ENV=production stops the start, naming the variable', () => {
+    expect(() =>
+      parseEnv({ GATEWAY_SHARED_SECRET: 'x'.repeat(20), DEV_MAILBOX: 'true', APP_ENV: 'production' }),
+    ).toThrow(/DEV_MAILBOX: the dev mailbox never runs in production/);
+  });
+
   it('needs a valid address', async () => {
     expect((await t.request('/api/dev/mailbox')).status).toBe(400);
     expect((await t.request('/api/dev/mailbox?to=nope')).status).toBe(400);
@@ -190,6 +222,8 @@ describe('dev mailbox', () => {
     { name: 'SMTP_URL set', env: { SMTP_URL: 'smtp://127.0.0.1:1' } },
     { name: 'public host without DEV_MAILBOX', env: { PUBLIC_URL: 'https://scholarships.example.org' } },
     { name: 'DEV_MAILBOX=false', env: { DEV_MAILBOX: 'false' } },
+    { name: 'NODE_ENV=production (loopback PUBLIC_URL)', env: { NODE_ENV: 'production' } },
+    { name: 'APP_ENV=production (loopback PUBLIC_URL)', env: { APP_ENV: 'production' } },
   ])('is absent (404) when $name', async ({ env }) => {
     const t2 = await createTestBackend({ env });
     try {

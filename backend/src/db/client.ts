@@ -36,15 +36,29 @@ function findUp(from: string, relative: string): string {
   }
 }
 
-/** Postgres via postgres.js. `max` stays small: the backend is one process on a 2-core box. */
-export function connectPostgres(url: string, opts: { max?: number; prepare?: boolean } = {}): Database {
-  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: opts.prepare ?? true });
+/**
+ * The role the application's queries run as (drizzle/0009): every table, but the ledger only
+ * SELECT and INSERT. Migrations and demo data run as the owner (db/open.ts).
+ */
+export const APP_ROLE = 'gatehouse_app';
+
+/**
+ * Postgres via postgres.js. `max` stays small: the backend is one process on a 2-core box. `role`
+ * is sent as a startup parameter, so every pooled connection runs as that role from its first query.
+ */
+export function connectPostgres(url: string, opts: { max?: number; prepare?: boolean; role?: string } = {}): Database {
+  const client = postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+    prepare: opts.prepare ?? true,
+    connection: opts.role ? { role: opts.role } : {},
+  });
   const db = drizzlePg(client, { schema }) as unknown as Db;
   const u = new URL(url);
   return {
     db,
     kind: 'postgres',
-    describe: `postgres://${u.host}${u.pathname}`,
+    describe: `postgres://${u.host}${u.pathname}${opts.role ? ` as ${opts.role}` : ''}`,
     close: () => client.end({ timeout: 5 }),
   };
 }

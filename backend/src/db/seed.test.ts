@@ -31,20 +31,20 @@ async function catalogHash(): Promise<{ hash: string; slugs: string[] }> {
 describe('demo seed', () => {
   it('is deterministic: same count and anchor, same rows', async () => {
     expect(await isEmpty(db.db)).toBe(true);
-    await seedDemo(db.db, { count: 120, anchor });
+    await seedDemo(db.owner, { count: 120, anchor });
     expect(await isEmpty(db.db)).toBe(false);
     const first = await catalogHash();
     expect(first.slugs).toHaveLength(120);
-    await seedDemo(db.db, { count: 120, anchor, reset: true });
+    await seedDemo(db.owner, { count: 120, anchor, reset: true });
     expect(await catalogHash()).toEqual(first);
     // Re-running without --reset adds nothing and changes nothing.
-    await seedDemo(db.db, { count: 120, anchor });
+    await seedDemo(db.owner, { count: 120, anchor });
     expect(await catalogHash()).toEqual(first);
   });
 
   it('a smaller count is a prefix of a larger one, and progress is reported', async () => {
     const seen: number[] = [];
-    await seedDemo(db.db, { count: 30, anchor, reset: true, onProgress: (done) => seen.push(done) });
+    await seedDemo(db.owner, { count: 30, anchor, reset: true, onProgress: (done) => seen.push(done) });
     const small = await catalogHash();
     expect(seen).toEqual([30]);
     expect(new Set(small.slugs)).toEqual(

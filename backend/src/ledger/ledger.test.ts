@@ -25,9 +25,10 @@ const grant = (key: string, credits = 10) => ({
   ],
 });
 
+/** Runs `q` as the owner (who may bypass grants but not the triggers) and returns why it failed. */
 async function refused(q: ReturnType<typeof sql>): Promise<string> {
   try {
-    await db.db.execute(q);
+    await db.owner.execute(q);
   } catch (e) {
     return `${pgCode(e)} ${String((e as { cause?: Error }).cause?.message ?? (e as Error).message)}`;
   }
@@ -50,7 +51,7 @@ describe('ledger', () => {
     ['DELETE of an account', sql`delete from ledger_accounts`],
     ['TRUNCATE of entries', sql`truncate ledger_entries`],
     ['TRUNCATE of transactions', sql`truncate ledger_transactions cascade`],
-  ])('the database refuses %s', async (_name, q) => {
+  ])('the database refuses %s, even to the owner (triggers)', async (_name, q) => {
     expect(await refused(q)).toMatch(/append-only/);
     expect(await accountBalance(db.db, walletAccount(user).id)).toBe(10);
   });

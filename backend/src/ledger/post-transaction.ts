@@ -1,6 +1,7 @@
 import { ledgerAccounts, ledgerTransactions, ledgerEntries } from '../db/schema/ledger.ts';
 import type { Tx } from '../idempotency/serializable.ts';
 import type { AccountRef } from './accounts.ts';
+import { appendToChain } from './chain.ts';
 
 type LedgerKind = 'purchase' | 'psp_fee' | 'refund' | 'credit_grant' | 'credit_revoke' | 'credit_spend';
 export type LedgerSource = 'webhook' | 'recovery' | 'reconcile' | 'api';
@@ -38,7 +39,7 @@ export function assertBalanced(postings: Posting[]): void {
 /**
  * Appends one balanced transaction, unless one with the same business key exists.
  * Returns whether it was applied now. Runs inside the caller's transaction, so the effect, the
- * inbox row and the outbox rows commit together.
+ * inbox row, the outbox rows and the transaction's link in the hash chain (chain.ts) commit together.
  */
 export async function postTransaction(tx: Tx, input: LedgerTransactionInput): Promise<boolean> {
   assertBalanced(input.postings);
@@ -67,5 +68,6 @@ export async function postTransaction(tx: Tx, input: LedgerTransactionInput): Pr
       amount: p.amount,
     })),
   );
+  await appendToChain(tx, txn.id);
   return true;
 }

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { rowsOf, type Db } from '../db/client.ts';
 import { serializable } from '../idempotency/serializable.ts';
 import { unbalancedTransactions } from '../ledger/balance.ts';
+import { formatChainReport, verifyChain, type ChainReport } from '../ledger/chain.ts';
 import { applyPaymentIntentFacts } from './settlement/4-apply-payment-intent.ts';
 import { applyRefundFacts } from './settlement/5-apply-refund.ts';
 import {
@@ -26,6 +27,8 @@ export interface ReconcileReport {
   duplicates: Finding[];
   unbalanced: Finding[];
   applied: number;
+  /** The ledger's hash chain (ledger/chain.ts): a break means rows were edited around the guards. */
+  chain: ChainReport;
 }
 
 /** Ledger effects in the window: the amount each business key moved on its characteristic account. */
@@ -67,6 +70,7 @@ export async function reconcile(
     duplicates: [],
     unbalanced: [],
     applied: 0,
+    chain: { ok: true, links: 0, breaks: [], headHash: '' },
   };
   const gte = Math.floor(opts.since.getTime() / 1000);
   const credits = new Map(
@@ -150,6 +154,8 @@ export async function reconcile(
     report.duplicates.push({ key: d.purchase_id, detail: `${d.n} credit grants for one purchase` });
   for (const u of await unbalancedTransactions(db))
     report.unbalanced.push({ key: u.transaction_id, detail: `off by ${u.total} ${u.currency}` });
+  // After any --apply postings, so the chain checked includes them.
+  report.chain = await verifyChain(db);
   return report;
 }
 
@@ -159,7 +165,8 @@ export function reconcileOk(r: ReconcileReport): boolean {
     !r.missingAtPsp.length &&
     !r.amountMismatch.length &&
     !r.duplicates.length &&
-    !r.unbalanced.length
+    !r.unbalanced.length &&
+    r.chain.ok
   );
 }
 
@@ -173,6 +180,7 @@ export function formatReport(r: ReconcileReport): string {
     `  amount mismatches: ${r.amountMismatch.length}`,
     `  duplicates:        ${r.duplicates.length}`,
     `  unbalanced txns:   ${r.unbalanced.length}`,
+    `  ${formatChainReport(r.chain).replaceAll('\n', '\n  ')}`,
   ];
   for (const [name, list] of [
     ['missing in ledger', r.missingInLedger],

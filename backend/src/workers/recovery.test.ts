@@ -137,4 +137,19 @@ describe('recovery and reconciliation', () => {
     expect(report.amountMismatch.map((m) => m.key)).toEqual([`${pi.id}:psp_fee`]);
     bt.fee = (bt.fee as number) - 1;
   });
+
+  // Last in the file: it leaves the chain broken on purpose.
+  it('reconcile reports the ledger hash chain, and a superuser edit of a transaction breaks it', async () => {
+    expect((await reconcile(h.t.deps.db, ctx.stripe, { since: started })).chain.ok).toBe(true);
+    await h.t.database.owner.transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.execute(
+        sql`update ledger_transactions set source = 'api' where id = (select transaction_id from ledger_chain where seq = 2)`,
+      );
+    });
+    const report = await reconcile(h.t.deps.db, ctx.stripe, { since: started });
+    expect(report.chain.breaks[0]).toMatchObject({ seq: 2, reason: 'content_changed' });
+    expect(reconcileOk(report)).toBe(false);
+    expect(formatReport(report)).toMatch(/ledger chain: BROKEN after 1 verified links\n\s+content_changed: link #2/);
+  });
 });

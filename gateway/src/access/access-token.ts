@@ -48,20 +48,8 @@ export function createTokenVerifier(cfg: AccessRules['jwt'], jwks: JwksCache) {
   };
 }
 
-/** The token from `Authorization: Bearer …` (RFC 6750 §2.1, scheme case-insensitive), else the cookie. */
-export function presentedToken(
-  authorization: string | undefined,
-  cookieHeader: string | undefined,
-  cookieName: string,
-): string | undefined {
-  if (authorization) {
-    const m = /^bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(authorization);
-    if (m) return m[1];
-  }
-  if (!cookieHeader) return undefined;
-  for (const part of cookieHeader.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === cookieName) return part.slice(eq + 1).trim() || undefined;
-  }
-  return undefined;
-}
+/**
+ * Which token a request presents: the one function the backend's auth middleware also uses
+ * (shared/credential.ts), so both sides act on the same token or both refuse.
+ */
+export { pickCredential } from '../../../shared/credential.ts';

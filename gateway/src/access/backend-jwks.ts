@@ -1,5 +1,11 @@
 import type { JSONWebKeySet } from 'jose';
-import { SIGNATURE_HEADER, signGatewayRequest } from '../../../shared/gateway-signature.ts';
+import {
+  SIGNATURE_HEADER,
+  bodyDigest,
+  credentialBinding,
+  signGatewayRequest,
+} from '../../../shared/gateway-signature.ts';
+import { NO_CREDENTIAL } from '../../../shared/credential.ts';
 
 /**
  * Loads the JWKS from the backend (`BACKEND_URL` + path), signed like every forwarded request since
@@ -17,6 +23,8 @@ export function backendJwksLoader(
       method: 'GET',
       pathAndQuery: url.pathname + url.search,
       requestId,
+      bodySha256: await bodyDigest(undefined),
+      credential: await credentialBinding(NO_CREDENTIAL),
     });
     const res = await fetch(url.toString(), {
       headers: { accept: 'application/json', 'x-request-id': requestId, [SIGNATURE_HEADER]: signature },

@@ -15,7 +15,10 @@ import {
   USER_HEADER,
   ROLE_HEADER,
   verifyGatewaySignature,
+  bodyDigest,
+  credentialBinding,
 } from '../../../shared/gateway-signature.ts';
+import { pickCredential } from '../../../shared/credential.ts';
 import { requestId } from '../../../gateway/src/pipeline/request-id/index.ts';
 import { canonical } from '../../../gateway/src/pipeline/canonical/index.ts';
 import { clientIp } from '../../../gateway/src/pipeline/client-ip/index.ts';
@@ -116,6 +119,10 @@ export function stubBackend(keys: JWK[]): Upstream {
       method: c.req.method,
       pathAndQuery: url.pathname + url.search,
       requestId: c.req.header('x-request-id') ?? '',
+      bodySha256: await bodyDigest(new Uint8Array(await c.req.raw.clone().arrayBuffer())),
+      credential: await credentialBinding(
+        pickCredential(c.req.header('authorization'), c.req.header('cookie'), 'gh_access'),
+      ),
       userId: c.req.header(USER_HEADER) ?? '',
       role: c.req.header(ROLE_HEADER) ?? '',
     });

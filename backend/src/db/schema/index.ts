@@ -8,3 +8,4 @@ export * from './ledger.ts';
 export * from './webhooks.ts';
 export * from './outbox.ts';
 export * from './credit-spends.ts';
+export * from './gateway-nonces.ts';

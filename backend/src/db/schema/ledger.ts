@@ -57,3 +57,21 @@ export const ledgerEntries = pgTable(
     index('ledger_entries_transaction_idx').on(t.transactionId),
   ],
 );
+
+/**
+ * Hash chain over ledger transactions (issue 14): row `seq` holds the SHA-256 of row `seq - 1`'s hash
+ * and the transaction's canonical content (ledger/chain.ts), so an edit made around the guards (by a
+ * superuser, or from a backup) breaks the chain at the edited row; `npm run ledger:verify` finds it.
+ * `seq` is a plain primary key, not a sequence: two writers that raced for the same head cannot
+ * both commit. Append-only like the tables above.
+ */
+export const ledgerChain = pgTable('ledger_chain', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  transactionId: uuid('transaction_id')
+    .notNull()
+    .unique('ledger_chain_transaction_id')
+    .references(() => ledgerTransactions.id),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

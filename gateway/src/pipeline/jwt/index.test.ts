@@ -234,3 +234,40 @@ describe('JWKS cache', () => {
     expect((await gw.request('/api/scholarships', bearer(t))).status).toBe(200);
   });
 });
+
+describe('one credential for gateway and backend (issue 14, finding 9)', () => {
+  it('refuses lower-case bearer <student> plus a provider cookie with 400 AMBIGUOUS_CREDENTIALS', async () => {
+    const student = await mintToken(keys, { sub: 'student-1', role: 'student' });
+    const provider = await mintToken(keys, { sub: 'provider-1', role: 'provider' });
+    const r = await gw.request('/api/me', {
+      headers: { authorization: `bearer ${student}`, cookie: `gh_access=${provider}` },
+    });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { code: string }).code).toBe('AMBIGUOUS_CREDENTIALS');
+    expect(up.seen).toHaveLength(0);
+  });
+
+  it('refuses it on an exempt route too (the backend would refuse it the same way)', async () => {
+    const student = await mintToken(keys, { sub: 'student-1', role: 'student' });
+    const r = await gw.request('/api/scholarships', {
+      headers: { authorization: `Bearer ${student}`, cookie: 'gh_access=something-else' },
+    });
+    expect(r.status).toBe(400);
+  });
+
+  it('a lower-case scheme and the same token in the cookie are one credential, signed as such', async () => {
+    const student = await mintToken(keys, { sub: 'student-1', role: 'student' });
+    const r = await gw.request('/api/me', {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: {
+        authorization: `bEaReR ${student}`,
+        cookie: `gh_access=${student}`,
+        'content-type': 'application/json',
+      },
+    });
+    expect(r.status).toBe(200);
+    // The stand-in backend verified the signature over this body and this credential.
+    expect(up.seen[0].headers['x-gateway-user']).toBe('student-1');
+  });
+});

@@ -4,7 +4,7 @@ import type { AccessRules } from '../../../../shared/rules/access.ts';
 import { problemResponse } from '../../respond.ts';
 import { createJwksCache, type LoadJwks } from '../../access/jwks.ts';
 import { backendJwksLoader } from '../../access/backend-jwks.ts';
-import { createTokenVerifier, presentedToken, type TokenResult } from '../../access/access-token.ts';
+import { createTokenVerifier, pickCredential, type TokenResult } from '../../access/access-token.ts';
 import { canonicalPath, compileProtection } from '../../access/jwt-routes.ts';
 import { compilePaths } from '../../access/path-pattern.ts';
 import { settingsOf } from '../settings/index.ts';
@@ -51,18 +51,28 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
   };
 
   return async function jwt(c, next) {
-    // The canonical path (parse once): `/api\\me` never reaches here, `/api/%6de` is judged as `/api/me`.
+    // The canonical path (parse once): `/api\me` never reaches here, `/api/%6de` is judged as `/api/me`.
     const path = requestOf(c).path;
     // Development-only routes (the dev mailbox) do not exist outside development: 404, never forwarded.
     if (developmentOnly(canonicalPath(path)) && settingsOf(c).env !== 'development')
       return problemResponse(c, 'NOT_FOUND');
     const required = needsToken(c.req.method, path);
-    const token = presentedToken(c.req.header('authorization'), c.req.header('cookie'), cfg.cookie);
-    if (!token) {
+    // The same pick as the backend's auth middleware; the proxy binds it into the signature.
+    const credential = pickCredential(c.req.header('authorization'), c.req.header('cookie'), cfg.cookie);
+    c.set('credential', credential);
+    if (credential.kind === 'ambiguous') {
+      return problemResponse(c, 'AMBIGUOUS_CREDENTIALS', {
+        detail: 'Send one access token: the Authorization header or the cookie',
+      });
+    }
+    if (credential.kind === 'none') {
       if (required) c.set('jwtRejection', 'missing');
       return required ? unauthorized(c, REALM, 'Log in to continue') : next();
     }
-    const result = await verifierFor(c.env)(token);
+    const result =
+      credential.kind === 'token'
+        ? await verifierFor(c.env)(credential.token)
+        : ({ ok: false, reason: 'invalid', detail: 'the access token is invalid' } as const);
     if (result.ok) {
       c.set('identity', result.identity);
       if (c.get('clientClass') === 'anonymous') c.set('clientClass', 'user');

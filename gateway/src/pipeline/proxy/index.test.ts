@@ -6,10 +6,13 @@ import {
   USER_HEADER,
   ROLE_HEADER,
   verifyGatewaySignature,
+  bodyDigest,
+  credentialBinding,
 } from '../../../../shared/gateway-signature.ts';
 import { requestId } from '../request-id/index.ts';
 import { settings } from '../settings/index.ts';
 import { canonical } from '../canonical/index.ts';
+import { NO_CREDENTIAL } from '../../../../shared/credential.ts';
 import { clientIp } from '../client-ip/index.ts';
 import { proxy } from './index.ts';
 
@@ -70,6 +73,8 @@ describe('proxy stage', () => {
         method: 'GET',
         pathAndQuery: '/api/scholarships/abc/x?q=%C3%BC',
         requestId: sent[0].headers['x-request-id'],
+        bodySha256: await bodyDigest(undefined),
+        credential: await credentialBinding(NO_CREDENTIAL),
         userId: '',
         role: '',
       }),

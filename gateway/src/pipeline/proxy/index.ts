@@ -5,7 +5,10 @@ import {
   USER_HEADER,
   ROLE_HEADER,
   signGatewayRequest,
+  bodyDigest,
+  credentialBinding,
 } from '../../../../shared/gateway-signature.ts';
+import { NO_CREDENTIAL } from '../../../../shared/credential.ts';
 import { problemResponse } from '../../respond.ts';
 import { requestOf } from '../canonical/index.ts';
 import { settingsOf } from '../settings/index.ts';
@@ -78,24 +81,27 @@ export function proxy(): Handler<GatewayEnv> {
       headers.set(USER_HEADER, identity.userId);
       headers.set(ROLE_HEADER, identity.role);
     }
+    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
+    // The signature binds the body digest, so the body is forwarded as the exact bytes digested.
+    const buffered = hasBody ? (c.get('body') ?? new Uint8Array(await c.req.arrayBuffer())) : undefined;
     headers.set(
       SIGNATURE_HEADER,
       await signGatewayRequest(c.env.GATEWAY_SHARED_SECRET, {
         method: c.req.method,
         pathAndQuery: canonical.target,
         requestId,
+        bodySha256: await bodyDigest(buffered),
+        credential: await credentialBinding(c.get('credential') ?? NO_CREDENTIAL),
         userId: identity?.userId ?? '',
         role: identity?.role ?? '',
       }),
     );
-    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
-    const buffered = c.get('body');
     let upstream: Response;
     try {
       upstream = await fetch(target, {
         method: c.req.method,
         headers,
-        body: hasBody ? (buffered ?? c.req.raw.body) : undefined,
+        body: buffered,
         redirect: 'manual',
       });
     } catch {

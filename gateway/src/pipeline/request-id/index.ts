@@ -16,6 +16,7 @@ export function requestId(): MiddlewareHandler<GatewayEnv> {
     c.set('clientClass', 'anonymous');
     c.set('grants', NO_GRANTS);
     c.set('identity', undefined);
+    c.set('credential', undefined);
     c.set('wafVerdict', undefined);
     c.set('body', undefined);
     await next();
