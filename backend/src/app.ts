@@ -3,19 +3,22 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from './deps.ts';
 import { requestId } from './http/request-id.ts';
 import { gatewayAuth } from './http/gateway-auth.ts';
-import { ProblemError, problemResponse } from './http/problem.ts';
+import { ProblemError } from './http/problem.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { providersRoutes } from './providers/routes.ts';
 import { paymentsRoutes } from './payments/routes.ts';
 import { pagesRoutes } from './pages/routes.ts';
+import { viewerResolver } from './pages/viewer.ts';
+import { problemPage } from './pages/error-pages.tsx';
 
 /** The backend's HTTP surface. Tests build it with their own deps and call `app.request()`. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use(gatewayAuth({ secret: deps.env.GATEWAY_SHARED_SECRET, required: deps.env.REQUIRE_GATEWAY_SIGNATURE }));
   app.use(requestId());
+  app.use(viewerResolver(deps));
   app.use(async function accessLog(c, next) {
     const started = performance.now();
     await next();
@@ -38,10 +41,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', paymentsRoutes(deps));
   app.route('/', pagesRoutes(deps));
 
-  app.notFound((c) => problemResponse(c, 'NOT_FOUND'));
+  app.notFound((c) => problemPage(c, 'NOT_FOUND'));
   app.onError((err, c) => {
     if (err instanceof ProblemError) {
-      return problemResponse(c, err.code, {
+      return problemPage(c, err.code, {
         detail: err.detail,
         errors: err.errors,
         headers: err.headers,
@@ -49,7 +52,7 @@ export function createApp(deps: AppDeps) {
       });
     }
     if (err instanceof HTTPException && err.status < 500) {
-      return problemResponse(
+      return problemPage(
         c,
         err.status === 413
           ? 'BODY_TOO_LARGE'
@@ -65,7 +68,7 @@ export function createApp(deps: AppDeps) {
       { request_id: c.get('requestId'), err: { message: err.message, stack: err.stack } },
       'unhandled error',
     );
-    return problemResponse(c, 'INTERNAL');
+    return problemPage(c, 'INTERNAL');
   });
   return app;
 }
