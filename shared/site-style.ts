@@ -17,5 +17,6 @@ button{font:inherit;padding:.55rem 1rem;border:0;border-radius:6px;background:#1
 .muted{color:#4f5966}.error{color:#a61b1b}.ok{color:#1d6b33}mark{background:#fff3b0}
 .pager{display:flex;justify-content:space-between;gap:1rem;margin:1rem 0}
 footer{max-width:60rem;margin:2rem auto;padding:0 1rem;color:#4f5966;font-size:.9rem}
-code{overflow-wrap:anywhere}
+code{overflow-wrap:anywhere}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+ul.reasons{margin:.5rem 0 0;padding-left:1.25rem}.actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:.5rem 0}
 `;

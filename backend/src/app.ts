@@ -10,6 +10,7 @@ import { catalogRoutes } from './catalog/routes.ts';
 import { providersRoutes } from './providers/routes.ts';
 import { paymentsRoutes } from './payments/routes.ts';
 import { pagesRoutes } from './pages/routes.ts';
+import { accountRoutes } from './account/routes.tsx';
 import { viewerResolver } from './pages/viewer.ts';
 import { problemPage } from './pages/error-pages.tsx';
 
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', catalogRoutes(deps));
   app.route('/', providersRoutes(deps));
   app.route('/', paymentsRoutes(deps));
+  app.route('/', accountRoutes(deps));
   app.route('/', pagesRoutes(deps));
 
   app.notFound((c) => problemPage(c, 'NOT_FOUND'));

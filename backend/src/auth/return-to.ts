@@ -21,7 +21,7 @@ export function safeReturnTo(next: string | undefined | null): string | undefine
   if (url.origin !== BASE) return undefined;
   // Never bounce back to the auth forms themselves.
   if (/^\/(login|signup|logout|provider\/login|reset-password)\/?$/.test(url.pathname)) return undefined;
-  return url.pathname + url.search;
+  return url.pathname + url.search + url.hash;
 }
 
 /** `/login?next=…` for a page, or plain `/login` when the page is not worth returning to. */

@@ -106,10 +106,30 @@ export function SearchResultsPage(props: {
   );
 }
 
-export function DetailPage(props: { s: Detail; publicUrl: string; today: string }) {
+/** "Closes today", "Closes tomorrow", "Closes in 12 days", "Closed": days counted in UTC like deadlines. */
+export function countdown(deadline: string, today: string): string {
+  const days = Math.round((Date.parse(deadline) - Date.parse(today)) / 86_400_000);
+  if (days < 0) return 'Closed';
+  if (days === 0) return 'Closes today';
+  if (days === 1) return 'Closes tomorrow';
+  return `Closes in ${days} days`;
+}
+
+export function DetailPage(props: {
+  s: Detail;
+  publicUrl: string;
+  today: string;
+  /** The provider's website, where the application lives. */
+  website: string | null;
+  /** Whether the student viewing has saved it; undefined when the viewer is not a student. */
+  saved?: boolean;
+  anonymous: boolean;
+}) {
   const s = props.s;
   const canonical = new URL(s.url, props.publicUrl).toString();
   const closed = s.deadline < props.today;
+  const host = props.website ? new URL(props.website).host : null;
+  const mail = `mailto:?subject=${encodeURIComponent(s.title)}&body=${encodeURIComponent(`${s.title}: ${canonical}`)}`;
   const rows: [string, string][] = [
     ['Award', money(s.amount)],
     ['Deadline', `${longDate(s.deadline)}${closed ? ' (closed)' : ''}`],
@@ -145,7 +165,29 @@ export function DetailPage(props: { s: Detail; publicUrl: string; today: string 
       </p>
       <h1>{s.title}</h1>
       <p class="muted">Offered by {s.provider.name}</p>
-      {closed ? <p class="error">Applications for this scholarship are closed.</p> : null}
+      {closed ? (
+        <p class="error">Applications for this scholarship are closed.</p>
+      ) : (
+        <p>
+          <strong>{countdown(s.deadline, props.today)}</strong> (deadline {longDate(s.deadline)})
+        </p>
+      )}
+      <div class="actions">
+        {props.saved === undefined ? (
+          props.anonymous ? (
+            <a href={`/login?next=${encodeURIComponent(s.url)}`}>Log in to save this scholarship</a>
+          ) : null
+        ) : (
+          <form method="post" action={`${s.url}/${props.saved ? 'unsave' : 'save'}`} class="inline">
+            <button type="submit">{props.saved ? 'Saved: remove from my list' : 'Save this scholarship'}</button>
+          </form>
+        )}
+        {props.saved ? (
+          <a href="/account#saved" class="ok">
+            See your saved scholarships
+          </a>
+        ) : null}
+      </div>
       <div class="card">
         <dl style="display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0">
           {rows.map(([k, v]) => (
@@ -158,8 +200,42 @@ export function DetailPage(props: { s: Detail; publicUrl: string; today: string 
           ))}
         </dl>
       </div>
+      <h2>How to apply</h2>
+      <div class="card">
+        {closed ? (
+          <p>This round is closed. Check back with {s.provider.name} for the next one.</p>
+        ) : props.website ? (
+          <p>
+            Applications are handled by {s.provider.name}.{' '}
+            <a href={props.website} rel="noopener">
+              Apply on {s.provider.name}’s website ({host})
+            </a>{' '}
+            before {longDate(s.deadline)}.
+          </p>
+        ) : (
+          <p>
+            Applications are handled by {s.provider.name} directly: contact them before {longDate(s.deadline)} and
+            mention this listing.
+          </p>
+        )}
+        {s.essay_required ? <p>You will need an essay: start it early.</p> : null}
+        <p class="muted">
+          Questions about eligibility or the application go to {s.provider.name}
+          {props.website ? (
+            <>
+              {' '}
+              through <a href={props.website}>{host}</a>
+            </>
+          ) : null}
+          . Gatehouse lists the award; it does not decide who receives it.
+        </p>
+      </div>
       <h2>About this scholarship</h2>
       <div class="card" dangerouslySetInnerHTML={{ __html: renderDescription(s.description) }} />
+      <h2>Share</h2>
+      <p>
+        Link to this page: <a href={canonical}>{canonical}</a> · <a href={mail}>Send by email</a>
+      </p>
     </Layout>
   );
 }

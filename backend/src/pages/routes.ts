@@ -8,7 +8,10 @@ import { today } from '../catalog/filters.ts';
 import { SLUG } from '../catalog/routes.ts';
 import { zodFieldErrors } from '../http/validate.ts';
 import { ProblemError } from '../http/problem.ts';
-import { renderPage, formQuery } from './render.ts';
+import { renderPage, formQuery, viewerOf } from './render.ts';
+import { eq } from 'drizzle-orm';
+import { providers } from '../db/schema/index.ts';
+import { isSaved } from '../account/saved.ts';
 import { HomePage, ListPage, SearchResultsPage, DetailPage, NotFoundPage } from './catalog-pages.tsx';
 import { seoRoutes } from './seo.ts';
 
@@ -63,9 +66,23 @@ export function pagesRoutes(deps: AppDeps) {
 
   app.get('/scholarships/:slug', async (c) => {
     const slug = c.req.param('slug');
-    const s = SLUG.test(slug) ? await findBySlug(deps.db, slug) : null;
+    const [s, viewer] = await Promise.all([SLUG.test(slug) ? findBySlug(deps.db, slug) : null, viewerOf(c)]);
     if (!s) return renderPage(c, NotFoundPage(), 404);
-    return renderPage(c, DetailPage({ s, publicUrl, today: day() }));
+    const [[provider], saved] = await Promise.all([
+      deps.db.select({ website: providers.website }).from(providers).where(eq(providers.id, s.provider.id)),
+      viewer?.role === 'student' ? isSaved(deps.db, viewer.id, s.id) : undefined,
+    ]);
+    return renderPage(
+      c,
+      DetailPage({
+        s,
+        publicUrl,
+        today: day(),
+        website: provider?.website ?? null,
+        saved,
+        anonymous: !viewer,
+      }),
+    );
   });
 
   app.get('/search', async (c) => {
