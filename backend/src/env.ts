@@ -32,6 +32,8 @@ const EnvSchema = z
       .optional(),
     /** Sender of outgoing mail; unset → no-reply@<PUBLIC_URL host>. */
     MAIL_FROM: z.string().email().optional(),
+    /** Shown on /contact and error pages as where people can write; unset → support@<PUBLIC_URL host>. */
+    SUPPORT_EMAIL: z.string().email().optional(),
     /** Serve GET /api/dev/mailbox (only ever without SMTP_URL); unset → on when PUBLIC_URL is a loopback address. */
     DEV_MAILBOX: z.enum(['true', 'false']).optional(),
     STRIPE_SECRET_KEY: z

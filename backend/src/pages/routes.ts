@@ -14,6 +14,7 @@ import { providers } from '../db/schema/index.ts';
 import { isSaved } from '../account/saved.ts';
 import { HomePage, ListPage, SearchResultsPage, DetailPage, NotFoundPage } from './catalog-pages.tsx';
 import { seoRoutes } from './seo.ts';
+import { sitePagesRoutes } from './site-pages.tsx';
 
 /** Pages accept (and ignore) parameters they do not know, such as tracking tags on shared links. */
 const PageListQuery = z.object(ListQuery.shape);
@@ -30,6 +31,7 @@ export function pagesRoutes(deps: AppDeps) {
   const publicUrl = deps.env.PUBLIC_URL;
 
   app.route('/', seoRoutes(deps));
+  app.route('/', sitePagesRoutes(deps));
 
   app.get('/', async (c) => {
     const [featured, soon] = await Promise.all([
