@@ -1,5 +1,5 @@
 import { Layout } from './layout.tsx';
-import { ScholarshipCard, FilterForm, Pager, ErrorList, money, longDate } from './components.tsx';
+import { ScholarshipCard, FilterForm, Pager, ErrorList, money, longDate, countText } from './components.tsx';
 import { renderDescription } from './sanitize-html.ts';
 import { jsonLdScript, scholarshipJsonLd } from './json-ld.ts';
 import { fieldLabel, LEVEL_LABELS, CITIZENSHIP_LABELS } from '../catalog/taxonomy.ts';
@@ -56,6 +56,7 @@ export function ListPage(props: {
   values: Values;
   errors?: FieldError[];
   publicUrl: string;
+  count?: number;
 }) {
   return (
     <Layout
@@ -68,6 +69,10 @@ export function ListPage(props: {
       {props.errors ? <ErrorList errors={props.errors} /> : null}
       {props.items.length === 0 && !props.errors ? (
         <p class="muted">No open scholarships match these filters.</p>
+      ) : props.count !== undefined ? (
+        <p role="status">
+          <strong>{countText(props.count)}</strong> open{props.params.toString() ? ' with these filters' : ''}
+        </p>
       ) : null}
       {props.items.map((item) => (
         <ScholarshipCard item={item} />
@@ -83,6 +88,7 @@ export function SearchResultsPage(props: {
   params: URLSearchParams;
   values: Values;
   errors?: FieldError[];
+  count?: number;
 }) {
   const title = props.q ? `Search: ${props.q}` : 'Search scholarships';
   return (
@@ -97,6 +103,10 @@ export function SearchResultsPage(props: {
       ) : null}
       {props.page && props.page.items.length === 0 ? (
         <p class="muted">No scholarships match “{props.q}”. Try fewer or different words.</p>
+      ) : props.page && props.count !== undefined ? (
+        <p role="status">
+          <strong>{countText(props.count)}</strong> match “{props.page.corrected_query ?? props.q}”
+        </p>
       ) : null}
       {props.page?.items.map((item) => (
         <ScholarshipCard item={item} snippet={item.snippet} />
