@@ -9,7 +9,7 @@ header nav{max-width:60rem;margin:0 auto;display:flex;flex-wrap:wrap;align-items
 header .who{margin-right:.5rem;color:#dfe7f1;font-size:.9rem;overflow-wrap:anywhere}
 form.inline{display:inline;margin:0}button.link{background:none;color:#fff;padding:0;text-decoration:underline}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:.5rem;background:#fff;color:#1b1f24;padding:.25rem .5rem}
-main{max-width:60rem;margin:1.5rem auto;padding:0 1rem}a{color:#1f5fa8}
+main{max-width:60rem;margin:1.5rem auto;padding:0 1rem;overflow-wrap:anywhere}a{color:#1f5fa8}
 .card{background:#fff;border:1px solid #e2e5ea;border-radius:8px;padding:1rem;margin:.75rem 0}
 form.stack{display:grid;gap:.75rem;max-width:26rem}label{display:grid;gap:.25rem;font-weight:600}
 input,select,textarea{font:inherit;padding:.5rem;border:1px solid #6b7480;border-radius:6px;max-width:100%}
