@@ -20,7 +20,7 @@ export function HomePage(props: { featured: Item[]; closingSoon: Item[]; publicU
       <h1>Find scholarships you qualify for</h1>
       <p>
         Gatehouse lists scholarships from foundations, companies and community groups. Search by keyword, filter by
-        level, field of study and state, and check your eligibility in one step.
+        level, field of study and state, and <a href="/account">check your eligibility in one step</a>.
       </p>
       <form method="get" action="/search" class="card" style="display:flex;gap:.5rem">
         <input

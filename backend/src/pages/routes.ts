@@ -114,9 +114,14 @@ export function pagesRoutes(deps: AppDeps) {
     const parsed = PageSearchQuery.safeParse(values);
     if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
     try {
-      const page = await searchScholarships(deps.db, parsed.data, day());
-      // Counted for the query actually run (the corrected one, when a correction was offered).
-      const count = await countMatching(deps.db, parsed.data, day(), page.corrected_query ?? parsed.data.q);
+      // The count runs beside the search; only a (rare) offered correction needs a second count.
+      const [page, typedCount] = await Promise.all([
+        searchScholarships(deps.db, parsed.data, day()),
+        countMatching(deps.db, parsed.data, day(), parsed.data.q),
+      ]);
+      const count = page.corrected_query
+        ? await countMatching(deps.db, parsed.data, day(), page.corrected_query)
+        : typedCount;
       return renderPage(c, SearchResultsPage({ q: parsed.data.q, page, params, values, count }));
     } catch (e) {
       if (e instanceof ProblemError && e.errors) return refuse(e.errors);
