@@ -104,6 +104,24 @@ describe('pages', () => {
     expect(await api.json()).toMatchObject({ code: 'NOT_FOUND', status: 404 });
   });
 
+  it('an unexpected failure is a 500 page in the layout, without the error text', async () => {
+    const db = t.deps.db as unknown as { select: unknown };
+    const select = db.select;
+    db.select = () => {
+      throw new Error('connection refused: secret-internal-detail');
+    };
+    try {
+      const r = await page('/scholarships/evil-award');
+      expect(r.status).toBe(500);
+      expect(r.html).toContain('<header>');
+      expect(r.html).toContain('Something went wrong on our side');
+      expect(r.html).toMatch(/request id <code>[^<]+<\/code>/);
+      expect(r.html).not.toContain('secret-internal-detail');
+    } finally {
+      db.select = select;
+    }
+  });
+
   it('privacy, terms, contact, favicon and Open Graph tags', async () => {
     for (const path of ['/privacy', '/terms', '/contact']) {
       const r = await page(path);
