@@ -5,10 +5,11 @@ import { filterConditions } from './filters.ts';
 import type { Filters } from './query.ts';
 
 /**
- * Counts stop here: "more than 1,000" is as useful to a person as the exact number, and counting
- * every open row of a 100k catalog on each page view would cost more than the page itself.
+ * Counts stop here: "more than 500" is as useful to a person as the exact number, and counting
+ * every open row of a 100k catalog on each page view would cost more than the page itself (the
+ * count's cost grows with the rows it reads before the cap).
  */
-export const COUNT_CAP = 1000;
+export const COUNT_CAP = 500;
 
 /** Open scholarships matching the filters (and a full-text query, when given), up to COUNT_CAP + 1. */
 export async function countMatching(db: Db, f: Filters, day: string, text?: string): Promise<number> {

@@ -173,7 +173,7 @@ export function Pager(props: { path: string; params: URLSearchParams; nextCursor
   );
 }
 
-/** "No scholarships", "1 scholarship", "More than 1,000 scholarships": the count above a result list. */
+/** "No scholarships", "1 scholarship", "More than 500 scholarships": the count above a result list. */
 export function countText(n: number): string {
   if (n > COUNT_CAP) return `More than ${COUNT_CAP.toLocaleString('en-US')} scholarships`;
   return n === 1 ? '1 scholarship' : `${n.toLocaleString('en-US')} scholarships`;
