@@ -7,6 +7,8 @@
  * sorts, second pages): first at a steady 100 req/s (one request every 10 ms, open loop: see
  * lib/paced.ts for why not autocannon's rate option), then unthrottled with autocannon. Prints
  * p50/p95/p99 and req/s. Target (issue #2): p95 ≤ 25 ms at 100 req/s on a 2-core machine.
+ * The server-rendered pages a browser asks for (GET /search, /scholarships, /scholarships/:slug, as
+ * HTML) are held to the same target at 100 req/s (issue #12); `--only pages` or `--only api` runs one half.
  */
 import { parseArgs } from 'node:util';
 import { prepareDatabase, startBenchStack } from './lib/stack.ts';
@@ -14,8 +16,14 @@ import { runLoad, type LoadResult } from './lib/load.ts';
 import { runPaced } from './lib/paced.ts';
 
 const { values } = parseArgs({
-  options: { count: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' } },
+  options: {
+    count: { type: 'string' },
+    seconds: { type: 'string' },
+    connections: { type: 'string' },
+    only: { type: 'string' },
+  },
 });
+const ONLY = values.only as 'api' | 'pages' | undefined;
 /** The catalog size the target is stated for. */
 const COUNT = Number(values.count ?? 100_000);
 const SECONDS = Number(values.seconds ?? 20);
@@ -87,6 +95,20 @@ const LISTS = [
   '/api/scholarships?state=CA&level=high_school',
 ];
 
+/** The same searches and lists as pages: what a browser navigating the site requests. */
+const SEARCH_PAGES = SEARCHES.map((p) => p.replace('/api/search?', '/search?'));
+const LIST_PAGES = LISTS.map((p) => p.replace('/api/scholarships', '/scholarships'));
+
+/** Detail pages of scholarships spread over the catalog (first items of several sorts and filters). */
+async function detailPages(baseUrl: string, headers: Record<string, string>): Promise<string[]> {
+  const slugs = new Set<string>();
+  for (const p of LISTS) {
+    const body = (await (await fetch(`${baseUrl}${p}`, { headers })).json()) as { items: { slug: string }[] };
+    for (const i of body.items.slice(0, 5)) slugs.add(i.slug);
+  }
+  return [...slugs].map((slug) => `/scholarships/${slug}`);
+}
+
 async function withSecondPages(baseUrl: string, paths: string[], headers: Record<string, string>): Promise<string[]> {
   const out = [...paths];
   for (const p of paths.slice(0, 6)) {
@@ -99,12 +121,13 @@ async function withSecondPages(baseUrl: string, paths: string[], headers: Record
 
 function row(r: LoadResult): string {
   const f = (n: number) => n.toFixed(1).padStart(7);
-  return `${r.name.padEnd(34)} ${String(r.count).padStart(7)} ${String(r.rps).padStart(7)} ${f(r.p50)} ${f(r.p95)} ${f(r.p99)} ${f(r.max)} ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)}`;
+  return `${r.name.padEnd(40)} ${String(r.count).padStart(7)} ${String(r.rps).padStart(7)} ${f(r.p50)} ${f(r.p95)} ${f(r.p99)} ${f(r.max)} ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)}`;
 }
 
 await prepareDatabase(DATABASE_URL, COUNT);
 const stack = await startBenchStack(DATABASE_URL);
 const headers = { 'cf-connecting-ip': CLIENT_IP, accept: 'application/json' };
+const htmlHeaders = { 'cf-connecting-ip': CLIENT_IP, accept: 'text/html,application/xhtml+xml' };
 try {
   const lists = await withSecondPages(stack.gatewayUrl, LISTS, headers);
   const probe = await fetch(stack.gatewayUrl + SEARCHES[0], { headers });
@@ -113,11 +136,41 @@ try {
   console.log(`bench: warming up (${SEARCHES.length} search and ${lists.length} list paths)…`);
   await runLoad({ ...base, name: 'warm-up', paths: [...SEARCHES, ...lists], seconds: 5, connections: CONNECTIONS });
 
+  const details = await detailPages(stack.gatewayUrl, headers);
+  const pages = { baseUrl: stack.gatewayUrl, headers: htmlHeaders };
+  await runLoad({
+    ...pages,
+    name: 'warm-up pages',
+    paths: [...SEARCH_PAGES, ...LIST_PAGES, ...details],
+    seconds: 3,
+    connections: CONNECTIONS,
+  });
+
   const results: LoadResult[] = [];
-  for (const [name, paths] of [
-    ['GET /api/search', SEARCHES],
-    ['GET /api/scholarships', lists],
-  ] as const) {
+  if (ONLY !== 'api') {
+    for (const [name, paths] of [
+      ['GET /search (HTML page)', SEARCH_PAGES],
+      ['GET /scholarships (HTML page)', LIST_PAGES],
+      ['GET /scholarships/:slug (HTML)', details],
+    ] as const) {
+      results.push(
+        await runPaced({
+          ...pages,
+          name: `${name} @${RATE}/s`,
+          paths,
+          seconds: SECONDS,
+          connections: CONNECTIONS,
+          rate: RATE,
+        }),
+      );
+    }
+  }
+  for (const [name, paths] of ONLY === 'pages'
+    ? []
+    : ([
+        ['GET /api/search', SEARCHES],
+        ['GET /api/scholarships', lists],
+      ] as const)) {
     results.push(
       await runPaced({
         ...base,
@@ -142,7 +195,7 @@ try {
     `\nbench:api — ${COUNT} scholarships, through the gateway (workerd) at ${stack.gatewayUrl}, ${CONNECTIONS} connections`,
   );
   console.log(
-    `${'run'.padEnd(34)} ${'reqs'.padStart(7)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'non2xx'.padStart(6)} ${'errors'.padStart(6)}`,
+    `${'run'.padEnd(40)} ${'reqs'.padStart(7)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'non2xx'.padStart(6)} ${'errors'.padStart(6)}`,
   );
   for (const r of results) console.log(row(r));
   for (const r of results.filter((x) => x.name.endsWith(`@${RATE}/s`))) {

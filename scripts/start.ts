@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startGateway } from './gateway.ts';
+import { publicUrlFor } from './public-url.ts';
 
 const env: Record<string, string | undefined> = { ...process.env };
 // One secret per run when none is configured: only these two processes need to agree on it.
@@ -14,6 +15,8 @@ env.GATEWAY_SHARED_SECRET ??= randomBytes(32).toString('hex');
 const backendPort = Number(env.PORT ?? 8788);
 env.BACKEND_URL ??= `http://127.0.0.1:${backendPort}`;
 const gatewayPort = Number(env.GATEWAY_PORT ?? 8787);
+// Links in mails and pages must name the gateway users actually reach (see public-url.ts).
+env.PUBLIC_URL = publicUrlFor(env);
 // The ops dashboard's gateway panels scrape the gateway's exposition: one token per run, like the secret.
 env.GATEWAY_METRICS_TOKEN ??= randomBytes(24).toString('hex');
 env.GATEWAY_METRICS_URL ??= `http://127.0.0.1:${gatewayPort}/__gateway/metrics`;

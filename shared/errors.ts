@@ -1,3 +1,5 @@
+import { errorPageHtml, retryAfterSeconds } from './error-page.ts';
+
 /**
  * Stable error codes shared by the gateway and the backend. Clients and dashboards key on these,
  * so a code is never renamed; add new ones instead.
@@ -93,32 +95,20 @@ export function problem(
   return body;
 }
 
-/** Small HTML page for browsers that ask for HTML; carries the code and request id, never input. */
-function problemHtml(p: Problem): string {
-  const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(p.title)}</title>` +
-    `<meta name="viewport" content="width=device-width,initial-scale=1"></head>` +
-    `<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">` +
-    `<h1>${esc(p.title)}</h1><p>${esc(p.detail ?? '')}</p>` +
-    `<p><small>Code <code>${esc(p.code)}</code> · request <code>${esc(p.request_id)}</code></small></p>` +
-    `</body></html>`
-  );
-}
-
 /**
- * The response for a problem: problem+json, or the small HTML page when `accept` asks for HTML.
+ * The response for a problem: problem+json, or an HTML page in the site's look when `accept` asks for HTML.
  * Both sides render errors through this; `headers` adds to (never replaces) the content type.
  */
 export function renderProblem(body: Problem, accept: string | null | undefined, headers?: HeadersInit): Response {
   const html = wantsHtml(accept);
   const h = new Headers(headers);
   h.set('content-type', html ? 'text/html; charset=utf-8' : PROBLEM_CONTENT_TYPE);
-  return new Response(html ? problemHtml(body) : JSON.stringify(body), { status: body.status, headers: h });
+  const page = html ? errorPageHtml(body, retryAfterSeconds(h.get('retry-after'))) : JSON.stringify(body);
+  return new Response(page, { status: body.status, headers: h });
 }
 
 /** True when the Accept header prefers HTML over JSON (a browser navigation). */
-function wantsHtml(accept: string | null | undefined): boolean {
+export function wantsHtml(accept: string | null | undefined): boolean {
   if (!accept) return false;
   const a = accept.toLowerCase();
   return a.includes('text/html') && !a.startsWith('application/json');

@@ -4,7 +4,7 @@ import type { AppDeps } from './deps.ts';
 import { requestId } from './http/request-id.ts';
 import { gatewayAuth } from './http/gateway-auth.ts';
 import { postgresNonceStore } from './http/nonce-store.ts';
-import { ProblemError, problemResponse } from './http/problem.ts';
+import { ProblemError } from './http/problem.ts';
 import { opsRoutes } from './ops/routes.tsx';
 import { httpMetrics } from './ops/http-metrics.ts';
 import { metricsRoutes } from './ops/metrics-route.ts';
@@ -16,6 +16,9 @@ import { pagesRoutes } from './pages/routes.ts';
 import { creditsPageRoutes } from './payments/credits-pages.tsx';
 import { reviewPageRoutes } from './payments/review-pages.tsx';
 import { providerPortalRoutes } from './providers/portal-routes.tsx';
+import { accountRoutes } from './account/routes.tsx';
+import { viewerResolver } from './pages/viewer.ts';
+import { problemPage } from './pages/error-pages.tsx';
 
 /** The backend's HTTP surface. Tests build it with their own deps and call `app.request()`. */
 export function createApp(deps: AppDeps) {
@@ -33,6 +36,7 @@ export function createApp(deps: AppDeps) {
   );
   app.use(requestId());
   app.use(httpMetrics(deps.log));
+  app.use(viewerResolver(deps));
   app.use(async function accessLog(c, next) {
     const started = performance.now();
     await next();
@@ -57,12 +61,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', creditsPageRoutes(deps));
   app.route('/', reviewPageRoutes(deps));
   app.route('/', providerPortalRoutes(deps));
+  app.route('/', accountRoutes(deps));
   app.route('/', pagesRoutes(deps));
 
-  app.notFound((c) => problemResponse(c, 'NOT_FOUND'));
+  app.notFound((c) => problemPage(c, 'NOT_FOUND'));
   app.onError((err, c) => {
     if (err instanceof ProblemError) {
-      return problemResponse(c, err.code, {
+      return problemPage(c, err.code, {
         detail: err.detail,
         errors: err.errors,
         headers: err.headers,
@@ -70,7 +75,7 @@ export function createApp(deps: AppDeps) {
       });
     }
     if (err instanceof HTTPException && err.status < 500) {
-      return problemResponse(
+      return problemPage(
         c,
         err.status === 413
           ? 'BODY_TOO_LARGE'
@@ -86,7 +91,7 @@ export function createApp(deps: AppDeps) {
       { request_id: c.get('requestId'), err: { message: err.message, stack: err.stack } },
       'unhandled error',
     );
-    return problemResponse(c, 'INTERNAL');
+    return problemPage(c, 'INTERNAL');
   });
   return app;
 }

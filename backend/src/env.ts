@@ -51,6 +51,8 @@ const EnvSchema = z
       .optional(),
     /** Sender of outgoing mail; unset → no-reply@<PUBLIC_URL host>. */
     MAIL_FROM: z.string().email().optional(),
+    /** Shown on /contact and error pages as where people can write; unset → support@<PUBLIC_URL host>. */
+    SUPPORT_EMAIL: z.string().email().optional(),
     /** Serve GET /api/dev/mailbox (never without SMTP_URL unset, never in production); unset → on for a loopback PUBLIC_URL. */
     DEV_MAILBOX: z.enum(['true', 'false']).optional(),
     /** `production` turns development-only features off for good (the dev mailbox); NODE_ENV=production does too. */

@@ -68,9 +68,9 @@ export const US_STATES = [
 ] as const;
 
 /** A handful of interests is a profile; more is keyword stuffing. */
-const MAX_INTERESTS = 20;
-const MAX_INTEREST_LENGTH = 40;
-const MAX_FIELD_OF_STUDY_LENGTH = 80;
+export const MAX_INTERESTS = 20;
+export const MAX_INTEREST_LENGTH = 40;
+export const MAX_FIELD_OF_STUDY_LENGTH = 80;
 
 const STATE_SET = new Set<string>(US_STATES);
 

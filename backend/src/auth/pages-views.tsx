@@ -81,7 +81,7 @@ function Page(props: { title: string; children: Child }) {
   );
 }
 
-export function LoginPage(props: FormView & { action: '/login' | '/provider/login' }) {
+export function LoginPage(props: FormView & { action: '/login' | '/provider/login'; next?: string }) {
   const provider = props.action === '/provider/login';
   return (
     <Page title={provider ? 'Provider log in' : 'Log in'}>
@@ -93,6 +93,7 @@ export function LoginPage(props: FormView & { action: '/login' | '/provider/logi
       ) : null}
       <Summary message={props.message} />
       <form class="stack card" method="post" action={props.action}>
+        {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
         <EmailField value={props.values?.email} error={props.errors?.email} />
         <PasswordField error={props.errors?.password} />
         <button type="submit">Log in</button>
@@ -181,6 +182,22 @@ export function ResetInvalidPage() {
       <p class="error">It is invalid, was already used, or is older than 30 minutes.</p>
       <p>
         <a href="/reset-password">Ask for a new link</a>
+      </p>
+    </Page>
+  );
+}
+
+/** GET /logout: logging out changes state, so it takes a button press (a POST with CSRF defence). */
+export function LogoutPage() {
+  return (
+    <Page title="Log out">
+      <h1>Log out</h1>
+      <p>Log out of Gatehouse on this browser?</p>
+      <form method="post" action="/logout">
+        <button type="submit">Log out</button>
+      </form>
+      <p>
+        <a href="/">Back to the home page</a>
       </p>
     </Page>
   );

@@ -41,6 +41,22 @@ describe('GET pages', () => {
 });
 
 describe('login form', () => {
+  it.each([
+    ['/scholarships/abc?x=1', '/scholarships/abc?x=1'],
+    ['//evil.example/x', '/scholarships'],
+    ['/\\evil.example', '/scholarships'],
+    ['https://evil.example/', '/scholarships'],
+    ['/login', '/scholarships'],
+  ])('returns to next=%s only when it is a same-origin path (→ %s)', async (next, expected) => {
+    const u = await signup(t);
+    const page = await t.request(`/login?next=${encodeURIComponent(next)}`, { headers: { accept: 'text/html' } });
+    const hidden = /name="next" value="([^"]*)"/.exec(await page.text())?.[1];
+    expect(hidden === undefined ? '/scholarships' : hidden.replace(/&amp;/g, '&')).toBe(expected);
+    const r = await post('/login', { email: u.email, password: HARD_PASSWORD, next });
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe(expected);
+  });
+
   it('303 to /scholarships with both httpOnly cookies; the cookie then authenticates', async () => {
     const u = await signup(t);
     const r = await post('/login', { email: u.email, password: HARD_PASSWORD });
@@ -135,13 +151,23 @@ describe('CSRF defence', () => {
 });
 
 describe('signup form', () => {
-  it("creates the account (O'Brien, hard password), logs in, 303 to /scholarships", async () => {
+  const mailsTo = async (email: string) =>
+    (
+      (await (await t.request(`/api/dev/mailbox?to=${encodeURIComponent(email)}`)).json()) as {
+        items: { subject: string; body: string }[];
+      }
+    ).items;
+
+  it("creates the account (O'Brien, hard password), mails a welcome, 303 to the login page", async () => {
     const email = uniqueEmail('form');
     const r = await post('/signup', { name: "Conor O'Brien", email, password: HARD_PASSWORD });
     expect(r.status).toBe(303);
-    expect(r.headers.get('location')).toBe('/scholarships');
+    expect(r.headers.get('location')).toBe('/login?signup=sent');
+    expect(r.headers.getSetCookie()).toEqual([]);
+    expect((await mailsTo(email)).map((m) => m.subject)).toEqual(['Welcome to Gatehouse']);
+    const login = await post('/login', { email, password: HARD_PASSWORD });
     const me = await (
-      await t.request('/api/me', { headers: { cookie: `${ACCESS_COOKIE}=${cookieValue(r, ACCESS_COOKIE)}` } })
+      await t.request('/api/me', { headers: { cookie: `${ACCESS_COOKIE}=${cookieValue(login, ACCESS_COOKIE)}` } })
     ).json();
     expect(me).toMatchObject({ name: "Conor O'Brien", email, role: 'student' });
   });
@@ -157,11 +183,19 @@ describe('signup form', () => {
     expect(html).not.toContain('short');
   });
 
-  it('duplicate email → 409 with the error at the email field', async () => {
+  it('a registered email gets the same answer as a new one; the mailbox owner learns which it was', async () => {
     const u = await signup(t);
+    const fresh = await post('/signup', { name: 'X', email: uniqueEmail('fresh'), password: HARD_PASSWORD });
     const r = await post('/signup', { name: 'X', email: u.email, password: HARD_PASSWORD });
-    expect(r.status).toBe(409);
-    expect(await r.text()).toContain('is already registered');
+    expect([r.status, r.headers.get('location'), r.headers.getSetCookie()]).toEqual([
+      fresh.status,
+      fresh.headers.get('location'),
+      fresh.headers.getSetCookie(),
+    ]);
+    expect(await r.text()).toBe(await fresh.text());
+    const mails = await mailsTo(u.email);
+    expect(mails.map((m) => m.subject)).toContain('You already have a Gatehouse account');
+    expect(mails.find((m) => m.subject.startsWith('You already'))!.body).toContain('/reset-password');
   });
 
   it('unknown or repeated fields are errors, not silently used', async () => {

@@ -8,7 +8,9 @@ import { authenticate, createStudent } from './accounts.ts';
 import { sameOrigin } from './csrf.ts';
 import { readForm, readFormFields, validateForm } from './form.ts';
 import { REFRESH_COOKIE } from './middleware.ts';
-import { pageSession } from './page-session.ts';
+import { safeReturnTo } from './return-to.ts';
+import { sendSignupMail } from './signup-mail.ts';
+import { renderPage, viewerOf } from '../pages/render.ts';
 import { hashToken } from './opaque-token.ts';
 import { confirmReset, requestReset } from './password-reset.ts';
 import { revokeFamilyOf } from './refresh-tokens.ts';
@@ -17,6 +19,7 @@ import { clearSessionCookies, setSessionCookies, startSession } from './session.
 import type { Role } from './tokens.ts';
 import {
   LoginPage,
+  LogoutPage,
   ResetConfirmPage,
   ResetInvalidPage,
   ResetRequestPage,
@@ -29,8 +32,15 @@ const HOME: Record<Role, string> = { student: '/scholarships', provider: '/provi
 function render(c: Context, page: unknown, status: 200 | 400 | 401 | 409 = 200) {
   // Pages with forms (and possibly a reset token in the URL) must not be stored by caches.
   c.header('cache-control', 'no-store');
-  return c.html(`<!doctype html>${String(page)}`, status);
+  return renderPage(c, page, status);
 }
+
+const LOGIN_NOTICES: Record<string, string> = {
+  'reset=done': 'Your password was changed. Log in with the new one.',
+  'signup=sent':
+    'Thanks! We sent a mail to that address. If you just created your account, log in below; if you already had one, the mail tells you how to get back in.',
+  'logout=done': 'You are logged out.',
+};
 
 /** Only what may be shown back to the user: never the password. */
 const echo = (values: Record<string, string>) => ({ email: values.email ?? '', name: values.name ?? '' });
@@ -41,22 +51,25 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
   const csrf = sameOrigin(deps.env.PUBLIC_URL);
 
   const loginPages = (path: '/login' | '/provider/login', roles: readonly Role[]) => {
-    app.get(path, (c) =>
-      render(
-        c,
-        <LoginPage
-          action={path}
-          notice={c.req.query('reset') === 'done' ? 'Your password was changed. Log in with the new one.' : undefined}
-        />,
-      ),
-    );
+    app.get(path, (c) => {
+      const q = c.req.query();
+      const notice = Object.entries(q)
+        .map(([k, v]) => LOGIN_NOTICES[`${k}=${v}`])
+        .find(Boolean);
+      return render(c, <LoginPage action={path} notice={notice} next={safeReturnTo(q.next)} />);
+    });
     app.post(path, csrf, async (c) => {
-      const form = await readForm(c, LoginBody);
+      const fields = await readFormFields(c);
+      // Where to go afterwards rides along as a hidden field; only same-origin paths are followed.
+      const next = safeReturnTo(fields.values.next);
+      delete fields.values.next;
+      const form = validateForm(fields, LoginBody);
       if (!form.ok)
         return render(
           c,
           <LoginPage
             action={path}
+            next={next}
             values={echo(form.values)}
             errors={form.errors}
             message="Please check the fields below."
@@ -67,12 +80,17 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
       if (!account)
         return render(
           c,
-          <LoginPage action={path} values={{ email: form.data.email }} message="Email or password is wrong." />,
+          <LoginPage
+            action={path}
+            next={next}
+            values={{ email: form.data.email }}
+            message="Email or password is wrong."
+          />,
           401,
         );
       setSessionCookies(c, deps, await startSession(deps, account));
       deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'login' }, 'logged in (form)');
-      return c.redirect(HOME[account.role], 303);
+      return c.redirect(next ?? HOME[account.role], 303);
     });
   };
   loginPages('/login', ['student', 'provider', 'admin']);
@@ -88,18 +106,11 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
         400,
       );
     const account = await createStudent(deps.db, form.data, deps.now());
-    if (!account)
-      return render(
-        c,
-        <SignupPage
-          values={echo(form.data)}
-          errors={{ email: 'is already registered; log in or reset your password' }}
-        />,
-        409,
-      );
-    deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'signup' }, 'account created (form)');
-    setSessionCookies(c, deps, await startSession(deps, account));
-    return c.redirect(HOME.student, 303);
+    // One answer for new and registered emails (no session either way): the mail says which it was.
+    await sendSignupMail(deps, mail, form.data.email, account ? 'welcome' : 'already-registered', c.get('requestId'));
+    if (account)
+      deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'signup' }, 'account created (form)');
+    return c.redirect('/login?signup=sent', 303);
   });
 
   app.get('/reset-password', async (c) => {
@@ -139,6 +150,8 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
     return render(c, <ResetRequestPage sent />);
   });
 
+  // GET must not change state (links get prefetched), so /logout shows the button to press.
+  app.get('/logout', (c) => render(c, <LogoutPage />));
   app.post('/logout', csrf, async (c) => {
     const refresh = getCookie(c, REFRESH_COOKIE);
     if (refresh) await revokeFamilyOf(deps.db, refresh, deps.now());

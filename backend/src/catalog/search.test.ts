@@ -26,6 +26,9 @@ beforeAll(async () => {
     slug: 'closed-aviation-prize',
     deadline: '2025-12-31',
   });
+  await addScholarship(t.deps.db, p.id, { title: 'Riverside Nursing Scholarship', slug: 'riverside-nursing' });
+  await addScholarship(t.deps.db, p.id, { title: 'Young Scholars Fund', slug: 'young-scholars-fund' });
+  await addScholarship(t.deps.db, p.id, { title: 'First Generation Grant', slug: 'first-generation-grant' });
   for (let i = 0; i < 9; i++) {
     await addScholarship(t.deps.db, p.id, {
       title: `Quillwort Botany Award ${i}`,
@@ -63,9 +66,23 @@ describe('GET /api/search', () => {
         body.items.map((i) => i.slug),
         typo,
       ).toContain('zephyrine-aviation-award');
-      expect(body.corrected_query).not.toBeNull();
+      // "zephyrin" is already the stem of "zephyrine": the typed query finds it, so nothing is corrected.
+      expect(body.corrected_query === null, typo).toBe(typo === 'zephyrin');
     }
     expect((await search('zephyrine')).body.corrected_query).toBeNull();
+  });
+
+  it('a correction is offered only when it finds more than what was typed', async () => {
+    const nursing = (await search('nursing scholarshp')).body;
+    expect(nursing.corrected_query).toBe('nursing scholarship');
+    expect(nursing.items.map((i) => i.slug)).toContain('riverside-nursing');
+    const fist = (await search('fist generation')).body;
+    expect(fist.corrected_query).toBe('first generation');
+    expect(fist.items.map((i) => i.slug)).toContain('first-generation-grant');
+    // "botanx" → "botany" adds nothing to an OR that already finds every Quillwort row: no correction.
+    const same = (await search('quillwort or botanx')).body;
+    expect(same.corrected_query).toBeNull();
+    expect(same.items.length).toBeGreaterThan(0);
   });
 
   it('highlights matches in an escaped snippet', async () => {

@@ -1,5 +1,5 @@
 import { and, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { rowsOf, type Db } from '../db/client.ts';
 import { scholarships as s, providers as p } from '../db/schema/index.ts';
 import { filterConditions } from './filters.ts';
 import { itemColumns, providerJoin, toItem, plainText, type ItemRow } from './serialize.ts';
@@ -87,11 +87,39 @@ function tierSql(tier: 'title' | 'other', text: string, filters: SQL | undefined
     limit ${take}`;
 }
 
+/** Matches counted when a correction is weighed; past this many, both queries are "plenty". */
+const COUNT_CAP = MAX_RANKED_PER_TIER;
+
+async function countMatches(db: Db, text: string, filters: SQL | undefined): Promise<number> {
+  const rows = rowsOf<{ n: number }>(
+    await db.execute(sql`select count(*)::int as n from (
+      select 1 from ${s}, websearch_to_tsquery('english', ${text}) as query(q)
+      where search_vector @@ query.q and ${filters} limit ${COUNT_CAP}) hits`),
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * A correction is only offered when it finds more than what was typed (with the same filters):
+ * "nursing scholarshp" must never announce a corrected query above "no results". Only queries with
+ * an unknown word pay for the two counts.
+ */
+async function keepIfMoreResults(
+  db: Db,
+  typed: string,
+  fix: { text: string; corrections: Correction[] },
+  filters: SQL | undefined,
+): Promise<{ text: string; corrections: Correction[] }> {
+  if (fix.corrections.length === 0) return fix;
+  const [before, after] = await Promise.all([countMatches(db, typed, filters), countMatches(db, fix.text, filters)]);
+  return after > before ? fix : { text: typed, corrections: [] };
+}
+
 /** `GET /api/search`: full-text match, ranked, highlighted; misspelled words corrected first. */
 export async function searchScholarships(db: Db, q: SearchQuery, day: string): Promise<SearchPage> {
   const after = q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, isFiniteNumber) : null;
-  const { text, corrections } = await correctQuery(db, q.q);
   const filters = and(...filterConditions(q, day));
+  const { text, corrections } = await keepIfMoreResults(db, q.q, await correctQuery(db, q.q), filters);
   const take = q.limit + 1;
   const keyset = after ? sql`where (score, id) < (${after.value}::float8, ${after.id}::uuid)` : sql``;
   // One statement: the title tier, the other tier only when the title tier cannot fill the page

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { correctQuery, CORRECTION_TTL_MS } from './typo.ts';
+import { closest, correctQuery, editDistance, CORRECTION_TTL_MS } from './typo.ts';
 
 /** A database that answers the vocabulary lookup from a table and counts the lookups. */
 function fakeDb(nearest: Record<string, string | null>) {
@@ -14,7 +14,9 @@ function fakeDb(nearest: Record<string, string | null>) {
         new PgDialect().sqlToQuery(query).params.find((p) => typeof p === 'string' && p.startsWith('['))! as string,
       ) as string[];
       db.lookups.push(words);
-      return words.filter((w) => w in nearest).map((w) => ({ word: w, nearest: nearest[w] }));
+      return words
+        .filter((w) => w in nearest)
+        .map((w) => ({ word: w, candidates: nearest[w] === null ? [] : [nearest[w]] }));
     },
   };
   return db;
@@ -38,5 +40,24 @@ describe('correctQuery', () => {
     expect(db.lookups).toEqual([['enginering', 'texas']]);
     expect((await correctQuery(db as unknown as Db, 'Enginering', 1000 + CORRECTION_TTL_MS)).text).toBe('engineering');
     expect(db.lookups).toEqual([['enginering', 'texas'], ['enginering']]);
+  });
+});
+
+describe('closest', () => {
+  it.each([
+    ['scholarshp', ['scholars', 'scholarship', 'scholarships'], 'scholarship'],
+    ['fist', ['fiscal', 'first', 'fish'], 'first'],
+    ['nursng', ['nurse', 'nursing'], 'nursing'],
+    ['aviaton', ['aviation'], 'aviation'],
+    ['teh', ['the'], 'the'],
+    ['qqqq', ['quiz'], null],
+    ['robotics', ['rob', 'robe'], null],
+  ])('%s among %j → %s', (word, candidates, expected) => {
+    expect(closest(word, candidates)).toBe(expected);
+  });
+
+  it('edit distance counts swaps as one edit', () => {
+    expect(editDistance('form', 'from')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
   });
 });

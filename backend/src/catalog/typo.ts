@@ -4,8 +4,15 @@ import { rowsOf } from '../db/client.ts';
 
 /** Shorter words are too ambiguous to correct ("art" → "arts"/"cart"). */
 const MIN_CORRECTABLE_LENGTH = 4;
-/** Trigram similarity a correction needs: a one-letter typo in a 6+ letter word scores ≥ 0.45. */
-const MIN_SIMILARITY = 0.4;
+/**
+ * Trigram similarity a candidate needs. Low enough for short words ("fist" → "first" scores 0.375);
+ * the edit-distance cap below and the result-count check in search.ts keep the noise out.
+ */
+const MIN_SIMILARITY = 0.3;
+/** Nearest vocabulary words (by trigram distance) considered per unknown word. */
+const CANDIDATES = 8;
+/** Most edits (insert, delete, substitute, swap) a correction may be from the typed word. */
+const maxEdits = (word: string) => (word.length <= 5 ? 1 : 2);
 /** Words looked up per query; the rest pass through unchanged. */
 const MAX_WORDS = 8;
 /** Letters (any script) and digits: the words of a query, as Postgres' parser would see them. */
@@ -54,12 +61,12 @@ export async function correctQuery(
   CORRECTIONS.set(db, remembered);
   const unknown = words.filter((w) => !known.has(w) && !((remembered.get(w)?.until ?? 0) > now));
   if (unknown.length > 0) {
-    const rows = rowsOf<{ word: string; nearest: string | null }>(
+    const rows = rowsOf<{ word: string; candidates: string[] | null }>(
       await db.execute(sql`
       select t.word,
-        (select w.word from search_words w
+        array(select w.word from search_words w
           where w.word % t.word and similarity(w.word, t.word) >= ${MIN_SIMILARITY}
-          order by w.word <-> t.word, w.word limit 1) as nearest
+          order by w.word <-> t.word, w.word limit ${CANDIDATES}) as candidates
       from json_array_elements_text(${JSON.stringify(unknown)}::json) as t(word)
       where not exists (select 1 from search_words w where w.word = t.word)
         and numnode(plainto_tsquery('english', t.word)) > 0`),
@@ -69,7 +76,7 @@ export async function correctQuery(
     for (const r of rows) {
       remembered.delete(r.word);
       if (remembered.size >= MAX_CORRECTIONS) remembered.delete(remembered.keys().next().value!);
-      remembered.set(r.word, { nearest: r.nearest, until: now + CORRECTION_TTL_MS });
+      remembered.set(r.word, { nearest: closest(r.word, r.candidates ?? []), until: now + CORRECTION_TTL_MS });
     }
   }
   const map = new Map<string, string>();
@@ -80,4 +87,35 @@ export async function correctQuery(
   if (map.size === 0) return { text, corrections: [] };
   const corrected = text.replace(WORD, (w) => map.get(w.toLowerCase()) ?? w);
   return { text: corrected, corrections: [...map].map(([from, to]) => ({ from, to })) };
+}
+
+/**
+ * The candidate fewest edits away (trigram order breaks ties), within `maxEdits`. Trigram distance
+ * alone ranks "scholars" above "scholarship" for "scholarshp"; the typist meant the one-edit word.
+ */
+export function closest(word: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestEdits = maxEdits(word) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word, c, bestEdits);
+    if (d < bestEdits) [best, bestEdits] = [c, d];
+  }
+  return best;
+}
+
+/** Optimal-string-alignment distance (Levenshtein plus adjacent swaps), giving up past `cap`. */
+export function editDistance(a: string, b: string, cap = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j], prev2[j - 2] + 1);
+    }
+    [prev2, prev] = [prev, row];
+  }
+  return Math.min(prev[b.length], cap);
 }

@@ -45,7 +45,7 @@ export interface SeedOptions {
  */
 export async function seedDemo(db: Db, opts: SeedOptions): Promise<void> {
   const anchor = utcDay(opts.anchor ?? new Date());
-  if (opts.reset) await db.execute(sql`truncate scholarships, search_words`);
+  if (opts.reset) await db.execute(sql`truncate scholarships, search_words, saved_scholarships`);
   const providerIds = await seedProviders(db);
   await seedAccounts(db, providerIds[0]);
   const bulk = opts.count >= BULK_LOAD_MIN && (await isEmpty(db));

@@ -1,5 +1,5 @@
 import { Layout } from './layout.tsx';
-import { ScholarshipCard, FilterForm, Pager, ErrorList, money, longDate } from './components.tsx';
+import { ScholarshipCard, FilterForm, Pager, ErrorList, money, longDate, countText } from './components.tsx';
 import { renderDescription } from './sanitize-html.ts';
 import { jsonLdScript, scholarshipJsonLd } from './json-ld.ts';
 import { fieldLabel, LEVEL_LABELS, CITIZENSHIP_LABELS } from '../catalog/taxonomy.ts';
@@ -20,7 +20,7 @@ export function HomePage(props: { featured: Item[]; closingSoon: Item[]; publicU
       <h1>Find scholarships you qualify for</h1>
       <p>
         Gatehouse lists scholarships from foundations, companies and community groups. Search by keyword, filter by
-        level, field of study and state, and check your eligibility in one step.
+        level, field of study and state, and <a href="/account">check your eligibility in one step</a>.
       </p>
       <form method="get" action="/search" class="card" style="display:flex;gap:.5rem">
         <input
@@ -56,6 +56,7 @@ export function ListPage(props: {
   values: Values;
   errors?: FieldError[];
   publicUrl: string;
+  count?: number;
 }) {
   return (
     <Layout
@@ -68,6 +69,10 @@ export function ListPage(props: {
       {props.errors ? <ErrorList errors={props.errors} /> : null}
       {props.items.length === 0 && !props.errors ? (
         <p class="muted">No open scholarships match these filters.</p>
+      ) : props.count !== undefined ? (
+        <p role="status">
+          <strong>{countText(props.count)}</strong> open{props.params.toString() ? ' with these filters' : ''}
+        </p>
       ) : null}
       {props.items.map((item) => (
         <ScholarshipCard item={item} />
@@ -83,6 +88,7 @@ export function SearchResultsPage(props: {
   params: URLSearchParams;
   values: Values;
   errors?: FieldError[];
+  count?: number;
 }) {
   const title = props.q ? `Search: ${props.q}` : 'Search scholarships';
   return (
@@ -97,6 +103,10 @@ export function SearchResultsPage(props: {
       ) : null}
       {props.page && props.page.items.length === 0 ? (
         <p class="muted">No scholarships match “{props.q}”. Try fewer or different words.</p>
+      ) : props.page && props.count !== undefined ? (
+        <p role="status">
+          <strong>{countText(props.count)}</strong> match “{props.page.corrected_query ?? props.q}”
+        </p>
       ) : null}
       {props.page?.items.map((item) => (
         <ScholarshipCard item={item} snippet={item.snippet} />
@@ -106,10 +116,30 @@ export function SearchResultsPage(props: {
   );
 }
 
-export function DetailPage(props: { s: Detail; publicUrl: string; today: string }) {
+/** "Closes today", "Closes tomorrow", "Closes in 12 days", "Closed": days counted in UTC like deadlines. */
+function countdown(deadline: string, today: string): string {
+  const days = Math.round((Date.parse(deadline) - Date.parse(today)) / 86_400_000);
+  if (days < 0) return 'Closed';
+  if (days === 0) return 'Closes today';
+  if (days === 1) return 'Closes tomorrow';
+  return `Closes in ${days} days`;
+}
+
+export function DetailPage(props: {
+  s: Detail;
+  publicUrl: string;
+  today: string;
+  /** The provider's website, where the application lives. */
+  website: string | null;
+  /** Whether the student viewing has saved it; undefined when the viewer is not a student. */
+  saved?: boolean;
+  anonymous: boolean;
+}) {
   const s = props.s;
   const canonical = new URL(s.url, props.publicUrl).toString();
   const closed = s.deadline < props.today;
+  const host = props.website ? new URL(props.website).host : null;
+  const mail = `mailto:?subject=${encodeURIComponent(s.title)}&body=${encodeURIComponent(`${s.title}: ${canonical}`)}`;
   const rows: [string, string][] = [
     ['Award', money(s.amount)],
     ['Deadline', `${longDate(s.deadline)}${closed ? ' (closed)' : ''}`],
@@ -145,7 +175,29 @@ export function DetailPage(props: { s: Detail; publicUrl: string; today: string 
       </p>
       <h1>{s.title}</h1>
       <p class="muted">Offered by {s.provider.name}</p>
-      {closed ? <p class="error">Applications for this scholarship are closed.</p> : null}
+      {closed ? (
+        <p class="error">Applications for this scholarship are closed.</p>
+      ) : (
+        <p>
+          <strong>{countdown(s.deadline, props.today)}</strong> (deadline {longDate(s.deadline)})
+        </p>
+      )}
+      <div class="actions">
+        {props.saved === undefined ? (
+          props.anonymous ? (
+            <a href={`/login?next=${encodeURIComponent(s.url)}`}>Log in to save this scholarship</a>
+          ) : null
+        ) : (
+          <form method="post" action={`${s.url}/${props.saved ? 'unsave' : 'save'}`} class="inline">
+            <button type="submit">{props.saved ? 'Saved: remove from my list' : 'Save this scholarship'}</button>
+          </form>
+        )}
+        {props.saved ? (
+          <a href="/account#saved" class="ok">
+            See your saved scholarships
+          </a>
+        ) : null}
+      </div>
       <div class="card">
         <dl style="display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0">
           {rows.map(([k, v]) => (
@@ -158,8 +210,42 @@ export function DetailPage(props: { s: Detail; publicUrl: string; today: string 
           ))}
         </dl>
       </div>
+      <h2>How to apply</h2>
+      <div class="card">
+        {closed ? (
+          <p>This round is closed. Check back with {s.provider.name} for the next one.</p>
+        ) : props.website ? (
+          <p>
+            Applications are handled by {s.provider.name}.{' '}
+            <a href={props.website} rel="noopener">
+              Apply on {s.provider.name}’s website ({host})
+            </a>{' '}
+            before {longDate(s.deadline)}.
+          </p>
+        ) : (
+          <p>
+            Applications are handled by {s.provider.name} directly: contact them before {longDate(s.deadline)} and
+            mention this listing.
+          </p>
+        )}
+        {s.essay_required ? <p>You will need an essay: start it early.</p> : null}
+        <p class="muted">
+          Questions about eligibility or the application go to {s.provider.name}
+          {props.website ? (
+            <>
+              {' '}
+              through <a href={props.website}>{host}</a>
+            </>
+          ) : null}
+          . Gatehouse lists the award; it does not decide who receives it.
+        </p>
+      </div>
       <h2>About this scholarship</h2>
       <div class="card" dangerouslySetInnerHTML={{ __html: renderDescription(s.description) }} />
+      <h2>Share</h2>
+      <p>
+        Link to this page: <a href={canonical}>{canonical}</a> · <a href={mail}>Send by email</a>
+      </p>
     </Layout>
   );
 }

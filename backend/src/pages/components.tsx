@@ -1,16 +1,19 @@
 import type { Item } from '../catalog/serialize.ts';
 import { FIELDS, LEVELS, LEVEL_LABELS, US_STATES, fieldLabel } from '../catalog/taxonomy.ts';
 import type { Filters } from '../catalog/query.ts';
+import { COUNT_CAP } from '../catalog/count.ts';
+import { FIRST, backStack, joinBack } from './page-query.ts';
 
-export const money = (n: number) => `$${n.toLocaleString('en-US')}`;
+/**
+ * Formatters built once: `toLocaleDateString(…, options)` builds a new Intl formatter per call
+ * (~0.1 ms each, twenty-some per list page), the bulk of a page's rendering time.
+ */
+const DOLLARS = new Intl.NumberFormat('en-US');
+const LONG_DATE = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+
+export const money = (n: number) => `$${DOLLARS.format(n)}`;
 /** `2026-03-01` → `March 1, 2026` (UTC, so the day never shifts). */
-export const longDate = (d: string) =>
-  new Date(`${d}T00:00:00Z`).toLocaleDateString('en-US', {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
+export const longDate = (d: string) => LONG_DATE.format(new Date(`${d}T00:00:00Z`));
 
 export function ScholarshipCard(props: { item: Item; snippet?: string }) {
   const s = props.item;
@@ -99,7 +102,15 @@ export function FilterForm(props: {
       </label>
       <label>
         Min. amount
-        <input type="number" name="min_amount" min={0} step={100} value={v.min_amount ?? ''} style="width:8rem" />
+        {/* Text, not number: a number input throws away "$2,550" before the server sees it. */}
+        <input
+          type="text"
+          inputmode="numeric"
+          name="min_amount"
+          value={v.min_amount ?? ''}
+          placeholder="e.g. $2,500"
+          style="width:8rem"
+        />
       </label>
       <label>
         Deadline after
@@ -126,17 +137,33 @@ export function FilterForm(props: {
   );
 }
 
-/** Next-page link that keeps every current parameter and swaps in the new cursor. */
+/**
+ * Previous / next links that keep every current parameter. Keyset cursors only point forward, so
+ * the cursors of earlier pages ride along in `back` (bounded): "Previous" pops one, "Next" pushes.
+ */
 export function Pager(props: { path: string; params: URLSearchParams; nextCursor: string | null }) {
-  const first = new URLSearchParams(props.params);
-  first.delete('cursor');
-  const next = new URLSearchParams(props.params);
-  if (props.nextCursor) next.set('cursor', props.nextCursor);
+  const back = backStack(props.params.get('back') ?? undefined);
+  const here = props.params.get('cursor') ?? FIRST;
+  const link = (cursor: string | undefined, stack: string[]) => {
+    const q = new URLSearchParams(props.params);
+    if (cursor && cursor !== FIRST) q.set('cursor', cursor);
+    else q.delete('cursor');
+    if (stack.length) q.set('back', joinBack(stack));
+    else q.delete('back');
+    return `${props.path}?${q}`;
+  };
+  const prev = back.length ? back[back.length - 1] : props.params.has('cursor') ? FIRST : undefined;
   return (
-    <nav class="pager">
-      {props.params.has('cursor') ? <a href={`${props.path}?${first}`}>← First page</a> : <span />}
+    <nav class="pager" aria-label="Pages">
+      {prev !== undefined ? (
+        <a href={link(prev, back.slice(0, -1))} rel="prev">
+          ← Previous page
+        </a>
+      ) : (
+        <span />
+      )}
       {props.nextCursor ? (
-        <a href={`${props.path}?${next}`} rel="next">
+        <a href={link(props.nextCursor, [...back, here])} rel="next">
           Next page →
         </a>
       ) : (
@@ -146,6 +173,12 @@ export function Pager(props: { path: string; params: URLSearchParams; nextCursor
   );
 }
 
+/** "No scholarships", "1 scholarship", "More than 500 scholarships": the count above a result list. */
+export function countText(n: number): string {
+  if (n > COUNT_CAP) return `More than ${COUNT_CAP.toLocaleString('en-US')} scholarships`;
+  return n === 1 ? '1 scholarship' : `${n.toLocaleString('en-US')} scholarships`;
+}
+
 export function ErrorList(props: { errors: { path: string; message: string }[] }) {
   return (
     <div class="card error" role="alert">
@@ -153,7 +186,7 @@ export function ErrorList(props: { errors: { path: string; message: string }[] }
       <ul>
         {props.errors.map((e) => (
           <li>
-            {e.path}: {e.message}
+            <strong>{e.path}</strong>: {e.message}
           </li>
         ))}
       </ul>

@@ -49,10 +49,93 @@ describe('pages', () => {
     expect(next).not.toBeNull();
     const second = await page(next![1].replace(/&amp;/g, '&'));
     expect(second.status).toBe(200);
-    expect(second.html).toContain('First page');
+    const p1 = await page('/scholarships?utm_source=x');
+    const p2 = await page(/href="([^"]*)" rel="next"/.exec(p1.html)![1].replace(/&amp;/g, '&'));
+    const third = await page(/href="([^"]*)" rel="next"/.exec(p2.html)![1].replace(/&amp;/g, '&'));
+    // Previous from page 3 is page 2 (same cursor), and from page 2 the first page (no cursor).
+    const prev3 = /href="([^"]*)" rel="prev"/.exec(third.html)![1].replace(/&amp;/g, '&');
+    const p2Next = /href="([^"]*)" rel="next"/.exec(p1.html)![1].replace(/&amp;/g, '&');
+    expect(new URL(prev3, 'http://x').searchParams.get('cursor')).toBe(
+      new URL(p2Next, 'http://x').searchParams.get('cursor'),
+    );
+    expect((await page(prev3)).html).toBe(p2.html);
+    const prev2 = /href="([^"]*)" rel="prev"/.exec(p2.html)![1].replace(/&amp;/g, '&');
+    expect(new URL(prev2, 'http://x').searchParams.has('cursor')).toBe(false);
+    expect(first.html).not.toContain('rel="prev"');
     const bad = await page('/scholarships?limit=1000');
     expect(bad.status).toBe(400);
-    expect(bad.html).toContain('limit');
+    expect(bad.html).toContain('Results per page must be a whole number from 1 to 100.');
+  });
+
+  it('shows a result count; amounts are accepted as people write them; errors read plainly', async () => {
+    const all = await page('/scholarships');
+    expect(all.html).toMatch(/<strong>\d+ scholarships<\/strong> open/);
+    for (const amount of ['%242%2C550', '2550', '2%2C550']) {
+      const r = await page(`/scholarships?min_amount=${amount}`);
+      expect(r.status, amount).toBe(200);
+      expect(r.html).toContain('value="2550"');
+    }
+    const n = (html: string) => Number(/<strong>([\d,]+) scholarships?<\/strong>/.exec(html)![1].replace(/,/g, ''));
+    expect(n((await page('/scholarships?min_amount=2550')).html)).toBeLessThan(n(all.html));
+    for (const [query, message] of [
+      ['min_amount=12.50', 'Minimum amount must be a whole dollar amount, like 2550 or $2,550.'],
+      ['min_amount=-5', 'Minimum amount must be a whole dollar amount'],
+      ['deadline_after=2026-02-30', 'must be a real date, like 2026-09-30'],
+      ['state=ZZ', 'Choose a state from the list.'],
+    ]) {
+      const r = await page(`/scholarships?${query}`);
+      expect(r.status, query).toBe(400);
+      expect(r.html, query).toContain(message);
+      expect(r.html, query).not.toMatch(/expected|Too small|Invalid/);
+    }
+    const s = await page(`/search?q=${'x'.repeat(300)}`);
+    expect(s.status).toBe(400);
+    expect(s.html).toContain('at most 200 characters');
+  });
+
+  it('errors are pages in the site layout for browsers, problem+json for API clients', async () => {
+    const html = await page('/no-such-page');
+    expect(html.status).toBe(404);
+    expect(html.html).toContain('<header>');
+    expect(html.html).toContain('Page not found');
+    expect(html.html).toMatch(/request id <code>[^<]+<\/code>/);
+    const api = await t.request('/no-such-page', { headers: { accept: 'application/json' } });
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+    expect(await api.json()).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+  });
+
+  it('an unexpected failure is a 500 page in the layout, without the error text', async () => {
+    const db = t.deps.db as unknown as { select: unknown };
+    const select = db.select;
+    db.select = () => {
+      throw new Error('connection refused: secret-internal-detail');
+    };
+    try {
+      const r = await page('/scholarships/evil-award');
+      expect(r.status).toBe(500);
+      expect(r.html).toContain('<header>');
+      expect(r.html).toContain('Something went wrong on our side');
+      expect(r.html).toMatch(/request id <code>[^<]+<\/code>/);
+      expect(r.html).not.toContain('secret-internal-detail');
+    } finally {
+      db.select = select;
+    }
+  });
+
+  it('privacy, terms, contact, favicon and Open Graph tags', async () => {
+    for (const path of ['/privacy', '/terms', '/contact']) {
+      const r = await page(path);
+      expect(r.status, path).toBe(200);
+      expect(r.html).toContain('href="/contact"');
+    }
+    expect((await page('/contact')).html).toContain('mailto:support@scholarships.example.org');
+    const icon = await t.request('/favicon.ico');
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
+    const detail = (await page('/scholarships/evil-award')).html;
+    expect(detail).toContain(
+      '<meta property="og:url" content="https://scholarships.example.org/scholarships/evil-award"',
+    );
+    expect(detail).toContain('property="og:title"');
   });
 
   it('/scholarships/:slug renders escaped content and JSON-LD that parses', async () => {

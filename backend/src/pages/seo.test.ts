@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
 import { seedDemo } from '../db/seed.ts';
 import { rowsOf } from '../db/client.ts';
-import { seoRoutes } from './seo.ts';
+import { STATIC_PATHS, seoRoutes } from './seo.ts';
 import { TEST_DAY, TEST_NOW } from '../../../test/support/catalog-fixtures.ts';
 
 let t: TestBackend;
@@ -60,7 +60,7 @@ describe('robots.txt and sitemaps', () => {
     const total =
       rowsOf<{ n: number }>(
         await t.deps.db.execute(sql`select count(*)::int as n from scholarships where published`),
-      )[0].n + 2;
+      )[0].n + STATIC_PATHS.length;
     expect(index.locs).toHaveLength(Math.ceil(total / 10));
     const all: string[] = [];
     for (const loc of index.locs) {

@@ -135,7 +135,19 @@ export function providerPortalRoutes(deps: AppDeps) {
     if (a instanceof Response) return a;
     const l = await getOwn(deps.db, own(a), listingId(c.req.param('id')));
     // Exactly the public page, with the provider's banner on top and kept out of search engines.
-    const html = String(await DetailPage({ s: l, publicUrl: deps.env.PUBLIC_URL, today: today(deps.now()) }));
+    const [org] = await deps.db
+      .select({ website: providers.website })
+      .from(providers)
+      .where(eq(providers.id, l.provider.id));
+    const html = String(
+      await DetailPage({
+        s: l,
+        publicUrl: deps.env.PUBLIC_URL,
+        today: today(deps.now()),
+        website: org?.website ?? null,
+        anonymous: false,
+      }),
+    );
     const banner = String(await (<PreviewBanner l={l} saved={c.req.query('saved') === '1'} />));
     const page = html
       .replace('</head>', '<meta name="robots" content="noindex"/></head>')

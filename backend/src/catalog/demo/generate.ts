@@ -6,7 +6,9 @@ import {
   THEMES,
   AWARD_WORDS,
   AUDIENCES,
-  PROVIDER_NAMES,
+  PROVIDERS,
+  STEM_FIELDS,
+  THEME_AUDIENCE,
   OPENERS,
   MIDDLES,
   CLOSERS,
@@ -46,7 +48,7 @@ export interface DemoScholarship {
   created_at: string;
 }
 
-export const DEMO_PROVIDERS: DemoProvider[] = PROVIDER_NAMES.map((name, i) => {
+export const DEMO_PROVIDERS: DemoProvider[] = PROVIDERS.map(({ name }, i) => {
   const slug = slugify(name);
   return {
     id: uuidFrom(streamFor(`${SEED_NAMESPACE}:provider`, i)),
@@ -56,9 +58,25 @@ export const DEMO_PROVIDERS: DemoProvider[] = PROVIDER_NAMES.map((name, i) => {
   };
 });
 
-function titleFor(rng: Rng, field: Field): { title: string; donor: string; award: string } {
-  const donor = pick(rng, DONORS);
-  const theme = pick(rng, THEMES);
+/** Themes that fit a field: "Women in STEM" only for science and technology; "Veterans" is the veterans fund's. */
+const themesFor = (field: Field) =>
+  THEMES.filter((t) => (t !== 'Women in STEM' || STEM_FIELDS.includes(field)) && t !== 'Veterans');
+/** Audiences a theme does not already name: targeted groups only come with their theme. */
+const TARGETED = new Set(Object.values(THEME_AUDIENCE));
+const audiencesFor = (field: Field) =>
+  AUDIENCES.filter((a) => !TARGETED.has(a) && (a !== 'future teachers and mentors' || field === 'education'));
+/** "english" reads wrong in a sentence; other field names are common nouns. */
+const inSentence = (field: Field) => (field === 'english' ? 'English' : FIELDS[field].toLowerCase());
+
+function titleFor(
+  rng: Rng,
+  field: Field,
+  provider: (typeof PROVIDERS)[number],
+): { title: string; donor: string; award: string; theme: string } {
+  // A family foundation gives in its family's name.
+  const family = /^(\w+) Family Foundation$/.exec(provider.name)?.[1];
+  const donor = family ?? pick(rng, DONORS);
+  const theme = provider.theme ?? pick(rng, themesFor(field));
   const award = pick(rng, AWARD_WORDS);
   const label = FIELDS[field];
   const patterns = [
@@ -68,7 +86,7 @@ function titleFor(rng: Rng, field: Field): { title: string; donor: string; award
     `${theme} ${award} for Future ${label} Professionals`,
     `${donor} Family ${label} ${award}`,
   ];
-  return { title: pick(rng, patterns), donor, award: award.toLowerCase() };
+  return { title: pick(rng, patterns), donor, award: award.toLowerCase(), theme };
 }
 
 function fill(template: string, vars: Record<string, string>): string {
@@ -82,13 +100,18 @@ function fill(template: string, vars: Record<string, string>): string {
 export function demoScholarship(index: number, anchor: Date): DemoScholarship {
   const rng = streamFor(SEED_NAMESPACE, index);
   const id = uuidFrom(rng);
-  const field = pick(rng, FIELD_SLUGS);
-  const { title, donor, award } = titleFor(rng, field);
+  // Provider first, then a field it funds: titles, fields and providers belong together.
   const providerIndex = int(rng, 0, DEMO_PROVIDERS.length - 1);
   const provider = DEMO_PROVIDERS[providerIndex];
+  const funds = PROVIDERS[providerIndex].fields ?? FIELD_SLUGS;
+  const field = pick(rng, funds);
+  const { title, donor, award, theme } = titleFor(rng, field, PROVIDERS[providerIndex]);
   const amount = pick(rng, AMOUNTS);
-  const anyField = rng() < 0.15;
-  const fields = anyField ? [] : [...new Set([field, ...sample(rng, FIELD_SLUGS, int(rng, 0, 2))])].sort();
+  // General foundations often take any field; a specialised one names its own, sometimes a sibling too.
+  const anyField = PROVIDERS[providerIndex].fields === null ? rng() < 0.4 : false;
+  const siblings = funds.filter((f) => f !== field);
+  const extra = PROVIDERS[providerIndex].fields === null ? 0 : int(rng, 0, Math.min(1, siblings.length));
+  const fields = anyField ? [] : [field, ...sample(rng, siblings, extra)].sort();
   const levels = rng() < 0.3 ? [] : sample(rng, LEVELS, int(rng, 1, 2));
   const minGpa = rng() < 0.35 ? null : (2 + int(rng, 0, 18) / 10).toFixed(2);
   const states = rng() < 0.7 ? [] : sample(rng, US_STATES, int(rng, 1, 3));
@@ -96,8 +119,12 @@ export function demoScholarship(index: number, anchor: Date): DemoScholarship {
   const citizenship = c < 0.5 ? [] : c < 0.85 ? ['us_citizen', 'permanent_resident'] : ['us_citizen'];
   const essay = rng() < 0.55;
   const vars = {
-    field: FIELDS[field].toLowerCase(),
-    audience: pick(rng, AUDIENCES),
+    field: inSentence(field),
+    title,
+    audience:
+      PROVIDERS[providerIndex].audience ??
+      THEME_AUDIENCE[theme as keyof typeof THEME_AUDIENCE] ??
+      pick(rng, audiencesFor(field)),
     donor,
     amount: amount.toLocaleString('en-US'),
     provider: provider.name,

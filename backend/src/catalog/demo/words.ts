@@ -1,4 +1,5 @@
 /** Word lists the demo generator combines into realistic-looking (fictional) scholarships. */
+import type { Field } from '../taxonomy.ts';
 
 export const DONORS = [
   'Abernathy',
@@ -73,42 +74,88 @@ export const AUDIENCES = [
   'students from immigrant families',
 ] as const;
 
-export const PROVIDER_NAMES = [
-  'Abernathy Family Foundation',
-  'Northwind Community Trust',
-  'Bluegrass Education Fund',
-  'Harborview Medical Society',
-  'Pioneer Engineering Guild',
-  'Lakeshore Credit Union',
-  'Summit Arts Council',
-  'Evergreen Conservation Alliance',
-  'Riverbend Rotary Club',
-  'Granite State Teachers Association',
-  'Copperline Technologies',
-  'Meridian Health Partners',
-  'Prairie Farmers Cooperative',
-  'Coastal Journalism Institute',
-  'Keystone Business Roundtable',
-  'Sierra Nursing Alliance',
-  'Redwood Scholars Network',
-  'Liberty Veterans Fund',
-  'Atlas Data Foundation',
-  'Magnolia Heritage Society',
-  'Ironwood Builders Association',
-  'Beacon Legal Aid Society',
-  'Cedar Valley Library Friends',
-  'Orion Physics Circle',
-  'Juniper Public Health Trust',
-  'Silverline Financial Group',
-  'Crescent City Music Fund',
-  'Aurora Women in Tech',
-  'Willow Creek Hospitality Council',
-  'Frontier Mathematics Society',
-] as const;
+/**
+ * Demo providers and the fields each one funds (null: a general foundation that funds any field).
+ * A medical society funds nursing and medicine, not music: titles, fields and providers belong together.
+ * The order is fixed: provider ids derive from the position.
+ */
+export const PROVIDERS: readonly {
+  name: string;
+  fields: readonly Field[] | null;
+  theme?: string;
+  audience?: string;
+}[] = [
+  { name: 'Abernathy Family Foundation', fields: null },
+  { name: 'Northwind Community Trust', fields: null },
+  { name: 'Bluegrass Education Fund', fields: ['education', 'english', 'history', 'mathematics'] },
+  { name: 'Harborview Medical Society', fields: ['medicine', 'nursing', 'public_health', 'biology'] },
+  { name: 'Pioneer Engineering Guild', fields: ['engineering', 'physics', 'mathematics', 'architecture'] },
+  { name: 'Lakeshore Credit Union', fields: ['accounting', 'business', 'economics'] },
+  { name: 'Summit Arts Council', fields: ['fine_arts', 'music', 'architecture', 'english'] },
+  { name: 'Evergreen Conservation Alliance', fields: ['environmental_science', 'biology', 'agriculture'] },
+  { name: 'Riverbend Rotary Club', fields: null, theme: 'Community Service' },
+  { name: 'Granite State Teachers Association', fields: ['education', 'mathematics', 'english'] },
+  {
+    name: 'Copperline Technologies',
+    fields: ['computer_science', 'information_technology', 'data_science', 'engineering'],
+  },
+  { name: 'Meridian Health Partners', fields: ['nursing', 'medicine', 'public_health', 'psychology'] },
+  {
+    name: 'Prairie Farmers Cooperative',
+    fields: ['agriculture', 'environmental_science', 'business'],
+    theme: 'Rural Students',
+  },
+  { name: 'Coastal Journalism Institute', fields: ['journalism', 'communications', 'english', 'political_science'] },
+  { name: 'Keystone Business Roundtable', fields: ['business', 'accounting', 'economics', 'hospitality'] },
+  { name: 'Sierra Nursing Alliance', fields: ['nursing'] },
+  { name: 'Redwood Scholars Network', fields: null },
+  { name: 'Liberty Veterans Fund', fields: null, theme: 'Veterans', audience: 'student veterans' },
+  { name: 'Atlas Data Foundation', fields: ['data_science', 'computer_science', 'mathematics'] },
+  { name: 'Magnolia Heritage Society', fields: ['history', 'english', 'fine_arts'], theme: 'Heritage' },
+  { name: 'Ironwood Builders Association', fields: ['architecture', 'engineering'] },
+  { name: 'Beacon Legal Aid Society', fields: ['law', 'criminal_justice', 'political_science', 'social_work'] },
+  { name: 'Cedar Valley Library Friends', fields: ['english', 'history', 'education'] },
+  { name: 'Orion Physics Circle', fields: ['physics', 'mathematics'] },
+  { name: 'Juniper Public Health Trust', fields: ['public_health', 'nursing', 'social_work', 'psychology'] },
+  { name: 'Silverline Financial Group', fields: ['accounting', 'economics', 'business'] },
+  { name: 'Crescent City Music Fund', fields: ['music', 'fine_arts'] },
+  {
+    name: 'Aurora Women in Tech',
+    fields: ['computer_science', 'engineering', 'data_science', 'information_technology'],
+    theme: 'Women in STEM',
+    audience: 'women pursuing careers in science and technology',
+  },
+  { name: 'Willow Creek Hospitality Council', fields: ['hospitality', 'business'] },
+  { name: 'Frontier Mathematics Society', fields: ['mathematics', 'physics', 'data_science'] },
+];
+
+/** Themes that name their audience: the description then speaks of the same people. */
+export const THEME_AUDIENCE: Partial<Record<(typeof THEMES)[number], string>> = {
+  'First-Generation': 'first-generation college students',
+  'Women in STEM': 'women pursuing careers in science and technology',
+  'Community Service': 'students who volunteer in their communities',
+  'Rural Students': 'rural students',
+  Veterans: 'student veterans',
+  'Low-Income Access': 'students from low-income households',
+  'Returning Adult Learners': 'returning adult learners',
+};
+
+/** Fields where "Women in STEM" and the science-and-technology audience make sense. */
+export const STEM_FIELDS: readonly Field[] = [
+  'biology',
+  'chemistry',
+  'computer_science',
+  'data_science',
+  'engineering',
+  'environmental_science',
+  'information_technology',
+  'mathematics',
+  'physics',
+];
 
 /** Sentence templates; `{field}`, `{audience}`, `{donor}`, `{amount}`, `{provider}` are filled in. */
 export const OPENERS = [
-  'The {donor} {award} supports {audience} studying {field}.',
+  'The {title} supports {audience} studying {field}.',
   'Established by {provider}, this award helps {audience} pursue a degree in {field}.',
   'This {award} recognizes {audience} who show promise in {field}.',
   'Each year {provider} awards ${amount} to {audience} committed to {field}.',

@@ -9,3 +9,4 @@ export * from './webhooks.ts';
 export * from './outbox.ts';
 export * from './credit-spends.ts';
 export * from './gateway-nonces.ts';
+export * from './saved.ts';
