@@ -13,7 +13,7 @@ import { proxy } from './pipeline/proxy/index.ts';
 import { gatewayMetrics } from './pipeline/metrics/index.ts';
 import { problemResponse } from './respond.ts';
 import { bundledRules } from './config/bundled.ts';
-import type { RuleSet } from '../../shared/rules/index.ts';
+import type { RuleSet } from './config/schema/index.ts';
 
 /**
  * The gateway pipeline. The stage order lives here and only here:

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCompiled, loadRuleSet } from './load.ts';
-import { accessRuleWarnings } from '../../shared/rules/access.ts';
-import { parseCrawlerRanges } from '../../shared/rules/crawler-ranges.ts';
+import { accessRuleWarnings } from '../../gateway/src/config/schema/access.ts';
+import { parseCrawlerRanges } from '../../gateway/src/config/schema/crawler-ranges.ts';
 
 /**
  * `waf lint`: validates every rule file (parseRuleFiles), compiles waf.yaml against the registered

@@ -1,23 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { startGateway } from '../../scripts/gateway.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
+import { waitReady } from '../../scripts/lib/wait-ready.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { TEST_GATEWAY_SECRET } from './backend.ts';
 
-/** A free TCP port on `host` (the OS picks; we release it right away). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface Stack {
   backendUrl: string;
@@ -28,20 +20,6 @@ export interface Stack {
   dataDir: string;
   backend: ChildProcess;
   stop(): Promise<void>;
-}
-
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error('backend not ready in time');
 }
 
 /**
@@ -76,7 +54,7 @@ export async function startStack(
   });
   const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
   try {
-    await waitReady(backendUrl, backend);
+    await waitReady(`${backendUrl}/readyz`, backend, { name: 'backend' });
     for (const g of opts.gateways ?? [{}]) {
       const host = g.host ?? '127.0.0.1';
       const port = g.port ?? (await freePort(host));
@@ -84,6 +62,8 @@ export async function startStack(
         await startGateway({
           host,
           port,
+          // The run's one bundle (test/support/gateway-bundle.ts); absent outside the e2e project.
+          bundleDir: inject('gatewayBundle') || undefined,
           env: { ...process.env, ...common, BACKEND_URL: backendUrl, ...opts.gatewayEnv },
         }),
       );

@@ -1,4 +1,4 @@
-import { parseRuleFiles, type RuleSet } from '../../../shared/rules/index.ts';
+import { parseRuleFiles, type RuleSet } from './schema/index.ts';
 // Bundled as text modules (wrangler.toml [[rules]] type = "Text").
 import waf from '../../rules/waf.yaml';
 import access from '../../rules/access.yaml';

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../env.ts';
-import type { LimitKey } from '../../../shared/rules/limits.ts';
+import type { LimitKey } from '../config/schema/limits.ts';
+import { readCapped } from '../../../shared/read-capped.ts';
 
 /**
  * The counter key of a policy for one request. Keys never hold raw personal data: the login email is
@@ -13,32 +14,6 @@ const ACCOUNT_BODY_MAX = 8 * 1024;
 async function sha256Hex(s: string): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
   return Array.from(d.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Reads at most `max` bytes of a stream, then cancels it. */
-async function readBounded(stream: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array | undefined> {
-  if (!stream) return undefined;
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-      if (size > max) return undefined;
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.byteLength;
-  }
-  return out;
 }
 
 function emailOf(c: Context<GatewayEnv>, text: string): unknown {
@@ -54,7 +29,8 @@ function emailOf(c: Context<GatewayEnv>, text: string): unknown {
  */
 async function accountHash(c: Context<GatewayEnv>): Promise<string | undefined> {
   // The body stage reads the body once; until it has, read a bounded clone ourselves.
-  const bytes = c.get('body') ?? (await readBounded(c.req.raw.clone().body, ACCOUNT_BODY_MAX));
+  const clone = c.get('body') ? null : c.req.raw.clone().body;
+  const bytes = c.get('body') ?? (clone ? await readCapped(clone, ACCOUNT_BODY_MAX) : null);
   if (!bytes || bytes.byteLength > ACCOUNT_BODY_MAX) return undefined;
   try {
     const email = emailOf(c, new TextDecoder().decode(bytes));

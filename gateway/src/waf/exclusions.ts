@@ -1,4 +1,4 @@
-import type { FieldSelector, WafExclusion } from '../../../shared/rules/waf.ts';
+import type { FieldSelector, WafExclusion } from '../config/schema/waf.ts';
 import type { RuleMeta, Target } from './types.ts';
 import { jsonPathSegments, matchJsonPath, matchSegments, routeSegments } from './glob.ts';
 

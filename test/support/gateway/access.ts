@@ -8,8 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { vi } from 'vitest';
 import type { GatewayEnv } from '../../../gateway/src/env.ts';
-import { AccessRulesSchema, type AccessRules } from '../../../shared/rules/access.ts';
-import type { CrawlerRangesFile } from '../../../shared/rules/crawler-ranges.ts';
+import { AccessRulesSchema, type AccessRules } from '../../../gateway/src/config/schema/access.ts';
+import type { CrawlerRangesFile } from '../../../gateway/src/config/schema/crawler-ranges.ts';
 import {
   SIGNATURE_HEADER,
   USER_HEADER,
