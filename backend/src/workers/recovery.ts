@@ -18,7 +18,7 @@ import {
 import type { PaymentsContext } from '../payments/context.ts';
 
 /** Rows touched more recently than this are left to the request still working on them. */
-export const RECOVERY_MIN_AGE_SECONDS = 2;
+const RECOVERY_MIN_AGE_SECONDS = 2;
 /** Work per round, so one round stays short even after a long outage. */
 const RECOVERY_BATCH = 100;
 
