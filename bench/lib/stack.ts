@@ -2,7 +2,7 @@
  * The bench stack: a dedicated Postgres database seeded once with the demo catalog, the backend as
  * a child process, and the gateway on workerd in front of it, all on free ports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
