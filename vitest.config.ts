@@ -56,6 +56,27 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // Runs `npm run gate` (GO, and NO-GO under each sabotage): `npm run test:gate`, run by .ci/run.
+        test: {
+          name: 'gate',
+          include: ['test/gate/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 420_000,
+        },
+      },
+      {
+        // Replays the Dockerfile (two clean npm installs): `npm run test:image`, run by .ci/run after `npm test`.
+        test: {
+          name: 'image',
+          include: ['test/image/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -36,6 +36,13 @@ import { startPspSim } from '../test/support/psp-sim/index.ts';
 import { adminSql, urlFor } from '../test/support/pg.ts';
 import { summarize, type LatencySummary } from './lib/percentiles.ts';
 
+const scale = process.argv.indexOf('--processes');
+if (scale !== -1) {
+  const { benchScaleOut } = await import('./payments-scale.ts');
+  await benchScaleOut(Number(process.argv[scale + 1] ?? 3));
+  process.exit(0);
+}
+
 const CREATES = Number(process.env.BENCH_CREATES ?? 300);
 const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 1000);
 /** Untimed rounds first: JIT, connection pools, the gateway's JWKS fetch. */

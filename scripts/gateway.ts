@@ -22,6 +22,8 @@ export interface GatewayOptions {
    */
   bundleDir?: string;
   env?: Record<string, string | undefined>;
+  /** Write workerd's output (WAF events, limiter notices) to this open file descriptor instead of the terminal. */
+  logFd?: number;
 }
 
 /** Builds (or copies `bundleDir`) and starts workerd; resolves once it listens. */
@@ -46,7 +48,8 @@ export async function startGateway(opts: GatewayOptions = {}) {
   if (!bindings.GATEWAY_SHARED_SECRET) throw new Error('GATEWAY_SHARED_SECRET is required to start the gateway');
   const config = writeWorkerdConfig(outDir, modules, `${host}:${port}`, bindings);
   const bin = path.resolve('node_modules/.bin/workerd');
-  const child = spawn(bin, ['serve', config, '--experimental'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const out = opts.logFd ?? 'inherit';
+  const child = spawn(bin, ['serve', config, '--experimental'], { stdio: ['ignore', out, out] });
   await waitReady(`http://${host}:${port}/__gateway_probe`, child, {
     name: 'workerd',
     timeoutMs: 20_000,

@@ -1,9 +1,10 @@
 /**
- * The security team's command line: `npm run waf -- <lint|test|explain|replay|schema> [--rules DIR]`.
+ * The security team's command line: `npm run waf -- <lint|test|explain|replay|schema|docs> [--rules DIR]`.
  * Every subcommand reads the rule files from --rules (default gateway/rules) and exits non-zero on failure.
  */
 import { parseArgs } from 'node:util';
 import { RuleFileError } from '../gateway/src/config/schema/index.ts';
+import { WafConfigError } from '../gateway/src/config/waf.ts';
 import { DEFAULT_RULES_DIR, loadCompiled } from './waf/load.ts';
 import { replay } from './waf/replay.ts';
 
@@ -12,7 +13,8 @@ const USAGE = `usage: npm run waf -- <command> [--rules DIR]
   test                 run the rule test cases in DIR/tests/*.yaml
   explain FILE|-       one request (JSON): normalized fields, matches, score, decision
   replay FILE.jsonl|-  one JSON line per request on stdout, summary on stderr
-  schema [--check]     write (or check) the JSON Schema of each rule file to DIR/schema/`;
+  schema [--check]     write (or check) the JSON Schema of each rule file to DIR/schema/
+  docs [--check]       write (or check) the generated rule tables in docs/rules/detectors.md`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'schema':
       return (await import('./waf/schema.ts')).writeSchemas(dir, values.check ?? false, out, err);
+    case 'docs':
+      return (await import('./waf/detectors-doc.ts')).writeDetectorsDoc(values.check ?? false, out, err);
     default:
       err(`unknown command ${cmd}\n${USAGE}`);
       return 2;
@@ -60,7 +64,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write((e instanceof RuleFileError ? e.message : ((e as Error).stack ?? String(e))) + '\n');
+    const known = e instanceof RuleFileError || e instanceof WafConfigError; // config errors: the message says it all
+    process.stderr.write((known ? e.message : ((e as Error).stack ?? String(e))) + '\n');
     process.exitCode = 1;
   },
 );

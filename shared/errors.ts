@@ -21,6 +21,7 @@ const ERROR_CODES = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used with a different request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still running' },
   PAYMENT_FAILED: { status: 402, title: 'The payment failed' },
+  INSUFFICIENT_CREDITS: { status: 402, title: 'Not enough credits' },
   PSP_UNAVAILABLE: { status: 502, title: 'The payment provider is unavailable' },
   REFUND_EXCEEDS_CHARGE: { status: 422, title: 'The refund exceeds what was charged' },
   PAYMENTS_UNAVAILABLE: { status: 503, title: 'Payments are not configured' },

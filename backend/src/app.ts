@@ -10,6 +10,9 @@ import { catalogRoutes } from './catalog/routes.ts';
 import { providersRoutes } from './providers/routes.ts';
 import { paymentsRoutes } from './payments/routes.ts';
 import { pagesRoutes } from './pages/routes.ts';
+import { creditsPageRoutes } from './payments/credits-pages.tsx';
+import { reviewPageRoutes } from './payments/review-pages.tsx';
+import { providerPortalRoutes } from './providers/portal-routes.tsx';
 
 /** The backend's HTTP surface. Tests build it with their own deps and call `app.request()`. */
 export function createApp(deps: AppDeps) {
@@ -36,6 +39,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', catalogRoutes(deps));
   app.route('/', providersRoutes(deps));
   app.route('/', paymentsRoutes(deps));
+  app.route('/', creditsPageRoutes(deps));
+  app.route('/', reviewPageRoutes(deps));
+  app.route('/', providerPortalRoutes(deps));
   app.route('/', pagesRoutes(deps));
 
   app.notFound((c) => problemResponse(c, 'NOT_FOUND'));

@@ -11,6 +11,23 @@ const EnvSchema = z
     /** Postgres URL; unset → embedded PGlite under DATA_DIR. */
     DATABASE_URL: z.string().url().optional(),
     DATA_DIR: z.string().default('.data'),
+    /** Connections per backend process; with many processes keep the sum under the server's (or pooler's) limit. */
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * Server-side prepared statements. Turn off behind a transaction-mode pooler that cannot keep
+     * them (PgBouncer before 1.21, or without max_prepared_statements).
+     */
+    DATABASE_PREPARE: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** Apply migrations at start. Production turns this off and runs `npm run db:migrate` as a release step. */
+    MIGRATE_ON_START: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** On SIGTERM, how long in-flight requests (payment phases included) may take to finish before exit. */
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
     /** Where users reach the product (links in mail, sitemap, canonical URLs). */
     PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
     /** HMAC secret shared with the gateway; `npm start` generates one per run when unset. */

@@ -8,6 +8,7 @@ import { isEmpty, seedDemo, DEMO_ACCOUNTS } from './db/seed.ts';
 import { startPaymentWorkers } from './payments/workers.ts';
 import { crashObserver } from './payments/crash-hook.ts';
 import type { AppDeps } from './deps.ts';
+import { trackInflight } from './http/inflight.ts';
 
 /** Scholarships loaded on first start with the embedded defaults. */
 const DEMO_SCHOLARSHIP_COUNT = 500;
@@ -21,8 +22,13 @@ async function main() {
     process.exit(2);
   }
   const log = createLogger(env.LOG_LEVEL);
-  const database = await connect({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-  await runMigrations(database);
+  const database = await connect({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    poolMax: env.DATABASE_POOL_MAX,
+    prepare: env.DATABASE_PREPARE,
+  });
+  if (env.MIGRATE_ON_START) await runMigrations(database);
   if (env.SEED_DEMO && (await isEmpty(database.db))) {
     console.log(`backend: first start, loading demo data (${DEMO_SCHOLARSHIP_COUNT} scholarships)…`);
     await seedDemo(database.db, { count: DEMO_SCHOLARSHIP_COUNT });
@@ -38,7 +44,8 @@ async function main() {
   };
   const app = createApp(deps);
   const workers = startPaymentWorkers(deps);
-  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+  const inflight = trackInflight(app.fetch);
+  const server = serve({ fetch: inflight.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     console.log(`backend: listening on http://${info.address}:${info.port} (database: ${database.describe})`);
     if (DEMO_ACCOUNTS.length) {
       console.log(
@@ -51,8 +58,16 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`backend: ${signal}, shutting down`);
+    console.log(`backend: ${signal}, shutting down (waiting up to ${env.SHUTDOWN_GRACE_SECONDS} s for requests)`);
+    // Stop taking connections, then let in-flight requests (a payment phase mid-PSP-call
+    // included) finish: a phase cut short would leave its key locked until the lock timeout.
     server.close();
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    const drained = await inflight.drained(env.SHUTDOWN_GRACE_SECONDS * 1000);
+    if (!drained)
+      console.error(
+        `backend: ${inflight.count()} request(s) still running after the grace period; their keys resume by recovery`,
+      );
     await workers.stop();
     await database.close();
     process.exit(0);

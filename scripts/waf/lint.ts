@@ -10,24 +10,21 @@ import { parseCrawlerRanges } from '../../gateway/src/config/schema/crawler-rang
  */
 export function lint(dir: string, out: (s: string) => void, err: (s: string) => void): number {
   const all = loadRuleSet(dir);
-  const { rules: wafRules, waf } = loadCompiled(dir);
-  const rules = { 'waf.yaml': wafRules };
+  const { waf } = loadCompiled(dir);
   const warnings = [...waf.warnings];
-  for (const e of rules['waf.yaml'].exclusions) {
-    const hits = e.remove.filter((ref) => [...waf.rules.values()].some((r) => r.id === ref || r.family === ref));
-    if (!hits.length)
-      warnings.push(`exclusions ${e.id}: removes nothing (no enabled rule matches ${e.remove.join(', ')})`);
-    const routes = e.routes ?? [];
-    if (routes.length && e.methods) {
-      const sel = routes.flatMap((r) => e.methods!.map((m) => ({ r, m })));
-      const none = sel.every(({ r, m }) => {
+  for (const e of waf.exclusions) {
+    const removes = (r: { id: string; family: string }) =>
+      e.fields.some((f) => f.ruleIds.has(r.id) || f.families.has(r.family));
+    if (![...waf.rules.values()].some(removes))
+      warnings.push(`exclusions ${e.id}: removes nothing (no enabled rule matches ${e.source.remove?.join(', ')})`);
+    const methods = e.source.methods;
+    if (methods) {
+      const none = e.source.routes.every((r) => {
         const p = waf.route(r.replace(/\*\*?/g, 'x'));
-        return !p.allowedMethods.has(m);
+        return methods.every((m) => !p.allowedMethods.has(m));
       });
       if (none)
-        warnings.push(
-          `exclusions ${e.id}: its routes do not allow methods ${e.methods.join(', ')}; it selects nothing`,
-        );
+        warnings.push(`exclusions ${e.id}: its routes do not allow methods ${methods.join(', ')}; it selects nothing`);
     }
   }
   // access.yaml: expired or expiring allowlist entries, crawlers that can never be verified.

@@ -52,20 +52,35 @@ describe('npm run waf', { timeout: 180_000 }, () => {
           `exclusions:
   - id: old-one
     reason: tuning that should have ended
-    remove: [xss]
-    fields: [{ field: bio }]
+    routes: [/api/me/profile]
+    fields: [{ json: $.bio, format: search }]
     expires: 2020-01-31
   - id: nothing-here
-    reason: no rule in this family exists
-    remove: [ldap, WAF_PROTO_001]
+    reason: the route takes no POST
+    remove: [ldap]
     routes: [/healthz]
     methods: [POST]
+    fields: [{ query: x, format: secret }]
 `,
         ),
     );
     const warn = waf(['lint', '--rules', dir]);
     expect(warn.stderr).toMatch(/old-one: expired on 2020-01-31/);
     expect(warn.stderr).toMatch(/nothing-here: its routes do not allow methods POST/);
+    // An invalid exclusion fails lint, named by its id: in the schema and in what its format allows.
+    writeFileSync(f, good.replace('- { query: q, format: search }', '- { query: q, format: phone }'));
+    const badFormat = waf(['lint', '--rules', dir]);
+    expect(badFormat.status).not.toBe(0);
+    expect(badFormat.stderr).toMatch(/exclusions\[\d+\]\.fields\[0\]\.format \(id search-text-not-sql\)/);
+    writeFileSync(
+      f,
+      good.replace('- { query: q, format: search }', '- { query: q, format: search }\n    remove: [xss]'),
+    );
+    const tooMuch = waf(['lint', '--rules', dir]);
+    expect(tooMuch.status).not.toBe(0);
+    expect(tooMuch.stderr).toMatch(
+      /exclusions search-text-not-sql: query:q \(format search\) can only have sqli removed/,
+    );
   });
   it('replay prints one JSON line per request and a summary on stderr', () => {
     const lines =

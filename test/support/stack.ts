@@ -4,10 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { startGateway } from '../../scripts/gateway.ts';
-import { freePort } from '../../scripts/lib/free-port.ts';
-import { waitReady } from '../../scripts/lib/wait-ready.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { TEST_GATEWAY_SECRET } from './backend.ts';
+import { freePort, waitReady } from './process.ts';
 
 export { freePort };
 
@@ -54,7 +53,7 @@ export async function startStack(
   });
   const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
   try {
-    await waitReady(`${backendUrl}/readyz`, backend, { name: 'backend' });
+    await waitReady(backendUrl, backend);
     for (const g of opts.gateways ?? [{}]) {
       const host = g.host ?? '127.0.0.1';
       const port = g.port ?? (await freePort(host));

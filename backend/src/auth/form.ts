@@ -4,7 +4,7 @@ import { ProblemError } from '../http/problem.ts';
 import { readBodyText } from '../http/validate.ts';
 
 /** Our forms hold a few short fields; anything bigger is not from them. */
-const MAX_FORM_BYTES = 16 * 1024;
+export const MAX_FORM_BYTES = 16 * 1024;
 
 /** Field name → first message, for inline display next to each input. */
 export type FormErrors = Partial<Record<string, string>>;

@@ -185,35 +185,3 @@ export function ResetInvalidPage() {
     </Page>
   );
 }
-
-export function ProviderHomePage(props: {
-  name: string;
-  email: string;
-  scholarships: { slug: string; title: string }[];
-}) {
-  return (
-    <Page title="Provider portal">
-      <h1>Provider portal</h1>
-      <p>
-        Logged in as <strong>{props.name}</strong> ({props.email}).
-      </p>
-      <h2>Your scholarships</h2>
-      {props.scholarships.length ? (
-        <ul>
-          {props.scholarships.map((s) => (
-            <li>
-              <a href={`/scholarships/${s.slug}`}>{s.title}</a>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p class="muted">
-          No scholarships yet. Manage listings through <code>/api/provider/scholarships</code>.
-        </p>
-      )}
-      <form method="post" action="/logout">
-        <button type="submit">Log out</button>
-      </form>
-    </Page>
-  );
-}

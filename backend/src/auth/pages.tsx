@@ -17,7 +17,6 @@ import { clearSessionCookies, setSessionCookies, startSession } from './session.
 import type { Role } from './tokens.ts';
 import {
   LoginPage,
-  ProviderHomePage,
   ResetConfirmPage,
   ResetInvalidPage,
   ResetRequestPage,
@@ -26,8 +25,6 @@ import {
 
 /** Where each role lands after logging in. */
 const HOME: Record<Role, string> = { student: '/scholarships', provider: '/provider', admin: '/provider' };
-/** Providers' own listings shown on their page; the API pages through the rest. */
-const PROVIDER_PAGE_LISTINGS = 50;
 
 function render(c: Context, page: unknown, status: 200 | 400 | 401 | 409 = 200) {
   // Pages with forms (and possibly a reset token in the URL) must not be stored by caches.
@@ -149,24 +146,7 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
     return c.redirect('/', 303);
   });
 
-  app.get('/provider', async (c) => {
-    const claims = await pageSession(c, deps);
-    if (!claims || (claims.role !== 'provider' && claims.role !== 'admin')) return c.redirect('/provider/login', 303);
-    const [user] = await deps.db
-      .select({ name: users.name, email: users.email, providerId: users.providerId })
-      .from(users)
-      .where(eq(users.id, claims.sub));
-    if (!user) return c.redirect('/provider/login', 303);
-    const listings = user.providerId
-      ? await deps.db
-          .select({ slug: scholarships.slug, title: scholarships.title })
-          .from(scholarships)
-          .where(eq(scholarships.providerId, user.providerId))
-          .orderBy(asc(scholarships.title))
-          .limit(PROVIDER_PAGE_LISTINGS)
-      : [];
-    return render(c, <ProviderHomePage name={user.name} email={user.email} scholarships={listings} />);
-  });
+  // The provider portal (/provider and its forms) lives in providers/portal-routes.tsx.
 
   return app;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -23,11 +23,22 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+/**
+ * The `drizzle/` folder, found by walking up from this module: the source (`backend/src/db/`) and
+ * the build (`dist/`) sit at different depths below the package root.
+ */
+export const MIGRATIONS_DIR = findUp(path.dirname(fileURLToPath(import.meta.url)), 'drizzle/meta/_journal.json');
+
+function findUp(from: string, relative: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, path.dirname(path.dirname(relative)));
+    if (path.dirname(dir) === dir) throw new Error(`cannot find ${relative} above ${from}`);
+  }
+}
 
 /** Postgres via postgres.js. `max` stays small: the backend is one process on a 2-core box. */
-export function connectPostgres(url: string, opts: { max?: number } = {}): Database {
-  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true });
+export function connectPostgres(url: string, opts: { max?: number; prepare?: boolean } = {}): Database {
+  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: opts.prepare ?? true });
   const db = drizzlePg(client, { schema }) as unknown as Db;
   const u = new URL(url);
   return {
@@ -39,7 +50,7 @@ export function connectPostgres(url: string, opts: { max?: number } = {}): Datab
 }
 
 /** Embedded PGlite persisted under `dir` (the default when DATABASE_URL is unset). */
-async function connectPglite(dir: string): Promise<Database> {
+export async function connectPglite(dir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -50,8 +61,15 @@ async function connectPglite(dir: string): Promise<Database> {
   return { db, kind: 'pglite', describe: `PGlite at ${dir}`, close: () => client.close() };
 }
 
-export async function connect(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
-  return opts.databaseUrl ? connectPostgres(opts.databaseUrl) : connectPglite(path.join(opts.dataDir, 'pglite'));
+export async function connect(opts: {
+  databaseUrl?: string;
+  dataDir: string;
+  poolMax?: number;
+  prepare?: boolean;
+}): Promise<Database> {
+  return opts.databaseUrl
+    ? connectPostgres(opts.databaseUrl, { max: opts.poolMax, prepare: opts.prepare })
+    : connectPglite(path.join(opts.dataDir, 'pglite'));
 }
 
 /** Applies the drizzle-kit migrations in `drizzle/`; safe to run on every start. */

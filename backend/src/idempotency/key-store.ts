@@ -6,7 +6,8 @@ import { serializable, type Tx } from './serializable.ts';
 import { recallFinished, rememberFinished } from './finished-keys.ts';
 
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
-export type Operation = 'purchase.create' | 'refund.create';
+/** `checkout.create`: a Stripe Checkout Session for a purchase; `credits.spend`: credits spent on a product. */
+export type Operation = 'purchase.create' | 'refund.create' | 'checkout.create' | 'credits.spend';
 
 /** Idempotency-Key is 1-255 printable ASCII characters (Stripe's limit is 255 too). */
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;

@@ -8,6 +8,7 @@ type Currency = 'USD' | 'CREDITS';
  * - revenue (USD, negative balance = income), psp_fees (USD, positive = expense),
  *   refunds (USD, positive = money returned to customers).
  * - credit_issuance (CREDITS): the counter-account of every wallet; minus the credits outstanding.
+ * - credit_redemptions (CREDITS): credits spent on products (positive = credits used up).
  */
 export const SYSTEM_ACCOUNTS = {
   pspClearing: { id: 'psp_clearing', kind: 'psp_clearing', currency: 'USD' },
@@ -15,6 +16,7 @@ export const SYSTEM_ACCOUNTS = {
   pspFees: { id: 'psp_fees', kind: 'psp_fees', currency: 'USD' },
   refunds: { id: 'refunds', kind: 'refunds', currency: 'USD' },
   creditIssuance: { id: 'credit_issuance', kind: 'credit_issuance', currency: 'CREDITS' },
+  creditRedemptions: { id: 'credit_redemptions', kind: 'credit_redemptions', currency: 'CREDITS' },
 } as const;
 
 type AccountKind = (typeof SYSTEM_ACCOUNTS)[keyof typeof SYSTEM_ACCOUNTS]['kind'] | 'user_wallet';

@@ -2,7 +2,7 @@ import { ledgerAccounts, ledgerTransactions, ledgerEntries } from '../db/schema/
 import type { Tx } from '../idempotency/serializable.ts';
 import type { AccountRef } from './accounts.ts';
 
-type LedgerKind = 'purchase' | 'psp_fee' | 'refund' | 'credit_grant' | 'credit_revoke';
+type LedgerKind = 'purchase' | 'psp_fee' | 'refund' | 'credit_grant' | 'credit_revoke' | 'credit_spend';
 export type LedgerSource = 'webhook' | 'recovery' | 'reconcile' | 'api';
 
 export interface Posting {

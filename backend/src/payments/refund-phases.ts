@@ -9,7 +9,8 @@ import { ProblemError } from '../http/problem.ts';
 import { problem } from '../../../shared/errors.ts';
 import { isTransientPspError, refundIdempotencyKey } from './psp.ts';
 import { refundFacts } from './settlement/3-facts.ts';
-import { applyRefundFacts } from './settlement/5-apply-refund.ts';
+import { applyRefundFacts, creditsToRevoke } from './settlement/5-apply-refund.ts';
+import { walletCredits } from '../ledger/balance.ts';
 import { refundJson } from './views.ts';
 import type { PaymentsContext } from './context.ts';
 
@@ -82,6 +83,19 @@ async function createRefund(
         extra: { refundable_cents: refundable },
       }),
     );
+  }
+  // Spent credits cannot be taken back (spending: payments/spend.ts): a customer's refund must leave
+  // the wallet at or above zero. Support refunds beyond that as admin.
+  if (!params.as_admin) {
+    const revoke = creditsToRevoke(p.credits, p.amountCents, Number(taken), amount);
+    const balance = await walletCredits(tx, p.userId);
+    if (balance < revoke)
+      return response(
+        409,
+        problem('PURCHASE_NOT_REFUNDABLE', requestId, {
+          detail: `This refund would take back ${revoke} credits and the balance is ${balance}: spent credits cannot be refunded`,
+        }),
+      );
   }
   const id = crypto.randomUUID();
   await tx

@@ -4,6 +4,7 @@ import { recoverOnce } from '../workers/recovery.ts';
 import { relayOnce } from './settlement/7-outbox-relay.ts';
 import { purgeIdempotencyKeys } from '../workers/purge.ts';
 import { receiptMailer, creditAuditLog } from './settlement/8-consumers.ts';
+import { mailTransportFor } from '../mail/index.ts';
 
 /** The relay polls this often; delivery lag is at most this plus the consumer's time. */
 const OUTBOX_POLL_MS = 500;
@@ -54,7 +55,10 @@ export function startPaymentWorkers(deps: AppDeps): { stop(): Promise<void> } {
       ),
     );
   }
-  const consumers = [receiptMailer, creditAuditLog(deps.log)];
+  const consumers = [
+    receiptMailer({ mail: mailTransportFor(deps), publicUrl: deps.env.PUBLIC_URL }),
+    creditAuditLog(deps.log),
+  ];
   stops.push(every(OUTBOX_POLL_MS, () => relayOnce(deps.db, consumers), onError('outbox relay')));
   stops.push(
     every(

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { LEVELS, CITIZENSHIPS, US_STATES, FIELD_SLUGS } from '../catalog/taxonomy.ts';
 
 /** Limits of a listing: titles fit a results line; descriptions are a page of rich text. */
-const MAX_TITLE = 200;
-const MAX_DESCRIPTION = 20_000;
+export const MAX_TITLE = 200;
+export const MAX_DESCRIPTION = 20_000;
 /** Largest single award we list; larger numbers are typos (an extra zero) more often than real. */
-const MAX_AMOUNT = 1_000_000;
+export const MAX_AMOUNT = 1_000_000;
 
 /** Control characters other than tab/newline never belong in text, and search uses two as markers. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
@@ -47,6 +47,8 @@ const fields = {
   citizenship: uniqueList(z.enum(CITIZENSHIPS), CITIZENSHIPS.length),
   essay_required: z.boolean(),
   published: z.boolean(),
+  /** The workflow state; when given it decides `published` (only `published` is listed). */
+  status: z.enum(['draft', 'published', 'closed']),
 };
 
 export const CreateListing = z.strictObject({
@@ -58,6 +60,7 @@ export const CreateListing = z.strictObject({
   citizenship: fields.citizenship.default([]),
   essay_required: fields.essay_required.default(false),
   published: fields.published.default(true),
+  status: fields.status.optional(),
 });
 export type CreateListing = z.infer<typeof CreateListing>;
 

@@ -10,7 +10,20 @@ import type { CreateListing, UpdateListing } from './listing-schema.ts';
 /** Attempts at a unique slug: the plain title, then random suffixes (36^6 each). */
 const SLUG_ATTEMPTS = 5;
 
-const toListing = (r: ItemRow) => ({ ...toDetail(r), published: r.published });
+export type ListingStatus = 'draft' | 'published' | 'closed';
+type ListingRow = ItemRow & { status: ListingStatus | null };
+const listingColumns = { ...itemColumns, status: s.status };
+const toListing = (r: ListingRow) => ({
+  ...toDetail(r),
+  published: r.published,
+  status: r.status ?? (r.published ? 'published' : 'draft'),
+});
+
+/** `status` decides what is public; without it, `published` maps onto published/draft (older clients). */
+function statusColumns(v: { status?: ListingStatus; published?: boolean }) {
+  const status = v.status ?? (v.published === undefined ? undefined : v.published ? 'published' : 'draft');
+  return status === undefined ? {} : { status, published: status === 'published' };
+}
 export type Listing = ReturnType<typeof toListing>;
 
 /** The provider a logged-in provider account acts for; 403 when the account has none. */
@@ -29,12 +42,12 @@ export async function listOwn(db: Db, providerId: string, page: { limit: number;
     );
   }
   const rows = (await db
-    .select(itemColumns)
+    .select(listingColumns)
     .from(s)
     .innerJoin(p, providerJoin)
     .where(and(...where))
     .orderBy(desc(s.createdAt), desc(s.id))
-    .limit(page.limit + 1)) as ItemRow[];
+    .limit(page.limit + 1)) as ListingRow[];
   const more = rows.length > page.limit;
   const shown = more ? rows.slice(0, page.limit) : rows;
   const last = shown[shown.length - 1];
@@ -44,10 +57,10 @@ export async function listOwn(db: Db, providerId: string, page: { limit: number;
 /** One listing of this provider; another provider's (or a missing) id is the same 404. */
 export async function getOwn(db: Db, providerId: string, id: string): Promise<Listing> {
   const [r] = (await db
-    .select(itemColumns)
+    .select(listingColumns)
     .from(s)
     .innerJoin(p, providerJoin)
-    .where(and(eq(s.id, id), eq(s.providerId, providerId)))) as ItemRow[];
+    .where(and(eq(s.id, id), eq(s.providerId, providerId)))) as ListingRow[];
   if (!r) throw new ProblemError('NOT_FOUND', 'No listing of yours has this id');
   return toListing(r);
 }
@@ -78,6 +91,7 @@ export async function createListing(db: Db, providerId: string, v: CreateListing
           citizenship: v.citizenship,
           essayRequired: v.essay_required,
           published: v.published,
+          ...statusColumns(v),
         })
         .returning({ id: s.id });
       return getOwn(db, providerId, row.id);
@@ -101,7 +115,7 @@ export async function updateListing(db: Db, providerId: string, id: string, v: U
   if (v.states !== undefined) set.states = v.states;
   if (v.citizenship !== undefined) set.citizenship = v.citizenship;
   if (v.essay_required !== undefined) set.essayRequired = v.essay_required;
-  if (v.published !== undefined) set.published = v.published;
+  Object.assign(set, statusColumns(v));
   const updated = await db
     .update(s)
     .set(set)

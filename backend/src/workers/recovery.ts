@@ -16,6 +16,16 @@ import {
   type RefundFacts,
 } from '../payments/settlement/3-facts.ts';
 import type { PaymentsContext } from '../payments/context.ts';
+import { runCheckout } from '../payments/checkout-phases.ts';
+import { runSpend } from '../payments/spend.ts';
+
+/** Which state machine resumes a key of each operation (purchases when unnamed: the oldest keys). */
+const RUNNERS: Record<string, typeof runPurchase> = {
+  'purchase.create': runPurchase,
+  'refund.create': runRefund,
+  'checkout.create': runCheckout,
+  'credits.spend': (ctx, key, requestId) => runSpend(ctx.db, key, requestId),
+};
 
 /** Rows touched more recently than this are left to the request still working on them. */
 const RECOVERY_MIN_AGE_SECONDS = 2;
@@ -62,7 +72,7 @@ export async function recoverOnce(
     try {
       const key = await takeOverStaleKey(ctx.db, id, opts.lockTimeoutMs);
       if (!key) continue;
-      const run = key.operation === 'refund.create' ? runRefund : runPurchase;
+      const run = RUNNERS[key.operation] ?? runPurchase;
       await run(ctx, key, `recovery-${key.id}`);
       report.keysResumed++;
     } catch (e) {

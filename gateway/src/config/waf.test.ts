@@ -31,28 +31,81 @@ describe('waf.yaml compiles', () => {
   });
 });
 
+/** A valid exclusion on /api/x for an email field, with fields replaced. */
+const exclusion = (patch: Record<string, unknown>) => ({
+  id: 'x',
+  reason: 'r',
+  routes: ['/api/x'],
+  fields: [{ json: '$.email', format: 'email' }],
+  ...patch,
+});
+
 describe('invalid configuration is refused, never half-applied', () => {
   it.each([
     ['unknown mode', { defaults: { ...(base().defaults as object), modes: { GET: 'observe', '*': 'block' } } }],
     ['defaults without a "*" mode', { defaults: { ...(base().defaults as object), modes: { GET: 'monitor' } } }],
     ['paranoia 5', { paranoia: 5 }],
     ['threshold 0', { thresholds: { inbound: 0 } }],
-    ['exclusion without a reason', { exclusions: [{ id: 'x', remove: ['sqli'] }] }],
-    ['exclusion removing an unknown family', { exclusions: [{ id: 'x', reason: 'r', remove: ['sql'] }] }],
+    [
+      'exclusion without a reason',
+      { exclusions: [{ id: 'x', routes: ['/x'], fields: [{ query: 'q', format: 'search' }] }] },
+    ],
+    [
+      'exclusion removing an unknown family',
+      {
+        exclusions: [
+          { id: 'x', reason: 'r', remove: ['sql'], routes: ['/x'], fields: [{ query: 'q', format: 'search' }] },
+        ],
+      },
+    ],
+    [
+      'exclusion without routes',
+      { exclusions: [{ id: 'x', reason: 'r', fields: [{ query: 'q', format: 'search' }] }] },
+    ],
+    [
+      'exclusion on every route (**)',
+      { exclusions: [{ id: 'x', reason: 'r', routes: ['**'], fields: [{ query: 'q', format: 'search' }] }] },
+    ],
+    ['exclusion without fields', { exclusions: [{ id: 'x', reason: 'r', routes: ['/x'] }] }],
+    ['field without a format', { exclusions: [{ id: 'x', reason: 'r', routes: ['/x'], fields: [{ query: 'q' }] }] }],
+    [
+      'unknown format',
+      { exclusions: [{ id: 'x', reason: 'r', routes: ['/x'], fields: [{ query: 'q', format: 'phone' }] }] },
+    ],
+    [
+      'a bare name anywhere (the old field: selector)',
+      { exclusions: [{ id: 'x', reason: 'r', routes: ['/x'], fields: [{ field: 'password', format: 'secret' }] }] },
+    ],
+    [
+      'a JSON path at any depth',
+      { exclusions: [{ id: 'x', reason: 'r', routes: ['/x'], fields: [{ json: '$.**.password', format: 'secret' }] }] },
+    ],
     [
       'JSON path without $',
-      { exclusions: [{ id: 'x', reason: 'r', remove: ['sqli'], fields: [{ json: 'password' }] }] },
+      { exclusions: [{ id: 'x', reason: 'r', routes: ['/x'], fields: [{ json: 'password', format: 'secret' }] }] },
     ],
     [
       'selector with two kinds',
-      { exclusions: [{ id: 'x', reason: 'r', remove: ['sqli'], fields: [{ json: '$.a', query: 'a' }] }] },
+      {
+        exclusions: [{ id: 'x', reason: 'r', routes: ['/x'], fields: [{ json: '$.a', query: 'a', format: 'search' }] }],
+      },
+    ],
+    [
+      'enum without values',
+      { exclusions: [{ id: 'x', reason: 'r', routes: ['/x'], fields: [{ query: 's', format: 'enum' }] }] },
+    ],
+    [
+      'values without enum',
+      {
+        exclusions: [{ id: 'x', reason: 'r', routes: ['/x'], fields: [{ query: 's', format: 'slug', values: ['a'] }] }],
+      },
     ],
     [
       'duplicate exclusion ids',
       {
         exclusions: [
-          { id: 'x', reason: 'r', remove: ['sqli'] },
-          { id: 'x', reason: 'r', remove: ['xss'] },
+          { id: 'x', reason: 'r', routes: ['/x'], fields: [{ query: 'q', format: 'search' }] },
+          { id: 'x', reason: 'r', routes: ['/y'], fields: [{ query: 'q', format: 'search' }] },
         ],
       },
     ],
@@ -62,7 +115,14 @@ describe('invalid configuration is refused, never half-applied', () => {
       'content type with parameters',
       { defaults: { ...(base().defaults as object), allowed_content_types: ['application/json; charset=utf-8'] } },
     ],
-    ['bad expiry date', { exclusions: [{ id: 'x', reason: 'r', remove: ['sqli'], expires: 'next week' }] }],
+    [
+      'bad expiry date',
+      {
+        exclusions: [
+          { id: 'x', reason: 'r', routes: ['/x'], fields: [{ query: 'q', format: 'search' }], expires: 'next week' },
+        ],
+      },
+    ],
   ])('%s', (_name, patch) => {
     expect(invalid(patch).success).toBe(false);
   });
@@ -72,15 +132,25 @@ describe('invalid configuration is refused, never half-applied', () => {
         detectors: [probeDetector],
       }),
     ).toThrow(WafConfigError);
-    expect(() =>
-      compileWaf(rulesWith({ exclusions: [{ id: 'x', reason: 'r', remove: ['WAF_NOPE_001'] }] }), {
-        detectors: [probeDetector],
-      }),
-    ).toThrow(/unknown rule WAF_NOPE_001/);
+    expect(() => compileWaf(rulesWith({ exclusions: [exclusion({ remove: ['WAF_NOPE_001'] })] }))).toThrow(
+      /exclusions x: unknown rule WAF_NOPE_001/,
+    );
+  });
+  it("an exclusion removing more than its fields' formats compensate for fails at load, naming the entry", () => {
+    expect(() => compileWaf(rulesWith({ exclusions: [exclusion({ remove: ['xss'] })] }))).toThrow(
+      /exclusions x: json:\$\.email \(format email\) can only have sqli removed, not xss/,
+    );
+    expect(() => compileWaf(rulesWith({ exclusions: [exclusion({ remove: ['WAF_XSS_001'] })] }))).toThrow(
+      /exclusions x: .*not WAF_XSS_001/,
+    );
+    expect(() => compileWaf(rulesWith({ exclusions: [exclusion({ remove: ['WAF_FORMAT_EMAIL_001'] })] }))).toThrow(
+      /exclusions x: WAF_FORMAT_EMAIL_001: format rules cannot be excluded/,
+    );
+    expect(() => compileWaf(rulesWith({ exclusions: [exclusion({ remove: ['WAF_SQLI_001'] })] }))).not.toThrow();
   });
   it('a malformed JSON path in an exclusion fails at compile time', () => {
     expect(() =>
-      compileWaf(rulesWith({ exclusions: [{ id: 'x', reason: 'r', remove: ['sqli'], fields: [{ json: '$[x]' }] }] }), {
+      compileWaf(rulesWith({ exclusions: [exclusion({ fields: [{ json: '$[x]', format: 'email' }] })] }), {
         detectors: [probeDetector],
       }),
     ).toThrow(/exclusions x/);
@@ -88,5 +158,27 @@ describe('invalid configuration is refused, never half-applied', () => {
   it('duplicate rule ids across detectors fail', () => {
     const copy = { ...probeDetector, name: 'copy', rules: probeDetector.rules.map((r) => ({ ...r })) };
     expect(() => compileWaf(shippedRules(), { detectors: [probeDetector, copy] })).toThrow(/declared twice/);
+  });
+});
+
+describe('paranoia and disabled rules', () => {
+  const pl2Only = {
+    name: 'pl2-only',
+    rules: [{ id: 'WAF_PLTWO_001', family: 'lfi', severity: 'warning', paranoia: 2, description: 'test' }],
+    detect: () => {
+      throw new Error('must not run at paranoia 1');
+    },
+  } as const;
+  it('a detector without an enabled rule at the level does not run; one with any runs', () => {
+    const at1 = compileWaf(rulesWith({ paranoia: 1 }), { detectors: [probeDetector, pl2Only] });
+    expect(at1.detectors.map((d) => d.name)).toEqual(['probe']);
+    expect(at1.detectorsByKind.get('json')!.map((d) => d.name)).toEqual(['probe']);
+    const at2 = compileWaf(rulesWith({ paranoia: 2 }), { detectors: [probeDetector, pl2Only] });
+    expect(at2.detectors.map((d) => d.name)).toEqual(['probe', 'pl2-only']);
+    const off = compileWaf(
+      rulesWith({ paranoia: 2, rule_overrides: [{ rule: 'WAF_PLTWO_001', disabled: true, reason: 'test' }] }),
+      { detectors: [probeDetector, pl2Only] },
+    );
+    expect(off.detectors.map((d) => d.name)).toEqual(['probe']);
   });
 });

@@ -5,6 +5,7 @@ import { matchSegments, requestPathSegments, routeSegments } from '../waf/glob.t
 import { decodeComponent } from '../waf/targets/decode.ts';
 import { compileExclusions, type CompiledExclusion } from '../waf/exclusions.ts';
 import { PROTOCOL_RULES } from '../waf/protocol.ts';
+import { FORMAT_RULES } from '../waf/formats/registry.ts';
 import { DETECTORS } from '../waf/detectors/registry.ts';
 import { normalizeValue } from '../waf/normalizers/index.ts';
 
@@ -17,6 +18,7 @@ export interface CompiledWaf {
   /** Effective rule metadata (after severity overrides); disabled rules are absent. */
   rules: ReadonlyMap<string, RuleMeta>;
   disabled: ReadonlySet<string>;
+  /** Detectors with at least one enabled rule at or below the paranoia level (the others never run). */
   detectors: readonly Detector[];
   /** Detectors that inspect a target kind, resolved once (the hot loop only indexes). */
   detectorsByKind: ReadonlyMap<TargetKind, readonly Detector[]>;
@@ -80,7 +82,7 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
   const today = (opts.now ?? new Date()).toISOString().slice(0, 10);
   const warnings: string[] = [];
   const meta = new Map<string, RuleMeta>();
-  for (const r of PROTOCOL_RULES) meta.set(r.id, r);
+  for (const r of [...PROTOCOL_RULES, ...FORMAT_RULES]) meta.set(r.id, r);
   for (const d of detectors)
     for (const r of d.rules) {
       if (meta.has(r.id) && meta.get(r.id) !== r) throw new WafConfigError(`rule id ${r.id} is declared twice`);
@@ -99,18 +101,28 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     if (o.disabled) disabled.add(o.rule);
     if (o.severity) meta.set(o.rule, { ...m, severity: o.severity });
   }
+  const declared = new Map(meta); // disabled rules included: an exclusion may still name one
   for (const id of disabled) meta.delete(id);
 
-  const exclusions = compileExclusions(
-    rules.exclusions,
-    (ref) => {
-      if (/^WAF_/.test(ref)) {
-        if (!meta.has(ref) && !disabled.has(ref)) throw new WafConfigError(`exclusions: unknown rule ${ref}`);
-      } else if (!families.has(ref as Family)) warnings.push(`exclusions: no registered rule has family ${ref}`);
-    },
-    today,
-    warnings,
-  );
+  let exclusions: CompiledExclusion[];
+  try {
+    exclusions = compileExclusions(
+      rules.exclusions,
+      (id) => {
+        const r = declared.get(id);
+        if (r) return r.family;
+        throw new WafConfigError(`unknown rule ${id}`);
+      },
+      today,
+      warnings,
+    );
+  } catch (err) {
+    throw new WafConfigError((err as Error).message);
+  }
+  for (const e of rules.exclusions)
+    for (const ref of e.remove ?? [])
+      if (!ref.startsWith('WAF_') && !families.has(ref as Family))
+        warnings.push(`exclusions ${e.id}: no registered rule has family ${ref}`);
 
   const base = rules.defaults;
   const toPolicy = (name: string, r: Partial<typeof base>): RoutePolicy => ({
@@ -134,6 +146,10 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     return fallback;
   };
 
+  // A detector none of whose rules is enabled at this paranoia level never runs. One that has any
+  // runs whole (it checks its rules in one pass) and the engine drops matches of the others.
+  const running = detectors.filter((d) => d.rules.some((r) => meta.has(r.id) && r.paranoia <= rules.paranoia));
+
   return {
     paranoia: rules.paranoia,
     inboundThreshold: rules.thresholds.inbound,
@@ -141,10 +157,8 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     body: rules.body,
     rules: meta,
     disabled,
-    detectors,
-    detectorsByKind: new Map(
-      TARGET_KINDS.map((k) => [k, detectors.filter((d) => !d.targets || d.targets.includes(k))]),
-    ),
+    detectors: running,
+    detectorsByKind: new Map(TARGET_KINDS.map((k) => [k, running.filter((d) => !d.targets || d.targets.includes(k))])),
     exclusions,
     sensitive: rules.sensitive_fields.map((s) => s.toLowerCase()),
     normalize: normalizeValue,

@@ -1,7 +1,7 @@
 import type { Match, RoutePolicy, RuleMeta, Verdict, WafAction, WafMode } from './types.ts';
 import { extractTargets, type Extracted, type WafRequest } from './targets/index.ts';
 import { modeFor, thresholdFor, SEVERITY_RANK, type CompiledWaf } from '../config/waf.ts';
-import { excludedBy, exclusionsFor } from './exclusions.ts';
+import { checkFields, excludedBy, exclusionsFor } from './exclusions.ts';
 import { protocolMatches } from './protocol.ts';
 import { scoreMatches } from './scoring/anomaly-score.ts';
 import { requestPathSegments } from './glob.ts';
@@ -100,6 +100,12 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
     if (t.value === '' && t.raw === '') continue;
     const plainKey = t.kind === 'json_key' && PLAIN_KEY.test(t.value);
     if (plainKey && cleanKeys.has(t.value)) continue;
+    if (active.length) {
+      // An excluded field's format is checked instead of the families it removes.
+      const field = checkFields(active, t);
+      if (field.violation) keep(field.violation);
+      if (field.opaque) continue;
+    }
     const cacheKey =
       t.kind === 'header' && !opts.noCache && t.raw.length <= HEADER_CACHE_MAX_VALUE ? `${t.name}\n${t.raw}` : null;
     const cached = cacheKey === null ? undefined : headerCache(waf).get(cacheKey);

@@ -1,6 +1,7 @@
 /**
- * The WAF's shared vocabulary. Normalizers and detectors are small pure modules registered by name
- * (normalizers/registry.ts, detectors/registry.ts); the engine (engine.ts) turns a request into
+ * The WAF's shared vocabulary. Detectors are small pure modules registered by name
+ * (detectors/registry.ts); normalizers are pure string transforms the engine applies in one fixed,
+ * bounded chain (normalizers/index.ts `normalizeValue`). The engine (engine.ts) turns a request into
  * Targets, runs the detectors and scores the Matches into a Verdict.
  */
 
@@ -26,7 +27,9 @@ export type Family =
   | 'protocol'
   | 'php'
   | 'java'
-  | 'session-fixation';
+  | 'session-fixation'
+  /** Engine-owned: an excluded field's value does not have its declared format (`WAF_FORMAT_*`). */
+  | 'format';
 
 type Paranoia = 1 | 2 | 3 | 4;
 
@@ -105,12 +108,6 @@ export interface Detector {
   /** Target kinds this detector inspects; omitted = all. */
   targets?: readonly TargetKind[];
   detect(target: Target, ctx: DetectContext): Match[];
-}
-
-/** A pure string transform; `changed` lets the engine stop repeated decoding early. */
-export interface Normalizer {
-  name: string;
-  apply(input: string): { value: string; changed: boolean };
 }
 
 export type WafAction = 'block' | 'monitor' | 'allow';

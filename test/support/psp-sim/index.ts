@@ -4,6 +4,8 @@ import { parseStripeForm, expandList } from './form.ts';
 import { SimState, StripeApiError, type Obj } from './state.ts';
 import { stripeList, stripeSearch } from './list.ts';
 import { defaultFaults, type PspFaults } from './faults.ts';
+import { CheckoutSessions } from './checkout.ts';
+import { checkoutPageHandler } from './checkout-page.ts';
 import { stripeSignature, fetchDeliver, webhookBackoffMs, WEBHOOK_MAX_ATTEMPTS, type Deliver } from './webhooks.ts';
 
 export { stripeSignature } from './webhooks.ts';
@@ -22,6 +24,8 @@ export interface PspSim {
   url: string;
   port: number;
   state: SimState;
+  /** Checkout Sessions and their hosted page (`session.url` points at this server). */
+  checkout: CheckoutSessions;
   faults: PspFaults;
   setWebhookUrl(url: string | undefined): void;
   /** Releases held (or reordered) webhooks and waits until they are delivered. */
@@ -84,6 +88,9 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
     else schedule(evt);
   });
 
+  let pageBase = '';
+  const checkout = new CheckoutSessions(state, () => pageBase);
+  const checkoutPage = checkoutPageHandler(checkout);
   const pi = (m: RegExpExecArray) => state.get(decodeURIComponent(m[1]), 'payment_intent');
   const routes: [string, RegExp, Handler][] = [
     ['POST', /^\/v1\/payment_intents$/, (p, c) => state.createPaymentIntent(p, c)],
@@ -95,6 +102,13 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
       /^\/v1\/payment_intents\/([^/]+)\/confirm$/,
       (p, c) => state.confirmPaymentIntent(decodeURIComponent(c.m[1]), p, c),
     ],
+    ['POST', /^\/v1\/checkout\/sessions$/, (p, c) => checkout.create(p, c)],
+    [
+      'GET',
+      /^\/v1\/checkout\/sessions\/([^/]+)$/,
+      (p, c) => state.expand(checkout.retrieve(decodeURIComponent(c.m[1])), expandList(p)),
+    ],
+    ['POST', /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/, (_p, c) => checkout.expire(decodeURIComponent(c.m[1]))],
     ['POST', /^\/v1\/refunds$/, (p, c) => state.createRefund(p, c)],
     [
       'GET',
@@ -177,6 +191,8 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://sim');
     const method = req.method ?? 'GET';
+    // The hosted checkout page is for the customer's browser: no API key, HTML answers.
+    if (url.pathname.startsWith('/c/pay/')) return checkoutPage(req, res, url.pathname, raw);
     state.stats.apiCalls++;
     const auth = req.headers.authorization ?? '';
     if (!/^Bearer (sk|rk)_test_\S+$/.test(auth)) {
@@ -254,11 +270,13 @@ export async function startPspSim(opts: PspSimOptions = {}): Promise<PspSim> {
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
+  pageBase = `http://${opts.host ?? '127.0.0.1'}:${port}`;
 
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
     port,
     state,
+    checkout,
     faults,
     setWebhookUrl(u) {
       webhookUrl = u;

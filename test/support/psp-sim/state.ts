@@ -30,11 +30,11 @@ export class StripeApiError extends Error {
     super(String(body.message));
   }
 }
-function invalid(message: string, param?: string, code?: string): StripeApiError {
+export function invalid(message: string, param?: string, code?: string): StripeApiError {
   return new StripeApiError(400, { type: 'invalid_request_error', message, param, code });
 }
 
-function newId(prefix: string): string {
+export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 }
 
@@ -86,7 +86,8 @@ export class SimState {
     return o;
   }
 
-  private event(type: string, object: Obj, request: { idempotencyKey?: string } = {}) {
+  /** Records an event and hands it to the webhook sender (checkout.ts emits its own too). */
+  event(type: string, object: Obj, request: { idempotencyKey?: string } = {}) {
     const evt: Obj = {
       id: newId('evt'),
       object: 'event',

@@ -7,3 +7,4 @@ export * from './idempotency.ts';
 export * from './ledger.ts';
 export * from './webhooks.ts';
 export * from './outbox.ts';
+export * from './credit-spends.ts';

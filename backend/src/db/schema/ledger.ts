@@ -10,7 +10,7 @@ export const ledgerAccounts = pgTable('ledger_accounts', {
   /** `wallet:<user id>` for user credit wallets, otherwise a fixed system code (see ledger/accounts.ts). */
   id: text('id').primaryKey(),
   kind: text('kind', {
-    enum: ['user_wallet', 'credit_issuance', 'psp_clearing', 'revenue', 'psp_fees', 'refunds'],
+    enum: ['user_wallet', 'credit_issuance', 'credit_redemptions', 'psp_clearing', 'revenue', 'psp_fees', 'refunds'],
   }).notNull(),
   currency: text('currency').notNull(),
   userId: uuid('user_id'),
@@ -21,7 +21,9 @@ export const ledgerTransactions = pgTable(
   'ledger_transactions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind', { enum: ['purchase', 'psp_fee', 'refund', 'credit_grant', 'credit_revoke'] }).notNull(),
+    kind: text('kind', {
+      enum: ['purchase', 'psp_fee', 'refund', 'credit_grant', 'credit_revoke', 'credit_spend'],
+    }).notNull(),
     /** One per effect of one PSP fact (`<pi id>:purchase`, `<refund id>:credit_revoke`): applying it twice is a no-op. */
     businessKey: text('business_key').notNull(),
     purchaseId: uuid('purchase_id'),

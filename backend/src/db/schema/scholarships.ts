@@ -39,7 +39,14 @@ export const scholarships = pgTable(
     /** Accepted citizenship statuses; empty = any. Values: us_citizen, permanent_resident, international. */
     citizenship: text('citizenship').array().notNull().default([]),
     essayRequired: boolean('essay_required').notNull().default(false),
+    /** Publicly listed: true exactly when `status` is `published` (the catalog's queries read this). */
     published: boolean('published').notNull().default(true),
+    /**
+     * The provider's workflow: draft (only its provider sees it, in preview), published, closed (no
+     * longer listed; applications closed early). Filled from `published` by a trigger when an
+     * insert leaves it out (drizzle/0008).
+     */
+    status: text('status', { enum: ['draft', 'published', 'closed'] }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -13,6 +13,7 @@ import {
   type RefundFacts,
 } from './3-facts.ts';
 import type { PaymentsContext } from '../context.ts';
+import { cancelExpiredCheckout, checkoutSessionFacts, expiredCheckoutPurchase } from './checkout-events.ts';
 
 const REFUND_EVENTS = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
 
@@ -22,6 +23,8 @@ export type InboxOutcome = 'duplicate' | 'ignored' | string;
 interface Plan {
   pi?: PaymentIntentFacts;
   refunds: RefundFacts[];
+  /** Our purchase whose Checkout Session expired unpaid. */
+  expiredPurchaseId?: string;
 }
 
 async function purchaseSettled(ctx: PaymentsContext, piId: string): Promise<boolean> {
@@ -34,6 +37,12 @@ async function purchaseSettled(ctx: PaymentsContext, piId: string): Promise<bool
 
 async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | null> {
   const obj = event.data.object as unknown as Record<string, unknown>;
+  if (event.type.startsWith('checkout.session.')) {
+    const expiredPurchaseId = expiredCheckoutPurchase(event);
+    if (expiredPurchaseId) return { refunds: [], expiredPurchaseId };
+    const pi = await checkoutSessionFacts(ctx, event);
+    return pi ? { pi, refunds: [] } : null;
+  }
   if (event.type.startsWith('payment_intent.')) {
     let pi = paymentIntentFacts(obj as unknown as Stripe.PaymentIntent);
     // Every PaymentIntent we create names its purchase; anything else on the account is not ours.
@@ -79,6 +88,8 @@ export async function handleStripeEvent(ctx: PaymentsContext, event: Stripe.Even
       const outcomes: string[] = [];
       if (facts?.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook')}`);
       for (const r of facts?.refunds ?? []) outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook')}`);
+      if (facts?.expiredPurchaseId)
+        outcomes.push(`checkout:${await cancelExpiredCheckout(tx, facts.expiredPurchaseId)}`);
       const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
       await tx
         .insert(webhookEvents)

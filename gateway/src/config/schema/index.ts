@@ -46,15 +46,21 @@ export function parseRuleFiles(texts: Partial<Record<string, string>>): RuleSet 
     }
     const r = (schema as z.ZodType).safeParse(data);
     if (!r.success) {
-      for (const i of r.error.issues)
+      for (const i of r.error.issues) {
+        // A list entry with an id (an exclusion) is named by it too: `exclusions[3] (id login-email)`.
+        const [list, index] = i.path;
+        const entry = typeof index === 'number' ? (data as Record<PropertyKey, unknown[]>)?.[list]?.[index] : undefined;
+        const id = (entry as { id?: unknown } | undefined)?.id;
         problems.push({
           file,
-          path: i.path
-            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-            .join('')
-            .replace(/^\./, ''),
+          path:
+            i.path
+              .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+              .join('')
+              .replace(/^\./, '') + (typeof id === 'string' ? ` (id ${id})` : ''),
           message: i.message,
         });
+      }
     } else out[file] = r.data;
   }
   if (problems.length) throw new RuleFileError(problems);

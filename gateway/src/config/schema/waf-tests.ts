@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Schema of the rule test cases in gateway/rules/tests/*.yaml: a request and the decision the WAF
  * must reach for it (`npm run waf -- test`, and the gateway test suite inside workerd).
  */
-const ruleId = z.string().regex(/^WAF_[A-Z0-9]+_\d{3}$/);
+const ruleId = z.string().regex(/^WAF_[A-Z0-9]+(?:_[A-Z0-9]+)*_\d{3}$/);
 
 const WafTestCaseSchema = z
   .object({

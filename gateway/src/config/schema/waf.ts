@@ -25,13 +25,21 @@ export const WAF_FAMILIES = [
   'php',
   'java',
   'session-fixation',
+  'format',
 ] as const;
+
+/**
+ * Formats an excluded field declares; the edge checks the format instead of the removed families
+ * (gateway/src/waf/formats/). Keep in sync with the registry there (checked by tsc).
+ */
+const WAF_FIELD_FORMATS = ['email', 'secret', 'search', 'slug', 'url', 'enum'] as const;
 
 export const WAF_SEVERITIES = ['critical', 'error', 'warning', 'notice'] as const;
 const WAF_MODES = ['block', 'monitor', 'off'] as const;
 const HTTP_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE', 'TRACE', 'CONNECT'] as const;
 
-const RULE_ID = /^WAF_[A-Z0-9]+_\d{3}$/;
+/** `WAF_SQLI_001`, `WAF_PROTO_POLLUTION_001`, `WAF_FORMAT_EMAIL_001`. */
+const RULE_ID = /^WAF_[A-Z0-9]+(?:_[A-Z0-9]+)*_\d{3}$/;
 const ruleRef = z.union([
   z.enum(WAF_FAMILIES),
   z.string().regex(RULE_ID, 'a rule id like WAF_SQLI_001 or a family like sqli'),
@@ -80,17 +88,59 @@ const WafRouteSchema = z
   })
   .strict();
 
-/** One field selector: exactly one kind. JSON paths: `$.a.b`, `$.items[3].q`, `*` = one segment, `**` = any number. */
-const FieldSelectorSchema = z.union([
-  z.object({ json: z.string().regex(/^\$/, 'a JSON path starting with $') }).strict(),
-  z.object({ query: z.string().min(1) }).strict(),
-  z.object({ form: z.string().min(1) }).strict(),
-  z.object({ header: z.string().min(1) }).strict(),
-  z.object({ cookie: z.string().min(1) }).strict(),
-  /** Any field by its own name wherever it appears: query, form, multipart, cookie, or a JSON leaf key at any depth. */
-  z.object({ field: z.string().min(1) }).strict(),
-  z.object({ path: z.literal(true) }).strict(),
-]);
+/** Selector kinds of an excluded field: exactly one per field. */
+const SELECTOR_KINDS = ['json', 'query', 'form', 'header', 'cookie'] as const;
+
+/**
+ * One excluded field: exactly one selector plus the format the edge checks instead. JSON paths are
+ * absolute (`$.email`, `$.items[*].q`; `*` = one key, `[*]` = any index); `**` (any depth) is refused,
+ * since an exclusion names a field, never a name found anywhere. Names match exactly (case-sensitive).
+ */
+const ExcludedFieldSchema = z
+  .object({
+    json: z
+      .string()
+      .regex(/^\$/, 'a JSON path starting with $')
+      .refine((p) => !p.includes('**'), 'name the JSON path: ** (any depth) is not allowed in an exclusion')
+      .optional(),
+    query: z.string().min(1).optional(),
+    /** urlencoded and multipart field values. */
+    form: z.string().min(1).optional(),
+    header: z.string().min(1).optional(),
+    cookie: z.string().min(1).optional(),
+    format: z
+      .enum(WAF_FIELD_FORMATS)
+      .describe('What the value must be: email | secret | search | slug | url | enum (checked at the edge instead)'),
+    max_length: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_048_576)
+      .optional()
+      .describe(
+        'Longest value in code points (default per format: email 254, secret 1024, search 1024, slug 128, url 2048)',
+      ),
+    values: z.array(z.string().min(1)).min(1).optional().describe('format enum: the allowed values (exact match)'),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const kinds = SELECTOR_KINDS.filter((k) => f[k] !== undefined);
+    if (kinds.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `exactly one of ${SELECTOR_KINDS.join(', ')} (found ${kinds.length ? kinds.join(', ') : 'none'})`,
+      });
+    if (f.format === 'enum' && !f.values)
+      ctx.addIssue({ code: 'custom', path: ['values'], message: 'format enum needs values' });
+    if (f.format !== 'enum' && f.values)
+      ctx.addIssue({ code: 'custom', path: ['values'], message: 'values is only for format enum' });
+  });
+
+/** Route patterns of an exclusion: as in `routes[].match`, but never `**` alone (that is every route). */
+const exclusionRoute = routePattern.refine(
+  (p) => p !== '**' && p !== '/**',
+  'name the route(s): ** would apply the exclusion everywhere',
+);
 
 const WafExclusionSchema = z
   .object({
@@ -98,23 +148,27 @@ const WafExclusionSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'kebab-case'),
     /** Why this exclusion is safe. */
     reason: z.string().min(1),
-    /** Rule ids and/or families removed from the selected fields. */
+    /** Route patterns (the syntax of `routes[].match`): the exclusion applies only there. */
+    routes: z
+      .array(exclusionRoute)
+      .min(1)
+      .describe('Route patterns (as in routes[].match): /exact, /api/* (one segment), /api/** (any rest)'),
+    /** Methods; default every method. */
+    methods: z.array(method).min(1).optional().describe('Methods; default every method'),
+    /** The fields, each with the format the edge checks instead. */
+    fields: z
+      .array(ExcludedFieldSchema)
+      .min(1)
+      .describe('Fields: {json: $.a[*].b | query | form | header | cookie, format, max_length?, values?}'),
+    /**
+     * Rule ids and/or families removed from the fields; default everything the format compensates
+     * for (email, search, url: sqli; secret, slug, enum: every family). It cannot remove more.
+     */
     remove: z
       .array(ruleRef)
       .min(1)
-      .describe('Rule ids (WAF_SQLI_007) and/or families (sqli) removed from the selected fields'),
-    /** Route patterns; default every route. */
-    routes: z.array(routePattern).min(1).optional().describe('Route patterns; default every route'),
-    /** Methods; default every method. */
-    methods: z.array(method).min(1).optional().describe('Methods; default every method'),
-    /** Fields the rules are removed from; default every field of the selected routes. */
-    fields: z
-      .array(FieldSelectorSchema)
-      .min(1)
       .optional()
-      .describe(
-        'Fields: {json: $.a[*].b} | {query} | {form} | {header} | {cookie} | {field: name anywhere} | {path: true}; default every field',
-      ),
+      .describe('Rule ids / families removed; default what each field format compensates for, never more'),
     /** Last day the exclusion applies (UTC); lint warns once it passed. */
     expires: isoDate.optional().describe('Last day (UTC) the exclusion applies; lint warns after'),
   })
@@ -133,11 +187,14 @@ const WafRuleOverrideSchema = z
 export const WafRulesSchema = z
   .object({
     version: z.literal(1),
-    /** 1 = known-bad only (fewest false positives) … 4 = most rules. Rules above this level are not evaluated. */
+    /**
+     * 1 = known-bad only (fewest false positives) … 4 = most rules. Matches of rules above this level
+     * are discarded before scoring; a detector runs only if one of its rules is at or below it.
+     */
     paranoia: z
       .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
       .default(1)
-      .describe('1 = known-bad only … 4 = most rules; higher rules are not evaluated'),
+      .describe('1 = known-bad only … 4 = most rules; matches of higher rules are discarded before scoring'),
     thresholds: z
       .object({
         /** Anomaly score at which a request would be blocked. */
@@ -214,4 +271,5 @@ export const WafRulesSchema = z
 
 export type WafRules = z.infer<typeof WafRulesSchema>;
 export type WafExclusion = z.infer<typeof WafExclusionSchema>;
-export type FieldSelector = z.infer<typeof FieldSelectorSchema>;
+export type ExcludedField = z.infer<typeof ExcludedFieldSchema>;
+export type FieldFormatName = (typeof WAF_FIELD_FORMATS)[number];

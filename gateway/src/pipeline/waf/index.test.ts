@@ -62,6 +62,22 @@ describe('WAF stage', () => {
       }),
     ]);
   });
+  it('a field without its declared format blocks with the format code, naming the field, never the value', async () => {
+    const payload = "' OR '1'='1' --";
+    const r = await app().request('/api/auth/login', {
+      method: 'POST',
+      body: JSON.stringify({ email: payload, password: 'PROBE_XSS is opaque here' }),
+      headers: { host: 'gatehouse.test', 'content-type': 'application/json' },
+    });
+    expect(r.status).toBe(403);
+    expect(r.headers.get('content-type')).toBe('application/problem+json');
+    const text = await r.text();
+    expect(text).not.toContain("'1'='1'");
+    expect(JSON.parse(text)).toMatchObject({
+      code: 'WAF_FORMAT_EMAIL_001',
+      errors: [{ path: 'email', message: 'must be an email address' }],
+    });
+  });
   it('answers browsers with a small HTML page that names the rule and request id only', async () => {
     const r = await post(app(), '/api/auth/signup', ATTACK, { accept: 'text/html,application/xhtml+xml' });
     expect(r.status).toBe(403);

@@ -5,6 +5,7 @@ import { compiledWaf, modeFor, type CompiledWaf } from '../../config/waf.ts';
 import { inspectRequest } from '../../waf/engine.ts';
 import { recordVerdict, wafEvent } from '../../waf/events.ts';
 import { problemResponse } from '../../respond.ts';
+import { formatFieldErrors } from '../../waf/formats/problem.ts';
 
 /** Grant (access rules) that turns blocks into monitor events for a client: inspect and log, never block. */
 export const WAF_MONITOR_ONLY = 'waf_monitor_only';
@@ -61,6 +62,8 @@ export function waf(rules: WafRules, compiled: CompiledWaf = compiledWaf(rules))
         status: 403,
         title: 'The request was blocked by the web application firewall',
         detail: 'If you believe this is a mistake, contact support with the request id.',
+        // A field that does not have its declared format (waf.yaml exclusions) is named, never echoed.
+        errors: formatFieldErrors(verdict),
       });
     }
     await next();

@@ -1,5 +1,3 @@
-import type { Normalizer } from '../types.ts';
-
 /** True for ASCII whitespace, vertical tab, form feed and NBSP. */
 function isSpaceCode(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 160;
@@ -21,11 +19,3 @@ export function collapseWhitespace(input: string): string {
   }
   return out;
 }
-
-export const collapseWhitespaceNormalizer = {
-  name: 'collapse-whitespace',
-  apply(input: string) {
-    const value = collapseWhitespace(input);
-    return { value, changed: value !== input };
-  },
-} satisfies Normalizer;

@@ -1,5 +1,3 @@
-import type { Normalizer } from '../types.ts';
-
 /** Named entities attackers use to spell markup and URLs; the long tail decodes to nothing useful. */
 const NAMED: Readonly<Record<string, string>> = {
   lt: '<',
@@ -106,11 +104,3 @@ export function decodeHtmlEntities(input: string): string {
   }
   return last === 0 ? input : out + input.slice(last);
 }
-
-export const htmlEntities = {
-  name: 'html-entities',
-  apply(input: string) {
-    const value = decodeHtmlEntities(input);
-    return { value, changed: value !== input };
-  },
-} satisfies Normalizer;

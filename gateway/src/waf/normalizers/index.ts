@@ -5,8 +5,6 @@ import { removeNulls } from './remove-nulls.ts';
 import { hasNonAscii, unicodeFold } from './unicode-fold.ts';
 import { urlDecodeOnce } from './url-decode.ts';
 
-export { NORMALIZERS, resolveNormalizers } from './registry.ts';
-
 /**
  * Decoding passes before we stop: three covers double and triple encoding (`%25252e`) that real
  * attacks use, while keeping the work a small constant times the input length.

@@ -1,5 +1,3 @@
-import type { Normalizer } from '../types.ts';
-
 function hexVal(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   const l = c | 0x20;
@@ -66,11 +64,3 @@ export function decodeJsEscapes(input: string): string {
   }
   return last === 0 ? input : out + input.slice(last);
 }
-
-export const jsEscapes = {
-  name: 'js-escapes',
-  apply(input: string) {
-    const value = decodeJsEscapes(input);
-    return { value, changed: value !== input };
-  },
-} satisfies Normalizer;

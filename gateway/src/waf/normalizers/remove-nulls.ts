@@ -1,15 +1,5 @@
-import type { Normalizer } from '../types.ts';
-
 /** Drops NUL characters, which C-based back ends treat as terminators (`file.php%00.jpg`). */
 export function removeNulls(input: string): string {
   if (input.indexOf('\0') < 0) return input;
   return input.split('\0').join('');
 }
-
-export const removeNullsNormalizer = {
-  name: 'remove-nulls',
-  apply(input: string) {
-    const value = removeNulls(input);
-    return { value, changed: value !== input };
-  },
-} satisfies Normalizer;

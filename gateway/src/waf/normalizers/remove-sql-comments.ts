@@ -1,5 +1,3 @@
-import type { Normalizer } from '../types.ts';
-
 /**
  * Replaces `/* … *\/` comments with one space (`UN/**\/ION` tricks become visible to simple views).
  * An unterminated comment runs to the end, as in MySQL. `/*!50000 … *\/` version comments keep
@@ -26,11 +24,3 @@ export function removeSqlComments(input: string): string {
   out += input.slice(i);
   return out.split('*/').join(' ');
 }
-
-export const removeSqlCommentsNormalizer = {
-  name: 'remove-sql-comments',
-  apply(input: string) {
-    const value = removeSqlComments(input);
-    return { value, changed: value !== input };
-  },
-} satisfies Normalizer;

@@ -1,5 +1,3 @@
-import type { Normalizer } from '../types.ts';
-
 /**
  * Unicode NFKC: full-width `＜ｓｃｒｉｐｔ＞` and compatibility forms become ASCII. Skipped for
  * pure-ASCII input (the common case), so the cost is one scan.
@@ -34,11 +32,3 @@ export function hasNonAscii(s: string): boolean {
 export function unicodeFold(input: string): string {
   return hasNonAscii(input) ? input.normalize('NFKC') : input;
 }
-
-export const unicodeFoldNormalizer = {
-  name: 'unicode-fold',
-  apply(input: string) {
-    const value = unicodeFold(input);
-    return { value, changed: value !== input };
-  },
-} satisfies Normalizer;

@@ -1,4 +1,3 @@
-import type { Normalizer } from '../types.ts';
 import { decodeUtf8Bytes } from './utf8-bytes.ts';
 
 function hexVal(c: number): number {
@@ -59,11 +58,3 @@ export function urlDecodeOnce(input: string): string {
   }
   return last === 0 ? input : out + input.slice(last);
 }
-
-export const urlDecode = {
-  name: 'url-decode',
-  apply(input: string) {
-    const value = urlDecodeOnce(input);
-    return { value, changed: value !== input };
-  },
-} satisfies Normalizer;

@@ -1,0 +1,92 @@
+/**
+ * Line 5: zero 5xx across auth, search and purchase in the window (the run itself by default),
+ * every status light green, both metrics endpoints scrape as Prometheus text.
+ */
+import { readFileSync } from 'node:fs';
+import type { GateContext } from '../context.ts';
+import { type Check, check } from '../types.ts';
+
+const CLASSES: [string, RegExp][] = [
+  ['auth', /^\/(api\/auth|api\/provider\/login|login|signup|logout|reset-password|provider\/login)/],
+  ['search', /^\/(api\/search|search)/],
+  ['purchase', /^\/(api\/credits|webhooks\/stripe)/],
+];
+
+/** A Prometheus text exposition: every non-comment line is `name{labels} value`. */
+function looksLikePrometheus(text: string): boolean {
+  const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
+  return lines.length > 0 && lines.every((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.eE+-]+|NaN|[+-]Inf/.test(l));
+}
+
+export async function observabilityLine(ctx: GateContext, adminToken?: string): Promise<Check[]> {
+  const checks: Check[] = [];
+  const local = ctx.local;
+  if (local) {
+    const counts = new Map<string, number>();
+    const ids: string[] = [];
+    for (const line of readFileSync(local.backendLog, 'utf8').split('\n')) {
+      if (!line.startsWith('{')) continue;
+      let e: { status?: number; path?: string; request_id?: string; time?: number };
+      try {
+        e = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (!e.status || e.status < 500 || !e.path || (e.time ?? 0) < ctx.startedAt.getTime()) continue;
+      const cls = CLASSES.find(([, re]) => re.test(e.path!))?.[0];
+      if (!cls) continue;
+      counts.set(cls, (counts.get(cls) ?? 0) + 1);
+      if (e.request_id) ids.push(e.request_id);
+    }
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    checks.push(
+      check(
+        'zero 5xx across auth, search, purchase',
+        total === 0,
+        total ? [...counts].map(([k, n]) => `${k}: ${n}`).join(', ') : '0 in the run (backend access log)',
+        { requestIds: ids.slice(0, 10) },
+      ),
+    );
+  }
+  const status = await fetch(`${ctx.gatewayUrl}/api/ops/status`, {
+    headers: { ...ctx.qaHeaders, ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}) },
+  });
+  if (status.status !== 200) {
+    checks.push(check('status lights green', false, `/api/ops/status answered ${status.status}`));
+  } else {
+    const body = (await status.json()) as { lights?: { line: string; color: string }[] };
+    const notGreen = (body.lights ?? []).filter((l) => l.color !== 'green');
+    checks.push(
+      check(
+        'status lights green',
+        (body.lights ?? []).length > 0 && notGreen.length === 0,
+        (body.lights ?? []).map((l) => `${l.line} ${l.color}`).join(', ') || 'no lights',
+      ),
+    );
+  }
+  if (local) {
+    const gw = await fetch(`${ctx.gatewayUrl}/__gateway/metrics`, {
+      headers: { authorization: `Bearer ${local.metricsToken}` },
+    });
+    const gwText = await gw.text();
+    checks.push(
+      check(
+        'gateway metrics scrape',
+        gw.status === 200 && looksLikePrometheus(gwText),
+        `status ${gw.status}, ${gwText.split('\n').length} lines`,
+      ),
+    );
+    const be = await fetch(`${local.backendUrl}/metrics`, {
+      headers: { authorization: `Bearer ${local.metricsToken}` },
+    });
+    const beText = await be.text();
+    checks.push(
+      check(
+        'backend metrics scrape',
+        be.status === 200 && looksLikePrometheus(beText),
+        `status ${be.status}, ${beText.split('\n').length} lines`,
+      ),
+    );
+  }
+  return checks;
+}
