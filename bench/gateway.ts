@@ -23,9 +23,9 @@ import autocannon from 'autocannon';
 import type { MiddlewareHandler } from 'hono';
 import { startGateway } from '../scripts/gateway.ts';
 import { writeWorkerdConfig } from '../scripts/workerd-config.ts';
-import type { RuleSet } from '../shared/rules/index.ts';
-import { parseRuleFiles } from '../shared/rules/index.ts';
-import { parseOverlay, withOverlay } from '../shared/rules/overlay.ts';
+import type { RuleSet } from '../gateway/src/config/schema/index.ts';
+import { parseRuleFiles } from '../gateway/src/config/schema/index.ts';
+import { parseOverlay, withOverlay } from '../gateway/src/config/schema/overlay.ts';
 import { summarize } from './lib/percentiles.ts';
 import { freePort } from './lib/stack.ts';
 

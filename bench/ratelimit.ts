@@ -21,7 +21,7 @@ import { startGateway } from '../scripts/gateway.ts';
 import { startRedisBridge } from '../test/support/redis-bridge/server.ts';
 import { createUpstashLimiter } from '../gateway/src/ratelimit/upstash.ts';
 import { createMemoryLimiter } from '../gateway/src/ratelimit/memory.ts';
-import type { Algorithm } from '../shared/rules/limits.ts';
+import type { Algorithm } from '../gateway/src/config/schema/limits.ts';
 import type { Limiter } from '../gateway/src/ratelimit/types.ts';
 import { summarize, type LatencySummary } from './lib/percentiles.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { parse as parseYaml, stringify } from 'yaml';
 import { freePort } from '../test/support/stack.ts';
 import { updateCrawlerRanges } from './crawlers-update.ts';
-import { parseCrawlerRanges } from '../shared/rules/crawler-ranges.ts';
+import { parseCrawlerRanges } from '../gateway/src/config/schema/crawler-ranges.ts';
 
 const FIXTURES = path.resolve('test/fixtures/crawlers');
 let server: Server;

@@ -9,13 +9,13 @@ import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { AccessRulesSchema } from '../shared/rules/access.ts';
+import { AccessRulesSchema } from '../gateway/src/config/schema/access.ts';
 import {
   CrawlerRangesFileSchema,
   PublishedRangesSchema,
   publishedCidrs,
   type CrawlerRangesFile,
-} from '../shared/rules/crawler-ranges.ts';
+} from '../gateway/src/config/schema/crawler-ranges.ts';
 
 /** An operator answer larger than this is not a range list. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;

@@ -1,28 +1,33 @@
 /**
- * `npm run gateway -- [--port N] [--host H] [--no-build]`: one gateway instance on workerd, with the
+ * `npm run gateway -- [--port N] [--host H]`: one gateway instance on workerd, with the
  * current environment (BACKEND_URL, GATEWAY_SHARED_SECRET, UPSTASH_REDIS_REST_URL/_TOKEN,
  * RATE_LIMIT_PREFIX, GATEWAY_METRICS_TOKEN). Several instances can share one Redis: that is how
  * multi-host tests and benchmarks run. GATEWAY_RULES_DIR (tests, benchmarks) replaces bundled rule
  * files by the same-named files of that directory in this instance's bundle.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildGateway, writeWorkerdConfig } from './workerd-config.ts';
+import { buildGateway, bundleModules, writeWorkerdConfig } from './workerd-config.ts';
 import { BindingsError, parseBindings } from '../gateway/src/config/bindings.ts';
+import { waitReady } from './lib/wait-ready.ts';
 
 export interface GatewayOptions {
   host?: string;
   port?: number;
   outDir?: string;
-  build?: boolean;
+  /**
+   * A bundle `buildGateway` already made: copied into `outDir` instead of building again (the e2e
+   * suite builds once per run, test/support/gateway-bundle.ts). Rule overrides apply to the copy.
+   */
+  bundleDir?: string;
   env?: Record<string, string | undefined>;
   /** Write workerd's output (WAF events, limiter notices) to this open file descriptor instead of the terminal. */
   logFd?: number;
 }
 
-/** Builds (unless told not to) and starts workerd; resolves once it listens. */
+/** Builds (or copies `bundleDir`) and starts workerd; resolves once it listens. */
 export async function startGateway(opts: GatewayOptions = {}) {
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? 8787;
@@ -44,13 +49,18 @@ export async function startGateway(opts: GatewayOptions = {}) {
   if (!bindings.GATEWAY_SHARED_SECRET) throw new Error('GATEWAY_SHARED_SECRET is required to start the gateway');
   // The same zod schema the Worker applies: a bad value stops here, naming the variable.
   parseBindings(bindings);
-  const modules = buildGateway(outDir);
+  const modules = opts.bundleDir ? copyBundle(opts.bundleDir, outDir) : buildGateway(outDir);
   if (env.GATEWAY_RULES_DIR) overrideRules(outDir, modules, env.GATEWAY_RULES_DIR);
   const config = writeWorkerdConfig(outDir, modules, `${host}:${port}`, bindings);
   const bin = path.resolve('node_modules/.bin/workerd');
   const out = opts.logFd ?? 'inherit';
   const child = spawn(bin, ['serve', config, '--experimental'], { stdio: ['ignore', out, out] });
-  await waitForPort(host, port, child);
+  await waitReady(`http://${host}:${port}/__gateway_probe`, child, {
+    name: 'workerd',
+    timeoutMs: 20_000,
+    intervalMs: 100,
+    anyStatus: true,
+  });
   return { url: `http://${host}:${port}`, child, stop: () => stopChild(child) };
 }
 
@@ -72,6 +82,12 @@ export function trustBindings(env: Record<string, string | undefined>): Record<s
   return out;
 }
 
+function copyBundle(from: string, outDir: string): string[] {
+  rmSync(outDir, { recursive: true, force: true });
+  cpSync(from, outDir, { recursive: true });
+  return bundleModules(outDir);
+}
+
 /** wrangler emits each rule file as `<hash>-<name>.yaml`; swap in the override's text. */
 function overrideRules(outDir: string, modules: string[], dir: string): void {
   for (const m of modules.filter((x) => x.endsWith('.yaml'))) {
@@ -79,20 +95,6 @@ function overrideRules(outDir: string, modules: string[], dir: string): void {
     const file = path.resolve(dir, name);
     if (existsSync(file)) copyFileSync(file, path.join(outDir, m));
   }
-}
-
-async function waitForPort(host: string, port: number, child: ReturnType<typeof spawn>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`workerd exited with code ${child.exitCode}`);
-    try {
-      await fetch(`http://${host}:${port}/__gateway_probe`, { signal: AbortSignal.timeout(500) });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`gateway did not listen on ${host}:${port} within 20 s`);
 }
 
 function stopChild(child: ReturnType<typeof spawn>): Promise<void> {

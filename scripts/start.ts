@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startGateway } from './gateway.ts';
 import { publicUrlFor } from './public-url.ts';
+import { waitReady } from './lib/wait-ready.ts';
 
 const env: Record<string, string | undefined> = { ...process.env };
 // One secret per run when none is configured: only these two processes need to agree on it.
@@ -27,23 +28,8 @@ const backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backen
 });
 const backendExited = new Promise<number>((resolve) => backend.once('exit', (code) => resolve(code ?? 1)));
 
-async function waitForBackend(): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (backend.exitCode !== null) throw new Error('the backend exited during start (see above)');
-    try {
-      const r = await fetch(`${env.BACKEND_URL}/readyz`, { signal: AbortSignal.timeout(1000) });
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('the backend did not become ready within 120 s');
-}
-
 try {
-  await waitForBackend();
+  await waitReady(`${env.BACKEND_URL}/readyz`, backend, { name: 'the backend', timeoutMs: 120_000, intervalMs: 250 });
   if (!env.UPSTASH_REDIS_REST_URL)
     console.log('gateway: UPSTASH_REDIS_REST_URL is not set: rate limits use an in-memory limiter (one host only)');
   const gateway = await startGateway({ port: gatewayPort, env });

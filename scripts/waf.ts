@@ -3,7 +3,7 @@
  * Every subcommand reads the rule files from --rules (default gateway/rules) and exits non-zero on failure.
  */
 import { parseArgs } from 'node:util';
-import { RuleFileError } from '../shared/rules/index.ts';
+import { RuleFileError } from '../gateway/src/config/schema/index.ts';
 import { WafConfigError } from '../gateway/src/config/waf.ts';
 import { DEFAULT_RULES_DIR, loadCompiled } from './waf/load.ts';
 import { replay } from './waf/replay.ts';

@@ -17,8 +17,13 @@ export function buildGateway(outDir: string): string[] {
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: 'error' },
     },
   );
+  return bundleModules(outDir);
+}
+
+/** The module files of a bundle in `outDir` (not source maps, wrangler's README or a workerd config). */
+export function bundleModules(outDir: string): string[] {
   return readdirSync(outDir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && !d.name.endsWith('.map') && d.name !== 'README.md')
+    .filter((d) => d.isFile() && !d.name.endsWith('.map') && d.name !== 'README.md' && d.name !== 'workerd.capnp')
     .map((d) => path.relative(outDir, path.join(d.parentPath, d.name)));
 }
 

@@ -2,7 +2,7 @@
  * The bench stack: a dedicated Postgres database seeded once with the demo catalog, the backend as
  * a child process, and the gateway on workerd in front of it, all on free ports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -13,19 +13,10 @@ import { connectPostgres, runMigrations } from '../../backend/src/db/client.ts';
 import { seedDemo } from '../../backend/src/db/seed.ts';
 import { rowsOf } from '../../backend/src/db/client.ts';
 import { startGateway } from '../../scripts/gateway.ts';
-import { createServer } from 'node:net';
+import { freePort } from '../../scripts/lib/free-port.ts';
+import { waitReady } from '../../scripts/lib/wait-ready.ts';
 
-/** A free port on 127.0.0.1 (test/support/stack.ts has the same, but imports vitest). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Makes `url`'s database if missing, migrates it and tops the demo catalog up to `count` rows. */
 export async function prepareDatabase(url: string, count: number): Promise<void> {
@@ -85,20 +76,6 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('backend not ready within 60 s');
-}
-
 /** Backend (LOG_LEVEL=warn: per-request access logs are not what we measure) + gateway on workerd. */
 export async function startBenchStack(databaseUrl: string): Promise<BenchStack> {
   const secret = randomBytes(32).toString('hex');
@@ -117,7 +94,7 @@ export async function startBenchStack(databaseUrl: string): Promise<BenchStack> 
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    await waitReady(backendUrl, backend);
+    await waitReady(`${backendUrl}/readyz`, backend, { name: 'backend', intervalMs: 200 });
     const port = await freePort();
     const gateway = await startGateway({
       port,

@@ -16,7 +16,7 @@ import { proxy } from './pipeline/proxy/index.ts';
 import { gatewayMetrics } from './pipeline/metrics/index.ts';
 import { problemResponse } from './respond.ts';
 import { telemetry, upstreamTiming } from './metrics/telemetry.ts';
-import type { RuleSet } from '../../shared/rules/index.ts';
+import type { RuleSet } from './config/schema/index.ts';
 
 /** Wraps each stage by name (the gateway benchmark times stages with it); identity by default. */
 export type StageWrap = (name: string, stage: MiddlewareHandler<GatewayEnv>) => MiddlewareHandler<GatewayEnv>;

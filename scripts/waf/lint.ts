@@ -1,10 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCompiled, loadRuleSet } from './load.ts';
-import { accessRuleWarnings } from '../../shared/rules/access.ts';
-import { RuleFileError } from '../../shared/rules/index.ts';
-import { OVERLAY_FILE, parseOverlay, productionProblems, withOverlay } from '../../shared/rules/overlay.ts';
-import { parseCrawlerRanges } from '../../shared/rules/crawler-ranges.ts';
+import { accessRuleWarnings } from '../../gateway/src/config/schema/access.ts';
+import { RuleFileError } from '../../gateway/src/config/schema/index.ts';
+import {
+  OVERLAY_FILE,
+  parseOverlay,
+  productionProblems,
+  withOverlay,
+} from '../../gateway/src/config/schema/overlay.ts';
+import { parseCrawlerRanges } from '../../gateway/src/config/schema/crawler-ranges.ts';
 
 /**
  * `waf lint`: validates every rule file (parseRuleFiles), compiles waf.yaml against the registered

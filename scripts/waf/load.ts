@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseRuleFiles, RuleFileError, RULE_FILES, type RuleSet } from '../../shared/rules/index.ts';
+import { parseRuleFiles, RuleFileError, RULE_FILES, type RuleSet } from '../../gateway/src/config/schema/index.ts';
 import { compileWaf, type CompiledWaf } from '../../gateway/src/config/waf.ts';
-import { WafRulesSchema, type WafRules } from '../../shared/rules/waf.ts';
+import { WafRulesSchema, type WafRules } from '../../gateway/src/config/schema/waf.ts';
 import { parse as parseYaml } from 'yaml';
 import type { WafRequest } from '../../gateway/src/waf/engine.ts';
 

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { RULE_FILES } from '../../shared/rules/index.ts';
-import { WafTestFileSchema } from '../../shared/rules/waf-tests.ts';
+import { RULE_FILES } from '../../gateway/src/config/schema/index.ts';
+import { WafTestFileSchema } from '../../gateway/src/config/schema/waf-tests.ts';
 
 /** The JSON Schema of each rule file, as editors (yaml-language-server) read it. */
 export function ruleFileSchemas(): Record<string, string> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Algorithm } from '../../shared/rules/limits.ts';
+import type { Algorithm } from '../../gateway/src/config/schema/limits.ts';
 import type { Limiter } from '../../gateway/src/ratelimit/types.ts';
 
 /**

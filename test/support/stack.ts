@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { startGateway } from '../../scripts/gateway.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { TEST_GATEWAY_SECRET } from './backend.ts';
@@ -63,6 +64,8 @@ export async function startStack(
         await startGateway({
           host,
           port,
+          // The run's one bundle (test/support/gateway-bundle.ts); absent outside the e2e project.
+          bundleDir: inject('gatewayBundle') || undefined,
           env: { ...process.env, ...common, BACKEND_URL: backendUrl, ...opts.gatewayEnv },
         }),
       );

@@ -6,7 +6,7 @@ import {
   MAX_INTERESTS,
   StudentProfileInput,
   US_STATES,
-} from '../../../shared/schemas/student-profile.ts';
+} from '../me/student-profile.ts';
 import type { FormErrors } from '../auth/form.ts';
 
 const PROFILE_FIELDS = ['level', 'field_of_study', 'gpa', 'state', 'citizenship', 'interests'] as const;

@@ -10,7 +10,7 @@ import { eligibility, recommend } from '../catalog/matching.ts';
 import { today } from '../catalog/filters.ts';
 import { SLUG } from '../catalog/routes.ts';
 import type { Profile } from '../catalog/eligibility.ts';
-import type { StudentProfile } from '../../../shared/schemas/student-profile.ts';
+import type { StudentProfile } from '../me/student-profile.ts';
 import { renderPage, viewerOf } from '../pages/render.ts';
 import { problemPage } from '../pages/error-pages.tsx';
 import { parseProfileForm } from './profile-form.ts';

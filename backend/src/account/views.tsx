@@ -1,6 +1,6 @@
 import { Layout } from '../pages/layout.tsx';
 import { ScholarshipCard, money, longDate } from '../pages/components.tsx';
-import { CITIZENSHIPS, LEVELS, MAX_FIELD_OF_STUDY_LENGTH, US_STATES } from '../../../shared/schemas/student-profile.ts';
+import { CITIZENSHIPS, LEVELS, MAX_FIELD_OF_STUDY_LENGTH, US_STATES } from '../me/student-profile.ts';
 import { CITIZENSHIP_LABELS, FIELDS, LEVEL_LABELS } from '../catalog/taxonomy.ts';
 import type { Reason } from '../catalog/eligibility.ts';
 import type { Item } from '../catalog/serialize.ts';

@@ -6,7 +6,7 @@ import { readJson, readQuery } from '../http/validate.ts';
 import { ProblemError } from '../http/problem.ts';
 import { requireAuth } from '../auth/middleware.ts';
 import { studentProfiles } from '../db/schema/index.ts';
-import { StudentProfileInput } from '../../../shared/schemas/student-profile.ts';
+import { StudentProfileInput } from '../me/student-profile.ts';
 import { ListQuery, SearchQuery, MAX_LIMIT, DEFAULT_LIMIT } from './query.ts';
 import { listScholarships, findBySlug } from './list.ts';
 import { searchScholarships } from './search.ts';

@@ -1,4 +1,4 @@
-import { LEVELS, CITIZENSHIPS, US_STATES } from '../../../shared/schemas/student-profile.ts';
+import { LEVELS, CITIZENSHIPS, US_STATES } from '../me/student-profile.ts';
 
 export { LEVELS, CITIZENSHIPS, US_STATES };
 export type Level = (typeof LEVELS)[number];

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ProblemError } from './problem.ts';
 import type { FieldError } from '../../../shared/errors.ts';
+import { readCapped } from '../../../shared/read-capped.ts';
 
 /** Bodies above this are refused before parsing; no endpoint needs more (essays are ≤ 20k chars). */
 const MAX_JSON_BYTES = 256 * 1024;
@@ -42,20 +43,9 @@ export async function readBodyText(c: Context, maxBytes = MAX_JSON_BYTES): Promi
   if (declared > maxBytes) throw new ProblemError('BODY_TOO_LARGE', `The body must be at most ${maxBytes} bytes`);
   const body = c.req.raw.body;
   if (!body) return '';
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new ProblemError('BODY_TOO_LARGE', `The body must be at most ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readCapped(body, maxBytes);
+  if (!bytes) throw new ProblemError('BODY_TOO_LARGE', `The body must be at most ${maxBytes} bytes`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**

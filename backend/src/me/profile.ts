@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { studentProfiles } from '../db/schema/index.ts';
-import type { StudentProfile, StudentProfileInput } from '../../../shared/schemas/student-profile.ts';
+import type { StudentProfile, StudentProfileInput } from './student-profile.ts';
 
 type Row = typeof studentProfiles.$inferSelect;
 

@@ -5,7 +5,7 @@ import { users } from '../db/schema/index.ts';
 import { requireAuth } from '../auth/middleware.ts';
 import { ProblemError } from '../http/problem.ts';
 import { readJson } from '../http/validate.ts';
-import { StudentProfileInput } from '../../../shared/schemas/student-profile.ts';
+import { StudentProfileInput } from './student-profile.ts';
 import { getProfile, putProfile } from './profile.ts';
 
 /** `GET /api/me` for any logged-in user; `PUT /api/me/profile` for students (providers have no student profile). */

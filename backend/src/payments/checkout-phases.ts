@@ -1,14 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { creditPurchases } from '../db/schema/payments.ts';
-import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import { atomicPhase, recoveryPoint, response, type PhaseResult } from '../idempotency/atomic-phase.ts';
 import { releaseKey, type IdempotencyKeyRow } from '../idempotency/key-store.ts';
 import { ProblemError } from '../http/problem.ts';
 import { problem } from '../../../shared/errors.ts';
 import { findPackage } from './packages.ts';
 import { isTransientPspError } from './psp.ts';
-import type { Outcome } from '../idempotency/phase-driver.ts';
+import { drivePhases, type Outcome } from '../idempotency/phase-driver.ts';
 import { insertPurchase } from './purchase-phases.ts';
 import type { PaymentsContext } from './context.ts';
 
@@ -42,47 +41,35 @@ export interface CheckoutAnswer {
   url: string | null;
 }
 
-export async function runCheckout(
+/** Drives one checkout to `finished` with the same phase loop as purchase and refund (`drivePhases`). */
+export function runCheckout(
   ctx: PaymentsContext,
   key: IdempotencyKeyRow,
   requestId: string,
   known?: Purchase,
 ): Promise<Outcome> {
   const params = key.requestParams as CheckoutParams;
-  let point = key.recoveryPoint as CheckoutPoint;
-  let purchaseId = key.resourceId;
-  for (;;) {
-    let r: PhaseResult<CheckoutPoint>;
-    switch (point) {
-      case 'started':
-        r = await atomicPhase<CheckoutPoint>(ctx.db, key, async (tx) => {
+  return drivePhases<CheckoutPoint>(
+    ctx.db,
+    key,
+    {
+      started: () =>
+        atomicPhase<CheckoutPoint>(ctx.db, key, async (tx) => {
           if (!findPackage(params.package_id))
             return response(404, problem('NOT_FOUND', requestId, { detail: 'No such credit package' }));
           const created = await insertPurchase(tx, key.userId, { package_id: params.package_id });
           return recoveryPoint('purchase_created', created.id);
-        });
-        break;
-      case 'purchase_created': {
+        }),
+      purchase_created: async (purchaseId) => {
         const p =
           known && known.id === purchaseId
             ? known
             : (await ctx.db.select().from(creditPurchases).where(eq(creditPurchases.id, purchaseId!)))[0];
-        r = await createSession(ctx, key, p, params, requestId);
-        break;
-      }
-      case 'finished': {
-        const [k] = await ctx.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.id, key.id));
-        return { status: k.responseStatus!, body: k.responseBody };
-      }
-      default:
-        throw new Error(`unknown checkout recovery point: ${String(point)}`);
-    }
-    if (r.kind === 'response') return { status: r.status, body: r.body };
-    if (r.kind === 'recovery_point') {
-      point = r.point;
-      purchaseId = r.resourceId ?? purchaseId;
-    }
-  }
+        return createSession(ctx, key, p, params, requestId);
+      },
+    },
+    ctx.observer,
+  );
 }
 
 async function createSession(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createPaymentsHarness, type PaymentsHarness } from '../../../test/support/psp-sim/harness.ts';
-import { recoverOnce, RECOVERY_MIN_AGE_SECONDS } from './recovery.ts';
+import { recoverOnce } from './recovery.ts';
 import { stripeFor } from '../payments/psp.ts';
 import { creditPurchases } from '../db/schema/payments.ts';
 import { reconcile, reconcileOk, formatReport } from '../payments/reconcile.ts';
@@ -21,7 +21,9 @@ afterAll(async () => {
 
 const rows = <T>(r: unknown) => (r as { rows?: T[] }).rows ?? (r as T[]);
 const balance = async (token: string) => (await (await h.t.request('/api/credits/balance', { token })).json()).credits;
-const settle = () => new Promise((r) => setTimeout(r, RECOVERY_MIN_AGE_SECONDS * 1000 + 200));
+// No request runs beside these tests, so recovery need not wait for rows to age (minAgeSeconds: 0)
+// and the tests need not sleep for it.
+const recover = () => recoverOnce(ctx, { lockTimeoutMs: 1000, minAgeSeconds: 0 });
 
 describe('recovery and reconciliation', () => {
   it('settles a purchase whose webhooks never arrive, by asking the PSP', async () => {
@@ -33,11 +35,10 @@ describe('recovery and reconciliation', () => {
     });
     expect(res.status).toBe(201);
     expect(await balance(u.token)).toBe(0);
-    await settle();
-    const report = await recoverOnce(ctx, { lockTimeoutMs: 1000 });
+    const report = await recover();
     expect(report.purchasesSettled).toBeGreaterThanOrEqual(1);
     expect(await balance(u.token)).toBe(500);
-    const again = await recoverOnce(ctx, { lockTimeoutMs: 1000 });
+    const again = await recover();
     expect(again.purchasesSettled).toBe(0);
     expect(await balance(u.token)).toBe(500);
     const [src] = rows<{ source: string }>(
@@ -72,7 +73,7 @@ describe('recovery and reconciliation', () => {
       },
       { idempotencyKey: `gh-pi-${id}` },
     );
-    await recoverOnce(ctx, { lockTimeoutMs: 1000 });
+    await recover();
     const [p] = rows<{ payment_intent_id: string; status: string }>(
       await h.t.deps.db.execute(sql`select payment_intent_id, status from credit_purchases where id = ${id}`),
     );
@@ -85,14 +86,12 @@ describe('recovery and reconciliation', () => {
     const { id } = await (
       await h.purchase(u.token, 'to-refund', { package_id: 'starter-100', payment_method: 'pm_card_visa' })
     ).json();
-    await settle();
-    await recoverOnce(ctx, { lockTimeoutMs: 1000 });
+    await recover();
     const refunds0 = h.sim.state.stats.refundsCreated;
     h.sim.faults.dropResponseNext = 2;
     const res = await h.refund(u.token, id, 'refund-lost', { amount: 500 });
     expect(res.status).toBe(502);
-    await settle();
-    await recoverOnce(ctx, { lockTimeoutMs: 1000 });
+    await recover();
     expect(h.sim.state.stats.refundsCreated - refunds0).toBe(1);
     const replay = await h.refund(u.token, id, 'refund-lost', { amount: 500 });
     expect(replay.status).toBe(201);
@@ -125,8 +124,7 @@ describe('recovery and reconciliation', () => {
     // A purchase whose stored credits differ from the ledger grant cannot happen through the API; fake the PSP side instead.
     const u = await h.user();
     await (await h.purchase(u.token, 'mismatch', { package_id: 'starter-100', payment_method: 'pm_card_visa' })).json();
-    await settle();
-    await recoverOnce(ctx, { lockTimeoutMs: 1000 });
+    await recover();
     const pi = h.sim.state
       .ofType('payment_intent')
       .find((x) => (x.metadata as Record<string, string>).user_id === u.id)!;

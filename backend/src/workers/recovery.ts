@@ -28,7 +28,7 @@ const RUNNERS: Record<string, typeof runPurchase> = {
 };
 
 /** Rows touched more recently than this are left to the request still working on them. */
-export const RECOVERY_MIN_AGE_SECONDS = 2;
+const RECOVERY_MIN_AGE_SECONDS = 2;
 /** Work per round, so one round stays short even after a long outage. */
 const RECOVERY_BATCH = 100;
 

@@ -1,5 +1,5 @@
 import { errors, jwtVerify } from 'jose';
-import type { AccessRules } from '../../../shared/rules/access.ts';
+import type { AccessRules } from '../config/schema/access.ts';
 import { JwksUnavailableError, type JwksCache } from './jwks.ts';
 
 interface Identity {

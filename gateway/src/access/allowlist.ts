@@ -1,5 +1,5 @@
 import type ipaddr from 'ipaddr.js';
-import { expiryInstant, type AccessRules, type Grant } from '../../../shared/rules/access.ts';
+import { expiryInstant, type AccessRules, type Grant } from '../config/schema/access.ts';
 import { compileRanges, type IpRanges } from './ip-ranges.ts';
 
 interface CompiledEntry {

@@ -1,4 +1,4 @@
-import { parseCrawlerRanges, type CrawlerRangesFile } from '../../../shared/rules/crawler-ranges.ts';
+import { parseCrawlerRanges, type CrawlerRangesFile } from '../config/schema/crawler-ranges.ts';
 // Bundled by esbuild as a JSON module; refreshed by `npm run crawlers:update`.
 import data from '../../rules/crawlers.json';
 

@@ -1,6 +1,6 @@
 import type ipaddr from 'ipaddr.js';
-import type { AccessRules } from '../../../shared/rules/access.ts';
-import type { CrawlerRangesFile } from '../../../shared/rules/crawler-ranges.ts';
+import type { AccessRules } from '../config/schema/access.ts';
+import type { CrawlerRangesFile } from '../config/schema/crawler-ranges.ts';
 import { compileRanges, type IpRanges } from './ip-ranges.ts';
 
 /** A request whose User-Agent claims a crawler of the file; `verified` says whether it is one. */

@@ -1,4 +1,4 @@
-import type { AccessRules } from '../../../shared/rules/access.ts';
+import type { AccessRules } from '../config/schema/access.ts';
 import { compilePaths } from './path-pattern.ts';
 
 /** Decodes percent-escapes where possible; a broken escape leaves the text as it is. */

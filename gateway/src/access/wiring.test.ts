@@ -4,7 +4,7 @@ import { createGateway } from '../app.ts';
 import { bundledRules } from '../config/bundled.ts';
 import { bundledCrawlerRanges } from './bundled-crawlers.ts';
 import { ENV, makeKeys, stubBackend, type Upstream } from '../../../test/support/gateway/access.ts';
-import { parseRuleFiles, RuleFileError } from '../../../shared/rules/index.ts';
+import { parseRuleFiles, RuleFileError } from '../config/schema/index.ts';
 import waf from '../../rules/waf.yaml';
 import access from '../../rules/access.yaml';
 import limits from '../../rules/limits.yaml';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CidrSchema } from '../../../shared/rules/cidr.ts';
+import { CidrSchema } from './schema/cidr.ts';
 import { compileRanges, type IpRanges } from '../access/ip-ranges.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bundledRules } from './bundled.ts';
-import { parseRuleFiles, RuleFileError } from '../../../shared/rules/index.ts';
+import { parseRuleFiles, RuleFileError } from './schema/index.ts';
 
 describe('bundled rule files', () => {
   it('parse and validate inside workerd', () => {

@@ -1,5 +1,5 @@
-import { parseRuleFiles, RuleFileError, type RuleSet } from '../../../shared/rules/index.ts';
-import { parseOverlay, productionProblems, withOverlay } from '../../../shared/rules/overlay.ts';
+import { parseRuleFiles, RuleFileError, type RuleSet } from './schema/index.ts';
+import { parseOverlay, productionProblems, withOverlay } from './schema/overlay.ts';
 // Bundled as text modules (wrangler.toml [[rules]] type = "Text").
 import waf from '../../rules/waf.yaml';
 import access from '../../rules/access.yaml';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../index.ts';
 import { bundledRules } from './bundled.ts';
-import { productionProblems } from '../../../shared/rules/overlay.ts';
-import { parseRuleFiles } from '../../../shared/rules/index.ts';
+import { productionProblems } from './schema/overlay.ts';
+import { parseRuleFiles } from './schema/index.ts';
 import waf from '../../rules/waf.yaml';
 import access from '../../rules/access.yaml';
 import limits from '../../rules/limits.yaml';

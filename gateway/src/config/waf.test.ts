@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import wafYaml from '../../rules/waf.yaml';
-import { WafRulesSchema } from '../../../shared/rules/waf.ts';
+import { WafRulesSchema } from './schema/waf.ts';
 import { compileWaf, modeFor, thresholdFor, WafConfigError } from './waf.ts';
 import { probeDetector, rulesWith, shippedRules } from '../../../test/support/gateway/waf.ts';
 

@@ -1,6 +1,6 @@
-import type { WafRules } from '../../../shared/rules/waf.ts';
-import { type WAF_FAMILIES, WAF_SEVERITIES } from '../../../shared/rules/waf.ts';
-import type { Detector, Family, RuleMeta, Severity, TargetKind, WafMode } from '../waf/types.ts';
+import type { WafRules } from './schema/waf.ts';
+import { type WAF_FAMILIES, WAF_SEVERITIES } from './schema/waf.ts';
+import type { Detector, Family, RoutePolicy, RuleMeta, Severity, TargetKind, WafMode } from '../waf/types.ts';
 import { matchSegments, requestPathSegments, routeSegments } from '../waf/glob.ts';
 import { decodeComponent } from '../waf/targets/decode.ts';
 import { compileExclusions, type CompiledExclusion } from '../waf/exclusions.ts';
@@ -10,16 +10,6 @@ import { DETECTORS } from '../waf/detectors/registry.ts';
 import { normalizeValue } from '../waf/normalizers/index.ts';
 
 /** The route policy the engine looks up per request (first matching `routes` entry over `defaults`). */
-export interface RoutePolicy {
-  /** The matching pattern, or `default`; logged as the event's `route`. */
-  name: string;
-  /** Lookup order: this route's method, this route's `*`, the defaults' method, the defaults' `*`. */
-  modes: readonly ReadonlyMap<string, WafMode>[];
-  blockMinSeverity: Severity;
-  allowedMethods: ReadonlySet<string>;
-  allowedContentTypes: ReadonlySet<string>;
-}
-
 export interface CompiledWaf {
   paranoia: 1 | 2 | 3 | 4;
   inboundThreshold: number;

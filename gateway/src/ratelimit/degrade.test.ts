@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureMode } from '../../../shared/rules/limits.ts';
+import type { FailureMode } from '../config/schema/limits.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { decide, type LimiterBackend } from './degrade.ts';
 import { createMemoryLimiter } from './memory.ts';

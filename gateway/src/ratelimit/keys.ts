@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../env.ts';
-import type { IpPrefix, LimitKey } from '../../../shared/rules/limits.ts';
-import { networkOf } from '../../../shared/rules/cidr.ts';
+import type { IpPrefix, LimitKey } from '../config/schema/limits.ts';
+import { networkOf } from '../config/schema/cidr.ts';
 import { parseClientIp } from '../access/ip-ranges.ts';
+import { readCapped } from '../../../shared/read-capped.ts';
 
 /**
  * The counter key of a policy for one request. Keys never hold raw personal data: the login email is
@@ -15,32 +16,6 @@ const ACCOUNT_BODY_MAX = 8 * 1024;
 async function sha256Hex(s: string): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
   return Array.from(d.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Reads at most `max` bytes of a stream, then cancels it. */
-async function readBounded(stream: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array | undefined> {
-  if (!stream) return undefined;
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-      if (size > max) return undefined;
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.byteLength;
-  }
-  return out;
 }
 
 function emailOf(c: Context<GatewayEnv>, text: string): unknown {
@@ -62,10 +37,10 @@ export type KeyResult = { key: string } | { missing: MissingKey };
 async function accountHash(c: Context<GatewayEnv>): Promise<{ hash: string } | { missing: MissingKey }> {
   // The body stage reads the body once; until it has, read a bounded clone ourselves.
   const buffered = c.get('body');
-  const bytes = buffered ?? (await readBounded(c.req.raw.clone().body, ACCOUNT_BODY_MAX));
-  if ((buffered && buffered.byteLength > ACCOUNT_BODY_MAX) || (!buffered && bytes === undefined && c.req.raw.body))
-    return { missing: 'body_too_large' };
-  if (!bytes) return { missing: 'no_account' };
+  const clone = buffered ? null : c.req.raw.clone().body;
+  const bytes = buffered ?? (clone ? await readCapped(clone, ACCOUNT_BODY_MAX) : new Uint8Array(0));
+  if (bytes === null || bytes.byteLength > ACCOUNT_BODY_MAX) return { missing: 'body_too_large' };
+  if (!bytes.byteLength) return { missing: 'no_account' };
   try {
     const email = emailOf(c, new TextDecoder().decode(bytes));
     if (typeof email !== 'string' || !email.trim()) return { missing: 'no_account' };

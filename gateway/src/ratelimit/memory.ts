@@ -1,4 +1,4 @@
-import type { Algorithm } from '../../../shared/rules/limits.ts';
+import type { Algorithm } from '../config/schema/limits.ts';
 import type { Limiter } from './types.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { LimitsRulesSchema } from '../../../shared/rules/limits.ts';
+import { LimitsRulesSchema } from '../config/schema/limits.ts';
 import { bundledRules } from '../config/bundled.ts';
 import { compileLimits } from './policies.ts';
 

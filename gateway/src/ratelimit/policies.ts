@@ -1,4 +1,4 @@
-import { durationMs, type LimitPolicy, type LimitsRules } from '../../../shared/rules/limits.ts';
+import { durationMs, type LimitPolicy, type LimitsRules } from '../config/schema/limits.ts';
 import type { ClientClass } from '../env.ts';
 
 /**

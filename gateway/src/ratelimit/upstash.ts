@@ -1,6 +1,6 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis';
-import type { Algorithm, Duration } from '../../../shared/rules/limits.ts';
+import type { Algorithm, Duration } from '../config/schema/limits.ts';
 import { BackendError, type Limiter } from './types.ts';
 
 /**

@@ -1,6 +1,6 @@
-import type { Match, RuleMeta, Verdict, WafAction, WafMode } from './types.ts';
+import type { Match, RoutePolicy, RuleMeta, Verdict, WafAction, WafMode } from './types.ts';
 import { extractTargets, type Extracted, type WafRequest } from './targets/index.ts';
-import { modeFor, thresholdFor, SEVERITY_RANK, type CompiledWaf, type RoutePolicy } from '../config/waf.ts';
+import { modeFor, thresholdFor, SEVERITY_RANK, type CompiledWaf } from '../config/waf.ts';
 import { checkFields, excludedBy, exclusionsFor } from './exclusions.ts';
 import { protocolMatches } from './protocol.ts';
 import { scoreMatches } from './scoring/anomaly-score.ts';

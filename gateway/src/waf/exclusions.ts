@@ -1,5 +1,5 @@
-import type { ExcludedField, WafExclusion } from '../../../shared/rules/waf.ts';
-import { WAF_FAMILIES } from '../../../shared/rules/waf.ts';
+import type { ExcludedField, WafExclusion } from '../config/schema/waf.ts';
+import { WAF_FAMILIES } from '../config/schema/waf.ts';
 import type { Family, Match, RuleMeta, Target } from './types.ts';
 import { jsonPathSegments, matchJsonPath, matchSegments, renderJsonPath, routeSegments } from './glob.ts';
 import { FORMATS } from './formats/registry.ts';

@@ -1,6 +1,5 @@
-import type { RuleMeta, Target } from './types.ts';
+import type { RoutePolicy, RuleMeta, Target } from './types.ts';
 import type { BodyFinding, Extracted } from './targets/index.ts';
-import type { RoutePolicy } from '../config/waf.ts';
 
 /**
  * Protocol enforcement: rules that need the route's policy (allowed methods and content types) or

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { WafTestFileSchema, type WafTestCase } from '../../../shared/rules/waf-tests.ts';
+import { WafTestFileSchema, type WafTestCase } from '../config/schema/waf-tests.ts';
 import type { CompiledWaf } from '../config/waf.ts';
 import { inspectRequest } from './engine.ts';
 

@@ -126,3 +126,14 @@ export interface Verdict {
   primaryRule: string | null;
   reason: 'clean' | 'below_threshold' | 'over_threshold' | 'mode_off' | 'excluded' | 'body_limit';
 }
+
+/** One waf.yaml route compiled (config/waf.ts): what the engine and the protocol checks ask of it. */
+export interface RoutePolicy {
+  /** The matching pattern, or `default`; logged as the event's `route`. */
+  name: string;
+  /** Lookup order: this route's method, this route's `*`, the defaults' method, the defaults' `*`. */
+  modes: readonly ReadonlyMap<string, WafMode>[];
+  blockMinSeverity: Severity;
+  allowedMethods: ReadonlySet<string>;
+  allowedContentTypes: ReadonlySet<string>;
+}

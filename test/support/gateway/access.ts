@@ -8,8 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { vi } from 'vitest';
 import type { GatewayEnv } from '../../../gateway/src/env.ts';
-import { AccessRulesSchema, type AccessRules } from '../../../shared/rules/access.ts';
-import type { CrawlerRangesFile } from '../../../shared/rules/crawler-ranges.ts';
+import { AccessRulesSchema, type AccessRules } from '../../../gateway/src/config/schema/access.ts';
+import type { CrawlerRangesFile } from '../../../gateway/src/config/schema/crawler-ranges.ts';
 import {
   SIGNATURE_HEADER,
   USER_HEADER,
@@ -28,7 +28,7 @@ import { jwt } from '../../../gateway/src/pipeline/jwt/index.ts';
 import { proxy } from '../../../gateway/src/pipeline/proxy/index.ts';
 import bundledAccess from '../../../gateway/rules/access.yaml';
 import bundledDevelopment from '../../../gateway/rules/development.yaml';
-import { parseOverlay } from '../../../shared/rules/overlay.ts';
+import { parseOverlay } from '../../../gateway/src/config/schema/overlay.ts';
 
 export const BACKEND = 'http://backend.test';
 const SECRET = 'test-gateway-secret-0123456789';

@@ -4,7 +4,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import wafYaml from '../../../gateway/rules/waf.yaml';
-import { WafRulesSchema, type WafRules } from '../../../shared/rules/waf.ts';
+import { WafRulesSchema, type WafRules } from '../../../gateway/src/config/schema/waf.ts';
 import { compileWaf, type CompiledWaf } from '../../../gateway/src/config/waf.ts';
 import type { Detector, Match, RuleMeta, Target } from '../../../gateway/src/waf/types.ts';
 

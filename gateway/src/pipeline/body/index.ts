@@ -1,35 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
-import type { WafRules } from '../../../../shared/rules/waf.ts';
+import type { WafRules } from '../../config/schema/waf.ts';
 import { problemResponse } from '../../respond.ts';
-
-/** Why the body could not be read whole. */
-type ReadResult = { bytes: Uint8Array } | { tooLarge: true };
-
-/** Reads a stream up to `cap` bytes; stops (and cancels the stream) as soon as it goes over. */
-async function readCapped(stream: ReadableStream<Uint8Array>, cap: number): Promise<ReadResult> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel().catch(() => {});
-      return { tooLarge: true };
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return { bytes: chunks[0] };
-  const bytes = new Uint8Array(total);
-  let off = 0;
-  for (const ch of chunks) {
-    bytes.set(ch, off);
-    off += ch.byteLength;
-  }
-  return { bytes };
-}
+import { readCapped } from '../../../../shared/read-capped.ts';
 
 /**
  * Reads the request body once, within waf.yaml `body` limits, and stores it as `body` so the WAF
@@ -48,9 +21,9 @@ export function body(rules: WafRules): MiddlewareHandler<GatewayEnv> {
     if (!stream) return next();
     const declared = Number(c.req.header('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > cap) return problemResponse(c, 'BODY_TOO_LARGE');
-    const r = await readCapped(stream, cap);
-    if ('tooLarge' in r) return problemResponse(c, 'BODY_TOO_LARGE');
-    c.set('body', r.bytes);
+    const bytes = await readCapped(stream, cap);
+    if (!bytes) return problemResponse(c, 'BODY_TOO_LARGE');
+    c.set('body', bytes);
     await next();
   };
 }

@@ -7,7 +7,7 @@ import {
   type Upstream,
 } from '../../../../test/support/gateway/access.ts';
 import { bundledCrawlerRanges } from '../../access/bundled-crawlers.ts';
-import type { CrawlerRangesFile } from '../../../../shared/rules/crawler-ranges.ts';
+import type { CrawlerRangesFile } from '../../config/schema/crawler-ranges.ts';
 import type { Verdict } from '../../waf/types.ts';
 
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';

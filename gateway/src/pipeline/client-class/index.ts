@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
-import type { AccessRules } from '../../../../shared/rules/access.ts';
-import type { CrawlerRangesFile } from '../../../../shared/rules/crawler-ranges.ts';
+import type { AccessRules } from '../../config/schema/access.ts';
+import type { CrawlerRangesFile } from '../../config/schema/crawler-ranges.ts';
 import { compileAllowlist } from '../../access/allowlist.ts';
 import { compileCrawlers } from '../../access/crawlers.ts';
 import { bundledCrawlerRanges } from '../../access/bundled-crawlers.ts';

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
-import type { AccessRules } from '../../../../shared/rules/access.ts';
+import type { AccessRules } from '../../config/schema/access.ts';
 import { problemResponse } from '../../respond.ts';
 
 /** CORS response headers the gateway owns; an upstream copy is dropped so only the allowlist decides. */

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
-import type { AccessRules } from '../../../../shared/rules/access.ts';
+import type { AccessRules } from '../../config/schema/access.ts';
 import { problemResponse } from '../../respond.ts';
 import { createJwksCache, type LoadJwks } from '../../access/jwks.ts';
 import { backendJwksLoader } from '../../access/backend-jwks.ts';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { ClientClass, GatewayEnv } from '../../env.ts';
-import { LimitsRulesSchema } from '../../../../shared/rules/limits.ts';
+import { LimitsRulesSchema } from '../../config/schema/limits.ts';
 import { requestId } from '../request-id/index.ts';
 import { CircuitBreaker } from '../../ratelimit/breaker.ts';
 import { createBackend } from '../../ratelimit/backend.ts';

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
-import type { LimitsRules } from '../../../../shared/rules/limits.ts';
+import type { LimitsRules } from '../../config/schema/limits.ts';
 import { problemResponse } from '../../respond.ts';
 import { backendFor } from '../../ratelimit/backend.ts';
 import { decide, refund, type LimiterBackend } from '../../ratelimit/degrade.ts';

@@ -5,7 +5,7 @@ import { requestId } from '../request-id/index.ts';
 import { body } from '../body/index.ts';
 import { waf, WAF_MONITOR_ONLY } from './index.ts';
 import { probeWaf, rulesWith, shippedRules } from '../../../../test/support/gateway/waf.ts';
-import type { WafRules } from '../../../../shared/rules/waf.ts';
+import type { WafRules } from '../../config/schema/waf.ts';
 
 /** The three stages under test plus a terminal handler that reports what reached "the backend". */
 function app(rules: WafRules = shippedRules(), grants?: string[]) {

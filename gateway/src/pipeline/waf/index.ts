@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
-import type { WafRules } from '../../../../shared/rules/waf.ts';
+import type { WafRules } from '../../config/schema/waf.ts';
 import { compiledWaf, modeFor, type CompiledWaf } from '../../config/waf.ts';
 import { inspectRequest } from '../../waf/engine.ts';
 import { recordVerdict, wafEvent } from '../../waf/events.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import cases from '../../../../test/fixtures/waf/formats.json';
-import type { FieldFormatName } from '../../../../shared/rules/waf.ts';
+import type { FieldFormatName } from '../../config/schema/waf.ts';
 import { compileWaf } from '../../config/waf.ts';
 import { inspect } from '../engine.ts';
 import { req, rulesWith } from '../../../../test/support/gateway/waf.ts';

@@ -1,4 +1,4 @@
-import type { FieldFormatName } from '../../../../shared/rules/waf.ts';
+import type { FieldFormatName } from '../../config/schema/waf.ts';
 import type { RuleMeta } from '../types.ts';
 import { email } from './email.ts';
 import { enumFormat } from './enum.ts';

@@ -1,4 +1,4 @@
-import type { FieldFormatName } from '../../../../shared/rules/waf.ts';
+import type { FieldFormatName } from '../../config/schema/waf.ts';
 import type { Family, RuleMeta } from '../types.ts';
 
 /** Per-field options from waf.yaml, resolved at load. */

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml, stringify } from 'yaml';
-import { AccessRulesSchema, accessRuleWarnings } from './access.ts';
-import { parseCrawlerRanges } from './crawler-ranges.ts';
+import { AccessRulesSchema, accessRuleWarnings } from '../../gateway/src/config/schema/access.ts';
+import { parseCrawlerRanges } from '../../gateway/src/config/schema/crawler-ranges.ts';
 
 const shipped = () => parseYaml(readFileSync('gateway/rules/access.yaml', 'utf8')) as Record<string, any>;
 
