@@ -29,11 +29,15 @@ function attacks(which: 'eval' | 'dev'): EvalLine[] {
 const toJsonl = (xs: readonly object[]) => `${xs.map((x) => JSON.stringify(x)).join('\n')}\n`;
 
 mkdirSync(OUT, { recursive: true });
-const benign = benignRequests().map((b, i): EvalLine => ({ ...b, id: `benign-${b.family}-${i + 1}`, paranoia: 1, expect: 'benign' }));
+const benign = benignRequests().map(
+  (b, i): EvalLine => ({ ...b, id: `benign-${b.family}-${i + 1}`, paranoia: 1, expect: 'benign' }),
+);
 // Every 10th benign request is the dev slice; the rest is judged on.
 const devBenign = benign.filter((_, i) => i % 10 === 0);
 const evalBenign = benign.filter((_, i) => i % 10 !== 0);
 writeFileSync(`${OUT}/attacks.jsonl`, toJsonl(attacks('eval')));
 writeFileSync(`${OUT}/benign.jsonl`, toJsonl(evalBenign));
 writeFileSync(`${OUT}/dev.jsonl`, toJsonl([...attacks('dev'), ...devBenign]));
-console.log(`attacks ${attacks('eval').length}, benign ${evalBenign.length}, dev ${attacks('dev').length + devBenign.length}`);
+console.log(
+  `attacks ${attacks('eval').length}, benign ${evalBenign.length}, dev ${attacks('dev').length + devBenign.length}`,
+);

@@ -12,7 +12,13 @@ const minimal = (s: string) =>
 const isJson = (p: string) => p.startsWith('{');
 const bracketForm = (p: string) => p.startsWith('[');
 
-const QUERY_ROUTES = ['/api/search?q=', '/api/scholarships?field=', '/search?q=', '/api/scholarships?cursor=', '/scholarships?state='];
+const QUERY_ROUTES = [
+  '/api/search?q=',
+  '/api/scholarships?field=',
+  '/search?q=',
+  '/api/scholarships?cursor=',
+  '/scholarships?state=',
+];
 const REDIRECT_PARAMS = ['next', 'return_to', 'redirect', 'redirect_uri', 'continue'];
 const PATH_ROUTES = ['/api/scholarships/', '/scholarships/', '/api/credits/purchases/', '/api/provider/scholarships/'];
 const COOKIES = ['pref', 'theme', 'last_search', 'lang'];
@@ -45,14 +51,19 @@ function jsonBody(family: string, p: string, i: number): { path: string; method:
         body: { title: 'STEM Futures Award', description: p, amount: 2500, deadline: '2027-03-01' },
       };
     case 3:
-      return { method: 'POST', path: '/api/auth/signup', body: { email: 'new@example.org', password: 'correct horse 9', name: p } };
+      return {
+        method: 'POST',
+        path: '/api/auth/signup',
+        body: { email: 'new@example.org', password: 'correct horse 9', name: p },
+      };
     default:
       return { method: 'PATCH', path: '/api/provider/scholarships/42', body: { title: p } };
   }
 }
 
 function formBody(family: string, p: string, i: number): { path: string; body: string } {
-  if (family === 'nosql' && bracketForm(p)) return { path: '/login', body: `email=student%40demo.gatehouse.test&password${p}` };
+  if (family === 'nosql' && bracketForm(p))
+    return { path: '/login', body: `email=student%40demo.gatehouse.test&password${p}` };
   if (family === 'prototype-pollution') return { path: '/signup', body: `name=Ana&${p}` };
   if (family === 'open-redirect') return { path: '/login', body: `email=a%40b.org&password=pw12345678&next=${enc(p)}` };
   if (family === 'xxe' || family === 'mail' || i % 3 === 0) return { path: '/reset-password', body: `email=${enc(p)}` };
@@ -65,7 +76,8 @@ export function placeAttack(family: string, p: string, placement: Placement, i: 
   const h = baseHeaders(i);
   switch (placement) {
     case 'query': {
-      if (family === 'open-redirect') return { method: 'GET', uri: `/login?${REDIRECT_PARAMS[i % 5]}=${enc(p)}`, headers: h };
+      if (family === 'open-redirect')
+        return { method: 'GET', uri: `/login?${REDIRECT_PARAMS[i % 5]}=${enc(p)}`, headers: h };
       if (family === 'prototype-pollution')
         return isJson(p) ? null : { method: 'GET', uri: `/api/scholarships?${p}`, headers: h };
       if (family === 'nosql' && bracketForm(p))
@@ -86,7 +98,12 @@ export function placeAttack(family: string, p: string, placement: Placement, i: 
     case 'form': {
       if (family === 'prototype-pollution' && isJson(p)) return null;
       if (family === 'xxe' && i % 2 === 0)
-        return { method: 'POST', uri: '/api/eligibility', headers: { ...h, 'Content-Type': 'application/xml' }, body: p };
+        return {
+          method: 'POST',
+          uri: '/api/eligibility',
+          headers: { ...h, 'Content-Type': 'application/xml' },
+          body: p,
+        };
       const b = formBody(family, p, i);
       return {
         method: 'POST',
@@ -108,7 +125,11 @@ export function placeAttack(family: string, p: string, placement: Placement, i: 
     case 'cookie': {
       const v = p.includes(';') || /[\r\n]/.test(p) || i % 2 ? enc(p) : p;
       const jsonCookie = family === 'nosql' && isJson(p) ? `j:${p}` : v;
-      return { method: 'GET', uri: '/api/me', headers: { ...h, Cookie: `gh_session=s3ss10n; ${COOKIES[i % 4]}=${jsonCookie}` } };
+      return {
+        method: 'GET',
+        uri: '/api/me',
+        headers: { ...h, Cookie: `gh_session=s3ss10n; ${COOKIES[i % 4]}=${jsonCookie}` },
+      };
     }
     case 'header': {
       if (family === 'host-header') {

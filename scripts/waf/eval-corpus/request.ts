@@ -34,7 +34,13 @@ export const BROWSER_UA = [
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 352.0.0.27.91',
 ];
 
-const LANGS = ['en-US,en;q=0.9', 'es-MX,es;q=0.9,en;q=0.8', 'vi-VN,vi;q=0.9', 'zh-CN,zh;q=0.9,en;q=0.6', 'fr-FR,fr;q=0.8'];
+const LANGS = [
+  'en-US,en;q=0.9',
+  'es-MX,es;q=0.9,en;q=0.8',
+  'vi-VN,vi;q=0.9',
+  'zh-CN,zh;q=0.9,en;q=0.6',
+  'fr-FR,fr;q=0.8',
+];
 
 /** Headers a browser sends to the marketplace, varied by index. */
 export function baseHeaders(i: number): Record<string, string> {
