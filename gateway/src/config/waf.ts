@@ -5,6 +5,7 @@ import { matchSegments, requestPathSegments, routeSegments } from '../waf/glob.t
 import { decodeComponent } from '../waf/targets/decode.ts';
 import { compileExclusions, type CompiledExclusion } from '../waf/exclusions.ts';
 import { PROTOCOL_RULES } from '../waf/protocol.ts';
+import { compileProse, PROSE_RULES, type CompiledProse } from '../waf/prose.ts';
 import { DETECTORS } from '../waf/detectors/registry.ts';
 import { normalizeValue } from '../waf/normalizers/index.ts';
 
@@ -31,6 +32,8 @@ export interface CompiledWaf {
   /** Detectors that inspect a target kind, resolved once (the hot loop only indexes). */
   detectorsByKind: ReadonlyMap<TargetKind, readonly Detector[]>;
   exclusions: readonly CompiledExclusion[];
+  /** Prose fields: matches there count only when the construct would execute (gateway/src/waf/prose.ts). */
+  prose: readonly CompiledProse[];
   sensitive: readonly string[];
   normalize: (raw: string) => string;
   route(path: string): RoutePolicy;
@@ -90,7 +93,7 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
   const today = (opts.now ?? new Date()).toISOString().slice(0, 10);
   const warnings: string[] = [];
   const meta = new Map<string, RuleMeta>();
-  for (const r of PROTOCOL_RULES) meta.set(r.id, r);
+  for (const r of [...PROTOCOL_RULES, ...PROSE_RULES]) meta.set(r.id, r);
   for (const d of detectors)
     for (const r of d.rules) {
       if (meta.has(r.id) && meta.get(r.id) !== r) throw new WafConfigError(`rule id ${r.id} is declared twice`);
@@ -156,12 +159,21 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
       TARGET_KINDS.map((k) => [k, detectors.filter((d) => !d.targets || d.targets.includes(k))]),
     ),
     exclusions,
+    prose: compileProseOrFail(rules.prose),
     sensitive: rules.sensitive_fields.map((s) => s.toLowerCase()),
     normalize: normalizeValue,
     route: (path) => routeOf(requestPathSegments(path, (x) => decodeComponent(x, false))),
     routeOf,
     warnings,
   };
+}
+
+function compileProseOrFail(list: WafRules['prose']): CompiledProse[] {
+  try {
+    return compileProse(list);
+  } catch (e) {
+    throw new WafConfigError((e as Error).message);
+  }
 }
 
 /** The mode for a method on a route: the method's entry, else `*`. */
