@@ -48,6 +48,7 @@ export class WafConfigError extends Error {}
 /** Every target kind (a Record, so tsc fails here when a kind is added to types.ts). */
 const KINDS: Record<TargetKind, true> = {
   path: true,
+  path_segment: true,
   query: true,
   query_name: true,
   header: true,

