@@ -56,42 +56,59 @@ const IMAP = new Set([
   'unselect',
 ]);
 
-const isAtom = (c: string) => /^[A-Za-z0-9]$/.test(c);
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
  * The line after a line break is judged as a mail protocol command, the grammar a CRLF injection
  * into an SMTP or IMAP conversation needs: `MAIL FROM:` / `RCPT TO:` with their colon, an argument
  * verb followed by a space, a bare verb alone on its line, or an IMAP `tag VERB` whose tag carries a
- * letter and a digit (A1, a002) or whose verb is written in capitals. A prose line ("Data shows…", "I select…")
- * has none of these shapes. Linear: each line is read once, at most 40 characters of it.
+ * letter and a digit (A1, a002) or whose verb is written in capitals. A prose line ("Data shows…",
+ * "I select…", "1. Login…") has none of these shapes. Work per line is bounded (first 40 characters),
+ * and a line whose first word is not 1-20 letters or digits is dismissed after a few comparisons.
  */
-function judgeLine(line: string): 'WAF_MAIL_002' | 'WAF_MAIL_003' | null {
-  const l = line.slice(0, 40).trimEnd();
-  const lower = l.toLowerCase();
-  if (lower.startsWith('rcpt to:')) return 'WAF_MAIL_002';
-  // "Mail from: grandma" can open a line of prose; the command is written in capitals or names a <path>.
-  if (lower.startsWith('mail from:') && (l.startsWith('MAIL FROM:') || lower.slice(10).trimStart().startsWith('<')))
-    return 'WAF_MAIL_002';
-  const sp = l.indexOf(' ');
-  const first = (sp < 0 ? lower : lower.slice(0, sp)).replace(/\.$/, '');
-  if (sp < 0 && SMTP_BARE.has(first) && l === l.toUpperCase()) return 'WAF_MAIL_002';
-  if (sp > 0 && SMTP_ARG.has(first) && l.slice(0, sp) === l.slice(0, sp).toUpperCase() && sp + 1 < l.length)
-    return 'WAF_MAIL_002';
-  if (sp > 0 && sp <= 20) {
-    const tag = l.slice(0, sp);
-    let j = sp + 1;
-    let e = j;
-    while (e < l.length && /[A-Za-z]/.test(l[e])) e++;
-    const verb = l.slice(j, e);
-    if ((e === l.length || l[e] === ' ') && IMAP.has(verb.toLowerCase()) && [...tag].every(isAtom)) {
-      // A numbered list ("1. Login to the portal", "2 Select a school") is not a tag: a digit counts
-      // only beside a letter (A1, a002); otherwise the verb must be in capitals behind a short tag.
-      const digitTag = /\d/.test(tag) && /[A-Za-z]/.test(tag);
-      const capital = verb === verb.toUpperCase() && tag.length <= 4;
-      if (digitTag || capital) return 'WAF_MAIL_003';
-    }
-    j = e;
+function judgeLine(v: string, s: number, end: number): 'WAF_MAIL_002' | 'WAF_MAIL_003' | null {
+  const lim = Math.min(end, s + 40);
+  let sp = s;
+  let letters = 0;
+  let digits = 0;
+  while (sp < lim && sp - s <= 20) {
+    const c = v.charCodeAt(sp);
+    if (isLetter(c)) letters++;
+    else if (isDigit(c)) digits++;
+    else break;
+    sp++;
   }
+  if (sp === s || sp - s > 20) return null;
+  const first = v.slice(s, sp);
+  const upper = first === first.toUpperCase();
+  const lower = first.toLowerCase();
+  const stop = v[sp];
+  if (stop === undefined || sp === end || stop === ' ' || stop === '\t') {
+    // Bare verb alone on its line (trailing spaces allowed), in capitals.
+    if (upper && SMTP_BARE.has(lower) && v.slice(sp, lim).trim() === '') return 'WAF_MAIL_002';
+  }
+  if (stop !== ' ') return null;
+  const rest = v.slice(sp + 1, lim);
+  if (lower === 'rcpt' && rest.toLowerCase().startsWith('to:')) return 'WAF_MAIL_002';
+  // "Mail from: grandma" can open a line of prose; the command is written in capitals or names a <path>.
+  if (
+    lower === 'mail' &&
+    rest.toLowerCase().startsWith('from:') &&
+    (upper || rest.slice(5).trimStart().startsWith('<'))
+  )
+    return 'WAF_MAIL_002';
+  if (upper && letters > 0 && digits === 0 && SMTP_ARG.has(lower) && rest.trim() !== '') return 'WAF_MAIL_002';
+  // IMAP: tag, space, verb, then a space or the end of the line.
+  let e = 0;
+  while (e < rest.length && isLetter(rest.charCodeAt(e))) e++;
+  if (e === 0 || (e < rest.length && rest[e] !== ' ')) return null;
+  const verb = rest.slice(0, e);
+  if (!IMAP.has(verb.toLowerCase())) return null;
+  // A numbered list ("1. Login to the portal", "2 Select a school") is not a tag: a digit counts
+  // only beside a letter (A1, a002); otherwise the verb must be in capitals behind a short tag.
+  if (letters > 0 && digits > 0) return 'WAF_MAIL_003';
+  if (verb === verb.toUpperCase() && sp - s <= 4) return 'WAF_MAIL_003';
   return null;
 }
 
@@ -120,7 +137,7 @@ export const mailCommandInjection = {
       let s = nl;
       while (v[s] === '\r' || v[s] === '\n') s++;
       const end = nextBreak(s);
-      const rule = judgeLine(v.slice(s, Math.min(end < 0 ? v.length : end, s + 40)));
+      const rule = judgeLine(v, s, end < 0 ? v.length : end);
       if (rule) return [matchAt(rule, target, s)];
       nl = end;
     }

@@ -3,7 +3,7 @@
  * server-side JavaScript breakout (WAF_NOSQL_004).
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { matchAt } from './lib/match.ts';
+import { isAlphaCode, matchAt } from './lib/match.ts';
 
 const RULES = [
   {
@@ -154,14 +154,18 @@ const JS_STATEMENTS = [
  */
 function jsBreakout(v: string): number {
   let n = 0;
-  for (let i = 0; i < v.length && n < 256; i++) {
-    const c = v[i];
-    if (c !== "'" && c !== '"') continue;
-    n++;
-    const word = (x: string | undefined) => x !== undefined && /[A-Za-z]/.test(x);
-    if (word(v[i - 1]) && word(v[i + 1])) continue;
+  let sq = v.indexOf("'");
+  let dq = v.indexOf('"');
+  while ((sq >= 0 || dq >= 0) && n++ < 256) {
+    const i = sq < 0 ? dq : dq < 0 ? sq : Math.min(sq, dq);
+    if (i === sq) sq = v.indexOf("'", i + 1);
+    else dq = v.indexOf('"', i + 1);
     let j = i + 1;
-    while (v[j] === ' ') j++;
+    while (v.charCodeAt(j) === 32) j++;
+    const c = v[j];
+    // Cheap gate first: most quotes (apostrophes in prose) are not followed by `|`, `&` or `;`.
+    if (c !== '|' && c !== '&' && c !== ';') continue;
+    if (isAlphaCode(v.charCodeAt(i - 1)) && isAlphaCode(v.charCodeAt(i + 1))) continue;
     const op = v.slice(j, j + 2);
     const w = v
       .slice(op === '||' || op === '&&' ? j + 2 : j + 1, j + 44)
@@ -170,7 +174,7 @@ function jsBreakout(v: string): number {
     if (op === '||' || op === '&&') {
       const cmp = w.indexOf('==') >= 0 || w.indexOf('!=') >= 0;
       if (cmp || w.startsWith('true') || w.startsWith('this.') || w.startsWith('sleep(')) return i;
-    } else if (v[j] === ';' && JS_STATEMENTS.some((st) => w.startsWith(st))) return i;
+    } else if (c === ';' && JS_STATEMENTS.some((st) => w.startsWith(st))) return i;
   }
   return -1;
 }
