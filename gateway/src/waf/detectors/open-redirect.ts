@@ -92,6 +92,9 @@ export const openRedirect = {
   rules: RULES,
   targets: ['query', 'form', 'json', 'multipart'],
   detect(target, ctx) {
+    // In JSON only a top-level destination is the request's own (a login's `return_to`); nested ones
+    // (a Stripe event's `data.object.return_url`) describe someone else's redirect.
+    if (target.kind === 'json' && (target.segments?.length ?? 0) > 1) return [];
     if (!REDIRECT_PARAMS.has(lastStep(target))) return [];
     const host = redirectHost(target.value);
     if (host === null) return [];
