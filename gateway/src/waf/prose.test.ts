@@ -105,6 +105,8 @@ describe('prose fields: execution, not mention', () => {
   it('htmlExecutes: javascript: links and srcdoc run, plain markup does not', () => {
     expect(htmlExecutes('<a href=" javascript:alert(1)">x</a>')).toBe(true);
     expect(htmlExecutes('<iframe srcdoc="<b>x</b>">')).toBe(true);
+    expect(htmlExecutes('<iframe src="https://evil.example/x"></iframe>')).toBe(true);
+    expect(htmlExecutes('<base href="//evil.example/">')).toBe(true);
     expect(htmlExecutes('<p><b>Bold</b> and <a href="https://example.org">a link</a></p>')).toBe(false);
   });
 });

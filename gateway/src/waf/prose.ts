@@ -69,6 +69,9 @@ const SQL_EXECUTES = new Set(['WAF_SQLI_003', 'WAF_SQLI_004', 'WAF_SQLI_009', 'W
 /** Public script CDNs code samples load libraries from; an attacker's payload is not hosted there. */
 const SAMPLE_CDNS = ['unpkg.com', 'cdn.jsdelivr.net', 'cdnjs.cloudflare.com', 'ajax.googleapis.com', 'code.jquery.com'];
 
+/** Elements that load and run another document or plugin. */
+const ACTIVE_EMBEDS = new Set(['iframe', 'frame', 'embed', 'object', 'applet']);
+
 const hasSink = (s: string) =>
   CALL_SINKS.some((c) => s.includes(`${c}(`) || s.includes(`${c}\``)) ||
   PROPERTY_SINKS.some((p) => s.includes(p)) ||
@@ -84,7 +87,8 @@ function offSiteScript(src: string): boolean {
 /**
  * Would this HTML run script if rendered? An event handler whose code reaches a JS sink, a script
  * element that loads from another site or touches a sink (cookies, fetch, alert …), a script URI in
- * a navigating attribute, or a document-swapping attribute (srcdoc, meta refresh). A story about a
+ * a navigating attribute, a document-swapping attribute (srcdoc, meta refresh), an iframe/embed/
+ * object from another site, or a `<base href>`. A story about a
  * `<script>` tag or a `<div>` sample is not.
  */
 export function htmlExecutes(value: string): boolean {
@@ -100,6 +104,10 @@ export function htmlExecutes(value: string): boolean {
         runs = true;
       else if (a.name === 'srcdoc') runs = true;
       else if (tag.name === 'script' && a.name === 'src' && offSiteScript(a.value)) runs = true;
+      // Active content from another site, or a base URL that re-points every relative script.
+      else if (ACTIVE_EMBEDS.has(tag.name) && (a.name === 'src' || a.name === 'data') && offSiteScript(a.value))
+        runs = true;
+      else if (tag.name === 'base' && a.name === 'href') runs = true;
       else if (tag.name === 'meta' && a.name === 'http-equiv' && a.value.trim() === 'refresh') runs = true;
     }
     if (!runs && tag.name === 'script' && !s.startsWith('</', tag.pos)) {
