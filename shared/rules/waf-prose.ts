@@ -9,7 +9,7 @@ const routePattern = z.string().regex(/^(\*\*|\/[^\s?#]*)$/, 'a path pattern sta
 const method = z.enum(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A prose field: a JSON path (`$.essay`, `$.answers[*].text`, `*` one segment, `**` any) or a form field name. */
-export const ProseFieldSchema = z.union([
+const ProseFieldSchema = z.union([
   z.object({ json: z.string().regex(/^\$/, 'a JSON path starting with $') }).strict(),
   z.object({ form: z.string().min(1) }).strict(),
 ]);

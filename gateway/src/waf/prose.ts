@@ -121,7 +121,7 @@ export function htmlExecutes(value: string): boolean {
 }
 
 /** A shell injection lands in command position: the value opens with a separator or substitution. */
-export function shellCommandPosition(value: string): boolean {
+function shellCommandPosition(value: string): boolean {
   const t = value.trimStart();
   return /^(?:;|\||&|`|\$\(|\n)/.test(t.slice(0, 2));
 }

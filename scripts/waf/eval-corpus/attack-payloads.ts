@@ -17,7 +17,6 @@ export interface PayloadSet {
 }
 
 const ALL: readonly Placement[] = ['query', 'json', 'form', 'path', 'user-agent', 'cookie', 'header'];
-const VALUES: readonly Placement[] = ['query', 'json', 'form', 'cookie'];
 
 export const PAYLOADS: readonly PayloadSet[] = [
   {
@@ -364,6 +363,3 @@ export const PAYLOADS: readonly PayloadSet[] = [
     dev: ['__proto__[x]=1', '{"b": {"__proto__": {"y": 2}}}'],
   },
 ];
-
-/** Values placements of `VALUES` kind use as their parameter/field names on the real routes. */
-export const PLACEMENTS_VALUES = VALUES;

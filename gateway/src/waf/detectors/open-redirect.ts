@@ -65,7 +65,7 @@ function authorityHost(rest: string): string {
  * (`/scholarships`, `?q=x`, `me`), else the foreign host (`''` when the target is a non-HTTP scheme).
  * Browsers drop tab/CR/LF and treat `\` as `/`, so `/\evil`, `\\evil` and `/<TAB>/evil` leave the site.
  */
-export function redirectHost(value: string): string | null {
+function redirectHost(value: string): string | null {
   const v = value
     .replace(/[\t\r\n]/g, '')
     .trim()
