@@ -7,6 +7,8 @@ export interface Labelled {
   family?: string;
   paranoia?: number;
   expect?: string;
+  /** Where the payload sits (query, json, form, path, user-agent, cookie, header): the eval corpus labels it. */
+  placement?: string;
 }
 
 export interface Rates {
@@ -16,6 +18,9 @@ export interface Rates {
   overallPl1: { caught: number; total: number };
   negatives: { flagged: number; total: number };
   negativesByFamily: Record<string, { flagged: number; total: number }>;
+  /** placement → paranoia-1 attacks caught / total (labelled lines only). */
+  byPlacement: Record<string, { caught: number; total: number }>;
+  negativesByPlacement: Record<string, { flagged: number; total: number }>;
 }
 
 export function emptyRates(): Rates {
@@ -25,6 +30,8 @@ export function emptyRates(): Rates {
     overallPl1: { caught: 0, total: 0 },
     negatives: { flagged: 0, total: 0 },
     negativesByFamily: {},
+    byPlacement: {},
+    negativesByPlacement: {},
   };
 }
 
@@ -36,9 +43,12 @@ export function addToRates(r: Rates, l: Labelled, wouldBlock: boolean): void {
       const f = (r.pl1[l.family] ??= { caught: 0, total: 0 });
       f.total++;
       r.overallPl1.total++;
+      const p = l.placement ? (r.byPlacement[l.placement] ??= { caught: 0, total: 0 }) : null;
+      if (p) p.total++;
       if (wouldBlock) {
         f.caught++;
         r.overallPl1.caught++;
+        if (p) p.caught++;
       }
     } else {
       r.pl2.total++;
@@ -48,7 +58,10 @@ export function addToRates(r: Rates, l: Labelled, wouldBlock: boolean): void {
     const f = (r.negativesByFamily[l.family] ??= { flagged: 0, total: 0 });
     f.total++;
     r.negatives.total++;
+    const p = l.placement ? (r.negativesByPlacement[l.placement] ??= { flagged: 0, total: 0 }) : null;
+    if (p) p.total++;
     if (wouldBlock) {
+      if (p) p.flagged++;
       f.flagged++;
       r.negatives.flagged++;
     }
@@ -62,18 +75,29 @@ export function formatRates(r: Rates): string[] {
   if (!r.overallPl1.total && !r.negatives.total) return [];
   const lines = ['detection at paranoia 1 (would_block on attacks):'];
   for (const [fam, v] of Object.entries(r.pl1).sort())
-    lines.push(`  ${fam.padEnd(18)} ${pct(v.caught, v.total).padStart(6)}  (${v.caught}/${v.total})`);
+    lines.push(`  ${fam.padEnd(20)} ${pct(v.caught, v.total).padStart(6)}  (${v.caught}/${v.total})`);
   lines.push(
-    `  ${'overall PL1'.padEnd(18)} ${pct(r.overallPl1.caught, r.overallPl1.total).padStart(6)}  (${r.overallPl1.caught}/${r.overallPl1.total})`,
+    `  ${'overall PL1'.padEnd(20)} ${pct(r.overallPl1.caught, r.overallPl1.total).padStart(6)}  (${r.overallPl1.caught}/${r.overallPl1.total})`,
   );
   lines.push(
-    `  ${'PL2 attacks'.padEnd(18)} ${pct(r.pl2.caught, r.pl2.total).padStart(6)}  (${r.pl2.caught}/${r.pl2.total})`,
+    `  ${'PL2 attacks'.padEnd(20)} ${pct(r.pl2.caught, r.pl2.total).padStart(6)}  (${r.pl2.caught}/${r.pl2.total})`,
   );
   lines.push(
     `false positives (would_block on negatives): ${pct(r.negatives.flagged, r.negatives.total)} (${r.negatives.flagged}/${r.negatives.total})`,
   );
+  const labelled = Object.keys(r.byPlacement).length > 0 || Object.keys(r.negativesByPlacement).length > 0;
+  // Unlabelled corpora (the dev corpus) list only the families with a false positive; a labelled
+  // evaluation corpus lists every family and placement, so a zero is visible too.
   for (const [fam, v] of Object.entries(r.negativesByFamily).sort())
-    if (v.flagged) lines.push(`  ${fam.padEnd(18)} ${v.flagged}/${v.total}`);
+    if (v.flagged || labelled)
+      lines.push(`  ${fam.padEnd(20)} ${pct(v.flagged, v.total).padStart(6)}  (${v.flagged}/${v.total})`);
+  if (!labelled) return lines;
+  lines.push('detection by placement:');
+  for (const [pl, v] of Object.entries(r.byPlacement).sort())
+    lines.push(`  ${pl.padEnd(20)} ${pct(v.caught, v.total).padStart(6)}  (${v.caught}/${v.total})`);
+  lines.push('false positives by placement:');
+  for (const [pl, v] of Object.entries(r.negativesByPlacement).sort())
+    lines.push(`  ${pl.padEnd(20)} ${pct(v.flagged, v.total).padStart(6)}  (${v.flagged}/${v.total})`);
   return lines;
 }
 

@@ -36,3 +36,26 @@ describe.skipIf(!existsSync(CORPUS))('dev corpus replay (skipped when WAF_DEV_CO
     }
   }, 120_000);
 });
+
+describe('frozen evaluation corpus (test/fixtures/waf-eval)', () => {
+  it('replays attacks and benign traffic with per-family and per-placement rates', () => {
+    const { waf } = loadCompiled('gateway/rules');
+    const rates = emptyRates();
+    for (const f of ['attacks', 'benign']) {
+      for (const line of readFileSync(`test/fixtures/waf-eval/${f}.jsonl`, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const r = JSON.parse(line);
+        addToRates(rates, r, replayOne(r, waf, r.id).would_block);
+      }
+    }
+    const text = formatRates(rates).join('\n');
+    console.log(`eval corpus:\n${text}`);
+    expect(rates.negatives.total).toBeGreaterThanOrEqual(500);
+    expect(Object.keys(rates.byPlacement).sort()).toEqual(
+      ['cookie', 'form', 'header', 'json', 'path', 'query', 'user-agent'].sort(),
+    );
+    expect(Object.keys(rates.pl1).length).toBeGreaterThanOrEqual(16);
+    expect(text).toContain('detection by placement:');
+    expect(text).toContain('false positives by placement:');
+  }, 120_000);
+});

@@ -6,6 +6,7 @@ import { decodeComponent } from '../waf/targets/decode.ts';
 import { compileExclusions, type CompiledExclusion } from '../waf/exclusions.ts';
 import { PROTOCOL_RULES } from '../waf/protocol.ts';
 import { FORMAT_RULES } from '../waf/formats/registry.ts';
+import { compileProse, PROSE_RULES, type CompiledProse } from '../waf/prose.ts';
 import { DETECTORS } from '../waf/detectors/registry.ts';
 import { normalizeValue } from '../waf/normalizers/index.ts';
 
@@ -23,6 +24,8 @@ export interface CompiledWaf {
   /** Detectors that inspect a target kind, resolved once (the hot loop only indexes). */
   detectorsByKind: ReadonlyMap<TargetKind, readonly Detector[]>;
   exclusions: readonly CompiledExclusion[];
+  /** Prose fields: matches there count only when the construct would execute (gateway/src/waf/prose.ts). */
+  prose: readonly CompiledProse[];
   sensitive: readonly string[];
   normalize: (raw: string) => string;
   route(path: string): RoutePolicy;
@@ -37,6 +40,7 @@ export class WafConfigError extends Error {}
 /** Every target kind (a Record, so tsc fails here when a kind is added to types.ts). */
 const KINDS: Record<TargetKind, true> = {
   path: true,
+  path_segment: true,
   query: true,
   query_name: true,
   header: true,
@@ -82,7 +86,7 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
   const today = (opts.now ?? new Date()).toISOString().slice(0, 10);
   const warnings: string[] = [];
   const meta = new Map<string, RuleMeta>();
-  for (const r of [...PROTOCOL_RULES, ...FORMAT_RULES]) meta.set(r.id, r);
+  for (const r of [...PROTOCOL_RULES, ...FORMAT_RULES, ...PROSE_RULES]) meta.set(r.id, r);
   for (const d of detectors)
     for (const r of d.rules) {
       if (meta.has(r.id) && meta.get(r.id) !== r) throw new WafConfigError(`rule id ${r.id} is declared twice`);
@@ -160,12 +164,21 @@ export function compileWaf(rules: WafRules, opts: CompileOptions = {}): Compiled
     detectors: running,
     detectorsByKind: new Map(TARGET_KINDS.map((k) => [k, running.filter((d) => !d.targets || d.targets.includes(k))])),
     exclusions,
+    prose: compileProseOrFail(rules.prose),
     sensitive: rules.sensitive_fields.map((s) => s.toLowerCase()),
     normalize: normalizeValue,
     route: (path) => routeOf(requestPathSegments(path, (x) => decodeComponent(x, false))),
     routeOf,
     warnings,
   };
+}
+
+function compileProseOrFail(list: WafRules['prose']): CompiledProse[] {
+  try {
+    return compileProse(list);
+  } catch (e) {
+    throw new WafConfigError((e as Error).message);
+  }
 }
 
 /** The mode for a method on a route: the method's entry, else `*`. */

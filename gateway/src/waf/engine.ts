@@ -6,6 +6,7 @@ import { protocolMatches } from './protocol.ts';
 import { scoreMatches } from './scoring/anomaly-score.ts';
 import { requestPathSegments } from './glob.ts';
 import { decodeComponent } from './targets/decode.ts';
+import { proseFor, proseMatchStands, proseOf } from './prose.ts';
 
 export type { WafRequest } from './targets/index.ts';
 
@@ -77,14 +78,23 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
   const route = waf.routeOf(segments);
   const mode = opts.mode ?? modeFor(route, info.method);
   const active = exclusionsFor(waf.exclusions, segments, info.method);
+  const activeProse = waf.prose.length ? proseFor(waf.prose, segments, info.method) : [];
   const matches: Match[] = [];
   const excluded: ExcludedMatch[] = [];
+  // The prose entry of the target being inspected (null outside prose fields), the per-target memo
+  // of its execution judgement, and the first match held for moderation.
+  let prose: string | null = null;
+  const proseMemo = new Map<string, boolean>();
+  let held: Match | null = null;
   const keep = (m: Match) => {
     const rule = waf.rules.get(m.ruleId);
     if (!rule || rule.paranoia > waf.paranoia) return; // disabled, unknown or above the paranoia level
     const by = active.length ? excludedBy(active, rule, m.target) : null;
     if (by) {
       if (excluded.length < MAX_MATCHES) excluded.push({ ...m, exclusion: by });
+    } else if (prose !== null && !proseMatchStands(rule, m.target.value, proseMemo)) {
+      held ??= m;
+      if (excluded.length < MAX_MATCHES) excluded.push({ ...m, exclusion: `prose:${prose}` });
     } else if (matches.length < MAX_MATCHES) matches.push(m);
   };
   for (const m of protocolMatches(extracted, route, {
@@ -98,6 +108,10 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
   const cleanKeys = new Set<string>();
   for (const t of extracted.targets) {
     if (t.value === '' && t.raw === '') continue;
+    if (activeProse.length) {
+      prose = proseOf(activeProse, t);
+      proseMemo.clear();
+    }
     const plainKey = t.kind === 'json_key' && PLAIN_KEY.test(t.value);
     if (plainKey && cleanKeys.has(t.value)) continue;
     if (active.length) {
@@ -139,6 +153,9 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
         all.map((m) => ({ ruleId: m.ruleId, excerpt: m.excerpt })),
       );
   }
+  prose = null;
+  // One notice for everything held in prose: visible to moderation, below every threshold alone.
+  if (held) keep({ ruleId: 'WAF_PROSE_001', target: (held as Match).target, excerpt: (held as Match).excerpt });
   const threshold = thresholdFor(waf, extracted.mediaType);
   const verdict = decide(matches, excluded.length > 0, waf.rules, threshold, mode, route);
   return { verdict, route, extracted, excluded };

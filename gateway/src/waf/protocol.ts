@@ -97,6 +97,21 @@ export const PROTOCOL_RULES = [
     paranoia: 1,
     description: "Crawler user agent from an address outside the operator's published ranges (spoofed crawler)",
   },
+  {
+    id: 'WAF_PROTO_014',
+    family: 'protocol',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'URL override header from the client (X-Original-URL, X-Rewrite-URL): routes around path rules',
+  },
+  {
+    id: 'WAF_PROTO_015',
+    family: 'protocol',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Host override header (X-Forwarded-Host, X-Host, X-Forwarded-Server, X-HTTP-Host-Override, Forwarded host=) naming another host than Host',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 const FINDING_RULE: Record<BodyFinding, string> = {
@@ -127,6 +142,42 @@ function mediaTypeInParameters(contentType: string): boolean {
     return contentType.indexOf(',') >= 0 && PARSER_TYPES.some((t) => contentType.toLowerCase().indexOf(t, 1) > 0);
   const params = contentType.slice(semi).toLowerCase();
   return PARSER_TYPES.some((t) => params.includes(t));
+}
+
+/** Headers some frameworks read as the request path instead of the request line; no client needs them. */
+const URL_OVERRIDE = ['x-original-url', 'x-rewrite-url', 'x-override-url'];
+/** Headers some frameworks read as the request's host (password-reset links, absolute redirects, cache keys). */
+const HOST_OVERRIDE = ['x-forwarded-host', 'x-host', 'x-forwarded-server', 'x-http-host-override'];
+
+/** Host part of a host[:port] (or `[v6]:port`) header value, lower-case, no port, no trailing dot. */
+function bareHost(v: string): string {
+  const t = v.trim().toLowerCase();
+  if (t.startsWith('[')) return t.slice(0, t.indexOf(']') + 1);
+  return t.replace(/:[^:]*$/, '').replace(/\.$/, '');
+}
+
+/**
+ * Host header injection: a client-sent host override that differs from `Host` (the gateway sets
+ * X-Forwarded-Host itself when proxying; a proxy in front that forwards the same host is fine). A
+ * comma list is judged entry by entry; `Forwarded` by its `host=` parameters.
+ */
+function hostOverride(headers: ReadonlyMap<string, string>, host: string | null): { name: string; raw: string } | null {
+  const own = host === null ? '' : bareHost(host);
+  for (const name of HOST_OVERRIDE) {
+    const v = headers.get(name);
+    if (v === undefined) continue;
+    for (const part of v.split(','))
+      if (bareHost(part) !== own || /[@/\\\s]/.test(part.trim())) return { name, raw: v };
+  }
+  const fwd = headers.get('forwarded');
+  if (fwd !== undefined) {
+    for (const pair of fwd.split(/[;,]/)) {
+      const eq = pair.indexOf('=');
+      if (eq < 0 || pair.slice(0, eq).trim().toLowerCase() !== 'host') continue;
+      if (bareHost(pair.slice(eq + 1).replace(/"/g, '')) !== own) return { name: 'forwarded', raw: fwd };
+    }
+  }
+  return null;
 }
 
 const requestTarget = (name: string, raw: string): Target => ({ kind: 'header', name, raw, value: raw });
@@ -165,6 +216,12 @@ export function protocolMatches(
     add('WAF_PROTO_011', 'content-type', x.mediaType ?? '');
   const cookie = x.info.headers.get('cookie');
   if (cookie && /(^|[;,]\s*)\$version\s*=/i.test(cookie)) add('WAF_PROTO_012', 'cookie', '$Version');
+  for (const name of URL_OVERRIDE) {
+    const v = x.info.headers.get(name);
+    if (v !== undefined) add('WAF_PROTO_014', name, v);
+  }
+  const over = hostOverride(x.info.headers, host);
+  if (over) add('WAF_PROTO_015', over.name, over.raw);
   if (facts.truncated) add('WAF_PROTO_007', 'body', '');
   if (facts.spoofedCrawler) add('WAF_PROTO_013', 'user-agent', '');
   for (const f of x.findings) add(FINDING_RULE[f], 'body', '');

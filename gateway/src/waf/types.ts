@@ -36,6 +36,8 @@ type Paranoia = 1 | 2 | 3 | 4;
 /** Where a value came from. `*_name` kinds are keys (parameter, field, cookie names). */
 export type TargetKind =
   | 'path'
+  /** One URL path segment that is not a plain slug or id, judged like any other value. */
+  | 'path_segment'
   | 'query'
   | 'query_name'
   | 'header'

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WafProseSchema } from './waf-prose.ts';
 
 /**
  * Schema of gateway/rules/waf.yaml: the WAF policy the security team edits (docs/rules/waf.md).
@@ -247,6 +248,8 @@ export const WafRulesSchema = z
     routes: z.array(WafRouteSchema).default([]),
     exclusions: z.array(WafExclusionSchema).default([]),
     rule_overrides: z.array(WafRuleOverrideSchema).default([]),
+    /** Prose fields (essays, answers, messages, descriptions): judged on execution, not on mention. */
+    prose: z.array(WafProseSchema).default([]).describe('Prose fields judged on execution, not on mention'),
     /** Field names (case-insensitive, substring of the field's own name) whose values are never logged. */
     sensitive_fields: z
       .array(z.string().min(1))

@@ -27,6 +27,14 @@ const RULES = [
     paranoia: 1,
     description: 'CR/LF inside the URL path or a query, form or cookie name',
   },
+  {
+    id: 'WAF_CRLF_004',
+    family: 'crlf',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      'Unicode newline lookalike (U+560A 嘊, U+560D 嘍, U+010A …: a character whose low byte is CR or LF) followed by an HTTP header',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 /** Where a newline is never legitimate; body fields (essays) have newlines and "Note:" lines. */
@@ -65,6 +73,29 @@ function headerAfterNewline(s: string, strictNames: boolean): number {
     }
     // Blank line then markup: body injection in a split response.
     if (s.startsWith('<', st) && s.slice(i, st).includes('\n') && s.slice(i, st).length >= 2) return i;
+    // A status line after the break starts a second response (`\nHTTP/1.1 200 OK`): response splitting.
+    // (`HTTP/2 is faster` in an essay is no status line: the version needs a 3-digit status after it).
+    if ((s[st] === 'H' || s[st] === 'h') && /^http\/\d(\.\d)? \d{3}( |$)/i.test(s.slice(st, st + 17))) return i;
+    i = Math.max(i, st - 1);
+  }
+  return -1;
+}
+
+/** Low byte of a code unit above U+00FF is CR or LF: servers that truncate to a byte see a line break. */
+const lowNewline = (c: number) => c > 0xff && ((c & 0xff) === 10 || (c & 0xff) === 13);
+
+/**
+ * Lookalike line breaks (`%E5%98%8A%E5%98%8D` = 嘊嘍, U+560A/U+560D) then a known HTTP header name
+ * and `:`. Ordinary CJK text has such characters (1 in 128) but not followed by `Set-Cookie:`.
+ */
+function unicodeNewlineHeader(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    if (!lowNewline(s.charCodeAt(i))) continue;
+    let j = i + 1;
+    while (j < s.length && lowNewline(s.charCodeAt(j))) j++;
+    const st = j;
+    while (j < s.length && j - st < 40 && (isWordCode(s.charCodeAt(j)) || s[j] === '-')) j++;
+    if (j > st && s[j] === ':' && HTTP_HEADERS.includes(s.slice(st, j).toLowerCase())) return i;
     i = Math.max(i, st - 1);
   }
   return -1;
@@ -127,6 +158,10 @@ export const crlfInjection = {
       }
       const k = headerAfterNewline(v, !LINE_KINDS.has(target.kind));
       if (k >= 0) found.push(matchAt('WAF_CRLF_001', target, k));
+    }
+    if (/[^\x00-\xff]/.test(v)) {
+      const u = unicodeNewlineHeader(v);
+      if (u >= 0) found.push(matchAt('WAF_CRLF_004', target, u));
     }
     if (v.length > 12 && has[47] && (v.indexOf(' HTTP/') >= 0 || v.indexOf(' http/') >= 0)) {
       const k = embeddedHttpLine(v);

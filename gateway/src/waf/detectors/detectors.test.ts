@@ -4,8 +4,10 @@ import crlf from '../../../../test/fixtures/waf/detectors/crlf-injection.json';
 import java from '../../../../test/fixtures/waf/detectors/java-injection.json';
 import jsi from '../../../../test/fixtures/waf/detectors/js-injection.json';
 import ldap from '../../../../test/fixtures/waf/detectors/ldap-injection.json';
+import mailCmd from '../../../../test/fixtures/waf/detectors/mail-command-injection.json';
 import mail from '../../../../test/fixtures/waf/detectors/mail-header-injection.json';
 import nosql from '../../../../test/fixtures/waf/detectors/nosql-injection.json';
+import redirect from '../../../../test/fixtures/waf/detectors/open-redirect.json';
 import rce from '../../../../test/fixtures/waf/detectors/os-command-injection.json';
 import lfi from '../../../../test/fixtures/waf/detectors/path-traversal.json';
 import php from '../../../../test/fixtures/waf/detectors/php-injection.json';
@@ -13,6 +15,7 @@ import proto from '../../../../test/fixtures/waf/detectors/prototype-pollution.j
 import scanner from '../../../../test/fixtures/waf/detectors/scanner-user-agent.json';
 import session from '../../../../test/fixtures/waf/detectors/session-fixation.json';
 import sqli from '../../../../test/fixtures/waf/detectors/sql-injection.json';
+import ssi from '../../../../test/fixtures/waf/detectors/ssi-injection.json';
 import ssrf from '../../../../test/fixtures/waf/detectors/ssrf-rfi.json';
 import ssti from '../../../../test/fixtures/waf/detectors/template-injection.json';
 import xss from '../../../../test/fixtures/waf/detectors/xss.json';
@@ -51,6 +54,9 @@ const FIXTURES: Record<string, Case[]> = {
   'ldap-injection': ldap as Case[],
   xxe: xxe as Case[],
   'mail-header-injection': mail as Case[],
+  'mail-command-injection': mailCmd as Case[],
+  'ssi-injection': ssi as Case[],
+  'open-redirect': redirect as Case[],
   'scanner-user-agent': scanner as Case[],
   'session-fixation': session as Case[],
 };

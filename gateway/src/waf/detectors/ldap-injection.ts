@@ -14,7 +14,29 @@ const RULES = [
     description:
       'LDAP filter injection (*)(uid=*, )(|(cn=, admin)(&(objectClass=*), absolute filter bar)(&), admin)(|)',
   },
+  {
+    id: 'WAF_LDAP_002',
+    family: 'ldap',
+    severity: 'critical',
+    paranoia: 1,
+    description: 'LDAP filter closed by a wildcard as the whole value (*), admin*)), *))%00): matches every entry',
+  },
 ] as const satisfies readonly RuleMeta[];
+
+/**
+ * A value that is a name or nothing, then `*)` and only more `)`: it ends the application's filter
+ * with a wildcard (`(uid=*)`) and closes the enclosing `(&…` early; what followed in the template is
+ * cut off (by a NUL the normalizer already removed, or left dangling). Prose never ends in `*))`.
+ */
+function wildcardClose(s: string): number {
+  let i = 0;
+  while (i < s.length && i < 64 && (isWordCode(s.charCodeAt(i)) || s[i] === '.' || s[i] === '@' || s[i] === '-')) i++;
+  if (s[i] !== '*' || s[i + 1] !== ')') return -1;
+  let j = i + 2;
+  while (s[j] === ')') j++;
+  while (s[j] === ' ') j++;
+  return j >= s.length ? i : -1;
+}
 
 /** After `(`: `&` or `|` alone, then `)` or the end: RFC 4526's absolute true/false filter `(&)`, `(|)`. */
 function absoluteFilter(s: string, j: number): boolean {
@@ -36,6 +58,8 @@ export const ldapInjection = {
   detect(target) {
     const s = target.value;
     if (!viewsOf(s).has[41]) return [];
+    const w = s.length <= 80 ? wildcardClose(s.trim()) : -1;
+    if (w >= 0) return [matchAt('WAF_LDAP_002', target, w)];
     if (
       s.indexOf(')(') < 0 &&
       s.indexOf(')!(') < 0 &&

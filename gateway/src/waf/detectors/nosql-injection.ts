@@ -1,8 +1,9 @@
 /*
- * Needs (pre-check): a `$` in the value, name or key — every rule keys on a `$operator`.
+ * Needs (pre-check): a `$` in the value, name or key for the operator rules; a quote for the
+ * server-side JavaScript breakout (WAF_NOSQL_004).
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { matchAt } from './lib/match.ts';
+import { isAlphaCode, matchAt } from './lib/match.ts';
 
 const RULES = [
   {
@@ -26,6 +27,14 @@ const RULES = [
     paranoia: 1,
     description:
       'Operator object, bracketed operator or $where JavaScript inside a string value ({"$gt":""}, u_id[$ne], sleep() in $where)',
+  },
+  {
+    id: 'WAF_NOSQL_004',
+    family: 'nosql',
+    severity: 'critical',
+    paranoia: 1,
+    description:
+      "Server-side JavaScript breakout from a quoted string ($where / mapReduce): ' || '1'=='1, '; return true; var x='",
   },
 ] as const satisfies readonly RuleMeta[];
 
@@ -115,6 +124,61 @@ function operatorInString(v: string): number {
   return -1;
 }
 
+/** What a `;` must be followed by to start a JavaScript statement of a $where breakout. */
+const JS_STATEMENTS = [
+  'return true',
+  'return false',
+  'return 1',
+  'return this',
+  'return(',
+  'return !',
+  'return db',
+  'return sleep',
+  'while(',
+  'while (',
+  'sleep(',
+  'var ',
+  'let ',
+  'const ',
+  'this.',
+  'db.',
+  'for(',
+  'throw ',
+];
+
+/**
+ * A quote that closes a JavaScript string and continues the expression: the grammar a `$where`
+ * injection needs. After the quote (not an apostrophe inside a word) come `||` or `&&` and a JS
+ * comparison (`==`, `!=`, `true`, `this.`), or `;` and a statement (`return`, `while(`, `sleep(` …).
+ * SQL's single `=` is the SQL detector's. At most 256 quotes, a 40-character window each: linear.
+ */
+function jsBreakout(v: string): number {
+  let n = 0;
+  let sq = v.indexOf("'");
+  let dq = v.indexOf('"');
+  while ((sq >= 0 || dq >= 0) && n++ < 256) {
+    const i = sq < 0 ? dq : dq < 0 ? sq : Math.min(sq, dq);
+    if (i === sq) sq = v.indexOf("'", i + 1);
+    else dq = v.indexOf('"', i + 1);
+    let j = i + 1;
+    while (v.charCodeAt(j) === 32) j++;
+    const c = v[j];
+    // Cheap gate first: most quotes (apostrophes in prose) are not followed by `|`, `&` or `;`.
+    if (c !== '|' && c !== '&' && c !== ';') continue;
+    if (isAlphaCode(v.charCodeAt(i - 1)) && isAlphaCode(v.charCodeAt(i + 1))) continue;
+    const op = v.slice(j, j + 2);
+    const w = v
+      .slice(op === '||' || op === '&&' ? j + 2 : j + 1, j + 44)
+      .trimStart()
+      .toLowerCase();
+    if (op === '||' || op === '&&') {
+      const cmp = w.indexOf('==') >= 0 || w.indexOf('!=') >= 0;
+      if (cmp || w.startsWith('true') || w.startsWith('this.') || w.startsWith('sleep(')) return i;
+    } else if (c === ';' && JS_STATEMENTS.some((st) => w.startsWith(st))) return i;
+  }
+  return -1;
+}
+
 /**
  * NoSQL (MongoDB) operator injection: operator keys in JSON bodies, `param[$op]` names in query and
  * form data, and operator objects smuggled inside string values. Ordinary `$` (prices) passes.
@@ -141,6 +205,10 @@ export const nosqlInjection = {
       let k = operatorInString(v);
       if (k < 0 && v.indexOf('[$') >= 0) k = bracketOperator(v);
       if (k >= 0) found.push(matchAt('WAF_NOSQL_003', target, k));
+    }
+    if (v.indexOf("'") >= 0 || v.indexOf('"') >= 0) {
+      const q = jsBreakout(v);
+      if (q >= 0) found.push(matchAt('WAF_NOSQL_004', target, q));
     }
     return found;
   },

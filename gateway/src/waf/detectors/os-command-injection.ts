@@ -394,6 +394,32 @@ function binCommand(s: string): number {
 }
 
 /**
+ * Breakout from a quoted shell argument: the value opens by closing a quote, then a separator, then
+ * a command name (`"; sleep 5 #`, `' | id`, `'&& ping -c 3 x`). No ordinary value starts with a
+ * quote followed by `;`, `|` or `&` and a command, so any command name counts there, word-like too.
+ */
+function quotedBreakout(s: string): number {
+  let i = 0;
+  while (s[i] === ' ') i++;
+  if (s[i] !== '"' && s[i] !== "'") return -1;
+  const q = i;
+  i++;
+  while (s[i] === ' ') i++;
+  const sepStart = i;
+  while (i < s.length && i - sepStart < 2 && (s[i] === ';' || s[i] === '|' || s[i] === '&' || s[i] === '\n')) i++;
+  if (i === sepStart) return -1;
+  while (s[i] === ' ' || s[i] === '\t') i++;
+  let e = i;
+  while (e < s.length && e - i < 32 && ((s[e] >= 'a' && s[e] <= 'z') || s[e] === '-' || (s[e] >= '0' && s[e] <= '9')))
+    e++;
+  const word = s.slice(i, e);
+  const after = s[e];
+  if (after !== undefined && after !== ' ' && after !== ';' && after !== '|' && after !== '&' && after !== '#')
+    return -1;
+  return STRONG_COMMANDS.has(word) || WEAK_COMMANDS.has(word) ? q : -1;
+}
+
+/**
  * OS command injection: finds command positions (after `;`, `|`, `&`, newlines, backticks, `$(`)
  * and asks whether the word there is a command used like one (strong names anywhere, word-like
  * names only with shell-shaped arguments), plus interpreter paths, shell evasions and Windows
@@ -410,7 +436,19 @@ export const osCommandInjection = {
     const has = views.has;
     const found: Match[] = [];
     if (hasAny(has, SHELL_CHARS)) {
-      const k1 = hasAny(has, ';|&`$(){}<>\n\r') ? commandAfterSeparator(s, s.length === v.length ? v : s) : -1;
+      let k1 = hasAny(has, ';|&`$(){}<>\n\r') ? commandAfterSeparator(s, s.length === v.length ? v : s) : -1;
+      if (k1 < 0 && hasAny(has, ';|&') && hasAny(has, '\'"')) k1 = quotedBreakout(s);
+      // In a header the payload is appended to a real value (`Mozilla/5.0 … "; sleep 5 #`): every
+      // quote may open the breakout (at most 16 looked at).
+      if (k1 < 0 && target.kind === 'header' && hasAny(has, ';|&') && hasAny(has, '\'"')) {
+        let n = 0;
+        for (let q = s.search(/['"]/); q > 0 && k1 < 0 && n++ < 16; ) {
+          const b = quotedBreakout(s.slice(q, q + 64));
+          if (b >= 0) k1 = q;
+          const next = s.slice(q + 1).search(/['"]/);
+          q = next < 0 ? -1 : q + 1 + next;
+        }
+      }
       if (k1 >= 0) found.push(matchAt('WAF_RCE_001', target, k1));
       let k2 = hasAny(has, '$<(') ? evasion(s) : -1;
       if (k2 < 0 && has[47] && hasAny(has, '[?*\'"\\')) k2 = globPath(s);

@@ -39,6 +39,17 @@ export const prototypePollution = {
   rules: RULES,
   detect(target) {
     const v = target.value;
+    // Nested JSON keys arrive one by one: `{"constructor": {"prototype": …}}` is the key `prototype`
+    // under `constructor` (the engine never caches `prototype` as clean: rule 002 always matches it).
+    const seg = target.segments;
+    if (
+      target.kind === 'json_key' &&
+      v === 'prototype' &&
+      seg &&
+      seg.length >= 2 &&
+      seg[seg.length - 2] === 'constructor'
+    )
+      return [matchAt('WAF_PROTO_POLLUTION_001', target, 0)];
     if (v.length < 9) {
       if (KEY_KINDS.has(target.kind) && (v === 'prototype' || v === 'constructor'))
         return [matchAt('WAF_PROTO_POLLUTION_002', target, 0)];

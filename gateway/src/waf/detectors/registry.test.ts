@@ -9,7 +9,7 @@ const PREFIX: Partial<Record<Family, string[]>> = {
   lfi: ['WAF_LFI_'],
   rfi: ['WAF_RFI_'],
   ssrf: ['WAF_SSRF_'],
-  rce: ['WAF_RCE_', 'WAF_JSI_'],
+  rce: ['WAF_RCE_', 'WAF_JSI_', 'WAF_SSI_'],
   ssti: ['WAF_SSTI_'],
   nosql: ['WAF_NOSQL_'],
   'prototype-pollution': ['WAF_PROTO_POLLUTION_'],
@@ -21,6 +21,7 @@ const PREFIX: Partial<Record<Family, string[]>> = {
   php: ['WAF_PHP_'],
   java: ['WAF_JAVA_'],
   'session-fixation': ['WAF_SESSION_'],
+  protocol: ['WAF_REDIRECT_'],
 };
 
 describe('detector registry', () => {

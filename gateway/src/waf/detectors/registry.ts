@@ -3,8 +3,10 @@ import { crlfInjection } from './crlf-injection.ts';
 import { javaInjection } from './java-injection.ts';
 import { jsInjection } from './js-injection.ts';
 import { ldapInjection } from './ldap-injection.ts';
+import { mailCommandInjection } from './mail-command-injection.ts';
 import { mailHeaderInjection } from './mail-header-injection.ts';
 import { nosqlInjection } from './nosql-injection.ts';
+import { openRedirect } from './open-redirect.ts';
 import { osCommandInjection } from './os-command-injection.ts';
 import { pathTraversal } from './path-traversal.ts';
 import { phpInjection } from './php-injection.ts';
@@ -12,6 +14,7 @@ import { prototypePollution } from './prototype-pollution.ts';
 import { scannerUserAgent } from './scanner-user-agent.ts';
 import { sessionFixation } from './session-fixation.ts';
 import { sqlInjection } from './sql-injection.ts';
+import { ssiInjection } from './ssi-injection.ts';
 import { ssrfRfi } from './ssrf-rfi.ts';
 import { templateInjection } from './template-injection.ts';
 import { xss } from './xss.ts';
@@ -34,6 +37,9 @@ export const DETECTORS: readonly Detector[] = [
   ldapInjection,
   xxe,
   mailHeaderInjection,
+  mailCommandInjection,
+  ssiInjection,
+  openRedirect,
   scannerUserAgent,
   sessionFixation,
 ];

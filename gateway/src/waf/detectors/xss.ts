@@ -481,7 +481,9 @@ export const xss = {
       found.set('WAF_XSS_004', matchAt('WAF_XSS_004', target, 0));
     }
     const code = has[34] || has[39] ? compact.split('"').join('').split("'").join('') : compact;
-    const sink = target.kind === 'path' || !hasAny(has, '.([`$') ? -1 : jsSinks(code);
+    // A bare sink call in a URL path (`/get/eval(`, `/docs/alert()`) names a page; the path's markup rules still apply.
+    const inPath = target.kind === 'path' || target.kind === 'path_segment';
+    const sink = inPath || !hasAny(has, '.([`$') ? -1 : jsSinks(code);
     if (sink >= 0) found.set('WAF_XSS_005', matchAt('WAF_XSS_005', target, sink));
     if (compact.indexOf('+adw-') >= 0 && compact.indexOf('+ad4-') >= 0)
       found.set('WAF_XSS_006', matchAt('WAF_XSS_006', target, compact.indexOf('+adw-')));

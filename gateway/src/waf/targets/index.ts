@@ -103,6 +103,7 @@ export function extractTargets(req: WafRequest, limits: ExtractLimits, normalize
   const findings: BodyFinding[] = [];
 
   sink.push({ kind: 'path', name: 'path', raw: path }, false);
+  pushPathSegments(path, sink);
   if (query) {
     const { pairs, truncated } = splitPairs(query, limits.maxFields);
     for (const [, name, value] of pairs) {
@@ -121,6 +122,24 @@ export function extractTargets(req: WafRequest, limits: ExtractLimits, normalize
   extractBody(body, bodyKind, contentType ?? '', limits, sink, findings);
   if (sink.full && !findings.includes('too_many_fields')) findings.push('too_many_fields');
   return { info, targets: sink.targets, findings, bodyKind, mediaType, bodyLength: body.length };
+}
+
+/** A slug, id or file name: letters, digits and `-._~` only. Such segments carry no attack. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]*$/;
+/** Segments inspected one by one per request; a path of thousands of segments keeps only the whole-path target. */
+const MAX_PATH_SEGMENTS = 32;
+
+/**
+ * Each path segment that is not plain becomes its own target: a payload in `/api/scholarships/<x>`
+ * is then judged from its own start, like a query value, instead of in the middle of the path.
+ */
+function pushPathSegments(path: string, sink: TargetSink): void {
+  let n = 0;
+  for (const seg of path.split('/')) {
+    if (seg === '' || PLAIN_SEGMENT.test(seg)) continue;
+    if (++n > MAX_PATH_SEGMENTS) return;
+    sink.push({ kind: 'path_segment', name: 'path', raw: seg }, false);
+  }
 }
 
 /**

@@ -104,6 +104,25 @@ function parseIpv4Loose(host: string): { value: number; canonical: boolean } | n
 
 export type HostClass = 'metadata' | 'internal' | 'ip-public' | 'name';
 
+/** Public wildcard DNS services: `<ip>.nip.io` resolves to `<ip>`, so the name is the address. */
+const WILDCARD_DNS = ['.nip.io', '.sslip.io', '.xip.io', '.traefik.me', '.localtest.me', '.lvh.me'];
+
+/**
+ * `169.254.169.254.nip.io`, `10-0-0-5.sslip.io`, `app.127.0.0.1.nip.io`: a wildcard DNS name is
+ * classed as the IPv4 address it embeds (dotted or dashed, the last four numeric labels before the
+ * service), so the rebinding-style spelling of an internal address is internal.
+ */
+function embeddedIpHost(host: string): HostClass {
+  const suffix = WILDCARD_DNS.find((w) => host.endsWith(w));
+  if (!suffix) return 'name';
+  const labels = host.slice(0, -suffix.length).split('.');
+  const last = labels[labels.length - 1] ?? '';
+  const dotted = labels.slice(-4).join('.');
+  const candidate = last.includes('-') ? last.split('-').slice(-4).join('.') : dotted;
+  const cls = /^\d{1,3}(\.\d{1,3}){3}$/.test(candidate) ? classifyHost(candidate) : 'name';
+  return cls === 'ip-public' ? 'name' : cls;
+}
+
 export function classifyHost(hostRaw: string): HostClass {
   const host = hostRaw.toLowerCase().replace(/\.$/, '');
   if (METADATA_HOSTS.has(host)) return 'metadata';
@@ -141,7 +160,7 @@ export function classifyHost(hostRaw: string): HostClass {
       : 'ip-public';
   }
   const ip = parseIpv4Loose(host);
-  if (!ip) return 'name';
+  if (!ip) return embeddedIpHost(host);
   const v = ip.value;
   const a = Math.floor(v / 16777216);
   const b = Math.floor(v / 65536) % 256;

@@ -162,3 +162,20 @@ export class NeedleSet {
     return hit;
   }
 }
+
+/** Skips spaces/tabs/newlines from `i`; returns the first non-space index. */
+export function skipSpaces(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || c === 160) i++;
+    else break;
+  }
+  return i;
+}
+
+/** Reads a run of word characters (plus extra allowed codes) at `i`. */
+export function readWord(s: string, i: number, extra = ''): string {
+  let j = i;
+  while (j < s.length && (isWordCode(s.charCodeAt(j)) || extra.includes(s[j]))) j++;
+  return s.slice(i, j);
+}
