@@ -15,9 +15,13 @@ describe('deploy:gateway checks', () => {
   });
 
   it('refuses a plain-http origin and a secret written into vars', () => {
-    const bad = shipped
+    // Only the [env.production.vars] section changes (the top-level [vars] has its own BACKEND_URL).
+    const at = shipped.indexOf('[env.production.vars]');
+    const section = shipped
+      .slice(at)
       .replace('BACKEND_URL = "https://origin.gatehouse.example"', 'BACKEND_URL = "http://origin.gatehouse.example"')
       .replace('RATE_LIMIT_PREFIX = "production"', 'RATE_LIMIT_PREFIX = "production"\nGATEWAY_SHARED_SECRET = "oops"');
+    const bad = shipped.slice(0, at) + section;
     const problems = checkEnvironment(bad, 'production');
     expect(problems).toContain('[env.production.vars] BACKEND_URL must be https (http://origin.gatehouse.example)');
     expect(problems).toContain('GATEWAY_SHARED_SECRET is a secret: remove it from [env.production.vars]');

@@ -99,6 +99,9 @@ export async function startLocalStack(opts: {
     IDEMPOTENCY_LOCK_TIMEOUT_SECONDS: '1',
     PAYMENTS_RECOVERY_INTERVAL_SECONDS: '1',
     METRICS_TOKEN: metricsToken,
+    // The dashboard's gateway panels (and the status strip) scrape the gateway's exposition.
+    GATEWAY_METRICS_URL: `http://127.0.0.1:${gatewayPort}/__gateway/metrics`,
+    GATEWAY_METRICS_TOKEN: metricsToken,
   };
   const backendFd = openSync(backendLog, 'a');
   let backend: ChildProcess;

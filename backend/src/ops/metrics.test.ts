@@ -84,15 +84,17 @@ describe('duplicates detector', () => {
     ).toBe(201);
     await h.sim.webhooksIdle();
     expect(await detectDuplicates(db)).toEqual({ psp_charges: 0, ledger_postings: 0, credit_grants: 0 });
-    // This database is this file's own throwaway copy: drop the guard that makes a duplicate impossible.
-    await db.execute(sql`drop index ledger_transactions_business_key`);
+    // This database is this file's own throwaway copy: drop the guard that makes a duplicate impossible
+    // (as its owner: the application role may not alter the ledger).
+    const owner = h.t.database.owner;
+    await owner.execute(sql`drop index ledger_transactions_business_key`);
     const [p] = (await db.execute(
       sql`select id, payment_intent_id from credit_purchases where user_id = ${u.id}`,
     )) as unknown as {
       id: string;
       payment_intent_id: string;
     }[];
-    await db.execute(sql`insert into ledger_transactions (kind, business_key, purchase_id, source)
+    await owner.execute(sql`insert into ledger_transactions (kind, business_key, purchase_id, source)
       values ('credit_grant', ${`${p.payment_intent_id}:credit_grant`}, ${p.id}, 'test-duplicate')`);
     // A second succeeded PaymentIntent for the same purchase, as the webhook inbox would have stored it.
     await db.execute(sql`insert into webhook_events (id, type, object_id, outcome, payload)

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.ts';
+import { renderPage } from '../pages/render.ts';
 import { sameOrigin } from '../auth/csrf.ts';
 import { readFormFields, validateForm } from '../auth/form.ts';
 import { pageSession } from '../auth/page-session.ts';
@@ -32,10 +33,14 @@ const HISTORY_LIMIT = 50;
 
 type Status = 200 | 400 | 402 | 404 | 409 | 502 | 503;
 
-/** Sends a page that must not be cached (balances, receipts, one-time form keys). */
+/**
+ * Sends a page that must not be cached (balances, receipts, one-time form keys), in the site layout
+ * with the logged-in viewer in its header.
+ */
 export async function sendPage(c: Context, page: unknown, status: Status = 200) {
-  c.header('cache-control', 'no-store');
-  return c.html(`<!doctype html>${String(await page)}`, status);
+  const res = await renderPage(c, page, status);
+  res.headers.set('cache-control', 'no-store');
+  return res;
 }
 
 /** The logged-in viewer of an account page, or a redirect to log in. */

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import type { AppDeps } from '../deps.ts';
+import { renderPage } from '../pages/render.ts';
 import { sameOrigin } from '../auth/csrf.ts';
 import { readFormFields } from '../auth/form.ts';
 import { pageSession } from '../auth/page-session.ts';
@@ -36,8 +37,9 @@ const EMPTY: ListingFormValues = {
 };
 
 async function send(c: Context, page: unknown, status: 200 | 400 | 404 = 200) {
-  c.header('cache-control', 'no-store');
-  return c.html(`<!doctype html>${String(await page)}`, status);
+  const res = await renderPage(c, page, status);
+  res.headers.set('cache-control', 'no-store');
+  return res;
 }
 
 /**
@@ -139,20 +141,22 @@ export function providerPortalRoutes(deps: AppDeps) {
       .select({ website: providers.website })
       .from(providers)
       .where(eq(providers.id, l.provider.id));
-    const html = String(
-      await DetailPage({
-        s: l,
-        publicUrl: deps.env.PUBLIC_URL,
-        today: today(deps.now()),
-        website: org?.website ?? null,
-        anonymous: false,
-      }),
+    const rendered = await renderPage(
+      c,
+      <DetailPage
+        s={l}
+        publicUrl={deps.env.PUBLIC_URL}
+        today={today(deps.now())}
+        website={org?.website ?? null}
+        anonymous={false}
+      />,
     );
     const banner = String(await (<PreviewBanner l={l} saved={c.req.query('saved') === '1'} />));
-    const page = html
+    const html = (await rendered.text())
       .replace('</head>', '<meta name="robots" content="noindex"/></head>')
-      .replace('<main>', `<main>${banner}`);
-    return send(c, page);
+      .replace(/<main[^>]*>/, (open) => `${open}${banner}`);
+    c.header('cache-control', 'no-store');
+    return c.html(html);
   });
 
   app.post('/provider/scholarships/:id/status', csrf, async (c) => {

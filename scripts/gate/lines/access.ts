@@ -13,6 +13,7 @@ import { type Check, check } from '../types.ts';
 const GOOGLEBOT = { ip: '66.249.66.1', ua: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' };
 const MONITOR_IP = '192.0.2.10';
 const DEMO_PROVIDER = { email: 'provider@demo.gatehouse.test', password: 'demo-provider-pass' };
+const DEMO_STUDENT = { email: 'student@demo.gatehouse.test', password: 'demo-student-pass' };
 
 async function submit(page: Page, fields: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(fields)) await page.fill(`form [name="${name}"]`, value);
@@ -68,27 +69,23 @@ export async function accessLine(ctx: GateContext): Promise<Check[]> {
     await step('signup', async () => {
       await visit('/signup');
       await submit(page, { name: 'Gate Browser', email, password });
-      if (page.url().includes('/signup'))
-        throw new Error(
-          `still on /signup: ${await page
-            .locator('.error')
-            .first()
-            .textContent()
-            .catch(() => '')}`,
-        );
-      return `landed on ${new URL(page.url()).pathname}`;
-    });
-    await step('logout', async () => {
-      const button = page.locator('form[action="/logout"] button');
-      if ((await button.count()) === 0) throw new Error('no Log out control on the page');
-      await Promise.all([page.waitForLoadState('load'), button.first().click()]);
-      return `logged out, on ${new URL(page.url()).pathname}`;
+      const errors = await page.locator('.error, [role=alert]').allTextContents();
+      if (errors.some((e) => e.trim())) throw new Error(`signup refused: ${errors.join(' ')}`);
+      const mail = await edgeFetch(ctx, `/api/dev/mailbox?to=${encodeURIComponent(email)}`);
+      return `answered on ${new URL(page.url()).pathname}; welcome mail ${mail.status === 200 ? 'sent' : `mailbox ${mail.status}`}`;
     });
     await step('login', async () => {
       await visit('/login');
       await submit(page, { email, password });
       if (page.url().includes('/login')) throw new Error('login did not leave /login');
       return `landed on ${new URL(page.url()).pathname}`;
+    });
+    await step('logout', async () => {
+      const button = page.locator('form[action="/logout"] button');
+      if ((await button.count()) === 0) throw new Error('no Log out control on the page');
+      await Promise.all([page.waitForLoadState('load'), button.first().click()]);
+      if ((await page.locator('form[action="/logout"] button').count()) > 0) throw new Error('still logged in');
+      return `logged out, on ${new URL(page.url()).pathname}`;
     });
     await step('password reset through the mail link', async () => {
       await context.clearCookies();
@@ -107,11 +104,15 @@ export async function accessLine(ctx: GateContext): Promise<Check[]> {
       return 'reset mail received, new password set and used';
     });
     await step('recommendations for a student with a profile', async () => {
+      await context.clearCookies();
+      await visit('/login');
+      await submit(page, DEMO_STUDENT);
       const res = await page.goto(`${gw}/account`);
       if (res?.status() !== 200) throw new Error(`/account answered ${res?.status()}`);
+      const links = await page.locator('main a[href^="/scholarships/"]').count();
       const text = (await page.locator('main').textContent()) ?? '';
-      if (!/recommend/i.test(text)) throw new Error('no recommendations on /account');
-      return 'account page shows recommendations';
+      if (!/recommend/i.test(text) || links === 0) throw new Error('no recommended scholarships on /account');
+      return `/account lists ${links} scholarship links with recommendations`;
     });
     await step('provider portal login', async () => {
       await context.clearCookies();

@@ -11,6 +11,7 @@ import { PURCHASE_RECOVERY_POINTS } from '../../../backend/src/payments/purchase
 import { reconcile, reconcileOk } from '../../../backend/src/payments/reconcile.ts';
 import { type Account, credits, purchase, signupAndLogin, waitFor } from '../api-client.ts';
 import { edgeFetch, type GateContext, guarded } from '../context.ts';
+import { launchBrowser, newContext } from '../../../test/support/browser.ts';
 import { type Check, check } from '../types.ts';
 
 export async function monetizationLine(
@@ -20,6 +21,7 @@ export async function monetizationLine(
   const local = ctx.local;
   const checks: Check[] = [];
   const buyer = await signupAndLogin(ctx, 'buyer');
+  checks.push(...(await guarded('buy credits in the browser (hosted checkout)', () => browserCheckout(ctx))));
   checks.push(
     ...(await guarded('purchase grants credits once', async () => {
       const key = `gate-buy-${Date.now()}`;
@@ -50,6 +52,48 @@ export async function monetizationLine(
   await hooks.beforeLedgerChecks?.();
   checks.push(...(await guarded('ledger and PSP agree', () => ledgerChecks(ctx))));
   return checks;
+}
+
+/** The student's way: log in, /account/credits, Buy, pay on the hosted checkout page, back with credits. */
+async function browserCheckout(ctx: GateContext): Promise<Check> {
+  const a = await signupAndLogin(ctx, 'browser-buyer');
+  const browser = await launchBrowser();
+  try {
+    const context = await newContext(browser);
+    await context.setExtraHTTPHeaders(ctx.qaHeaders);
+    const page = await context.newPage();
+    await page.goto(`${ctx.gatewayUrl}/login`);
+    await page.fill('form [name="email"]', a.email);
+    await page.fill('form [name="password"]', a.password);
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.locator('form:has([name="email"]) button[type=submit]').click(),
+    ]);
+    await page.goto(`${ctx.gatewayUrl}/account/credits`);
+    const buy = page.locator('form[action="/account/credits/checkout"] button').first();
+    await Promise.all([page.waitForURL(/\/c\/pay\//), buy.click()]);
+    await page.fill('input[name=card_number]', '4242 4242 4242 4242');
+    await page.fill('input[name=expiry]', '12 / 34');
+    await page.fill('input[name=cvc]', '123');
+    await page.fill('input[name=name]', 'Gate Buyer');
+    await Promise.all([
+      page.waitForURL(/\/account\/credits\/return/),
+      page.locator('form button[type=submit]').first().click(),
+    ]);
+    const got = await waitFor('checkout credits', async () => {
+      const c = await credits(ctx, a);
+      return c > 0 ? c : undefined;
+    });
+    await ctx.local?.sim.webhooksIdle();
+    const after = await credits(ctx, a);
+    return check(
+      'buy credits in the browser (hosted checkout)',
+      got === after && after > 0,
+      `paid with a test card on the hosted page; ${after} credits granted once`,
+    );
+  } finally {
+    await browser.close();
+  }
 }
 
 async function webhookRetry(ctx: GateContext): Promise<Check> {

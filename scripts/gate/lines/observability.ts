@@ -18,7 +18,21 @@ function looksLikePrometheus(text: string): boolean {
   return lines.length > 0 && lines.every((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.eE+-]+|NaN|[+-]Inf/.test(l));
 }
 
-export async function observabilityLine(ctx: GateContext, adminToken?: string): Promise<Check[]> {
+/** The demo admin locally; GATE_ADMIN_EMAIL / GATE_ADMIN_PASSWORD against a deployment. */
+async function adminToken(ctx: GateContext): Promise<string | undefined> {
+  const email = process.env.GATE_ADMIN_EMAIL ?? (ctx.local ? 'admin@demo.gatehouse.test' : undefined);
+  const password = process.env.GATE_ADMIN_PASSWORD ?? (ctx.local ? 'demo-admin-pass' : undefined);
+  if (!email || !password) return undefined;
+  const res = await fetch(`${ctx.gatewayUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...ctx.qaHeaders },
+    body: JSON.stringify({ email, password }),
+  });
+  return res.ok ? ((await res.json()) as { access_token: string }).access_token : undefined;
+}
+
+export async function observabilityLine(ctx: GateContext): Promise<Check[]> {
+  const token = await adminToken(ctx);
   const checks: Check[] = [];
   const local = ctx.local;
   if (local) {
@@ -49,18 +63,24 @@ export async function observabilityLine(ctx: GateContext, adminToken?: string): 
     );
   }
   const status = await fetch(`${ctx.gatewayUrl}/api/ops/status`, {
-    headers: { ...ctx.qaHeaders, ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}) },
+    headers: { ...ctx.qaHeaders, ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
   if (status.status !== 200) {
     checks.push(check('status lights green', false, `/api/ops/status answered ${status.status}`));
   } else {
-    const body = (await status.json()) as { lights?: { line: string; color: string }[] };
-    const notGreen = (body.lights ?? []).filter((l) => l.color !== 'green');
+    const body = (await status.json()) as {
+      lines?: { line: string; status: string; checks: { id: string; status: string; why: string }[] }[];
+    };
+    const lines = body.lines ?? [];
+    const notGreen = lines.filter((l) => l.status !== 'green');
+    const why = notGreen.flatMap((l) =>
+      l.checks.filter((c) => c.status !== 'green').map((c) => `${l.line}/${c.id}: ${c.why}`),
+    );
     checks.push(
       check(
         'status lights green',
-        (body.lights ?? []).length > 0 && notGreen.length === 0,
-        (body.lights ?? []).map((l) => `${l.line} ${l.color}`).join(', ') || 'no lights',
+        lines.length > 0 && notGreen.length === 0,
+        `${lines.map((l) => `${l.line} ${l.status}`).join(', ') || 'no lights'}${why.length ? ` (${why.slice(0, 4).join('; ')})` : ''}`,
       ),
     );
   }
