@@ -144,6 +144,7 @@ async function main(): Promise<number> {
       startedAt,
       progress,
       failedRequestIds: [],
+      intentionalKills: 0,
     };
     if (wants('access')) report.lines.push(await runLine(ctx, 'access', () => accessLine(ctx)));
     if (wants('monetization')) {

@@ -27,6 +27,8 @@ export interface GateContext {
   progress(message: string): void;
   /** Request ids of failed golden-path requests, for the report. */
   failedRequestIds: string[];
+  /** Backend kills the restart scenario made on purpose (their in-flight requests answer 502 at the edge). */
+  intentionalKills: number;
 }
 
 /** fetch through the gateway with the QA source headers; keeps the request id of a non-2xx answer. */

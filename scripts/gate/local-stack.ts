@@ -103,7 +103,7 @@ export async function startLocalStack(opts: {
     GATEWAY_METRICS_URL: `http://127.0.0.1:${gatewayPort}/__gateway/metrics`,
     GATEWAY_METRICS_TOKEN: metricsToken,
   };
-  const backendFd = openSync(backendLog, 'a');
+  const backendFd = openSync(backendLog, 'w');
   let backend: ChildProcess;
   const spawnBackend = async (extra: Record<string, string> = {}) => {
     backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
@@ -117,7 +117,7 @@ export async function startLocalStack(opts: {
   const faults = await startFaultProxy(backendUrl);
   const gateway = await startGateway({
     port: gatewayPort,
-    logFd: openSync(gatewayLog, 'a'),
+    logFd: openSync(gatewayLog, 'w'),
     env: {
       ...process.env,
       GATEWAY_SHARED_SECRET: secret,

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, newContext } from '../../../test/support/browser.ts';
-import { edgeFetch, type GateContext } from '../context.ts';
+import type { GateContext } from '../context.ts';
 import { type Check, check } from '../types.ts';
 
 /** An address inside the seed's Googlebot ranges (gateway/rules/crawlers.json) and the monitor's probe. */
@@ -71,7 +71,7 @@ export async function accessLine(ctx: GateContext): Promise<Check[]> {
       await submit(page, { name: 'Gate Browser', email, password });
       const errors = await page.locator('.error, [role=alert]').allTextContents();
       if (errors.some((e) => e.trim())) throw new Error(`signup refused: ${errors.join(' ')}`);
-      const mail = await edgeFetch(ctx, `/api/dev/mailbox?to=${encodeURIComponent(email)}`);
+      const mail = await fetch(`${gw}/api/dev/mailbox?to=${encodeURIComponent(email)}`);
       return `answered on ${new URL(page.url()).pathname}; welcome mail ${mail.status === 200 ? 'sent' : `mailbox ${mail.status}`}`;
     });
     await step('login', async () => {
@@ -91,7 +91,8 @@ export async function accessLine(ctx: GateContext): Promise<Check[]> {
       await context.clearCookies();
       await visit('/reset-password');
       await submit(page, { email });
-      const mail = await edgeFetch(ctx, `/api/dev/mailbox?to=${encodeURIComponent(email)}`);
+      // The dev mailbox answers loopback clients only: no QA source address on this request.
+      const mail = await fetch(`${gw}/api/dev/mailbox?to=${encodeURIComponent(email)}`);
       if (mail.status !== 200) throw new Error(`mailbox answered ${mail.status}`);
       const text = await mail.text();
       const link = /https?:\/\/[^\s"\\]+\/reset-password\?token=[A-Za-z0-9_-]+/.exec(text)?.[0];

@@ -121,6 +121,7 @@ async function restartScenario(ctx: GateContext): Promise<Check[]> {
     const charges0 = local.sim.state.stats.chargesSucceeded;
     ctx.progress(`monetization: kill -9 at "${point}", restart, recover`);
     await local.restartBackend({ PAYMENTS_CRASH_AT: point }).catch(() => undefined);
+    ctx.intentionalKills++;
     const proc = local.backend();
     const died = new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(0) : proc.once('exit', r)));
     const first = await purchase(ctx, a, `gate-crash-${point}`).catch(() => ({ status: 0 }));
