@@ -71,7 +71,18 @@ const EnvSchema = z
     /** How often unfinished purchases and refunds are settled by asking the PSP. */
     PAYMENTS_RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     /** TEST ONLY: SIGKILL the process right after this purchase recovery point commits (crash tests). */
-    PAYMENTS_CRASH_AT: z.enum(['started', 'purchase_created', 'payment_intent_created', 'finished']).optional(),
+    PAYMENTS_CRASH_AT: z
+      .enum([
+        'started',
+        'purchase_created',
+        'payment_intent_created',
+        'finished',
+        'refund.started',
+        'refund.refund_created',
+        'refund.psp_refund_created',
+        'refund.finished',
+      ])
+      .optional(),
     /** Bearer token for GET /metrics (Prometheus text); unset → /metrics answers 404. */
     METRICS_TOKEN: z.string().min(16).optional(),
     /** The gateway's exposition (…/__gateway/metrics) and its token, scraped for the dashboard's gateway panels. */

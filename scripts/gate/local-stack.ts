@@ -144,6 +144,12 @@ export async function startLocalStack(opts: {
     notes,
     backend: () => backend,
     async restartBackend(extra = {}) {
+      // One backend at a time on the port: stop the running one first (its in-flight work drains).
+      if (backend.exitCode === null && backend.signalCode === null) {
+        const exited = new Promise((r) => backend.once('exit', r));
+        backend.kill('SIGTERM');
+        await exited;
+      }
       const p = await spawnBackend(extra);
       await waitReady(backendUrl, p, 60_000);
       return p;

@@ -14,7 +14,7 @@ import { walletCredits } from '../ledger/balance.ts';
 import { refundJson } from './views.ts';
 import type { PaymentsContext } from './context.ts';
 
-const REFUND_RECOVERY_POINTS = ['started', 'refund_created', 'psp_refund_created', 'finished'] as const;
+export const REFUND_RECOVERY_POINTS = ['started', 'refund_created', 'psp_refund_created', 'finished'] as const;
 type RefundPoint = (typeof REFUND_RECOVERY_POINTS)[number];
 
 interface RefundParams {

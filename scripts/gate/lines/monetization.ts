@@ -8,6 +8,7 @@ import { rowsOf } from '../../../backend/src/db/client.ts';
 import { unbalancedTransactions } from '../../../backend/src/ledger/balance.ts';
 import { createStripe } from '../../../backend/src/payments/psp.ts';
 import { PURCHASE_RECOVERY_POINTS } from '../../../backend/src/payments/purchase-phases.ts';
+import { REFUND_RECOVERY_POINTS } from '../../../backend/src/payments/refund-phases.ts';
 import { reconcile, reconcileOk } from '../../../backend/src/payments/reconcile.ts';
 import { type Account, credits, purchase, signupAndLogin, waitFor } from '../api-client.ts';
 import { edgeFetch, type GateContext, guarded } from '../context.ts';
@@ -120,17 +121,22 @@ async function restartScenario(ctx: GateContext): Promise<Check[]> {
     const a = await signupAndLogin(ctx, `crash-${point}`);
     const charges0 = local.sim.state.stats.chargesSucceeded;
     ctx.progress(`monetization: kill -9 at "${point}", restart, recover`);
-    await local.restartBackend({ PAYMENTS_CRASH_AT: point }).catch(() => undefined);
+    await local.restartBackend({ PAYMENTS_CRASH_AT: point });
     ctx.intentionalKills++;
     const proc = local.backend();
     const died = new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(0) : proc.once('exit', r)));
     const first = await purchase(ctx, a, `gate-crash-${point}`).catch(() => ({ status: 0 }));
     await died;
     await local.restartBackend();
-    const balance = await waitFor(`recovery after "${point}"`, async () => {
-      const r = await purchase(ctx, a, `gate-crash-${point}`);
-      return r.status === 201 ? credits(ctx, a) : undefined;
-    });
+    // Recovery finishes the key (the retry replays it), then the grant lands (webhook or recovery).
+    await waitFor(`recovery after "${point}"`, async () =>
+      (await purchase(ctx, a, `gate-crash-${point}`)).status === 201 ? true : undefined,
+    );
+    const balance = await waitFor(`credits after "${point}"`, async () => {
+      const c = await credits(ctx, a);
+      return c > 0 ? c : undefined;
+    }).catch(() => 0);
+    await local.sim.webhooksIdle();
     const charged = local.sim.state.stats.chargesSucceeded - charges0;
     checks.push(
       check(
@@ -140,13 +146,52 @@ async function restartScenario(ctx: GateContext): Promise<Check[]> {
       ),
     );
   }
-  checks.push({
-    name: 'kill -9 during a refund',
-    verdict: 'amber',
-    evidence:
-      'refund recovery points are covered by backend tests (refunds.test.ts), not yet by a crash hook the gate can drive',
-  });
+  for (const point of REFUND_RECOVERY_POINTS) checks.push(await refundCrash(ctx, point));
   return checks;
+}
+
+/** kill -9 right after a refund commit passes `point`, restart: the refund happens once at the PSP. */
+async function refundCrash(ctx: GateContext, point: string): Promise<Check> {
+  const local = ctx.local!;
+  const a = await signupAndLogin(ctx, `refund-crash-${point}`);
+  const bought = await purchase(ctx, a, `gate-refund-crash-buy-${point}`);
+  await waitFor('the purchase to credit', async () => ((await credits(ctx, a)) === 100 ? true : undefined));
+  ctx.progress(`monetization: kill -9 at refund "${point}", restart, recover`);
+  await local.restartBackend({ PAYMENTS_CRASH_AT: `refund.${point}` });
+  ctx.intentionalKills++;
+  const proc = local.backend();
+  const died = new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(0) : proc.once('exit', r)));
+  const send = () =>
+    edgeFetch(ctx, `/api/credits/purchases/${bought.id}/refunds`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${a.token}`,
+        'idempotency-key': `gate-refund-crash-${point}`,
+      },
+      body: '{}',
+    });
+  const first = await send().then(
+    (r) => r.status,
+    () => 0,
+  );
+  await died;
+  await local.restartBackend();
+  const after = await waitFor(`refund recovery after "${point}"`, async () => {
+    const r = await send();
+    if (r.status !== 201) return undefined;
+    const c = await credits(ctx, a);
+    return c === 0 ? c : undefined;
+  });
+  const pi = local.sim.state
+    .ofType('payment_intent')
+    .find((p) => (p.metadata as Record<string, string>).purchase_id === bought.id);
+  const refunds = local.sim.state.ofType('refund').filter((r) => r.payment_intent === pi?.id);
+  return check(
+    `kill -9 after refund "${point}": one refund at the PSP, credits revoked once`,
+    refunds.length === 1 && after === 0,
+    `first answer ${first}; after restart ${refunds.length} refund(s) at the PSP, ${after} credits left of 100`,
+  );
 }
 
 async function refund(ctx: GateContext, a: Account): Promise<Check> {
