@@ -108,9 +108,6 @@ export function PortalHomePage(props: {
       ) : (
         <p class="muted">No scholarships yet.</p>
       )}
-      <form method="post" action="/logout">
-        <button type="submit">Log out</button>
-      </form>
     </Page>
   );
 }
