@@ -43,7 +43,7 @@ const ROUTES: [string, RouteClass, RegExp][] = [
   ['/.well-known/jwks.json', 'auth', /^\/\.well-known\/jwks\.json$/],
   ['/login', 'auth', /^\/(provider\/)?login\/?$/],
   ['/signup', 'auth', /^\/signup\/?$/],
-  ['/reset-password', 'auth', /^\/reset-password\/?$/],
+  ['/reset-password', 'auth', /^\/reset-password(\/confirm)?\/?$/],
   ['/logout', 'auth', /^\/logout\/?$/],
   ['/metrics', 'ops', /^\/metrics$/],
   ['/healthz', 'ops', /^\/(healthz|readyz)$/],

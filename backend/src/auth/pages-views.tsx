@@ -166,7 +166,7 @@ export function ResetConfirmPage(props: FormView & { token: string }) {
     <Page title="Choose a new password">
       <h1>Choose a new password</h1>
       <Summary message={props.message} />
-      <form class="stack card" method="post" action="/reset-password">
+      <form class="stack card" method="post" action="/reset-password/confirm">
         <input type="hidden" name="token" value={props.token} />
         <PasswordField error={props.errors?.password} label="New password" isNew />
         <button type="submit">Set password</button>

@@ -229,18 +229,18 @@ describe('reset and logout forms', () => {
     expect(page.headers.get('referrer-policy')).toBe('same-origin');
     expect(await page.text()).toContain(`name="token" value="${token}"`);
 
-    const short = await post('/reset-password', { token, password: 'short' });
+    const short = await post('/reset-password/confirm', { token, password: 'short' });
     expect(short.status).toBe(400);
     expect(await short.text()).toContain('id="password-error"');
 
-    const done = await post('/reset-password', { token, password: 'a brand new passphrase' });
+    const done = await post('/reset-password/confirm', { token, password: 'a brand new passphrase' });
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe('/login?reset=done');
     expect((await post('/login', { email: u.email, password: 'a brand new passphrase' })).status).toBe(303);
     const used = await t.request(link.pathname + link.search, { headers: { accept: 'text/html' } });
     expect(used.status).toBe(400);
     expect(await used.text()).toContain('does not work');
-    expect((await post('/reset-password', { token, password: 'another passphrase!' })).status).toBe(400);
+    expect((await post('/reset-password/confirm', { token, password: 'another passphrase!' })).status).toBe(400);
   });
 
   it('a malformed token link shows the invalid page', async () => {

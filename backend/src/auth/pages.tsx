@@ -130,24 +130,25 @@ export function authPageRoutes(deps: AppDeps, mail: MailTransport) {
     return render(c, <ResetConfirmPage token={token.data} />);
   });
   app.post('/reset-password', csrf, async (c) => {
-    const fields = await readFormFields(c);
-    if ('token' in fields.values) {
-      const token = fields.values.token;
-      c.header('referrer-policy', 'same-origin');
-      const form = validateForm(fields, ResetConfirmBody);
-      if (!form.ok) {
-        if (form.errors.token) return render(c, <ResetInvalidPage />, 400);
-        return render(c, <ResetConfirmPage token={token} errors={form.errors} />, 400);
-      }
-      const done = await confirmReset(deps, form.data.token, form.data.password);
-      if (!done) return render(c, <ResetInvalidPage />, 400);
-      clearSessionCookies(c, deps);
-      return c.redirect('/login?reset=done', 303);
-    }
-    const form = validateForm(fields, ResetRequestBody);
+    const form = validateForm(await readFormFields(c), ResetRequestBody);
     if (!form.ok) return render(c, <ResetRequestPage values={echo(form.values)} errors={form.errors} />, 400);
     await requestReset(deps, mail, form.data.email, c.get('requestId'));
     return render(c, <ResetRequestPage sent />);
+  });
+  // Setting the new password has its own path, like its API twin (/api/auth/password-reset/confirm):
+  // the gateway meters reset mails per account (the email in the body), and this form has no email.
+  app.post('/reset-password/confirm', csrf, async (c) => {
+    const fields = await readFormFields(c);
+    c.header('referrer-policy', 'same-origin');
+    const form = validateForm(fields, ResetConfirmBody);
+    if (!form.ok) {
+      if (form.errors.token) return render(c, <ResetInvalidPage />, 400);
+      return render(c, <ResetConfirmPage token={fields.values.token} errors={form.errors} />, 400);
+    }
+    const done = await confirmReset(deps, form.data.token, form.data.password);
+    if (!done) return render(c, <ResetInvalidPage />, 400);
+    clearSessionCookies(c, deps);
+    return c.redirect('/login?reset=done', 303);
   });
 
   // GET must not change state (links get prefetched), so /logout shows the button to press.

@@ -20,7 +20,7 @@ export function safeReturnTo(next: string | undefined | null): string | undefine
   }
   if (url.origin !== BASE) return undefined;
   // Never bounce back to the auth forms themselves.
-  if (/^\/(login|signup|logout|provider\/login|reset-password)\/?$/.test(url.pathname)) return undefined;
+  if (/^\/(login|signup|logout|provider\/login|reset-password(\/confirm)?)\/?$/.test(url.pathname)) return undefined;
   return url.pathname + url.search + url.hash;
 }
 

@@ -63,6 +63,9 @@ describe('limits.yaml schema', () => {
     expect(ids('POST', '/api/auth/password-reset')).toEqual(
       expect.arrayContaining(['auth-reset-ip', 'auth-reset-account']),
     );
+    // Setting the new password carries a token, no email: the per-account mail policies must not see it.
+    for (const path of ['/api/auth/password-reset/confirm', '/reset-password/confirm'])
+      expect(ids('POST', path)).toEqual(['write']);
     expect(ids('POST', '/api/auth/refresh')).toContain('auth-refresh');
     expect(ids('GET', '/scholarships/x')).toEqual(['read']);
     expect(ids('GET', '/scholarships/x', 'verified_crawler' as never)).toEqual(['read-crawler']);
