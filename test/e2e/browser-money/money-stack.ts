@@ -60,14 +60,22 @@ export async function expectNoSideScroll(page: Page, what: string): Promise<void
   expect(width, `page width of ${what}`).toBeLessThanOrEqual(page.viewportSize()!.width);
 }
 
-/** Signs up a new student through the form (works without JavaScript); the browser is then logged in. */
+/**
+ * Signs up a new student through the form, then logs in through the login form (both work without
+ * JavaScript); the browser is then logged in. Signup does not log in by itself: it answers the same
+ * for a registered address (no account enumeration) and sends the browser to /login.
+ */
 export async function signUp(page: Page, base: (p: string) => string, tag: string): Promise<string> {
   const email = `${tag}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.test`;
+  const password = 'a-long-browser-password-42';
   await page.goto(base('/signup'));
   await page.fill('input[name=name]', 'Dana Buyer');
   await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', 'a-long-browser-password-42');
-  await Promise.all([page.waitForURL(/\/scholarships/), page.click('button[type=submit]')]);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL(/\/login\?signup=sent$/), page.getByRole('button', { name: 'Sign up' }).click()]);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL(/\/scholarships/), page.getByRole('button', { name: 'Log in' }).click()]);
   return email;
 }
 
