@@ -81,10 +81,14 @@ async function runLine(ctx: GateContext, line: LineName, fn: () => Promise<Check
   return result;
 }
 
-/** Duplicate-grant sabotage: with the unique business key dropped, a second copy of one grant goes in. */
+/**
+ * Duplicate-grant sabotage (the gate's own NO-GO test), after the purchases: the unique business key
+ * that stops a second grant is dropped in this throwaway database, and a re-delivered grant goes in.
+ */
 async function duplicateOneGrant(local: LocalStack): Promise<void> {
   const db = local.database.db;
   if (!db) return;
+  await db.execute(sql`drop index if exists ledger_transactions_business_key`);
   await db.execute(sql`
     with src as (select * from ledger_transactions where kind = 'credit_grant' order by created_at limit 1),
     t as (insert into ledger_transactions (kind, business_key, purchase_id, source)
@@ -118,7 +122,6 @@ async function main(): Promise<number> {
         rulesDir: opts.rulesDir,
         reportDir: opts.reportDir,
         progress,
-        breakLedgerGuard: opts.inject.includes('duplicate-grant'),
       });
       notes.push(...local.notes);
       const delay = opts.inject.find((i) => i.startsWith('search-delay='));

@@ -67,11 +67,7 @@ async function seed(db: Db, count: number, progress: (m: string) => void): Promi
   });
 }
 
-export async function openGateDatabase(
-  count: number,
-  progress: (m: string) => void,
-  breakLedgerGuard: boolean,
-): Promise<GateDatabase> {
+export async function openGateDatabase(count: number, progress: (m: string) => void): Promise<GateDatabase> {
   if (!(await postgresUp())) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-gate-pglite-'));
     const lite = await connectPglite(path.join(dataDir, 'pglite'));
@@ -104,8 +100,6 @@ export async function openGateDatabase(
   }
   const url = urlFor(name);
   const own = connectPostgres(url, { max: 3 });
-  // Sabotage for the gate's own NO-GO test: the unique business key is what stops a second grant.
-  if (breakLedgerGuard) await own.db.execute(sql`drop index if exists ledger_transactions_business_key`);
   return {
     kind: 'postgres',
     url,

@@ -58,12 +58,11 @@ export async function startLocalStack(opts: {
   rulesDir?: string;
   reportDir: string;
   progress(m: string): void;
-  breakLedgerGuard?: boolean;
 }): Promise<LocalStack> {
   const notes: string[] = [];
   const logs = path.join(opts.reportDir, 'logs');
   mkdirSync(logs, { recursive: true });
-  const database = await openGateDatabase(opts.count, opts.progress, opts.breakLedgerGuard ?? false);
+  const database = await openGateDatabase(opts.count, opts.progress);
   if (database.kind === 'pglite') notes.push(`Postgres not reachable: embedded PGlite with ${opts.count} scholarships`);
   let bridge: RedisBridge | undefined;
   const redisToken = randomBytes(16).toString('hex');
