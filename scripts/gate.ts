@@ -131,6 +131,11 @@ async function main(): Promise<number> {
         local.faults.delay('/search', ms);
         notes.push(`fault injected: ${ms} ms delay on search`);
       }
+      if (opts.inject.includes('redis-stop') && local.bridge) {
+        // Redis goes away once the stack is up: logins must fail closed, and the status strip must say so.
+        await local.bridge.stop();
+        notes.push('fault injected: Redis (its REST bridge) stopped after start');
+      }
       progress(
         `stack up: gateway ${local.gatewayUrl}, database ${local.database.kind}, limiter ${local.bridge ? 'Redis (bridge)' : 'in memory'}`,
       );
@@ -163,10 +168,6 @@ async function main(): Promise<number> {
     }
     if (wants('performance')) report.lines.push(await runLine(ctx, 'performance', () => performanceLine(ctx)));
     const goldenLogBytes = local ? readFileSync(local.gatewayLog, 'utf8').length : 0;
-    if (local && opts.inject.includes('redis-stop') && local.bridge) {
-      await local.bridge.stop();
-      notes.push('fault injected: Redis bridge stopped after the golden paths');
-    }
     if (wants('security'))
       report.lines.push(await runLine(ctx, 'security', () => securityLine(ctx, { logBytes: goldenLogBytes })));
     if (wants('observability')) report.lines.push(await runLine(ctx, 'observability', () => observabilityLine(ctx)));
