@@ -75,7 +75,7 @@ describe('npm run gate', () => {
     expect(golden?.verdict).toBe('fail');
   });
 
-  it('Redis stopped during the run flips observability (and access) to FAIL', async () => {
+  it('Redis stopped during the run flips observability to FAIL', async () => {
     const { code, report } = await gate(['--only', 'observability', '--inject', 'redis-stop']);
     expect(code).toBe(1);
     expect(verdictOf(report, 'observability')).toBe('fail');

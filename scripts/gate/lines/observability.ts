@@ -18,6 +18,29 @@ function looksLikePrometheus(text: string): boolean {
   return lines.length > 0 && lines.every((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.eE+-]+|NaN|[+-]Inf/.test(l));
 }
 
+/**
+ * The gate's own traffic comes from the QA range, which skips rate limits, so a Redis outage would
+ * go unseen: three wrong-password logins from an ordinary address must be counted (401), not
+ * refused because the limiter is down (auth fails closed: 503).
+ */
+async function limiterProbe(ctx: GateContext): Promise<Check> {
+  const statuses: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const res = await fetch(`${ctx.gatewayUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': `203.0.113.${200 + i}` },
+      body: JSON.stringify({ email: `gate-limiter-probe-${i}@example.test`, password: 'not-the-password' }),
+    });
+    await res.arrayBuffer();
+    statuses.push(res.status);
+  }
+  return check(
+    'rate limiter answers (distributed limits on)',
+    statuses.every((s) => s === 401),
+    `3 wrong-password logins from ordinary addresses: ${statuses.join(', ')} (503 = the limiter's store is down and auth fails closed)`,
+  );
+}
+
 /** The demo admin locally; GATE_ADMIN_EMAIL / GATE_ADMIN_PASSWORD against a deployment. */
 async function adminToken(ctx: GateContext): Promise<string | undefined> {
   const email = process.env.GATE_ADMIN_EMAIL ?? (ctx.local ? 'admin@demo.gatehouse.test' : undefined);
@@ -62,6 +85,7 @@ export async function observabilityLine(ctx: GateContext): Promise<Check[]> {
       ),
     );
   }
+  checks.push(await limiterProbe(ctx));
   const status = await fetch(`${ctx.gatewayUrl}/api/ops/status`, {
     headers: { ...ctx.qaHeaders, ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
