@@ -44,6 +44,8 @@ function parseOptions(): GateOptions {
   const only = values.only?.split(',').map((s) => s.trim());
   for (const l of only ?? [])
     if (!LINES.includes(l as LineName)) throw new Error(`--only: unknown line "${l}" (${LINES.join(', ')})`);
+  if (values.window && !['5m', '30m', '1h', '24h'].includes(values.window))
+    throw new Error(`--window: one of 5m, 30m, 1h, 24h (the status strip's windows), not "${values.window}"`);
   for (const i of values.inject ?? [])
     if (!/^(search-delay=\d+|redis-stop|duplicate-grant)$/.test(i))
       throw new Error(`--inject: unknown fault "${i}" (search-delay=MS, redis-stop, duplicate-grant)`);

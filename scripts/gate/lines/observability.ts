@@ -86,7 +86,8 @@ export async function observabilityLine(ctx: GateContext): Promise<Check[]> {
     );
   }
   checks.push(await limiterProbe(ctx));
-  const status = await fetch(`${ctx.gatewayUrl}/api/ops/status`, {
+  // The strip's window: the run itself locally (the stack is new), `--window` against a deployment.
+  const status = await fetch(`${ctx.gatewayUrl}/api/ops/status?window=${ctx.opts.window ?? '30m'}`, {
     headers: { ...ctx.qaHeaders, ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
   if (status.status !== 200) {
