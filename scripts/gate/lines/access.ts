@@ -12,8 +12,15 @@ import { type Check, check } from '../types.ts';
 /** An address inside the seed's Googlebot ranges (gateway/rules/crawlers.json) and the monitor's probe. */
 const GOOGLEBOT = { ip: '66.249.66.1', ua: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' };
 const MONITOR_IP = '192.0.2.10';
-const DEMO_PROVIDER = { email: 'provider@demo.gatehouse.test', password: 'demo-provider-pass' };
-const DEMO_STUDENT = { email: 'student@demo.gatehouse.test', password: 'demo-student-pass' };
+/** The demo accounts locally; a deployment's QA accounts from GATE_STUDENT_* / GATE_PROVIDER_*. */
+const DEMO_PROVIDER = {
+  email: process.env.GATE_PROVIDER_EMAIL ?? 'provider@demo.gatehouse.test',
+  password: process.env.GATE_PROVIDER_PASSWORD ?? 'demo-provider-pass',
+};
+const DEMO_STUDENT = {
+  email: process.env.GATE_STUDENT_EMAIL ?? 'student@demo.gatehouse.test',
+  password: process.env.GATE_STUDENT_PASSWORD ?? 'demo-student-pass',
+};
 
 async function submit(page: Page, fields: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(fields)) await page.fill(`form [name="${name}"]`, value);
