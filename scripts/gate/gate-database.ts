@@ -5,13 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { connect as tcp } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { connectPglite, connectPostgres, type Db, MIGRATIONS_DIR, runMigrations } from '../../backend/src/db/client.ts';
 import { seedDemo } from '../../backend/src/db/seed.ts';
+import { tcpOpen } from '../lib/tcp-open.ts';
 
 const ADMIN_URL =
   process.env.GATE_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -36,13 +36,7 @@ function urlFor(name: string): string {
 
 function postgresUp(): Promise<boolean> {
   const u = new URL(ADMIN_URL);
-  return new Promise((resolve) => {
-    const s = tcp(Number(u.port || 5432), u.hostname, () => {
-      s.end();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
+  return tcpOpen(u.hostname, Number(u.port || 5432));
 }
 
 function migrationsHash(): string {

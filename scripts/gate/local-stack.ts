@@ -6,13 +6,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync } from 'node:fs';
-import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { generateSigningJwk } from '../../backend/src/auth/keys.ts';
 import { startRedisBridge, type RedisBridge } from '../../test/support/redis-bridge/server.ts';
 import { startPspSim, type PspSim } from '../../test/support/psp-sim/index.ts';
 import { freePort, waitReady } from '../../test/support/process.ts';
+import { tcpOpen } from '../lib/tcp-open.ts';
 import { startGateway } from '../gateway.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { type GateDatabase, openGateDatabase } from './gate-database.ts';
@@ -39,20 +39,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1', () => {
-      s.end();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-    s.setTimeout(1000, () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
-}
-
 export async function startLocalStack(opts: {
   count: number;
   rulesDir?: string;
@@ -66,7 +52,7 @@ export async function startLocalStack(opts: {
   if (database.kind === 'pglite') notes.push(`Postgres not reachable: embedded PGlite with ${opts.count} scholarships`);
   let bridge: RedisBridge | undefined;
   const redisToken = randomBytes(16).toString('hex');
-  if (await reachable(6379)) {
+  if (await tcpOpen('127.0.0.1', 6379)) {
     bridge = await startRedisBridge({ port: await freePort(), token: redisToken });
   } else {
     notes.push('Redis not reachable: distributed limits checked on the in-memory limiter (amber)');

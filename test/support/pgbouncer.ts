@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from 'node:net';
+import { tcpOpen } from '../../scripts/lib/tcp-open.ts';
 import { TEST_DATABASE_URL } from './pg.ts';
 import { freePort } from './process.ts';
 
@@ -72,14 +72,7 @@ async function waitListening(port: number, proc: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`pgbouncer exited with ${proc.exitCode}`);
-    const up = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.end();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (up) return;
+    if (await tcpOpen('127.0.0.1', port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('pgbouncer did not start listening in time');

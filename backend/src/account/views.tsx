@@ -1,5 +1,5 @@
 import { Layout } from '../pages/layout.tsx';
-import { ScholarshipCard, money, longDate } from '../pages/components.tsx';
+import { CardHeading, ScholarshipCard, money, longDate } from '../pages/components.tsx';
 import { CITIZENSHIPS, LEVELS, MAX_FIELD_OF_STUDY_LENGTH, US_STATES } from '../me/student-profile.ts';
 import { CITIZENSHIP_LABELS, FIELDS, LEVEL_LABELS } from '../catalog/taxonomy.ts';
 import type { Reason } from '../catalog/eligibility.ts';
@@ -139,15 +139,9 @@ function Reasons(props: { reasons: Reason[]; onlyFailed?: boolean }) {
 }
 
 function MiniCard(props: { item: Item; children?: unknown }) {
-  const s = props.item;
   return (
     <article class="card">
-      <h3 style="margin:0 0 .25rem">
-        <a href={s.url}>{s.title}</a>
-      </h3>
-      <div class="muted">
-        {s.provider.name} · <strong>{money(s.amount)}</strong> · deadline {longDate(s.deadline)}
-      </div>
+      <CardHeading item={props.item} />
       {props.children as never}
     </article>
   );

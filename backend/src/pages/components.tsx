@@ -15,16 +15,26 @@ export const money = (n: number) => `$${DOLLARS.format(n)}`;
 /** `2026-03-01` → `March 1, 2026` (UTC, so the day never shifts). */
 export const longDate = (d: string) => LONG_DATE.format(new Date(`${d}T00:00:00Z`));
 
-export function ScholarshipCard(props: { item: Item; snippet?: string }) {
+/** A card's title link and its provider · amount · deadline line (every scholarship card starts so). */
+export function CardHeading(props: { item: Item }) {
   const s = props.item;
   return (
-    <article class="card">
+    <>
       <h3 style="margin:0 0 .25rem">
         <a href={s.url}>{s.title}</a>
       </h3>
       <div class="muted">
         {s.provider.name} · <strong>{money(s.amount)}</strong> · deadline {longDate(s.deadline)}
       </div>
+    </>
+  );
+}
+
+export function ScholarshipCard(props: { item: Item; snippet?: string }) {
+  const s = props.item;
+  return (
+    <article class="card">
+      <CardHeading item={s} />
       {props.snippet !== undefined ? <p dangerouslySetInnerHTML={{ __html: props.snippet }} /> : <p>{s.summary}</p>}
       <div class="muted">
         {s.levels.length
