@@ -40,9 +40,13 @@ describe('npm run gate', () => {
   it('says GO on a healthy build, exit 0, and the HTML report renders', async () => {
     const { code, out, report, dir } = await gate([]);
     expect(out).toContain('GO');
-    expect(report.lines.map((l) => `${l.line}:${l.verdict}`)).toEqual(
-      report.lines.map((l) => `${l.line}:${l.verdict === 'amber' ? 'amber' : 'pass'}`),
+    const failed = report.lines.flatMap((l) =>
+      l.checks.filter((c) => c.verdict === 'fail').map((c) => `${l.line}: ${c.name} (${c.evidence})`),
     );
+    expect(
+      report.lines.map((l) => `${l.line}:${l.verdict}`),
+      failed.join('\n'),
+    ).toEqual(report.lines.map((l) => `${l.line}:${l.verdict === 'amber' ? 'amber' : 'pass'}`));
     expect(report.verdict).toBe('GO');
     expect(code).toBe(0);
     const browser = await launchBrowser();

@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import type { GateContext } from '../context.ts';
 import { type Check, check } from '../types.ts';
 
+/** The status strip's latency alert (ops/alerts.yaml): amber above our goal, red above the gate. */
+const LATENCY_LIGHT = 'search-list-p95';
+
 const CLASSES: [string, RegExp][] = [
   ['auth', /^\/(api\/auth|api\/provider\/login|login|signup|logout|reset-password|provider\/login)/],
   ['search', /^\/(api\/search|search)/],
@@ -102,22 +105,24 @@ export async function observabilityLine(ctx: GateContext): Promise<Check[]> {
     // non-green light still fails (the backend's own 5xx are checked above from its access log).
     const expected = (c: { id: string; status: string }) =>
       ctx.intentionalKills > 0 && c.id === 'upstream-errors' && c.status !== 'green';
-    const lines = (body.lines ?? []).map((l) => ({
-      ...l,
-      status: l.status !== 'green' && l.checks.every((c) => c.status === 'green' || expected(c)) ? 'green' : l.status,
-    }));
-    const excused = (body.lines ?? []).flatMap((l) => l.checks.filter(expected).map((c) => `${l.line}/${c.id}`));
-    const notGreen = lines.filter((l) => l.status !== 'green');
-    const why = notGreen.flatMap((l) =>
-      l.checks.filter((c) => c.status !== 'green').map((c) => `${l.line}/${c.id}: ${c.why}`),
+    // Search/list p95 above our 25 ms goal but within the gate's 120 ms lights amber: the
+    // performance line judges latency against the gate, so here it makes the check amber, not a fail.
+    const latencyAmber = (c: { id: string; status: string }) => c.id === LATENCY_LIGHT && c.status === 'amber';
+    const all = body.lines ?? [];
+    const greenOr = (l: (typeof all)[number], ok: (c: { id: string; status: string }) => boolean) =>
+      l.status === 'green' || l.checks.every((c) => c.status === 'green' || ok(c));
+    const notGreen = all.filter((l) => !greenOr(l, (c) => expected(c) || latencyAmber(c)));
+    const amber = all.filter((l) => !greenOr(l, expected));
+    const excused = all.flatMap((l) => l.checks.filter(expected).map((c) => `${l.line}/${c.id}`));
+    const why = all.flatMap((l) =>
+      l.checks.filter((c) => c.status !== 'green' && !expected(c)).map((c) => `${l.line}/${c.id}: ${c.why}`),
     );
-    checks.push(
-      check(
-        'status lights green',
-        lines.length > 0 && notGreen.length === 0,
-        `${lines.map((l) => `${l.line} ${l.status}`).join(', ') || 'no lights'}${why.length ? ` (${why.slice(0, 4).join('; ')})` : ''}${excused.length ? `; ${excused.join(', ')} lit by the ${ctx.intentionalKills} intentional kill -9 of the restart scenario` : ''}`,
-      ),
-    );
+    const verdict = all.length === 0 || notGreen.length > 0 ? 'fail' : amber.length > 0 ? 'amber' : 'pass';
+    checks.push({
+      name: 'status lights green',
+      verdict,
+      evidence: `${all.map((l) => `${l.line} ${l.status}`).join(', ') || 'no lights'}${why.length ? ` (${why.slice(0, 4).join('; ')})` : ''}${excused.length ? `; ${excused.join(', ')} lit by the ${ctx.intentionalKills} intentional kill -9 of the restart scenario` : ''}`,
+    });
   }
   if (local) {
     const gw = await fetch(`${ctx.gatewayUrl}/__gateway/metrics`, {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SignJWT, importJWK } from 'jose';
+import { waitFor } from '../api-client.ts';
 import { ATTACKS, attackRequest, PLACEMENTS } from '../attacks.ts';
 import { edgeFetch, type GateContext } from '../context.ts';
 import { type Check, check } from '../types.ts';
@@ -132,9 +133,18 @@ async function attackMatrix(ctx: GateContext): Promise<Check[]> {
     check('GET stays in monitor mode', served === getSent, `${served}/${getSent} attack GETs answered without a block`),
   );
   if (ctx.local) {
-    await new Promise((r) => setTimeout(r, 300)); // workerd flushes its log line after the response
-    const logged = wafEvents(ctx.local.gatewayLog, logFrom).filter((e) => e.request_id && ids.includes(e.request_id));
-    const wouldBlock = logged.filter((e) => e.would_block === true);
+    // workerd writes its log line after the response: poll (a loaded machine flushes late).
+    const log = ctx.local.gatewayLog;
+    const readWouldBlock = () =>
+      wafEvents(log, logFrom).filter((e) => e.request_id && ids.includes(e.request_id) && e.would_block === true);
+    const wouldBlock = await waitFor(
+      'the monitor GETs in the WAF log',
+      async () => {
+        const seen = readWouldBlock();
+        return seen.length >= getSent ? seen : undefined;
+      },
+      10_000,
+    ).catch(() => readWouldBlock());
     checks.push(
       check(
         'monitor GETs logged "would block"',
