@@ -43,13 +43,21 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return k;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function hex(buf: ArrayBuffer): string {
-  return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  let out = '';
+  for (const b of new Uint8Array(buf)) out += HEX[b];
+  return out;
 }
+
+/** SHA-256 of zero bytes: every GET's body digest, so it is not computed per request. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** Hex SHA-256 of the body bytes; `undefined`/empty → the digest of zero bytes. */
 export async function bodyDigest(body: Uint8Array | ArrayBuffer | undefined): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', (body ?? new Uint8Array(0)) as BufferSource));
+  if (!body || body.byteLength === 0) return EMPTY_SHA256;
+  return hex(await crypto.subtle.digest('SHA-256', body as BufferSource));
 }
 
 /**

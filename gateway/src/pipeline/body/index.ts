@@ -21,8 +21,12 @@ export function body(rules: WafRules): MiddlewareHandler<GatewayEnv> {
     if (!stream) return next();
     const declared = Number(c.req.header('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > cap) return problemResponse(c, 'BODY_TOO_LARGE');
-    const bytes = await readCapped(stream, cap);
-    if (!bytes) return problemResponse(c, 'BODY_TOO_LARGE');
+    // A declared length is what HTTP framing delivers: read it in one call. Chunked bodies (no
+    // length) are read chunk by chunk and cut off at the cap.
+    const bytes = Number.isFinite(declared)
+      ? new Uint8Array(await c.req.raw.arrayBuffer())
+      : await readCapped(stream, cap);
+    if (!bytes || bytes.byteLength > cap) return problemResponse(c, 'BODY_TOO_LARGE');
     c.set('body', bytes);
     await next();
   };

@@ -98,5 +98,8 @@ describe('client address trust (issue 14, finding 4)', () => {
     expect(canonicalAddress('2001:DB8:0::1')).toBe('2001:db8::1');
     expect(canonicalAddress('3325256711')).toBeNull();
     expect(canonicalAddress('198.51.100.07')).toBeNull();
+    for (const ok of ['0.0.0.0', '255.255.255.255', '10.0.0.1', '100.64.1.200']) expect(canonicalAddress(ok)).toBe(ok);
+    for (const bad of ['256.1.1.1', '1.2.3.999', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1..2.3', '0x1.2.3.4', '1.2.3.4 5'])
+      expect(canonicalAddress(bad), bad).toBeNull();
   });
 });

@@ -5,6 +5,15 @@ import type { GatewaySettings } from '../../config/bindings.ts';
 import { problemResponse } from '../../respond.ts';
 import { settingsOf } from '../settings/index.ts';
 
+/** Dotted-quad IPv4 already in canonical text (no leading zeros, each part ≤ 255): every request's case. */
+const CANONICAL_IPV4 = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/;
+
+function isCanonicalIPv4(s: string): boolean {
+  if (!CANONICAL_IPV4.test(s)) return false;
+  for (const part of s.split('.')) if (Number(part) > 255) return false;
+  return true;
+}
+
 /**
  * One address in canonical text, or null. Only the forms a proxy writes are accepted: four-part
  * decimal IPv4 and IPv6 (an IPv4-mapped IPv6 address becomes its IPv4). `0xc6.0x33.0x64.7` or
@@ -13,6 +22,7 @@ import { settingsOf } from '../settings/index.ts';
 export function canonicalAddress(raw: string | undefined): string | null {
   const s = raw?.trim();
   if (!s) return null;
+  if (isCanonicalIPv4(s)) return s;
   if (ipaddr.IPv4.isValidFourPartDecimal(s)) return ipaddr.IPv4.parse(s).toString();
   if (!s.includes(':') || !ipaddr.IPv6.isValid(s)) return null;
   return ipaddr.process(s).toString();

@@ -51,9 +51,27 @@ const GATEWAY_OWNED = [
   'x-method-override',
 ];
 
+/** Header names a `Connection` header lists: hop-by-hop for this one message (RFC 9110 §7.6.1). */
+function connectionNamed(h: Headers): string[] {
+  const v = h.get('connection');
+  return v ? v.split(',').map((n) => n.trim().toLowerCase()) : [];
+}
+
 function stripHopByHop(h: Headers): void {
-  for (const name of (h.get('connection') ?? '').split(',')) if (name.trim()) h.delete(name.trim());
+  for (const name of connectionNamed(h)) if (name) h.delete(name);
   for (const name of HOP_BY_HOP) h.delete(name);
+}
+
+/** Never forwarded to the backend: hop-by-hop headers and the ones only the gateway may set. */
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, ...GATEWAY_OWNED]);
+
+/** The client's headers the backend may see: one pass over them (cheaper than ~30 deletes). */
+function forwardedHeaders(incoming: Headers, clientIpHeader: string): Headers {
+  const named = connectionNamed(incoming);
+  const out = new Headers();
+  for (const [name, value] of incoming)
+    if (!NOT_FORWARDED.has(name) && name !== clientIpHeader && !named.includes(name)) out.append(name, value);
+  return out;
 }
 
 /**
@@ -67,10 +85,7 @@ export function proxy(): Handler<GatewayEnv> {
     const incoming = new URL(c.req.url);
     const canonical = requestOf(c);
     const target = settingsOf(c).backendOrigin + canonical.target;
-    const headers = new Headers(c.req.raw.headers);
-    stripHopByHop(headers);
-    for (const name of GATEWAY_OWNED) headers.delete(name);
-    headers.delete(settingsOf(c).clientIp.header);
+    const headers = forwardedHeaders(c.req.raw.headers, settingsOf(c).clientIp.header.toLowerCase());
     const requestId = c.get('requestId');
     const identity = c.get('identity');
     headers.set('x-request-id', requestId);
