@@ -8,7 +8,10 @@ export interface ErrorAdvice {
   links: { href: string; label: string }[];
 }
 
-/** "30 seconds", "2 minutes", "about 1 hour": how long Retry-After asks us to wait, in words. */
+/**
+ * "30 seconds", "2 minutes", "about 1 hour": how long Retry-After asks us to wait, in words.
+ * @internal exported for its tests
+ */
 export function waitInWords(seconds: number): string {
   const s = Math.max(1, Math.ceil(seconds));
   if (s < 90) return `${s} second${s === 1 ? '' : 's'}`;

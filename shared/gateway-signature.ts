@@ -132,6 +132,7 @@ export async function checkGatewaySignature(
   return safeEqual(parsed.mac, await mac(secret, canonical(parsed.t, parts))) ? 'ok' : 'mismatch';
 }
 
+/** @internal exported for its tests */
 export async function verifyGatewaySignature(
   secret: string,
   header: string | null | undefined,

@@ -3,6 +3,7 @@ import pino from 'pino';
 /**
  * JSON logs. Secrets never reach a log line: these paths are redacted wherever they appear, and
  * handlers log ids, never bodies.
+ * @internal exported for its tests
  */
 export const REDACT_PATHS = [
   'password',

@@ -101,4 +101,5 @@ export function formatRates(r: Rates): string[] {
   return lines;
 }
 
+/** @internal exported for its tests */
 export const rate = (v: { caught: number; total: number }) => (v.total ? v.caught / v.total : 0);

@@ -5,7 +5,7 @@ import type { CompiledWaf } from '../../gateway/src/config/waf.ts';
 import { toWafRequest, type RecordedRequest } from './load.ts';
 import { addToRates, emptyRates, formatRates, type Labelled } from './corpus-rates.ts';
 
-export interface ReplayLine {
+interface ReplayLine {
   id: string;
   would_block: boolean;
   action: 'block' | 'monitor' | 'allow';
@@ -13,7 +13,10 @@ export interface ReplayLine {
   rules: string[];
 }
 
-/** Replays one recorded request through the engine (the route's mode decides `action`). */
+/**
+ * Replays one recorded request through the engine (the route's mode decides `action`).
+ * @internal exported for its tests
+ */
 export function replayOne(r: RecordedRequest, waf: CompiledWaf, fallbackId: string): ReplayLine {
   const { req, truncated } = toWafRequest(r, waf);
   const v = inspectRequest(req, waf, { truncated });

@@ -45,7 +45,10 @@ export const BLOBS = [
   'crawler',
   'upstream',
 ] as const;
-/** Double order: double1 … double2. */
+/**
+ * Double order: double1 … double2.
+ * @internal exported for its tests
+ */
 export const DOUBLES = ['total_ms', 'upstream_ms'] as const;
 
 export function toDataPoint(e: GatewayEvent): DataPoint {

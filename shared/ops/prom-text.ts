@@ -132,7 +132,10 @@ export function parsePrometheusText(text: string): Exposition {
   return { families, samples };
 }
 
-/** Sum of the samples named `name` whose labels include `match`. */
+/**
+ * Sum of the samples named `name` whose labels include `match`.
+ * @internal exported for its tests
+ */
 export function sumOf(samples: readonly Sample[], name: string, match: Record<string, string> = {}): number {
   let total = 0;
   for (const s of samples)

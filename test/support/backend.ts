@@ -1,6 +1,6 @@
 import { createApp } from '../../backend/src/app.ts';
 import { parseEnv, type Env } from '../../backend/src/env.ts';
-import { ephemeralSigningKeys } from '../../backend/src/auth/keys.ts';
+import { ephemeralSigningKeys } from './signing-keys.ts';
 import { createLogger } from '../../backend/src/logger.ts';
 import type { AppDeps } from '../../backend/src/deps.ts';
 import { signedRequestInit, TEST_GATEWAY_SECRET } from './sign.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
-import { ephemeralSigningKeys } from './keys.ts';
+import { ephemeralSigningKeys } from '../../../test/support/signing-keys.ts';
 import { signAccessToken } from './tokens.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './middleware.ts';
 import { HARD_PASSWORD, createProvider, login, signup, uniqueEmail } from '../../../test/support/auth.ts';

@@ -41,8 +41,3 @@ export async function generateSigningJwk(): Promise<JWK> {
   const { d: _d, ...pub } = jwk;
   return { ...jwk, kid: await calculateJwkThumbprint(pub) };
 }
-
-/** Fresh in-memory keys for tests. */
-export async function ephemeralSigningKeys(): Promise<SigningKeys> {
-  return fromPrivateJwk(await generateSigningJwk());
-}

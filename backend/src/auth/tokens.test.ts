@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ephemeralSigningKeys } from './keys.ts';
+import { ephemeralSigningKeys } from '../../../test/support/signing-keys.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS, signAccessToken, verifyAccessToken } from './tokens.ts';
 
 describe('access tokens', () => {

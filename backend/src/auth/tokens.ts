@@ -3,7 +3,10 @@ import { JWT_ALG, type SigningKeys } from './keys.ts';
 
 /** Access tokens live 15 minutes: short enough that revocation by refresh-family is enough. */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
-/** Tolerated clock difference between signer and verifier. */
+/**
+ * Tolerated clock difference between signer and verifier.
+ * @internal exported for its tests
+ */
 export const CLOCK_SKEW_SECONDS = 30;
 
 export type Role = 'student' | 'provider' | 'admin';

@@ -8,9 +8,15 @@ import type { Db } from '../db/client.ts';
  * FINISHED_KEY_TTL_MS. Another process that never saw the key reads it from the database once.
  */
 
-/** Long enough for a client's retries (seconds to minutes), short against the ≥ 24 h retention. */
+/**
+ * Long enough for a client's retries (seconds to minutes), short against the ≥ 24 h retention.
+ * @internal exported for its tests
+ */
 export const FINISHED_KEY_TTL_MS = 5 * 60 * 1000;
-/** Bounds memory: about 1 KB per entry. The oldest entry goes first. */
+/**
+ * Bounds memory: about 1 KB per entry. The oldest entry goes first.
+ * @internal exported for its tests
+ */
 export const FINISHED_KEY_MAX = 10_000;
 
 /** All a replay needs: the request's fingerprint (a changed request is still a 422) and the response. */

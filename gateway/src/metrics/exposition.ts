@@ -68,7 +68,10 @@ export function renderEvents(): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Series currently held (for the cardinality test). */
+/**
+ * Series currently held (for the cardinality test).
+ * @internal exported for its tests
+ */
 export function seriesCount(): number {
   return counts.size;
 }

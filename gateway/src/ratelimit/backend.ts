@@ -31,6 +31,7 @@ function perPolicy(make: (p: CompiledPolicy) => Limiter) {
   };
 }
 
+/** @internal exported for its tests */
 export function createBackend(env: BackendBindings): LimiterBackend {
   const breaker = new CircuitBreaker({ onTransition: recordCircuit });
   const local = perPolicy((p) =>

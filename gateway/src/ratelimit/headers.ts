@@ -16,11 +16,15 @@ function secondsUntil(resetMs: number, now = Date.now()): number {
   return Math.max(1, Math.ceil((resetMs - now) / 1000));
 }
 
+/** @internal exported for its tests */
 export function policyHeader(decisions: readonly Decision[]): string {
   return decisions.map((d) => `${sfString(d.policy.id)};q=${d.policy.limit};w=${d.policy.windowSeconds}`).join(', ');
 }
 
-/** Only decisions with a known count (fail-open and fail-closed answers have none to report). */
+/**
+ * Only decisions with a known count (fail-open and fail-closed answers have none to report).
+ * @internal exported for its tests
+ */
 export function rateLimitHeader(decisions: readonly Decision[], now = Date.now()): string | undefined {
   const items = decisions
     .filter((d) => d.result)

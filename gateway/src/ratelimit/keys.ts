@@ -56,6 +56,7 @@ const DEFAULT_PREFIX: IpPrefix = { v4: 32, v6: 64 };
  * The counter bucket of a client address for a prefix policy: the address itself at /32 (IPv4) or
  * /128, else its network (`2001:db8:1:2::/64`). `unknown` stays `unknown` (development only: the
  * client-ip stage says so when it starts).
+ * @internal exported for its tests
  */
 export function ipBucket(ip: string, prefix: IpPrefix = DEFAULT_PREFIX): string {
   const addr = parseClientIp(ip);

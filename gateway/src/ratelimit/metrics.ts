@@ -46,10 +46,12 @@ const nearLimit = new Counter(
   'gatehouse_ratelimit_near_limit_total',
   'Allowed decisions that used at least 80% of the limit.',
 );
+/** @internal exported for its tests */
 export const backendErrors = new Counter(
   'gatehouse_ratelimit_backend_errors_total',
   'Redis failures by policy and kind (timeout, network, http).',
 );
+/** @internal exported for its tests */
 export const degraded = new Counter(
   'gatehouse_ratelimit_degraded_total',
   'Decisions made without Redis, by policy, failure mode and reason.',

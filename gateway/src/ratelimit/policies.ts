@@ -22,6 +22,7 @@ function pathMatcher(patterns: readonly string[]): (path: string) => boolean {
   return (path) => exact.has(path) || prefixes.some((p) => path.startsWith(p));
 }
 
+/** @internal exported for its tests */
 export function compilePolicy(p: LimitPolicy): CompiledPolicy {
   const windowMs = durationMs(p.window);
   const methods = new Set<string>(p.match.methods);
@@ -80,4 +81,5 @@ function checkDedicatedNotBelowGeneral(policies: readonly CompiledPolicy[]): voi
   }
 }
 
+/** @internal exported for its tests */
 export type { LimitPolicy };

@@ -118,5 +118,6 @@ export type LimitsRules = z.infer<typeof LimitsRulesSchema>;
 export type LimitPolicy = LimitsRules['policies'][number];
 export type LimitKey = (typeof LIMIT_KEYS)[number];
 export type Algorithm = (typeof ALGORITHMS)[number];
+/** @internal exported for its tests */
 export type FailureMode = (typeof FAILURE_MODES)[number];
 export type IpPrefix = LimitPolicy['ip_prefix'];

@@ -18,6 +18,7 @@ function isCanonicalIPv4(s: string): boolean {
  * One address in canonical text, or null. Only the forms a proxy writes are accepted: four-part
  * decimal IPv4 and IPv6 (an IPv4-mapped IPv6 address becomes its IPv4). `0xc6.0x33.0x64.7` or
  * `3325256711` are refused rather than "fixed up" into an allowlisted address.
+ * @internal exported for its tests
  */
 export function canonicalAddress(raw: string | undefined): string | null {
   const s = raw?.trim();
@@ -28,7 +29,10 @@ export function canonicalAddress(raw: string | undefined): string | null {
   return ipaddr.process(s).toString();
 }
 
-/** The client address from a trusted source, `unknown` (development only), or `refuse`. */
+/**
+ * The client address from a trusted source, `unknown` (development only), or `refuse`.
+ * @internal exported for its tests
+ */
 export function resolveClientIp(
   cfg: GatewaySettings['clientIp'],
   header: (name: string) => string | undefined,

@@ -5,7 +5,10 @@ import { wafPrometheus } from '../../waf/events.ts';
 import { renderEvents } from '../../metrics/exposition.ts';
 import { problemResponse } from '../../respond.ts';
 
-/** Where the gateway answers its own metrics; never forwarded to the backend. */
+/**
+ * Where the gateway answers its own metrics; never forwarded to the backend.
+ * @internal exported for its tests
+ */
 export const METRICS_PATH = '/__gateway/metrics';
 
 const encoder = new TextEncoder();

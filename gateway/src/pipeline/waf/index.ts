@@ -8,7 +8,10 @@ import { problemResponse } from '../../respond.ts';
 import { formatFieldErrors } from '../../waf/formats/problem.ts';
 import { requestOf } from '../canonical/index.ts';
 
-/** Grant (access rules) that turns blocks into monitor events for a client: inspect and log, never block. */
+/**
+ * Grant (access rules) that turns blocks into monitor events for a client: inspect and log, never block.
+ * @internal exported for its tests
+ */
 export const WAF_MONITOR_ONLY = 'waf_monitor_only';
 
 /**
