@@ -9,7 +9,7 @@ const PROBLEM_TEXT: Record<PaymentProblem['kind'], string> = {
 };
 
 /** The one command that finds a request's lines in the local log (`npm start 2>&1 | tee gatehouse.log`). */
-export const grepCommand = (id: string) => `grep -F '"request_id":"${id}"' gatehouse.log`;
+const grepCommand = (id: string) => `grep -F '"request_id":"${id}"' gatehouse.log`;
 
 /** The request id of a row, linked to the page with its log commands and everything it wrote. */
 function RequestLink(props: { id: string | null }) {

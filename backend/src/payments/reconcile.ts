@@ -113,7 +113,8 @@ export async function reconcile(
       }
     for (const r of refunds)
       if (!ledger.has(`${r.id}:refund`)) {
-        if ((await serializable(db, (tx) => applyRefundFacts(tx, r, 'reconcile', report.runId))) === 'applied') report.applied++;
+        if ((await serializable(db, (tx) => applyRefundFacts(tx, r, 'reconcile', report.runId))) === 'applied')
+          report.applied++;
       }
     ledger = await ledgerEffects(db, opts.since);
   }

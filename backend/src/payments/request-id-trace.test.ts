@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import { createPaymentsHarness, TEST_WEBHOOK_SECRET, type PaymentsHarness } from '../../../test/support/psp-sim/harness.ts';
+import {
+  createPaymentsHarness,
+  TEST_WEBHOOK_SECRET,
+  type PaymentsHarness,
+} from '../../../test/support/psp-sim/harness.ts';
 import { stripeSignature } from '../../../test/support/psp-sim/index.ts';
 import { signedRequestInit } from '../../../test/support/sign.ts';
 import { relayOnce, OUTBOX_MAX_ATTEMPTS, type OutboxConsumer } from './settlement/7-outbox-relay.ts';
@@ -143,7 +147,9 @@ describe('request id from the gateway into payments, webhooks and the outbox', (
     lines.length = 0;
     const result = await relayOnce(h.t.deps.db, [creditAuditLog(log), failing], undefined, log);
     expect(result.dead).toBe(1);
-    const audit = lines.find((l) => l.msg === 'credits movement' && l.purchase_id === purchaseId && l.topic === 'credits.granted');
+    const audit = lines.find(
+      (l) => l.msg === 'credits movement' && l.purchase_id === purchaseId && l.topic === 'credits.granted',
+    );
     expect(audit?.request_id).toBe(webhookReq);
     const dead = lines.find((l) => l.msg === 'outbox message dead-lettered');
     expect(dead).toMatchObject({ request_id: refundReq, topic: 'refund.processed', err: 'mail server down' });

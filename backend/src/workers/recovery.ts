@@ -82,7 +82,10 @@ export async function recoverOnce(
       const key = await takeOverStaleKey(ctx.db, id, opts.lockTimeoutMs);
       if (!key) continue;
       const run = RUNNERS[key.operation] ?? runPurchase;
-      log.info({ idempotency_key_id: key.id, operation: key.operation, recovery_point: key.recoveryPoint }, 'payments recovery: resuming key');
+      log.info(
+        { idempotency_key_id: key.id, operation: key.operation, recovery_point: key.recoveryPoint },
+        'payments recovery: resuming key',
+      );
       await run({ ...ctx, log }, key, runId);
       report.keysResumed++;
     } catch (e) {

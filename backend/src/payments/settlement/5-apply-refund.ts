@@ -116,13 +116,18 @@ export async function applyRefundFacts(
       updatedAt: sql`now()`,
     })
     .where(eq(creditRefunds.id, row.id));
-  await enqueue(tx, 'refund.processed', {
-    refund_id: row.id,
-    purchase_id: purchase.id,
-    user_id: purchase.userId,
-    amount_cents: r.amount,
-    credits_revoked: revoke,
-    psp_refund_id: r.id,
-  }, requestId);
+  await enqueue(
+    tx,
+    'refund.processed',
+    {
+      refund_id: row.id,
+      purchase_id: purchase.id,
+      user_id: purchase.userId,
+      amount_cents: r.amount,
+      credits_revoked: revoke,
+      psp_refund_id: r.id,
+    },
+    requestId,
+  );
   return 'applied';
 }
