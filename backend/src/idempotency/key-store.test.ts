@@ -36,7 +36,7 @@ describe('beginIdempotentRequest with a first phase', () => {
     let runs = 0;
     const first: FirstPhase = async (tx) => {
       runs++;
-      const p = await insertPurchase(tx, userId, { package_id: 'starter-100' });
+      const p = await insertPurchase(tx, userId, { package_id: 'starter-100' }, null);
       return { point: 'purchase_created', resourceId: p.id };
     };
     const begun = await beginIdempotentRequest(database.db, input('first-1'), first);
@@ -60,7 +60,7 @@ describe('beginIdempotentRequest with a first phase', () => {
   it('a failing first phase leaves neither the key nor its record behind', async () => {
     const purchases0 = (await database.db.select().from(creditPurchases)).length;
     const failing: FirstPhase = async (tx) => {
-      await insertPurchase(tx, userId, { package_id: 'starter-100' });
+      await insertPurchase(tx, userId, { package_id: 'starter-100' }, null);
       throw new Error('crash inside the first phase');
     };
     await expect(beginIdempotentRequest(database.db, input('first-2'), failing)).rejects.toThrow(

@@ -6,6 +6,7 @@ import type { OpsNumbers } from './numbers.ts';
 import type { Light, OpsStatus } from './status.ts';
 import { WINDOWS, type WindowName } from './window.ts';
 import type { FailedRequest } from './failed-requests.ts';
+import { PaymentProblemsPanel } from './request-views.tsx';
 
 export const OPS_CSS = `
 .strip{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}.light{padding:.4rem .8rem;border-radius:6px;font-weight:600;color:#fff}
@@ -167,6 +168,7 @@ export function OpsDashboardPage(props: { numbers: OpsNumbers; status: OpsStatus
           ]} />
           <p>Last reconciliation: {rec ? `${rec.finished_at} (${rec.source}): matched ${rec.matched}, mismatched ${rec.mismatched}` : 'none yet'}</p>
         </section>
+        <PaymentProblemsPanel problems={st.recent_problems} />
         <section class="card" id="panel-auth" aria-labelledby="h-auth">
           <h2 id="h-auth">Auth and access</h2>
           <Table head={['auth outcome', 'count']} rows={[
@@ -191,29 +193,6 @@ export function OpsDashboardPage(props: { numbers: OpsNumbers; status: OpsStatus
           ) : null}
         </section>
       </div>
-    </Layout>
-  );
-}
-
-/** How to find one request's log lines on both processes. */
-export function RequestLogsPage(props: { id: string }) {
-  const id = props.id;
-  return (
-    <Layout title={`Request ${id}`}>
-      <h1>Log lines of request {id}</h1>
-      <p>Every log line of the gateway and the backend (payments, webhooks, outbox) carries <code>request_id</code>. To see them:</p>
-      <ul>
-        <li>Local (<code>npm start 2&gt;&amp;1 | tee gatehouse.log</code>): <code>grep -F '"request_id":"{id}"' gatehouse.log</code></li>
-        <li>Backend in production (JSON on stdout): <code>journalctl -u gatehouse-backend -o cat | jq -c 'select(.request_id == "{id}")'</code></li>
-        <li>Gateway on Cloudflare: <code>npx wrangler tail gatehouse-gateway --format json --search {id}</code></li>
-        <li>
-          Its payment: the <code>purchase_request</code> line names a <code>purchase_id</code>; its outbox messages log under it: <code>{"grep -F '\"purchase_id\":\"<purchase id>\"' gatehouse.log"}</code>, and its webhooks are in the inbox{' '}
-          <code>
-            {"select id, type, outcome from webhook_events where payload #>> '{data,object,metadata,purchase_id}' = '<purchase id>';"}
-          </code>
-        </li>
-      </ul>
-      <p><a href="/ops">Back to the dashboard</a></p>
     </Layout>
   );
 }

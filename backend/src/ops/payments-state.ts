@@ -4,6 +4,7 @@ import { paymentsOpsSnapshot } from '../payments/ops.ts';
 import { detectDuplicates, DUPLICATE_KINDS, totalDuplicates, type Duplicates } from './duplicates.ts';
 import { lastReconciliation, type ReconciliationRun } from './reconciliation-runs.ts';
 import { registry } from './metrics.ts';
+import type { PaymentProblem } from '../payments/request-trace.ts';
 
 /** Payments state read from the database (not counted in memory: it must agree across processes). */
 export interface PaymentsState {
@@ -14,6 +15,8 @@ export interface PaymentsState {
   ledger_balanced: boolean;
   duplicates: Duplicates & { total: number };
   last_reconciliation: ReconciliationRun | null;
+  /** Failed purchases/refunds, dead letters, unapplied webhooks, each with its request id. */
+  recent_problems: PaymentProblem[];
 }
 
 /** Concurrent readers (a scrape and a dashboard view) share the read in flight; nothing older is served. */
@@ -41,6 +44,7 @@ async function read(db: Db): Promise<PaymentsState> {
     ledger_balanced: snap.ledger.balanced,
     duplicates: { ...dup, total: totalDuplicates(dup) },
     last_reconciliation: rec,
+    recent_problems: snap.recent_problems,
   };
 }
 

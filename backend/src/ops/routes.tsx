@@ -4,7 +4,9 @@ import type { AppDeps } from '../deps.ts';
 import { rowsOf } from '../db/client.ts';
 import { problemResponse } from '../http/problem.ts';
 import { opsViewer } from './access.ts';
-import { OpsDashboardPage, RequestLogsPage } from './dashboard-views.tsx';
+import { OpsDashboardPage } from './dashboard-views.tsx';
+import { RequestLogsPage } from './request-views.tsx';
+import { rowsOfRequest } from '../payments/request-trace.ts';
 import { StatusPage } from './status-view.tsx';
 import { recentFailures } from './failed-requests.ts';
 import { createOpsRuntime } from './ops-runtime.ts';
@@ -60,7 +62,7 @@ export function opsRoutes(deps: AppDeps) {
     if (!(await opsViewer(c, deps, { page: true }))) return c.redirect('/login', 303);
     const id = c.req.param('id');
     if (!REQUEST_ID.test(id)) return problemResponse(c, 'NOT_FOUND');
-    return html(c, <RequestLogsPage id={id} />);
+    return html(c, <RequestLogsPage id={id} rows={await rowsOfRequest(deps.db, id)} />);
   });
 
   app.get('/status', async (c) => {

@@ -57,7 +57,7 @@ export function runCheckout(
         atomicPhase<CheckoutPoint>(ctx.db, key, async (tx) => {
           if (!findPackage(params.package_id))
             return response(404, problem('NOT_FOUND', requestId, { detail: 'No such credit package' }));
-          const created = await insertPurchase(tx, key.userId, { package_id: params.package_id });
+          const created = await insertPurchase(tx, key.userId, { package_id: params.package_id }, requestId);
           return recoveryPoint('purchase_created', created.id);
         }),
       purchase_created: async (purchaseId) => {

@@ -64,6 +64,12 @@ describe('checkout from the credits page', () => {
       expect([a.status, b.status]).toEqual([303, 303]);
       expect(a.headers.get('location')).toBe(b.headers.get('location'));
       expect(h.sim.checkout.created).toBe(created + 1);
+      // The purchase row keeps the id of the form post that stored it (docs/payments.md, "Tracing a request").
+      const [stored] = rows<{ request_id: string }>(
+        await h.t.deps.db.execute(sql`select request_id from credit_purchases where user_id = ${u.id}`),
+      );
+      expect(stored.request_id).toMatch(/^[0-9a-f-]{36}$/);
+      expect([a.headers.get('x-request-id'), b.headers.get('x-request-id')]).toContain(stored.request_id);
       const url = a.headers.get('location')!;
       expect(url).toMatch(/\/c\/pay\/cs_test_/);
 

@@ -139,7 +139,7 @@ export function creditsPageRoutes(deps: AppDeps) {
             ...(user.email ? { email: user.email } : {}),
           },
           firstPhase: async (tx) => {
-            stored = await insertPurchase(tx, user.sub, { package_id: packageId });
+            stored = await insertPurchase(tx, user.sub, { package_id: packageId }, c.get('requestId'));
             return { point: 'purchase_created', resourceId: stored.id };
           },
         },

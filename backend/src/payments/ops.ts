@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.ts';
 import { unbalancedTransactions } from '../ledger/balance.ts';
+import { recentPaymentProblems } from './request-trace.ts';
 
 /**
  * What the ops dashboard shows about payments: outbox lag and dead letters, unsettled purchases
- * and refunds, unfinished idempotency keys, and whether the ledger balances. Served at
+ * and refunds, unfinished idempotency keys, whether the ledger balances, and the latest problems
+ * with the request id behind each (`recent_problems`, request-trace.ts). Served at
  * `GET /api/ops/payments` (admin) and callable directly.
  */
 export async function paymentsOpsSnapshot(db: Db) {
@@ -16,9 +18,16 @@ export async function paymentsOpsSnapshot(db: Db) {
            extract(epoch from now() - min(created_at) filter (where delivered_at is null and dead_at is null))::float as oldest_pending_seconds
     from outbox_messages`),
   );
-  const dead = rowsOf<{ id: string; topic: string; attempts: number; last_error: string | null; dead_at: string }>(
+  const dead = rowsOf<{
+    id: string;
+    topic: string;
+    attempts: number;
+    last_error: string | null;
+    dead_at: string;
+    request_id: string | null;
+  }>(
     await db.execute(sql`
-    select id, topic, attempts, last_error, dead_at from outbox_messages where dead_at is not null order by dead_at desc limit 20`),
+    select id, topic, attempts, last_error, dead_at, request_id from outbox_messages where dead_at is not null order by dead_at desc limit 20`),
   );
   const purchases = rowsOf<{ status: string; n: number }>(
     await db.execute(sql`select status, count(*)::int as n from credit_purchases group by status`),
@@ -31,6 +40,7 @@ export async function paymentsOpsSnapshot(db: Db) {
   );
   const [inbox] = rowsOf<{ events: number }>(await db.execute(sql`select count(*)::int as events from webhook_events`));
   const unbalanced = await unbalancedTransactions(db);
+  const problems = await recentPaymentProblems(db);
   return {
     outbox: {
       pending: outbox.pending,
@@ -44,5 +54,6 @@ export async function paymentsOpsSnapshot(db: Db) {
     idempotency: { unfinished: keys.unfinished },
     inbox: { events: inbox.events },
     ledger: { balanced: unbalanced.length === 0, unbalanced_transactions: unbalanced.length },
+    recent_problems: problems,
   };
 }

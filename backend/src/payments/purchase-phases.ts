@@ -26,9 +26,15 @@ type Purchase = typeof creditPurchases.$inferSelect;
 /**
  * The purchase record, stored before any PSP call (its id keys the PaymentIntent). A new request
  * runs this as the key's first phase, in the key's own transaction (`beginIdempotentRequest`);
- * a key left at `started` runs it as the phase below.
+ * a key left at `started` runs it as the phase below. `requestId`: the request storing it (or the
+ * recovery run resuming its key), kept on the row to trace it back to its log lines.
  */
-export async function insertPurchase(tx: Tx, userId: string, params: PurchaseParams): Promise<Purchase> {
+export async function insertPurchase(
+  tx: Tx,
+  userId: string,
+  params: PurchaseParams,
+  requestId: string | null,
+): Promise<Purchase> {
   const pkg = findPackage(params.package_id);
   if (!pkg) throw new Error(`unknown credit package ${params.package_id}`);
   const [created] = await tx
@@ -42,6 +48,7 @@ export async function insertPurchase(tx: Tx, userId: string, params: PurchasePar
       credits: pkg.credits,
       status: 'created',
       paymentMethod: params.payment_method ?? null,
+      requestId,
     })
     .returning();
   return created;
@@ -68,7 +75,7 @@ export function runPurchase(
         atomicPhase<PurchasePoint>(ctx.db, key, async (tx) => {
           const pkg = findPackage(params.package_id);
           if (!pkg) return response(404, problem('NOT_FOUND', requestId, { detail: 'No such credit package' }));
-          const created = await insertPurchase(tx, key.userId, params);
+          const created = await insertPurchase(tx, key.userId, params, requestId);
           return recoveryPoint('purchase_created', created.id);
         }),
       purchase_created: (purchaseId) =>

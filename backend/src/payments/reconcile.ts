@@ -18,6 +18,8 @@ interface Finding {
   detail: string;
 }
 export interface ReconcileReport {
+  /** `reconcile-<uuid>`: the request id of what `apply` writes (outbox messages), like a request's. */
+  runId: string;
   since: Date;
   checked: number;
   matched: number;
@@ -61,6 +63,7 @@ export async function reconcile(
   opts: { since: Date; apply?: boolean },
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = {
+    runId: `reconcile-${crypto.randomUUID()}`,
     since: opts.since,
     checked: 0,
     matched: 0,
@@ -105,12 +108,13 @@ export async function reconcile(
   if (opts.apply) {
     for (const p of pis)
       if (!ledger.has(`${p.id}:purchase`) || !ledger.has(`${p.id}:credit_grant`)) {
-        if ((await serializable(db, (tx) => applyPaymentIntentFacts(tx, p, 'reconcile'))) === 'applied')
+        if ((await serializable(db, (tx) => applyPaymentIntentFacts(tx, p, 'reconcile', report.runId))) === 'applied')
           report.applied++;
       }
     for (const r of refunds)
       if (!ledger.has(`${r.id}:refund`)) {
-        if ((await serializable(db, (tx) => applyRefundFacts(tx, r, 'reconcile'))) === 'applied') report.applied++;
+        if ((await serializable(db, (tx) => applyRefundFacts(tx, r, 'reconcile', report.runId))) === 'applied')
+          report.applied++;
       }
     ledger = await ledgerEffects(db, opts.since);
   }
@@ -173,7 +177,7 @@ export function reconcileOk(r: ReconcileReport): boolean {
 export function formatReport(r: ReconcileReport): string {
   const pct = r.checked ? ((100 * r.matched) / r.checked).toFixed(1) : '100.0';
   const lines = [
-    `reconcile since ${r.since.toISOString()}`,
+    `reconcile since ${r.since.toISOString()} (run ${r.runId})`,
     `  checked ${r.checked}, matched ${r.matched} (${pct}%)${r.applied ? `, applied ${r.applied} missing facts` : ''}`,
     `  missing in ledger: ${r.missingInLedger.length}`,
     `  missing at PSP:    ${r.missingAtPsp.length}`,

@@ -100,7 +100,7 @@ async function createRefund(
   const id = crypto.randomUUID();
   await tx
     .insert(creditRefunds)
-    .values({ id, purchaseId: p.id, userId: p.userId, amountCents: amount, status: 'pending' });
+    .values({ id, purchaseId: p.id, userId: p.userId, amountCents: amount, status: 'pending', requestId });
   return recoveryPoint('refund_created', id);
 }
 
@@ -148,7 +148,7 @@ async function callPsp(
     });
   }
   return atomicPhase<RefundPoint>(ctx.db, key, async (tx) => {
-    await applyRefundFacts(tx, refundFacts(refund), 'api');
+    await applyRefundFacts(tx, refundFacts(refund), 'api', requestId);
     return recoveryPoint('psp_refund_created');
   });
 }

@@ -113,7 +113,7 @@ export function paymentsRoutes(deps: AppDeps) {
       ]);
     let stored: Awaited<ReturnType<typeof insertPurchase>> | undefined;
     const storePurchase: FirstPhase = async (tx) => {
-      stored = await insertPurchase(tx, c.get('user')!.sub, body);
+      stored = await insertPurchase(tx, c.get('user')!.sub, body, c.get('requestId'));
       return { point: 'purchase_created', resourceId: stored.id };
     };
     return idempotent(
@@ -173,7 +173,7 @@ export function paymentsRoutes(deps: AppDeps) {
         'WEBHOOK_SIGNATURE_INVALID',
         'The Stripe-Signature header does not match the body, or is older than the tolerance',
       );
-    const outcome = await handleStripeEvent(ctx, event);
+    const outcome = await handleStripeEvent(ctx, event, c.get('requestId'));
     return c.json({ received: true, event_id: event.id, outcome });
   });
 

@@ -50,8 +50,10 @@ export function startPaymentWorkers(deps: AppDeps): { stop(): Promise<void> } {
         async () => {
           const r = await recoverOnce(ctx, { lockTimeoutMs: deps.env.IDEMPOTENCY_LOCK_TIMEOUT_SECONDS * 1000 });
           observeRecovery(r);
-          if (r.keysResumed || r.purchasesSettled || r.refundsSettled || r.errors)
-            deps.log.info(r, 'payments recovery round');
+          if (r.keysResumed || r.purchasesSettled || r.refundsSettled || r.errors) {
+            const { runId, ...counts } = r;
+            deps.log.info({ request_id: runId, ...counts }, 'payments recovery round');
+          }
         },
         onError('recovery'),
       ),
@@ -61,7 +63,7 @@ export function startPaymentWorkers(deps: AppDeps): { stop(): Promise<void> } {
     receiptMailer({ mail: mailTransportFor(deps), publicUrl: deps.env.PUBLIC_URL }),
     creditAuditLog(deps.log),
   ];
-  stops.push(every(OUTBOX_POLL_MS, () => relayOnce(deps.db, consumers), onError('outbox relay')));
+  stops.push(every(OUTBOX_POLL_MS, () => relayOnce(deps.db, consumers, undefined, deps.log), onError('outbox relay')));
   stops.push(
     every(
       PURGE_INTERVAL_MS,

@@ -26,7 +26,7 @@ async function receiptFor(email: string) {
     .values({ email, passwordHash: 'x', name: 'Buyer', role: 'student' })
     .returning();
   const payload = { purchase_id: crypto.randomUUID(), user_id: u.id, credits: 100, amount_cents: 999 };
-  await serializable(db.db, (tx) => enqueue(tx, 'receipt.mail', payload));
+  await serializable(db.db, (tx) => enqueue(tx, 'receipt.mail', payload, null));
   return payload;
 }
 

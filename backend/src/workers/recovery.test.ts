@@ -38,6 +38,16 @@ describe('recovery and reconciliation', () => {
     const report = await recover();
     expect(report.purchasesSettled).toBeGreaterThanOrEqual(1);
     expect(await balance(u.token)).toBe(500);
+    // No request settled it: its outbox messages carry the round's run id, which its log lines carry too.
+    expect(report.runId).toMatch(/^recovery-[0-9a-f-]{36}$/);
+    const { id: purchaseId } = await res.json();
+    expect(
+      rows<{ request_id: string }>(
+        await h.t.deps.db.execute(
+          sql`select distinct request_id from outbox_messages where payload->>'purchase_id' = ${purchaseId}`,
+        ),
+      ),
+    ).toEqual([{ request_id: report.runId }]);
     const again = await recover();
     expect(again.purchasesSettled).toBe(0);
     expect(await balance(u.token)).toBe(500);

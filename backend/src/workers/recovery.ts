@@ -33,6 +33,11 @@ const RECOVERY_MIN_AGE_SECONDS = 2;
 const RECOVERY_BATCH = 100;
 
 export interface RecoveryReport {
+  /**
+   * `recovery-<uuid>`, this round's request id: recovery has no HTTP request, so what it writes
+   * (purchases of resumed keys, outbox messages) and every line it logs carry this id instead.
+   */
+  runId: string;
   keysResumed: number;
   purchasesSettled: number;
   refundsSettled: number;
@@ -46,15 +51,19 @@ export interface RecoveryReport {
  *    PaymentIntent id was never stored);
  * 3. settle pending refunds the same way.
  * Facts go through the same apply functions as webhooks, so whichever path comes first wins once.
+ * A resumed key continues under the round's id: the request that started it is gone, and its own
+ * lines are found by the key's purchase or refund id.
  */
 export async function recoverOnce(
   ctx: PaymentsContext,
   opts: { lockTimeoutMs: number; minAgeSeconds?: number },
 ): Promise<RecoveryReport> {
-  const report: RecoveryReport = { keysResumed: 0, purchasesSettled: 0, refundsSettled: 0, errors: 0 };
+  const runId = `recovery-${crypto.randomUUID()}`;
+  const report: RecoveryReport = { runId, keysResumed: 0, purchasesSettled: 0, refundsSettled: 0, errors: 0 };
+  const log = ctx.log.child({ request_id: runId });
   const fail = (what: string, id: string, e: unknown) => {
     report.errors++;
-    ctx.log.warn({ [what]: id, err: (e as Error).message }, 'payments recovery: will retry next round');
+    log.warn({ [what]: id, err: (e as Error).message }, 'payments recovery: will retry next round');
   };
 
   const keys = await ctx.db
@@ -73,7 +82,11 @@ export async function recoverOnce(
       const key = await takeOverStaleKey(ctx.db, id, opts.lockTimeoutMs);
       if (!key) continue;
       const run = RUNNERS[key.operation] ?? runPurchase;
-      await run(ctx, key, `recovery-${key.id}`);
+      log.info(
+        { idempotency_key_id: key.id, operation: key.operation, recovery_point: key.recoveryPoint },
+        'payments recovery: resuming key',
+      );
+      await run({ ...ctx, log }, key, runId);
       report.keysResumed++;
     } catch (e) {
       if (!(e instanceof LockLostError)) fail('idempotency_key_id', id, e); // a live request took it back: fine
@@ -94,8 +107,11 @@ export async function recoverOnce(
         : await searchPaymentIntentFacts(ctx.stripe, p.id);
       const facts = candidates.find((f) => f.status === 'succeeded') ?? candidates[0];
       if (!facts) continue;
-      const outcome = await serializable(ctx.db, (tx) => applyPaymentIntentFacts(tx, facts, 'recovery'));
-      if (outcome === 'applied') report.purchasesSettled++;
+      const outcome = await serializable(ctx.db, (tx) => applyPaymentIntentFacts(tx, facts, 'recovery', runId));
+      if (outcome === 'applied') {
+        report.purchasesSettled++;
+        log.info({ purchase_id: p.id, payment_intent_id: facts.id }, 'payments recovery: purchase settled');
+      }
     } catch (e) {
       fail('purchase_id', p.id, e);
     }
@@ -119,10 +135,13 @@ export async function recoverOnce(
       const settled = facts;
       const piFacts = pi ? await fetchPaymentIntentFacts(ctx.stripe, pi) : undefined;
       const outcome = await serializable(ctx.db, async (tx) => {
-        if (piFacts) await applyPaymentIntentFacts(tx, piFacts, 'recovery');
-        return applyRefundFacts(tx, settled, 'recovery');
+        if (piFacts) await applyPaymentIntentFacts(tx, piFacts, 'recovery', runId);
+        return applyRefundFacts(tx, settled, 'recovery', runId);
       });
-      if (outcome === 'applied') report.refundsSettled++;
+      if (outcome === 'applied') {
+        report.refundsSettled++;
+        log.info({ refund_id: r.id, psp_refund_id: settled.id }, 'payments recovery: refund settled');
+      }
     } catch (e) {
       fail('refund_id', r.id, e);
     }

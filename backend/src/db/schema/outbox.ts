@@ -13,9 +13,17 @@ export const outboxMessages = pgTable(
     lastError: text('last_error'),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     deadAt: timestamp('dead_at', { withTimezone: true }),
+    /**
+     * The request whose transaction enqueued the message (an API request or a webhook delivery),
+     * or the `recovery-…`/`reconcile-…` run id; consumers log it as `request_id`.
+     */
+    requestId: text('request_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('outbox_pending_idx').on(t.availableAt).where(sql`delivered_at is null and dead_at is null`)],
+  (t) => [
+    index('outbox_pending_idx').on(t.availableAt).where(sql`delivered_at is null and dead_at is null`),
+    index('outbox_request_idx').on(t.requestId),
+  ],
 );
 
 /** Consumers record each message id they handled, in the transaction of their effect: at-least-once in, once out. */

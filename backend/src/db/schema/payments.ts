@@ -36,6 +36,8 @@ export const creditPurchases = pgTable(
     chargeId: text('charge_id'),
     feeCents: integer('fee_cents'),
     failureCode: text('failure_code'),
+    /** `X-Request-Id` of the request that created the row (docs/payments.md, "Tracing a request"). */
+    requestId: text('request_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -43,6 +45,7 @@ export const creditPurchases = pgTable(
     uniqueIndex('credit_purchases_pi_key').on(t.paymentIntentId),
     index('credit_purchases_user_idx').on(t.userId, t.createdAt),
     index('credit_purchases_status_idx').on(t.status, t.updatedAt),
+    index('credit_purchases_request_idx').on(t.requestId),
   ],
 );
 
@@ -63,6 +66,8 @@ export const creditRefunds = pgTable(
     /** Credits taken back when the refund succeeded (set with the ledger effect). */
     creditsRevoked: integer('credits_revoked'),
     failureReason: text('failure_reason'),
+    /** The refund request's id, or the webhook's for a refund started at the PSP. */
+    requestId: text('request_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -70,5 +75,6 @@ export const creditRefunds = pgTable(
     uniqueIndex('credit_refunds_psp_key').on(t.pspRefundId),
     index('credit_refunds_purchase_idx').on(t.purchaseId),
     index('credit_refunds_status_idx').on(t.status, t.updatedAt),
+    index('credit_refunds_request_idx').on(t.requestId),
   ],
 );

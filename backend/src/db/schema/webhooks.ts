@@ -11,7 +11,9 @@ export const webhookEvents = pgTable(
     /** `applied` | `ignored` (not ours or a type we do not act on). */
     outcome: text('outcome').notNull(),
     payload: jsonb('payload').notNull(),
+    /** `X-Request-Id` of the delivery that stored the event (the gateway's id for Stripe's POST). */
+    requestId: text('request_id'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('webhook_events_object_idx').on(t.objectId)],
+  (t) => [index('webhook_events_object_idx').on(t.objectId), index('webhook_events_request_idx').on(t.requestId)],
 );

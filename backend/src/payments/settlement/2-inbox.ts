@@ -67,9 +67,14 @@ async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | n
 /**
  * Handles one verified event: the inbox row (unique on the event id) and every effect commit in
  * one SERIALIZABLE transaction, so a duplicate, concurrent or late delivery is a no-op and the
- * state converges whatever the order.
+ * state converges whatever the order. `requestId`: the delivery's, stored on the inbox row and on
+ * whatever its effects create (refund rows, outbox messages).
  */
-export async function handleStripeEvent(ctx: PaymentsContext, event: Stripe.Event): Promise<InboxOutcome> {
+export async function handleStripeEvent(
+  ctx: PaymentsContext,
+  event: Stripe.Event,
+  requestId: string | null,
+): Promise<InboxOutcome> {
   const [seen] = await ctx.db
     .select({ id: webhookEvents.id })
     .from(webhookEvents)
@@ -86,14 +91,16 @@ export async function handleStripeEvent(ctx: PaymentsContext, event: Stripe.Even
         .where(eq(webhookEvents.id, event.id));
       if (again) return 'duplicate';
       const outcomes: string[] = [];
-      if (facts?.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook')}`);
-      for (const r of facts?.refunds ?? []) outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook')}`);
+      if (facts?.pi)
+        outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook', requestId)}`);
+      for (const r of facts?.refunds ?? [])
+        outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook', requestId)}`);
       if (facts?.expiredPurchaseId)
         outcomes.push(`checkout:${await cancelExpiredCheckout(tx, facts.expiredPurchaseId)}`);
       const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
       await tx
         .insert(webhookEvents)
-        .values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event) });
+        .values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event), requestId });
       return outcome;
     },
     { lane: 'ledger' },

@@ -70,12 +70,14 @@ function pendingStatus(f: PaymentIntentFacts): PurchaseStatus {
  * Applies what the PSP says about a PaymentIntent, once. A success posts three ledger transactions
  * (purchase, psp_fee, credit_grant), each under its business key, plus the outbox messages, all in
  * the caller's transaction. Converges whatever the order and number of calls: a succeeded purchase
- * never moves back, and a second success is a no-op.
+ * never moves back, and a second success is a no-op. `requestId` (the webhook delivery, or the
+ * recovery/reconcile run) goes on the outbox messages.
  */
 export async function applyPaymentIntentFacts(
   tx: Tx,
   f: PaymentIntentFacts,
   source: LedgerSource,
+  requestId: string | null,
 ): Promise<ApplyOutcome> {
   const purchase = await purchaseForPaymentIntent(tx, f.id, f.metadata);
   if (!purchase) return 'not_ours';
@@ -144,8 +146,8 @@ export async function applyPaymentIntentFacts(
       amount_cents: purchase.amountCents,
       payment_intent_id: f.id,
     };
-    await enqueue(tx, 'credits.granted', payload);
-    await enqueue(tx, 'receipt.mail', payload);
+    await enqueue(tx, 'credits.granted', payload, requestId);
+    await enqueue(tx, 'receipt.mail', payload, requestId);
   }
   return applied || granted ? 'applied' : 'already_applied';
 }

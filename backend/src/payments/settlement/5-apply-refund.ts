@@ -24,8 +24,14 @@ export function creditsToRevoke(credits: number, charged: number, before: number
  * `credit_revoke` (CREDITS: wallet → issuance) under the refund's business keys, plus the outbox
  * message. A refund we did not start (e.g. from the PSP dashboard) gets its own row. If the
  * purchase's success is not applied yet, answers `needs_purchase` so the caller applies it first.
+ * `requestId` goes on a row this creates and on the outbox message.
  */
-export async function applyRefundFacts(tx: Tx, r: RefundFacts, source: LedgerSource): Promise<RefundOutcome> {
+export async function applyRefundFacts(
+  tx: Tx,
+  r: RefundFacts,
+  source: LedgerSource,
+  requestId: string | null,
+): Promise<RefundOutcome> {
   if (!r.paymentIntentId) return 'not_ours';
   const [purchase] = await tx
     .select()
@@ -51,6 +57,7 @@ export async function applyRefundFacts(tx: Tx, r: RefundFacts, source: LedgerSou
         amountCents: r.amount,
         status: 'pending',
         pspRefundId: r.id,
+        requestId,
       })
       .returning();
   }
@@ -109,13 +116,18 @@ export async function applyRefundFacts(tx: Tx, r: RefundFacts, source: LedgerSou
       updatedAt: sql`now()`,
     })
     .where(eq(creditRefunds.id, row.id));
-  await enqueue(tx, 'refund.processed', {
-    refund_id: row.id,
-    purchase_id: purchase.id,
-    user_id: purchase.userId,
-    amount_cents: r.amount,
-    credits_revoked: revoke,
-    psp_refund_id: r.id,
-  });
+  await enqueue(
+    tx,
+    'refund.processed',
+    {
+      refund_id: row.id,
+      purchase_id: purchase.id,
+      user_id: purchase.userId,
+      amount_cents: r.amount,
+      credits_revoked: revoke,
+      psp_refund_id: r.id,
+    },
+    requestId,
+  );
   return 'applied';
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../db/client.ts';
 import type { Tx } from '../../idempotency/serializable.ts';
+import type { Logger } from '../../logger.ts';
 import { outboxConsumed } from '../../db/schema/outbox.ts';
 import type { OutboxTopic } from './6-outbox.ts';
 
@@ -21,6 +22,8 @@ export interface OutboxMessage {
   topic: OutboxTopic;
   payload: Record<string, unknown>;
   attempts: number;
+  /** The request (or recovery/reconcile run) that enqueued it; consumers log it as `request_id`. */
+  request_id: string | null;
 }
 
 /** A consumer's effect runs in a transaction with its dedupe row: a redelivered message is a no-op. */
@@ -34,12 +37,14 @@ export interface OutboxConsumer {
  * One relay round: claim due messages with FOR UPDATE SKIP LOCKED (several relays never take the
  * same one), deliver each to its consumers, then mark it delivered, retry later with backoff, or
  * dead-letter it. At least once: a crash after a consumer committed redelivers, and the consumer's
- * (consumer, message id) row turns that into a no-op.
+ * (consumer, message id) row turns that into a no-op. A failed delivery is logged under the
+ * message's originating `request_id`, so the request's log lines lead to its dead letter.
  */
 export async function relayOnce(
   db: Db,
   consumers: readonly OutboxConsumer[],
   batch = OUTBOX_BATCH,
+  log?: Pick<Logger, 'warn' | 'error'>,
 ): Promise<{ delivered: number; retried: number; dead: number }> {
   const claimed = rowsOf<OutboxMessage>(
     await db.execute(sql`
@@ -47,7 +52,7 @@ export async function relayOnce(
     where id in (
       select id from outbox_messages where delivered_at is null and dead_at is null and available_at <= now()
       order by available_at limit ${batch} for update skip locked)
-    returning id, topic, payload, attempts`),
+    returning id, topic, payload, attempts, request_id`),
   );
   const result = { delivered: 0, retried: 0, dead: 0 };
   for (const msg of claimed) {
@@ -66,7 +71,17 @@ export async function relayOnce(
       result.delivered++;
     } catch (e) {
       const error = String((e as Error).message ?? e).slice(0, 500);
-      if (msg.attempts >= OUTBOX_MAX_ATTEMPTS) {
+      const dead = msg.attempts >= OUTBOX_MAX_ATTEMPTS;
+      const fields = {
+        request_id: msg.request_id,
+        outbox_message_id: msg.id,
+        topic: msg.topic,
+        attempts: msg.attempts,
+        err: error,
+      };
+      if (dead) log?.error(fields, 'outbox message dead-lettered');
+      else log?.warn(fields, 'outbox delivery failed; will retry');
+      if (dead) {
         await db.execute(sql`update outbox_messages set dead_at = now(), last_error = ${error} where id = ${msg.id}`);
         result.dead++;
       } else {

@@ -53,6 +53,7 @@ export function creditAuditLog(log: Logger): OutboxConsumer {
     async handle(_tx, msg) {
       log.info(
         {
+          request_id: msg.request_id,
           outbox_message_id: msg.id,
           topic: msg.topic,
           purchase_id: msg.payload.purchase_id,

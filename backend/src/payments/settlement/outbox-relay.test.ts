@@ -35,7 +35,7 @@ function recorder(name: string, fail: (msg: OutboxMessage) => boolean = () => fa
 
 describe('outbox relay', () => {
   it('delivers at least once, and a consumer sees each message once even when redelivered', async () => {
-    await db.db.transaction((tx) => enqueue(tx, 'credits.granted', { n: 1 }));
+    await db.db.transaction((tx) => enqueue(tx, 'credits.granted', { n: 1 }, null));
     const { consumer, seen } = recorder('once');
     expect((await relayOnce(db.db, [consumer])).delivered).toBe(1);
     // Simulate a relay that crashed after the consumer committed but before marking delivered.
@@ -48,7 +48,7 @@ describe('outbox relay', () => {
   });
 
   it('backs off after a failure, then dead-letters after the last attempt; ops shows it', async () => {
-    await db.db.transaction((tx) => enqueue(tx, 'credits.granted', { n: 2 }));
+    await db.db.transaction((tx) => enqueue(tx, 'credits.granted', { n: 2 }, 'req-dead-letter-1'));
     const { consumer } = recorder('broken', () => true);
     const first = await relayOnce(db.db, [consumer]);
     expect(first.retried).toBe(1);
@@ -70,7 +70,7 @@ describe('outbox relay', () => {
 
   it('concurrent relays never claim the same message (FOR UPDATE SKIP LOCKED)', async () => {
     await db.db.transaction(async (tx) => {
-      for (let i = 0; i < 40; i++) await enqueue(tx, 'credits.granted', { n: 100 + i });
+      for (let i = 0; i < 40; i++) await enqueue(tx, 'credits.granted', { n: 100 + i }, null);
     });
     const seenAll: string[] = [];
     const consumer: OutboxConsumer = {
