@@ -174,15 +174,15 @@ export async function searchScholarships(
   // One statement: the title tier, the other tier only when the title tier cannot fill the page
   // (a one-time filter, so its index is not even read), then the page's rows with snippets.
   const inTitleTier = !after || Number(after.value) >= TITLE_BOOST;
-  const other = tierSql('other', text, filters, keyset, take);
+  const other = () => tierSql('other', text, filters, keyset, take);
   const ranked = opts.withCount
     ? countedSql(text, filters, keyset, take)
     : inTitleTier
       ? sql`with title_tier as (${tierSql('title', text, filters, keyset, take)})
         select id, score, null::bigint as total from title_tier
         union all
-        select id, score, null from (${other}) other_tier where (select count(*) from title_tier) < ${take}`
-      : sql`select id, score, null::bigint as total from (${other}) other_tier`;
+        select id, score, null from (${other()}) other_tier where (select count(*) from title_tier) < ${take}`
+      : sql`select id, score, null::bigint as total from (${other()}) other_tier`;
   const rows = (await db
     .select({
       ...itemColumns,
