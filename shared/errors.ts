@@ -17,6 +17,7 @@ const ERROR_CODES = {
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflict' },
+  // No longer sent: signup answers 202 for registered emails too (docs/auth.md). Kept, never reused.
   EMAIL_TAKEN: { status: 409, title: 'An account with this email already exists' },
   RESET_TOKEN_INVALID: { status: 400, title: 'The password reset link is invalid, used or expired' },
   CSRF_REJECTED: { status: 403, title: 'The form was not sent from this site' },

@@ -16,7 +16,7 @@ export async function signupAndLogin(ctx: GateContext, label: string): Promise<A
     headers: json,
     body: JSON.stringify({ email, password, name: `Gate ${label}` }),
   });
-  if (s.status !== 201) throw new Error(`signup answered ${s.status}`);
+  if (s.status !== 202) throw new Error(`signup answered ${s.status}`);
   const l = await edgeFetch(ctx, '/api/auth/login', {
     method: 'POST',
     headers: json,

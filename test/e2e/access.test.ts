@@ -36,7 +36,7 @@ let tokens: { access_token: string; refresh_token: string };
 describe('golden paths need no prior token', () => {
   // [method, path, body, statuses that show the backend route itself answered successfully]
   const golden: [string, string, unknown, number[]][] = [
-    ['POST', '/api/auth/signup', { email, password, name: 'Access Tester' }, [201]],
+    ['POST', '/api/auth/signup', { email, password, name: 'Access Tester' }, [202]],
     ['POST', '/api/auth/login', { email, password }, [200]],
     ['GET', '/api/search?q=nursing', undefined, [200]],
     ['GET', '/api/scholarships', undefined, [200]],

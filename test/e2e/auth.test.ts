@@ -26,7 +26,7 @@ const api = (path: string, body?: unknown, headers: Record<string, string> = {})
 describe('auth through the gateway', () => {
   it('signup, login, me, refresh, logout', async () => {
     const s = await api('/api/auth/signup', { email, password: HARD, name: "Aoife O'Brien" });
-    expect(s.status).toBe(201);
+    expect(s.status).toBe(202);
     const l = await api('/api/auth/login', { email, password: HARD });
     expect(l.status).toBe(200);
     const tokens = (await l.json()) as { access_token: string; refresh_token: string };

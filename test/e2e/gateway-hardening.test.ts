@@ -122,7 +122,7 @@ describe('issue 14 against the running stack', () => {
       { 'cf-connecting-ip': '203.0.113.81' },
       json({ email, password: 'correct-horse-battery', name: 'Victim' }),
     );
-    expect(signup.status).toBe(201);
+    expect(signup.status).toBe(202);
     for (let i = 0; i < 40; i++) {
       const r = await login('203.0.113.82', email, `wrong-${i}`, '/api\\auth\\login');
       expect(r.status).toBe(400);

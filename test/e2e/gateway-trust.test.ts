@@ -99,7 +99,7 @@ describe('a signed request captured between gateway and backend', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: newEmail('first'), password, name: 'Trust' }),
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
     expect(sent.headers['x-gateway-signature']).toMatch(/^t=\d+,v2=[0-9a-f]{64}$/);
     expect(sent.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     signup = sent;

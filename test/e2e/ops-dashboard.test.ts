@@ -127,7 +127,7 @@ describe('the ops dashboard through the gateway', () => {
     // A purchase, its replay and a refund, as a student.
     const email = `ops-buyer-${Date.now()}@example.test`;
     const password = 'a-long-buyer-password-42';
-    expect((await call('/api/auth/signup', { json: { email, password, name: 'Ops Buyer' } })).status).toBe(201);
+    expect((await call('/api/auth/signup', { json: { email, password, name: 'Ops Buyer' } })).status).toBe(202);
     const token = (await call('/api/auth/login', { json: { email, password } })).body.access_token as string;
     const body = { package_id: 'starter-100', payment_method: 'pm_card_visa' };
     const buy = await call('/api/credits/purchases', { token, headers: { 'idempotency-key': 'ops-1' }, json: body });

@@ -42,7 +42,7 @@ describe('payments through the gateway', () => {
           body: JSON.stringify({ email, password, name: 'Gateway Buyer' }),
         })
       ).status,
-    ).toBe(201);
+    ).toBe(202);
     const login = await json('/api/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) });
     const token = login.body.access_token as string;
     expect(token).toBeTruthy();

@@ -93,7 +93,7 @@ describe('npm run build && npm run start:prod', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    expect((await post('/api/auth/signup', { email, password, name: 'Prod Student' })).status).toBe(201);
+    expect((await post('/api/auth/signup', { email, password, name: 'Prod Student' })).status).toBe(202);
     const login = await post('/api/auth/login', { email, password });
     expect(login.status).toBe(200);
     const { access_token } = (await login.json()) as { access_token: string };

@@ -72,7 +72,7 @@ describe('limits shared across two gateway hosts', () => {
         await r.arrayBuffer();
         return r;
       });
-    expect((await post(0, '/api/auth/signup', { email, password, name: 'Rate Limit' })).status).toBe(201);
+    expect((await post(0, '/api/auth/signup', { email, password, name: 'Rate Limit' })).status).toBe(202);
     // login-account allows 5 per hour: 7 successful logins pass because each gives its token back.
     for (let i = 0; i < 7; i++) {
       const r = await post(i, '/api/auth/login', { email, password });

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { users } from '../../backend/src/db/schema/index.ts';
 import { hashPassword } from '../../backend/src/auth/password.ts';
 import type { TestBackend } from './backend.ts';
@@ -18,8 +19,14 @@ export async function signup(t: TestBackend, body: { email?: string; password?: 
     name: body.name ?? "Siobhán O'Brien",
   };
   const r = await t.request('/api/auth/signup', { json: input });
-  if (r.status !== 201) throw new Error(`signup failed: ${r.status} ${await r.text()}`);
-  return { ...input, id: ((await r.json()) as { id: string }).id };
+  if (r.status !== 202) throw new Error(`signup failed: ${r.status} ${await r.text()}`);
+  // The answer names no account (it is the same for a registered email), so the id comes from the table.
+  const [row] = await t.deps.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, input.email.trim().toLowerCase()));
+  if (!row) throw new Error(`signup created no account for ${input.email}`);
+  return { ...input, id: row.id };
 }
 
 export interface Tokens {

@@ -19,27 +19,75 @@ const problemOf = async (r: Response) => {
   return (await r.json()) as Problem;
 };
 
+const mailsTo = async (email: string) =>
+  (
+    (await (await t.request(`/api/dev/mailbox?to=${encodeURIComponent(email)}`)).json()) as {
+      items: { subject: string; body: string }[];
+    }
+  ).items;
+
+/** Everything a client can see of an answer, less what differs per request (id, date). */
+const outside = async (r: Response) => {
+  const headers = [...r.headers].filter(([k]) => !['x-request-id', 'date', 'content-length'].includes(k));
+  return { status: r.status, headers, cookies: r.headers.getSetCookie(), body: await r.json() };
+};
+
 describe('signup', () => {
-  it('creates a student with a hard password and an apostrophe name; email normalized', async () => {
+  it('creates a student with a hard password and an apostrophe name; email normalized; 202, no session', async () => {
     const email = uniqueEmail('Mixed.Case');
     const r = await t.request('/api/auth/signup', {
       json: { email: `  ${email.toUpperCase()} `, password: HARD_PASSWORD, name: "Siobhán O'Brien" },
     });
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(202);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(r.headers.getSetCookie()).toEqual([]);
     const body = (await r.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ email: email.toLowerCase(), name: "Siobhán O'Brien", role: 'student' });
-    expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Object.keys(body).sort()).toEqual(['detail', 'status']);
+    expect(body.status).toBe('accepted');
     expect(JSON.stringify(body)).not.toContain('password');
-    await login(t, email.toLowerCase(), HARD_PASSWORD);
+    expect((await mailsTo(email.toLowerCase())).map((m) => m.subject)).toEqual(['Welcome to Gatehouse']);
+    const tokens = await login(t, email.toLowerCase(), HARD_PASSWORD);
+    const me = await t.request('/api/me', { token: tokens.access_token });
+    expect(await me.json()).toMatchObject({ email: email.toLowerCase(), name: "Siobhán O'Brien", role: 'student' });
   });
 
-  it('409 EMAIL_TAKEN for a duplicate, whatever the case', async () => {
-    const { email } = await signup(t);
-    const r = await t.request('/api/auth/signup', {
-      json: { email: email.toUpperCase(), password: 'another-long-pass', name: 'X' },
+  it('a registered email (any case) gets the same answer as a new one; its owner gets the mail, keeps the account', async () => {
+    const u = await signup(t);
+    const fresh = await t.request('/api/auth/signup', {
+      json: { email: uniqueEmail('fresh'), password: 'another-long-pass', name: 'X' },
     });
-    expect(r.status).toBe(409);
-    expect((await problemOf(r)).code).toBe('EMAIL_TAKEN');
+    const again = await t.request('/api/auth/signup', {
+      json: { email: u.email.toUpperCase(), password: 'another-long-pass', name: 'X' },
+    });
+    expect(await outside(again)).toEqual(await outside(fresh));
+    const mails = await mailsTo(u.email);
+    expect(mails.map((m) => m.subject).sort()).toEqual([
+      'Welcome to Gatehouse',
+      'You already have a Gatehouse account',
+    ]);
+    const note = mails.find((m) => m.subject.startsWith('You already'))!.body;
+    expect(note).toContain('http://127.0.0.1:8787/login');
+    expect(note).toContain('http://127.0.0.1:8787/reset-password');
+    expect(note).not.toContain('another-long-pass');
+    // Nothing about the account changed: the old password works, the one sent again does not.
+    await login(t, u.email, u.password);
+    const wrong = await t.request('/api/auth/login', { json: { email: u.email, password: 'another-long-pass' } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('a registered email still pays for a password hash (timing does not tell)', async () => {
+    const u = await signup(t);
+    const time = async (email: string) => {
+      const start = performance.now();
+      expect(
+        (await t.request('/api/auth/signup', { json: { email, password: HARD_PASSWORD, name: 'T' } })).status,
+      ).toBe(202);
+      return performance.now() - start;
+    };
+    // scrypt costs ~60-90 ms; an answer that skipped it for registered emails would take a few ms.
+    const taken = Math.min(await time(u.email), await time(u.email), await time(u.email));
+    const fresh = Math.min(await time(uniqueEmail()), await time(uniqueEmail()), await time(uniqueEmail()));
+    expect(taken).toBeGreaterThan(fresh / 2);
   });
 
   const bad: { name: string; body: unknown; field: string }[] = [

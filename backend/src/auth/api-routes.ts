@@ -2,11 +2,13 @@ import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../deps.ts';
 import { ProblemError, problemResponse } from '../http/problem.ts';
+import type { MailTransport } from '../mail/index.ts';
 import { readJson } from '../http/validate.ts';
 import { authenticate, createStudent } from './accounts.ts';
 import { REFRESH_COOKIE } from './middleware.ts';
 import { revokeFamilyOf, rotate } from './refresh-tokens.ts';
 import { LoginBody, RefreshBody, SignupBody } from './schemas.ts';
+import { sendSignupMail } from './signup-mail.ts';
 import { clearSessionCookies, setSessionCookies, startSession, tokenResponse } from './session.ts';
 import type { Role } from './tokens.ts';
 
@@ -16,6 +18,10 @@ const PROVIDER_ONLY: readonly Role[] = ['provider'];
 
 /** Public keys change rarely; five minutes lets the gateway pick up a rotation quickly. */
 const JWKS_MAX_AGE_SECONDS = 300;
+
+/** The signup answer for every address; the mail says whether an account was created. */
+const SIGNUP_ACCEPTED =
+  'We sent a mail to this address. If the account is new you can log in now; if it already existed, the mail says how to get back in.';
 
 /** Token responses must never be cached (RFC 6749 §5.1). */
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -30,7 +36,7 @@ async function presentedRefreshToken(c: Context): Promise<string | undefined> {
 }
 
 /** JSON endpoints of the auth domain (the forms live in pages.tsx). */
-export function authApiRoutes(deps: AppDeps) {
+export function authApiRoutes(deps: AppDeps, mail: MailTransport) {
   const app = new Hono();
 
   app.get('/.well-known/jwks.json', (c) => {
@@ -38,15 +44,15 @@ export function authApiRoutes(deps: AppDeps) {
     return c.json(deps.keys.jwks);
   });
 
+  // One answer for new and registered emails (202, same body, no session either way, the password
+  // hashed in both cases): the mail tells the mailbox's owner which it was, like the signup form.
   app.post('/api/auth/signup', async (c) => {
     const body = await readJson(c, SignupBody);
     const account = await createStudent(deps.db, body, deps.now());
-    if (!account)
-      throw new ProblemError('EMAIL_TAKEN', 'Log in or reset your password instead', [
-        { path: 'email', message: 'is already registered' },
-      ]);
-    deps.log.info({ request_id: c.get('requestId'), user_id: account.id, event: 'signup' }, 'account created');
-    return c.json(account, 201, { location: '/api/me' });
+    const requestId = c.get('requestId');
+    await sendSignupMail(deps, mail, body.email, account ? 'welcome' : 'already-registered', requestId);
+    if (account) deps.log.info({ request_id: requestId, user_id: account.id, event: 'signup' }, 'account created');
+    return c.json({ status: 'accepted', detail: SIGNUP_ACCEPTED }, 202, NO_STORE);
   });
 
   const login = (roles: readonly Role[]) => async (c: Context) => {

@@ -31,7 +31,7 @@ describe('secrets never reach the logs', () => {
     const origin = new URL(t.deps.env.PUBLIC_URL).origin;
     expect(
       (await t.request('/api/auth/signup', { json: { email, password: HARD_PASSWORD, name: 'Log Test' } })).status,
-    ).toBe(201);
+    ).toBe(202);
     const login = (await (await t.request('/api/auth/login', { json: { email, password: HARD_PASSWORD } })).json()) as {
       access_token: string;
       refresh_token: string;

@@ -73,8 +73,8 @@ describe('password reset', () => {
 
   it('no enumeration: an unknown email gets the same 202 and no mail is written', async () => {
     const count = async () => (await t.deps.db.select({ id: mailbox.id }).from(mailbox)).length;
+    const known = await signup(t); // its welcome mail lands before the count
     const n = await count();
-    const known = await signup(t);
     const a = await requestReset(known.email);
     const b = await requestReset(uniqueEmail('ghost'));
     expect([a.status, b.status]).toEqual([202, 202]);
@@ -236,6 +236,30 @@ describe('dev mailbox', () => {
 });
 
 describe('SMTP transport', () => {
+  it("sends signup's 'you already have an account' mail to the relay, not the dev mailbox", async () => {
+    const sink = await startSmtpSink();
+    const t2 = await createTestBackend({ env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}` } });
+    try {
+      const u = await signup(t2);
+      await vi.waitFor(() => expect(sink.received.length).toBe(1), { timeout: 5000 });
+      const again = await t2.request('/api/auth/signup', {
+        json: { email: u.email, password: HARD_PASSWORD, name: 'Y' },
+      });
+      expect(again.status).toBe(202);
+      await vi.waitFor(() => expect(sink.received.length).toBe(2), { timeout: 5000 });
+      const [head, body] = sink.received[1].data.split('\r\n\r\n');
+      expect(sink.received[1].to).toEqual([u.email]);
+      expect(head).toContain('Subject: You already have a Gatehouse account');
+      const text = Buffer.from(body.replace(/\r\n/g, ''), 'base64').toString('utf8');
+      expect(text).toContain('/login');
+      expect(text).toContain('/reset-password');
+      expect((await t2.deps.db.select().from(mailbox)).length).toBe(0);
+    } finally {
+      await t2.close();
+      await sink.close();
+    }
+  });
+
   it('delivers the reset mail to the relay; the link in it works', async () => {
     const sink = await startSmtpSink();
     const t2 = await createTestBackend({
@@ -243,9 +267,11 @@ describe('SMTP transport', () => {
     });
     try {
       const u = await signup(t2);
-      expect((await t2.request('/api/auth/password-reset', { json: { email: u.email } })).status).toBe(202);
+      // Signup's welcome goes through the relay too; the reset mail is the second.
       await vi.waitFor(() => expect(sink.received.length).toBe(1), { timeout: 5000 });
-      const m = sink.received[0];
+      expect((await t2.request('/api/auth/password-reset', { json: { email: u.email } })).status).toBe(202);
+      await vi.waitFor(() => expect(sink.received.length).toBe(2), { timeout: 5000 });
+      const m = sink.received[1];
       expect(m.from).toBe('noreply@gatehouse.test');
       expect(m.to).toEqual([u.email]);
       expect(Buffer.from(m.auth ?? '', 'base64').toString()).toBe('\0mailer\0s@cret');

@@ -15,7 +15,7 @@ import { authPageRoutes } from './pages.tsx';
 export function authRoutes(deps: AppDeps) {
   const mail = mailTransportFor(deps);
   const app = new Hono();
-  app.route('/', authApiRoutes(deps));
+  app.route('/', authApiRoutes(deps, mail));
   app.route('/', resetApiRoutes(deps, mail));
   app.route('/', meRoutes(deps));
   app.route('/', devMailboxRoutes(deps));

@@ -11,16 +11,15 @@ import type { Filters } from './query.ts';
  */
 export const COUNT_CAP = 500;
 
-/** Open scholarships matching the filters (and a full-text query, when given), up to COUNT_CAP + 1. */
-export async function countMatching(db: Db, f: Filters, day: string, text?: string): Promise<number> {
+/**
+ * Open scholarships matching the filters, up to COUNT_CAP + 1 (the list page). The search page's
+ * count comes from the search statement itself (search.ts `countedSql`).
+ */
+export async function countMatching(db: Db, f: Filters, day: string): Promise<number> {
   const where = and(...filterConditions(f, day));
   const rows = rowsOf<{ n: number }>(
     await db.execute(
-      text === undefined
-        ? sql`select count(*)::int as n from (select 1 from ${s} where ${where} limit ${COUNT_CAP + 1}) hits`
-        : sql`select count(*)::int as n from (
-            select 1 from ${s}, websearch_to_tsquery('english', ${text}) as query(q)
-            where search_vector @@ query.q and ${where} limit ${COUNT_CAP + 1}) hits`,
+      sql`select count(*)::int as n from (select 1 from ${s} where ${where} limit ${COUNT_CAP + 1}) hits`,
     ),
   );
   return Number(rows[0]?.n ?? 0);

@@ -7,6 +7,7 @@ import { encodeCursor, decodeCursor, isFiniteNumber } from './cursor.ts';
 import { correctQuery, type Correction } from './typo.ts';
 import type { SearchQuery } from './query.ts';
 import { escapeHtml } from '../pages/sanitize-html.ts';
+import { COUNT_CAP as SHOWN_COUNT_CAP } from './count.ts';
 
 /**
  * Added to the score of title matches (every query term in the title, via `title_vector`):
@@ -55,36 +56,76 @@ export interface SearchPage {
   /** The query actually run when a word was corrected, else null. */
   corrected_query: string | null;
   corrections: Correction[];
+  /**
+   * Only when asked for (the HTML page): open scholarships matching the query actually run, exact up
+   * to SHOWN_COUNT_CAP, else above it. Not part of the API's answer.
+   */
+  count?: number;
 }
 
 /**
- * One tier's ranked matches as a subquery `(id, score)`, best first, at most `take`, after the
- * cursor. Candidates are cut at MAX_RANKED_PER_TIER before ranking, in the same (physical) order on
- * every page, so pages stay consistent.
+ * One tier's matches as a subquery `(id, score)`, unordered. Candidates are cut at
+ * MAX_RANKED_PER_TIER (or `limit`) before ranking, in the same (physical) order on every page, so
+ * pages stay consistent.
  *
  * Title tier: the title GIN index finds the rows. A title match is a full match unless the query
  * negates a word (`-memorial`: the description may hold it), because `search_vector` contains the
  * title's lexemes at the same positions; only then is `search_vector` checked, row by row. Asking
  * the planner for both indexes instead made it AND a bitmap of every row mentioning a common word
- * anywhere (32,000 for "leadership", 6 ms) into the title bitmap.
+ * anywhere (32,000 for "leadership", 6 ms) into the title bitmap. So the title tier's matches are
+ * a subset of all matches, and the other tier holds exactly the rest.
  */
-function tierSql(tier: 'title' | 'other', text: string, filters: SQL | undefined, after: SQL, take: number): SQL {
+function scoredSql(
+  tier: 'title' | 'other',
+  text: string,
+  filters: SQL | undefined,
+  limit: SQL = sql`${MAX_RANKED_PER_TIER}`,
+): SQL {
   const match =
     tier === 'title'
       ? sql`title_vector @@ query.q and (strpos(query.q::text, '!') = 0 or search_vector @@ query.q)`
       : sql`search_vector @@ query.q and not (title_vector @@ query.q)`;
   return sql`
-    select id, score from (
-      select id, (${tier === 'title' ? TITLE_BOOST : 0} + ${RANK})::float8 as score
-      from (
-        select ${s.id} as id, search_vector from ${s}, websearch_to_tsquery('english', ${text}) as query(q)
-        where ${match} and ${filters}
-        limit ${MAX_RANKED_PER_TIER}
-      ) candidates, websearch_to_tsquery('english', ${text}) as query(q)
-    ) ranked
-    ${after}
-    order by score desc, id desc
-    limit ${take}`;
+    select id, (${tier === 'title' ? TITLE_BOOST : 0} + ${RANK})::float8 as score
+    from (
+      select ${s.id} as id, search_vector from ${s}, websearch_to_tsquery('english', ${text}) as query(q)
+      where ${match} and ${filters}
+      limit ${limit}
+    ) candidates, websearch_to_tsquery('english', ${text}) as query(q)`;
+}
+
+/** The best `take` of scored rows after the cursor. */
+function topSql(scored: SQL, after: SQL, take: number): SQL {
+  return sql`select id, score from (${scored}) ranked ${after} order by score desc, id desc limit ${take}`;
+}
+
+/** One tier's ranked matches as a subquery `(id, score)`, best first, at most `take`, after the cursor. */
+function tierSql(tier: 'title' | 'other', text: string, filters: SQL | undefined, after: SQL, take: number): SQL {
+  return topSql(scoredSql(tier, text, filters), after, take);
+}
+
+/**
+ * The ranked rows `(id, score, total)` of a page that shows how many scholarships match: the count
+ * comes from the candidates the ranking reads anyway, instead of a second scan of the same index.
+ * The tiers are disjoint and `total` is their candidates added up, so it is exact up to
+ * SHOWN_COUNT_CAP and above it whenever the true count is. The other tier reads its usual
+ * MAX_RANKED_PER_TIER candidates when the page needs its rows; when the title tier fills the page,
+ * it reads only as many as the count still needs (none once the title tier alone proves "more than
+ * SHOWN_COUNT_CAP", as for every broad query): its rows rank below the page then, so the shorter
+ * candidate list changes nothing shown.
+ */
+function countedSql(text: string, filters: SQL | undefined, after: SQL, take: number): SQL {
+  const otherLimit = sql`case when (select count(*) from title_tier) < ${take} then ${MAX_RANKED_PER_TIER}
+    else greatest(0, ${SHOWN_COUNT_CAP + 1} - (select count(*) from title_scored)) end`;
+  return sql`with title_scored as (${scoredSql('title', text, filters)}),
+    title_tier as (${topSql(sql`select id, score from title_scored`, after, take)}),
+    other_scored as (${scoredSql('other', text, filters, otherLimit)}),
+    total as (select (select count(*) from title_scored) + (select count(*) from other_scored) as n)
+    select id, score, total.n as total from (
+      select id, score from title_tier
+      union all
+      select id, score from (${topSql(sql`select id, score from other_scored`, after, take)}) other_tier
+    ) tiers, total`;
 }
 
 /** Matches counted when a correction is weighed; past this many, both queries are "plenty". */
@@ -115,8 +156,16 @@ async function keepIfMoreResults(
   return after > before ? fix : { text: typed, corrections: [] };
 }
 
-/** `GET /api/search`: full-text match, ranked, highlighted; misspelled words corrected first. */
-export async function searchScholarships(db: Db, q: SearchQuery, day: string): Promise<SearchPage> {
+/**
+ * `GET /api/search`: full-text match, ranked, highlighted; misspelled words corrected first.
+ * `withCount` adds `count` (the search page shows it), computed in the same statement.
+ */
+export async function searchScholarships(
+  db: Db,
+  q: SearchQuery,
+  day: string,
+  opts: { withCount?: boolean } = {},
+): Promise<SearchPage> {
   const after = q.cursor ? decodeCursor(q.cursor, CURSOR_KIND, isFiniteNumber) : null;
   const filters = and(...filterConditions(q, day));
   const { text, corrections } = await keepIfMoreResults(db, q.q, await correctQuery(db, q.q), filters);
@@ -125,36 +174,42 @@ export async function searchScholarships(db: Db, q: SearchQuery, day: string): P
   // One statement: the title tier, the other tier only when the title tier cannot fill the page
   // (a one-time filter, so its index is not even read), then the page's rows with snippets.
   const inTitleTier = !after || Number(after.value) >= TITLE_BOOST;
-  const other = tierSql('other', text, filters, keyset, take);
-  const ranked = inTitleTier
-    ? sql`with title_tier as (${tierSql('title', text, filters, keyset, take)})
-        select id, score from title_tier
+  const other = () => tierSql('other', text, filters, keyset, take);
+  const ranked = opts.withCount
+    ? countedSql(text, filters, keyset, take)
+    : inTitleTier
+      ? sql`with title_tier as (${tierSql('title', text, filters, keyset, take)})
+        select id, score, null::bigint as total from title_tier
         union all
-        select id, score from (${other}) other_tier where (select count(*) from title_tier) < ${take}`
-    : other;
+        select id, score, null from (${other()}) other_tier where (select count(*) from title_tier) < ${take}`
+      : sql`select id, score, null::bigint as total from (${other()}) other_tier`;
   const rows = (await db
     .select({
       ...itemColumns,
       score: sql<number>`page.score`.mapWith(Number),
+      total: sql<number | null>`page.total`,
       // The extra row only tells whether there is a next page: no snippet for it.
       headline: sql<string | null>`case when page.n <= ${q.limit}
       then ts_headline('english', ${s.description}, websearch_to_tsquery('english', ${text}), ${HEADLINE_OPTIONS}) end`,
     })
     .from(sql`(
-      select id, score, row_number() over (order by score desc, id desc) as n
+      select id, score, total, row_number() over (order by score desc, id desc) as n
       from (${ranked}) tiers order by score desc, id desc limit ${take}
     ) as page`)
     .innerJoin(s, sql`${s.id} = page.id`)
     .innerJoin(p, providerJoin)
-    .orderBy(sql`page.n`)) as (ItemRow & { score: number; headline: string | null })[];
+    .orderBy(sql`page.n`)) as (ItemRow & { score: number; total: number | string | null; headline: string | null })[];
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const items = page.map((r) => ({ ...toItem(r), score: r.score, snippet: snippetHtml(r.headline ?? '') }));
   const last = page[page.length - 1];
-  return {
+  const result: SearchPage = {
     items,
     next_cursor: more && last ? encodeCursor(CURSOR_KIND, last.score, last.id) : null,
     corrected_query: corrections.length ? text : null,
     corrections,
   };
+  // Every row carries the total; a page without rows shows "no results" rather than a count.
+  if (opts.withCount) result.count = Math.min(Number(rows[0]?.total ?? 0), SHOWN_COUNT_CAP + 1);
+  return result;
 }

@@ -37,7 +37,7 @@ describe('gateway signature v2', () => {
     const url = new URL('/api/auth/signup', BASE);
     const signed = await signedRequestInit(url, jsonInit(signupBody()));
     const first = await send(url.pathname, signed);
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(202);
     const replay = await send(url.pathname, signed);
     expect(replay.status).toBe(403);
     expect(await refusedCode(replay)).toBe('GATEWAY_SIGNATURE_INVALID');
