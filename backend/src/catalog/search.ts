@@ -37,6 +37,7 @@ const CURSOR_KIND = 's';
 /**
  * Drops the description's own tags (ts_headline keeps whole tags as tokens), escapes the text, then
  * turns the markers into `<mark>`: the only HTML a snippet can contain.
+ * @internal exported for its tests
  */
 export function snippetHtml(headline: string): string {
   const marks = { [START]: '<mark>', [STOP]: '</mark>' } as Record<string, string>;

@@ -33,6 +33,7 @@ const MAX_KNOWN = 50_000;
  * a minute costs at most a minute of a slightly worse correction.
  */
 const CORRECTIONS = new WeakMap<object, Map<string, { nearest: string | null; until: number }>>();
+/** @internal exported for its tests */
 export const CORRECTION_TTL_MS = 60_000;
 /** Bound on remembered misspellings per database; the oldest go first. */
 const MAX_CORRECTIONS = 10_000;
@@ -92,6 +93,7 @@ export async function correctQuery(
 /**
  * The candidate fewest edits away (trigram order breaks ties), within `maxEdits`. Trigram distance
  * alone ranks "scholars" above "scholarship" for "scholarshp"; the typist meant the one-edit word.
+ * @internal exported for its tests
  */
 export function closest(word: string, candidates: string[]): string | null {
   let best: string | null = null;
@@ -103,7 +105,10 @@ export function closest(word: string, candidates: string[]): string | null {
   return best;
 }
 
-/** Optimal-string-alignment distance (Levenshtein plus adjacent swaps), giving up past `cap`. */
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent swaps), giving up past `cap`.
+ * @internal exported for its tests
+ */
 export function editDistance(a: string, b: string, cap = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) >= cap) return cap;
   let prev2: number[] = [];

@@ -6,7 +6,10 @@ function encodeHeader(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value).toString('base64')}?=`;
 }
 
-/** RFC 5322 message with a base64 UTF-8 body (7-bit clean for any relay, lines of 76). */
+/**
+ * RFC 5322 message with a base64 UTF-8 body (7-bit clean for any relay, lines of 76).
+ * @internal exported for its tests
+ */
 export function buildMessage(from: string, mail: Mail, now = new Date()): string {
   for (const [k, v] of [
     ['from', from],

@@ -4,7 +4,10 @@ import type { GatewayWindow } from './gateway-source.ts';
 
 const SQL_TIMEOUT_MS = 5_000;
 
-/** The one query behind every gateway panel: data points of the window, grouped by all their blobs. */
+/**
+ * The one query behind every gateway panel: data points of the window, grouped by all their blobs.
+ * @internal exported for its tests
+ */
 export function analyticsEngineSql(dataset: string, minutes: number): string {
   const blobs = BLOBS.map((_, i) => `blob${i + 1}`).join(', ');
   // _sample_interval: Analytics Engine samples under load; each kept point stands for that many.

@@ -34,6 +34,7 @@ function safeHref(raw: string | undefined): string | null {
   }
 }
 
+/** @internal exported for its tests */
 export function sanitizeHtml(html: string): string {
   let out = '';
   const open: string[] = [];

@@ -5,7 +5,10 @@ import { scholarships as s } from '../db/schema/index.ts';
 
 /** The sitemaps.org limit of URLs per file; above it /sitemap.xml becomes an index of parts. */
 const SITEMAP_MAX_URLS = 50_000;
-/** Public pages besides scholarship pages. */
+/**
+ * Public pages besides scholarship pages.
+ * @internal exported for its tests
+ */
 export const STATIC_PATHS = ['/', '/scholarships', '/privacy', '/terms', '/contact'];
 
 const xmlEscape = (t: string) => t.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

@@ -5,7 +5,10 @@ import type { Logger } from '../../logger.ts';
 import { outboxConsumed } from '../../db/schema/outbox.ts';
 import type { OutboxTopic } from './6-outbox.ts';
 
-/** After this many failed deliveries a message is dead-lettered (visible in /api/ops/payments). */
+/**
+ * After this many failed deliveries a message is dead-lettered (visible in /api/ops/payments).
+ * @internal exported for its tests
+ */
 export const OUTBOX_MAX_ATTEMPTS = 8;
 /** A claimed message is invisible to other relays this long; a relay that dies mid-batch loses only its lease. */
 const OUTBOX_LEASE_SECONDS = 30;
@@ -17,6 +20,7 @@ function outboxBackoffSeconds(attempts: number): number {
   return Math.min(2 ** Math.max(attempts - 1, 0), 300);
 }
 
+/** @internal exported for its tests */
 export interface OutboxMessage {
   id: string;
   topic: OutboxTopic;
