@@ -86,7 +86,7 @@ export async function atomicPhase<P extends string>(
         .where(eq(idempotencyKeys.id, keyId));
     }
     return result;
-  });
+  }, { lane: 'phases' });
   if (r.kind === 'response')
     rememberFinished(
       db,
