@@ -124,7 +124,9 @@ async function runWith(processes: number): Promise<RunResult> {
     await meter.start();
     const xacts = async () =>
       (
-        await admin<{ c: string; r: string }[]>`select xact_commit::text as c, xact_rollback::text as r from pg_stat_database where datname = ${dbName}`
+        await admin<
+          { c: string; r: string }[]
+        >`select xact_commit::text as c, xact_rollback::text as r from pg_stat_database where datname = ${dbName}`
       ).map((x) => [Number(x.c), Number(x.r)])[0];
     const [c0, r0] = await xacts();
     const waits = sampleWaits(admin, dbName);
@@ -138,7 +140,16 @@ async function runWith(processes: number): Promise<RunResult> {
     const cpuMs = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000) / samples.length]));
     const s = summarize(samples);
     if (failed) console.log(`  non-201 answers by status: ${JSON.stringify(Object.fromEntries(statuses))}`);
-    return { processes, rps: samples.length / seconds, p50: s.p50, p95: s.p95, p99: s.p99, failed, cpuMs, waits: waited };
+    return {
+      processes,
+      rps: samples.length / seconds,
+      p50: s.p50,
+      p95: s.p95,
+      p99: s.p99,
+      failed,
+      cpuMs,
+      waits: waited,
+    };
   } finally {
     await cluster?.stop();
     await sim.close();

@@ -14,7 +14,9 @@ export function sampleWaits(sql: postgres.Sql, database: string) {
   let running = true;
   const loop = (async () => {
     while (running) {
-      const rows = await sql<{ what: string }[]>`select state || coalesce(' / ' || wait_event_type || ':' || wait_event, '') as what
+      const rows = await sql<
+        { what: string }[]
+      >`select state || coalesce(' / ' || wait_event_type || ':' || wait_event, '') as what
         from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid() and state <> 'idle'`;
       samples++;
       for (const r of rows) counts.set(r.what, (counts.get(r.what) ?? 0) + 1);

@@ -43,7 +43,12 @@ export async function startCluster(opts: {
   const backends: ClusterBackend[] = [];
   const script = opts.builtServer ? [opts.builtServer] : ['--import', 'tsx', path.resolve('backend/src/server.ts')];
   for (let i = 0; i < opts.backends; i++)
-    backends.push(await startBackend(i, [...(opts.nodeArgs?.(i) ?? []), ...script], opts.databaseUrl, { GATEWAY_SHARED_SECRET: opts.secret, ...opts.env }));
+    backends.push(
+      await startBackend(i, [...(opts.nodeArgs?.(i) ?? []), ...script], opts.databaseUrl, {
+        GATEWAY_SHARED_SECRET: opts.secret,
+        ...opts.env,
+      }),
+    );
   const balancer = await startBalancer(backends.map((b) => b.url));
   const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
   for (let i = 0; i < opts.gateways; i++) {
@@ -90,7 +95,9 @@ async function startBackend(
       // CLUSTER_LOG_DIR: keep each backend's log lines (stdout) for a run that went wrong.
       stdio: [
         'ignore',
-        process.env.CLUSTER_LOG_DIR ? openSync(path.join(process.env.CLUSTER_LOG_DIR, `backend-${index}.log`), 'a') : 'ignore',
+        process.env.CLUSTER_LOG_DIR
+          ? openSync(path.join(process.env.CLUSTER_LOG_DIR, `backend-${index}.log`), 'a')
+          : 'ignore',
         'inherit',
       ],
     });

@@ -127,7 +127,17 @@ export async function beginIdempotentRequest(db: Db, i: BeginInput, firstPhase?:
       rememberFinished(db, name, { fingerprint: seen.fingerprint, status: done.status, body: done.body });
     if (done) return done;
   }
+  // A key the read above found is continued; an unseen one is inserted (and, when it appeared
+  // meanwhile, the insert's transaction rolls back with its first phase and it is continued).
+  let exists = seen !== undefined;
   for (;;) {
+    if (exists) {
+      const existing = await serializable(db, (tx) => continueExistingKey(tx, i));
+      // null: the key was purged meanwhile (retention is hours): insert it anew.
+      if (existing) return existing;
+      exists = false;
+      continue;
+    }
     // Write first, read never: the new key is an insert that yields on conflict. Selecting the key
     // before inserting it took a predicate lock on the unique index's page, so two requests with
     // different keys landing on one page (every page, while the table is young) aborted one another
@@ -159,9 +169,7 @@ export async function beginIdempotentRequest(db: Db, i: BeginInput, firstPhase?:
       throw e;
     });
     if (begun) return begun;
-    const existing = await serializable(db, (tx) => continueExistingKey(tx, i));
-    // null: the key was purged between the two transactions (retention is hours): insert it anew.
-    if (existing) return existing;
+    exists = true;
   }
 }
 

@@ -1,5 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { LEDGER_WRITE_LOCK } from '../ledger/chain.ts';
 import { oneAtATime } from './one-at-a-time.ts';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -41,14 +42,14 @@ const lanes = oneAtATime();
 /**
  * The first statement of a lane's transactions, queueing them across processes too. `ledger`:
  * every ledger write appends to the one hash chain (ledger/chain.ts), so two processes' ledger
- * transactions cannot both commit; without this they overlapped and one aborted after the other
+ * transactions that overlap cannot both commit: without this the later one aborted once the other
  * committed (3 aborted transactions per purchase with 3 processes). LOCK TABLE takes no snapshot,
  * so a transaction that waited reads the chain as the previous writer left it and commits first
- * time; the table exists only for this lock (migration 0014). `phases` touch one key and one
- * resource each: overlapping across processes is rare enough to leave to SERIALIZABLE.
+ * time (chain.ts LEDGER_WRITE_LOCK). `phases` are short and touch one key and one resource each:
+ * across processes SERIALIZABLE decides, and retries the loser.
  */
 const LANE_LOCKS: Record<Lane, SQL | null> = {
-  ledger: sql`lock table ledger_write_lock in exclusive mode`,
+  ledger: LEDGER_WRITE_LOCK,
   phases: null,
 };
 
