@@ -5,6 +5,13 @@
  * send purchases back to back (distinct Idempotency-Keys), BENCH_SCALE_PURCHASES in all (default
  * 400) after a warm-up; prints req/s and p50/p95/p99 per process count. Expect throughput to rise
  * with N while a single process is CPU-bound, and p95 to stay within noise.
+ *
+ * To tell what limits a run it also prints, per process count: CPU ms per purchase by process group
+ * (the driver — this process: clients, balancer, PSP simulator —, backends, workerd, the database's
+ * Postgres sessions), the mean number of Postgres sessions per state/wait event, and transactions
+ * committed and rolled back (serialization retries). Other env: BENCH_CPU_PROFILE_DIR (each
+ * backend's V8 CPU profile under `backends-<N>/`), CLUSTER_LOG_DIR (keep the backends' log lines),
+ * BENCH_NO_WEBHOOKS=1 (the simulator sends none: the purchase path alone).
  */
 import { randomBytes } from 'node:crypto';
 import { generateSigningJwk, loadSigningKeys } from '../backend/src/auth/keys.ts';
