@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 const USER_HZ = 100;
 
 /** CPU seconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
-export function cpuSecondsOf(pid: number): number {
+function cpuSecondsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which may itself hold spaces and parentheses.
