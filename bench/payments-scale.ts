@@ -5,6 +5,13 @@
  * send purchases back to back (distinct Idempotency-Keys), BENCH_SCALE_PURCHASES in all (default
  * 400) after a warm-up; prints req/s and p50/p95/p99 per process count. Expect throughput to rise
  * with N while a single process is CPU-bound, and p95 to stay within noise.
+ *
+ * To tell what limits a run it also prints, per process count: CPU ms per purchase by process group
+ * (the driver — this process: clients, balancer, PSP simulator —, backends, workerd, the database's
+ * Postgres sessions), the mean number of Postgres sessions per state/wait event, and transactions
+ * committed and rolled back (serialization retries). Other env: BENCH_CPU_PROFILE_DIR (each
+ * backend's V8 CPU profile under `backends-<N>/`), CLUSTER_LOG_DIR (keep the backends' log lines),
+ * BENCH_NO_WEBHOOKS=1 (the simulator sends none: the purchase path alone).
  */
 import { randomBytes } from 'node:crypto';
 import { generateSigningJwk, loadSigningKeys } from '../backend/src/auth/keys.ts';
@@ -14,7 +21,9 @@ import { users } from '../backend/src/db/schema/users.ts';
 import { startCluster } from '../test/support/cluster.ts';
 import { adminSql, urlFor } from '../test/support/pg.ts';
 import { startPspSim } from '../test/support/psp-sim/index.ts';
+import { cpuMeter } from './lib/cpu-meter.ts';
 import { summarize } from './lib/percentiles.ts';
+import { sampleWaits } from './lib/pg-waits.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 24);
 const PURCHASES = Number(process.env.BENCH_SCALE_PURCHASES ?? 400);
@@ -23,6 +32,8 @@ const WARMUP = 40;
 const USERS = 80;
 const WHSEC = 'whsec_bench_scale';
 const STRIPE_KEY = 'sk_test_bench_scale';
+/** Write each backend's V8 CPU profile under this folder (`backends-<N>/`), to see where its time goes. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const BODY = JSON.stringify({ package_id: 'starter-100', payment_method: 'pm_card_visa' });
 
 interface RunResult {
@@ -32,6 +43,10 @@ interface RunResult {
   p95: number;
   p99: number;
   failed: number;
+  /** CPU seconds per purchase, by process group. */
+  cpuMs: Record<string, number>;
+  /** Mean sessions of the bench database per state / wait event. */
+  waits: [string, number][];
 }
 
 async function runWith(processes: number): Promise<RunResult> {
@@ -62,6 +77,7 @@ async function runWith(processes: number): Promise<RunResult> {
       databaseUrl: urlFor(dbName),
       backends: processes,
       gateways: 2,
+      nodeArgs: () => (PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/backends-${processes}`] : []),
       env: {
         LOG_LEVEL: 'info',
         JWT_PRIVATE_JWK: jwk,
@@ -71,10 +87,11 @@ async function runWith(processes: number): Promise<RunResult> {
         DATABASE_POOL_MAX: String(Math.max(3, Math.ceil(12 / processes))),
       },
     });
-    sim.setWebhookUrl(`${cluster.gatewayUrls[0]}/webhooks/stripe`);
+    if (!process.env.BENCH_NO_WEBHOOKS) sim.setWebhookUrl(`${cluster.gatewayUrls[0]}/webhooks/stripe`);
     const gateways = cluster.gatewayUrls;
     let sent = 0;
     let failed = 0;
+    const statuses = new Map<number, number>();
     const samples: number[] = [];
     const purchase = async (n: number) => {
       const t0 = performance.now();
@@ -88,7 +105,10 @@ async function runWith(processes: number): Promise<RunResult> {
         },
       });
       await res.arrayBuffer();
-      if (res.status !== 201) failed++;
+      if (res.status !== 201) {
+        failed++;
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      }
       return performance.now() - t0;
     };
     const clientLoop = async (total: number, record: boolean) => {
@@ -99,11 +119,44 @@ async function runWith(processes: number): Promise<RunResult> {
     };
     await Promise.all(Array.from({ length: CLIENTS }, () => clientLoop(WARMUP, false)));
     failed = 0;
+    statuses.clear();
+    const c = cluster;
+    const meter = cpuMeter({
+      driver: () => [process.pid],
+      backends: () => c.backends.map((b) => b.proc.pid ?? 0),
+      gateways: () => c.gatewayPids,
+      postgres: async () =>
+        (await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName}`).map((r) => r.pid),
+    });
+    await meter.start();
+    const xacts = async () =>
+      (
+        await admin<
+          { c: string; r: string }[]
+        >`select xact_commit::text as c, xact_rollback::text as r from pg_stat_database where datname = ${dbName}`
+      ).map((x) => [Number(x.c), Number(x.r)])[0];
+    const [c0, r0] = await xacts();
+    const waits = sampleWaits(admin, dbName);
     const started = performance.now();
     await Promise.all(Array.from({ length: CLIENTS }, () => clientLoop(WARMUP + PURCHASES, true)));
     const seconds = (performance.now() - started) / 1000;
+    const waited = await waits.stop();
+    const cpu = await meter.stop();
+    const [c1, r1] = await xacts();
+    console.log(`  commits ${c1 - c0}, rollbacks ${r1 - r0} (${((r1 - r0) / samples.length).toFixed(2)} per purchase)`);
+    const cpuMs = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000) / samples.length]));
     const s = summarize(samples);
-    return { processes, rps: samples.length / seconds, p50: s.p50, p95: s.p95, p99: s.p99, failed };
+    if (failed) console.log(`  non-201 answers by status: ${JSON.stringify(Object.fromEntries(statuses))}`);
+    return {
+      processes,
+      rps: samples.length / seconds,
+      p50: s.p50,
+      p95: s.p95,
+      p99: s.p99,
+      failed,
+      cpuMs,
+      waits: waited,
+    };
   } finally {
     await cluster?.stop();
     await sim.close();
@@ -126,6 +179,23 @@ export async function benchScaleOut(processes: number): Promise<void> {
   console.log('\n  processes   req/s     p50 ms   p95 ms   p99 ms   non-201');
   for (const r of rows)
     console.log(`  ${String(r.processes).padStart(9)} ${f(r.rps)} ${f(r.p50)}  ${f(r.p95)}  ${f(r.p99)}   ${r.failed}`);
+  console.log('\n  CPU ms per purchase (driver = clients + balancer + PSP simulator):');
+  for (const r of rows)
+    console.log(
+      `  ${String(r.processes).padStart(9)}  ${Object.entries(r.cpuMs)
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join('  ')}  total ${Object.values(r.cpuMs)
+        .reduce((a, b) => a + b, 0)
+        .toFixed(1)}`,
+    );
+  console.log('\n  Postgres sessions by state (mean over the run):');
+  for (const r of rows)
+    console.log(
+      `  ${String(r.processes).padStart(9)}  ${r.waits
+        .slice(0, 6)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join('; ')}`,
+    );
   if (rows.length === 2)
     console.log(
       `\n  throughput ×${(rows[1].rps / rows[0].rps).toFixed(2)} with ${processes} processes; p95 ${f(rows[0].p95).trim()} → ${f(rows[1].p95).trim()} ms`,

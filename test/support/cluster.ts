@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, openSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,8 @@ export interface Cluster {
   /** The round-robin balancer the gateways forward to (a stand-in for a load balancer). */
   balancerUrl: string;
   gatewayUrls: string[];
+  /** workerd's process ids, one per gateway (benchmarks account their CPU). */
+  gatewayPids: number[];
   stop(): Promise<void>;
 }
 
@@ -35,11 +37,18 @@ export async function startCluster(opts: {
   env?: Record<string, string>;
   /** Run this built server (`npm run build` output) with plain node instead of the TypeScript source. */
   builtServer?: string;
+  /** Extra node flags per backend index (`--cpu-prof`, which NODE_OPTIONS may not carry). */
+  nodeArgs?: (index: number) => string[];
 }): Promise<Cluster> {
   const backends: ClusterBackend[] = [];
-  const argv = opts.builtServer ? [opts.builtServer] : ['--import', 'tsx', path.resolve('backend/src/server.ts')];
+  const script = opts.builtServer ? [opts.builtServer] : ['--import', 'tsx', path.resolve('backend/src/server.ts')];
   for (let i = 0; i < opts.backends; i++)
-    backends.push(await startBackend(i, argv, opts.databaseUrl, { GATEWAY_SHARED_SECRET: opts.secret, ...opts.env }));
+    backends.push(
+      await startBackend(i, [...(opts.nodeArgs?.(i) ?? []), ...script], opts.databaseUrl, {
+        GATEWAY_SHARED_SECRET: opts.secret,
+        ...opts.env,
+      }),
+    );
   const balancer = await startBalancer(backends.map((b) => b.url));
   const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
   for (let i = 0; i < opts.gateways; i++) {
@@ -54,6 +63,7 @@ export async function startCluster(opts: {
     backends,
     balancerUrl: balancer.url,
     gatewayUrls: gateways.map((g) => g.url),
+    gatewayPids: gateways.map((g) => g.child.pid ?? 0),
     async stop() {
       await Promise.all(gateways.map((g) => g.stop()));
       await new Promise<void>((r) => balancer.server.close(() => r()));
@@ -82,7 +92,14 @@ async function startBackend(
         MIGRATE_ON_START: 'false',
         ...env,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // CLUSTER_LOG_DIR: keep each backend's log lines (stdout) for a run that went wrong.
+      stdio: [
+        'ignore',
+        process.env.CLUSTER_LOG_DIR
+          ? openSync(path.join(process.env.CLUSTER_LOG_DIR, `backend-${index}.log`), 'a')
+          : 'ignore',
+        'inherit',
+      ],
     });
   const b: ClusterBackend = {
     url,

@@ -55,38 +55,45 @@ export async function atomicPhase<P extends string>(
   fn: (tx: Tx) => Promise<PhaseResult<P>>,
 ): Promise<PhaseResult<P>> {
   const keyId = key.id;
-  const r = await serializable(db, async (tx) => {
-    const [cur] = await tx
-      .select({ lockToken: idempotencyKeys.lockToken })
-      .from(idempotencyKeys)
-      .where(eq(idempotencyKeys.id, keyId))
-      .for('update');
-    if (!cur || cur.lockToken !== key.lockToken) throw new LockLostError();
-    const result = await fn(tx);
-    if (result.kind === 'recovery_point') {
-      await tx
-        .update(idempotencyKeys)
-        .set({
-          recoveryPoint: result.point,
-          lastRunAt: sql`now()`,
-          ...(result.resourceId ? { resourceId: result.resourceId } : {}),
-        })
-        .where(eq(idempotencyKeys.id, keyId));
-    } else if (result.kind === 'response') {
-      await tx
-        .update(idempotencyKeys)
-        .set({
-          recoveryPoint: 'finished',
-          lockedAt: null,
-          lockToken: null,
-          responseStatus: result.status,
-          responseBody: result.body as object,
-          lastRunAt: sql`now()`,
-        })
-        .where(eq(idempotencyKeys.id, keyId));
-    }
-    return result;
-  });
+  // Lane `phases`: concurrent phases of different keys read and rewrite the same few index pages
+  // while the tables are young and aborted one another (8 at once cost 27 transactions); queued,
+  // each commits first time (serializable.ts).
+  const r = await serializable(
+    db,
+    async (tx) => {
+      const [cur] = await tx
+        .select({ lockToken: idempotencyKeys.lockToken })
+        .from(idempotencyKeys)
+        .where(eq(idempotencyKeys.id, keyId))
+        .for('update');
+      if (!cur || cur.lockToken !== key.lockToken) throw new LockLostError();
+      const result = await fn(tx);
+      if (result.kind === 'recovery_point') {
+        await tx
+          .update(idempotencyKeys)
+          .set({
+            recoveryPoint: result.point,
+            lastRunAt: sql`now()`,
+            ...(result.resourceId ? { resourceId: result.resourceId } : {}),
+          })
+          .where(eq(idempotencyKeys.id, keyId));
+      } else if (result.kind === 'response') {
+        await tx
+          .update(idempotencyKeys)
+          .set({
+            recoveryPoint: 'finished',
+            lockedAt: null,
+            lockToken: null,
+            responseStatus: result.status,
+            responseBody: result.body as object,
+            lastRunAt: sql`now()`,
+          })
+          .where(eq(idempotencyKeys.id, keyId));
+      }
+      return result;
+    },
+    { lane: 'phases' },
+  );
   if (r.kind === 'response')
     rememberFinished(
       db,

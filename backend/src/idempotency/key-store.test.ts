@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { users } from '../db/schema/users.ts';
@@ -73,5 +73,39 @@ describe('beginIdempotentRequest with a first phase', () => {
   it('without a first phase the key starts at `started`', async () => {
     const begun = await beginIdempotentRequest(database.db, input('plain-1'));
     expect(begun.kind === 'run' && begun.key.recoveryPoint).toBe('started');
+  });
+});
+
+describe('beginIdempotentRequest under concurrency (issue 16)', () => {
+  it('new keys of concurrent requests commit on their first attempt: the key is inserted, never read first', async () => {
+    const first: FirstPhase = async (tx) => {
+      const p = await insertPurchase(tx, userId, { package_id: 'starter-100' }, null);
+      return { point: 'purchase_created', resourceId: p.id };
+    };
+    const attempts = vi.spyOn(database.db, 'transaction');
+    // Reading the key before inserting it put a predicate lock on the unique index's page, and
+    // concurrent inserts into that page aborted one another under SERIALIZABLE.
+    const begun = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => beginIdempotentRequest(database.db, input(`concurrent-${n}`), first)),
+    );
+    expect(begun.every((b) => b.kind === 'run' && b.created)).toBe(true);
+    expect(attempts).toHaveBeenCalledTimes(8);
+    attempts.mockRestore();
+  });
+
+  it('a key inserted between the read and the insert is continued, and its first phase leaves nothing', async () => {
+    const purchases0 = (await database.db.select().from(creditPurchases)).length;
+    const key = input('raced-1');
+    const first: FirstPhase = async (tx) => {
+      const p = await insertPurchase(tx, userId, { package_id: 'starter-100' }, null);
+      // Another request stores the same key now, after this one found none.
+      if (!(await keyRows('raced-1')).length) await beginIdempotentRequest(database.db, key);
+      return { point: 'purchase_created', resourceId: p.id };
+    };
+    await expect(beginIdempotentRequest(database.db, key, first)).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+    });
+    expect(await keyRows('raced-1')).toHaveLength(1);
+    expect((await database.db.select().from(creditPurchases)).length).toBe(purchases0);
   });
 });

@@ -127,9 +127,22 @@ export async function beginIdempotentRequest(db: Db, i: BeginInput, firstPhase?:
       rememberFinished(db, name, { fingerprint: seen.fingerprint, status: done.status, body: done.body });
     if (done) return done;
   }
-  return serializable(db, async (tx) => {
-    const [row] = await tx.select().from(idempotencyKeys).where(sameKey(i)).limit(1);
-    if (!row) {
+  // A key the read above found is continued; an unseen one is inserted (and, when it appeared
+  // meanwhile, the insert's transaction rolls back with its first phase and it is continued).
+  let exists = seen !== undefined;
+  for (;;) {
+    if (exists) {
+      const existing = await serializable(db, (tx) => continueExistingKey(tx, i));
+      // null: the key was purged meanwhile (retention is hours): insert it anew.
+      if (existing) return existing;
+      exists = false;
+      continue;
+    }
+    // Write first, read never: the new key is an insert that yields on conflict. Selecting the key
+    // before inserting it took a predicate lock on the unique index's page, so two requests with
+    // different keys landing on one page (every page, while the table is young) aborted one another
+    // under SERIALIZABLE: ~2 aborted transactions per purchase at 24 concurrent clients.
+    const begun = await serializable(db, async (tx) => {
       const first = firstPhase ? await firstPhase(tx) : undefined;
       const [created] = await tx
         .insert(idempotencyKeys)
@@ -144,26 +157,48 @@ export async function beginIdempotentRequest(db: Db, i: BeginInput, firstPhase?:
           lockedAt: sql`now()`,
           lockToken: crypto.randomUUID(),
         })
+        .onConflictDoNothing({
+          target: [idempotencyKeys.userId, idempotencyKeys.idempotencyKey, idempotencyKeys.operation],
+        })
         .returning();
+      // The key exists: undo the first phase's writes with this transaction, answer from the key below.
+      if (!created) throw KEY_EXISTS;
       return { kind: 'run', key: created, created: true } as Begin;
-    }
-    const done = check(row, i);
-    if (done) return done;
-    const lockAgeMs = row.lockedAt ? Date.now() - row.lockedAt.getTime() : Infinity;
-    if (lockAgeMs < i.lockTimeoutMs)
-      throw new ProblemError(
-        'IDEMPOTENCY_IN_PROGRESS',
-        'A request with this Idempotency-Key is still running; retry shortly',
-        undefined,
-        { 'retry-after': '1' },
-      );
-    const [taken] = await tx
-      .update(idempotencyKeys)
-      .set({ lockedAt: sql`now()`, lockToken: crypto.randomUUID(), lastRunAt: sql`now()` })
-      .where(eq(idempotencyKeys.id, row.id))
-      .returning();
-    return { kind: 'run', key: taken, created: false } as Begin;
-  });
+    }).catch((e) => {
+      if (e === KEY_EXISTS) return null;
+      throw e;
+    });
+    if (begun) return begun;
+    exists = true;
+  }
+}
+
+/** Thrown inside the insert's transaction to roll it back when the key already exists. */
+const KEY_EXISTS = Symbol('idempotency key exists');
+
+/**
+ * A request whose key exists: replay when finished, 409 while another run holds a fresh lock,
+ * take over a stale lock otherwise; a different request under the key is 422.
+ */
+async function continueExistingKey(tx: Tx, i: BeginInput): Promise<Begin | null> {
+  const [row] = await tx.select().from(idempotencyKeys).where(sameKey(i)).limit(1);
+  if (!row) return null;
+  const done = check(row, i);
+  if (done) return done;
+  const lockAgeMs = row.lockedAt ? Date.now() - row.lockedAt.getTime() : Infinity;
+  if (lockAgeMs < i.lockTimeoutMs)
+    throw new ProblemError(
+      'IDEMPOTENCY_IN_PROGRESS',
+      'A request with this Idempotency-Key is still running; retry shortly',
+      undefined,
+      { 'retry-after': '1' },
+    );
+  const [taken] = await tx
+    .update(idempotencyKeys)
+    .set({ lockedAt: sql`now()`, lockToken: crypto.randomUUID(), lastRunAt: sql`now()` })
+    .where(eq(idempotencyKeys.id, row.id))
+    .returning();
+  return { kind: 'run', key: taken, created: false };
 }
 
 /**

@@ -1,4 +1,6 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { LEDGER_WRITE_LOCK } from '../ledger/chain.ts';
 import { oneAtATime } from './one-at-a-time.ts';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -23,16 +25,33 @@ export function pgCode(e: unknown): string | undefined {
 
 /**
  * Lanes. Postgres tracks serializable reads per index page while an index is small (a new or
- * young ledger fits in a few pages), so two ledger-writing transactions that merely overlap in
- * time (webhooks for different purchases: the inbox, purchase and ledger indexes) nearly always
- * abort one another, and each retry overlaps the next arrival. With the PSP's bursts of events this
- * snowballed: 100 sequential purchases with their webhooks cost ~1,200 aborted transactions, up to
- * 18 open at once, and purchase p50 went from ~20 to ~60 ms. Transactions that name the same lane
- * run one at a time in this process, so they commit first time; across processes SERIALIZABLE
- * still decides, so this only saves work, never decides correctness.
+ * young ledger fits in a few pages), so two transactions that merely overlap in time and read and
+ * write the same few pages (webhooks for different purchases: the inbox, purchase and ledger
+ * indexes; two purchases recording their PaymentIntents: the key and purchase indexes) nearly
+ * always abort one another, and each retry overlaps the next arrival. With the PSP's bursts of
+ * events this snowballed: 100 sequential purchases with their webhooks cost ~1,200 aborted
+ * transactions, up to 18 open at once, and purchase p50 went from ~20 to ~60 ms; 24 concurrent
+ * purchases without the `phases` lane aborted ~4 transactions per purchase and exhausted the
+ * retries of some (HTTP 500). Transactions that name the same lane run one at a time in this
+ * process, so they commit first time; across processes see LANE_LOCKS. Lanes only save work:
+ * SERIALIZABLE still decides correctness.
  */
-type Lane = 'ledger';
+type Lane = 'ledger' | 'phases';
 const lanes = oneAtATime();
+
+/**
+ * The first statement of a lane's transactions, queueing them across processes too. `ledger`:
+ * every ledger write appends to the one hash chain (ledger/chain.ts), so two processes' ledger
+ * transactions that overlap cannot both commit: without this the later one aborted once the other
+ * committed (3 aborted transactions per purchase with 3 processes). LOCK TABLE takes no snapshot,
+ * so a transaction that waited reads the chain as the previous writer left it and commits first
+ * time (chain.ts LEDGER_WRITE_LOCK). `phases` are short and touch one key and one resource each:
+ * across processes SERIALIZABLE decides, and retries the loser.
+ */
+const LANE_LOCKS: Record<Lane, SQL | null> = {
+  ledger: LEDGER_WRITE_LOCK,
+  phases: null,
+};
 
 export interface SerializableOptions {
   /** false: a unique violation is final (default: retried, see RETRYABLE). */
@@ -52,7 +71,16 @@ export function serializable<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: Serial
 async function withRetries<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: SerializableOptions): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(fn, { isolationLevel: 'serializable' });
+      const lock = opts.lane ? LANE_LOCKS[opts.lane] : null;
+      return await db.transaction(
+        lock
+          ? async (tx) => {
+              await tx.execute(lock);
+              return fn(tx);
+            }
+          : fn,
+        { isolationLevel: 'serializable' },
+      );
     } catch (e) {
       const code = pgCode(e);
       const retry =

@@ -13,6 +13,14 @@ const CHAIN_GENESIS = '0'.repeat(64);
  * fork impossible, the lock only keeps racing writers from doing the work twice.
  */
 const CHAIN_LOCK = 727_300;
+/**
+ * Taken as the first statement of a ledger-writing transaction (serializable.ts, lane `ledger`) so
+ * that writers in different processes queue before their snapshot, not after it: LOCK TABLE takes
+ * none, so the one that waited reads the head the previous writer committed instead of failing on
+ * it. The table has no rows and exists for this lock (migration 0014; EXCLUSIVE conflicts with itself
+ * and not with readers).
+ */
+export const LEDGER_WRITE_LOCK = sql`lock table ledger_write_lock in exclusive mode`;
 /** Links checked per query by `verifyChain`. */
 const VERIFY_BATCH = 1000;
 

@@ -70,11 +70,27 @@ async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | n
  * state converges whatever the order. `requestId`: the delivery's, stored on the inbox row and on
  * whatever its effects create (refund rows, outbox messages).
  */
-export async function handleStripeEvent(
+export function handleStripeEvent(
   ctx: PaymentsContext,
   event: Stripe.Event,
   requestId: string | null,
 ): Promise<InboxOutcome> {
+  // A redelivery of an event this process is still handling (the PSP timed out waiting for it) waits
+  // for that run instead of queueing a second transaction behind it: under a backlog, redeliveries
+  // multiplied the queue they were caused by.
+  let handling = inFlight.get(ctx.db);
+  if (!handling) inFlight.set(ctx.db, (handling = new Map()));
+  const running = handling.get(event.id);
+  if (running) return running.then(() => 'duplicate');
+  const run = handleOnce(ctx, event, requestId).finally(() => handling.delete(event.id));
+  handling.set(event.id, run);
+  return run;
+}
+
+/** Events being handled in this process, per database, by Stripe event id. */
+const inFlight = new WeakMap<PaymentsContext['db'], Map<string, Promise<InboxOutcome>>>();
+
+async function handleOnce(ctx: PaymentsContext, event: Stripe.Event, requestId: string | null): Promise<InboxOutcome> {
   const [seen] = await ctx.db
     .select({ id: webhookEvents.id })
     .from(webhookEvents)
@@ -103,6 +119,8 @@ export async function handleStripeEvent(
         .values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event), requestId });
       return outcome;
     },
+    // Every event, also those that write only the inbox row or a purchase's status: left out of the
+    // lane, they aborted one another and the ledger writers (3 rolled-back transactions per purchase).
     { lane: 'ledger' },
   );
 }

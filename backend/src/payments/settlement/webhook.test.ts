@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import Stripe from 'stripe';
 import { sql } from 'drizzle-orm';
 import {
@@ -124,6 +124,25 @@ describe('POST /webhooks/stripe', () => {
     expect(await count(sql`select count(*) as n from ledger_transactions where business_key like ${pi + ':%'}`)).toBe(
       3,
     );
+  });
+
+  it('redeliveries while the first delivery is still being handled wait for it: one transaction, not three (issue 16)', async () => {
+    const { u, pi } = await heldPurchase('wh-coalesce');
+    const evt = h.sim.state.events.find(
+      (e) => e.type === 'payment_intent.succeeded' && (e.data as { object: { id: string } }).object.id === pi,
+    )!;
+    const body = JSON.stringify(evt);
+    const sig = stripeSignature(body, TEST_WEBHOOK_SECRET);
+    const attempts = vi.spyOn(h.t.deps.db, 'transaction');
+    const results = await Promise.all([post(body, sig), post(body, sig), post(body, sig)]);
+    const serializableRuns = attempts.mock.calls.filter((c) => c[1]?.isolationLevel === 'serializable').length;
+    attempts.mockRestore();
+    h.sim.faults.holdWebhooks = false;
+    await h.sim.flushWebhooks();
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(serializableRuns).toBe(1);
+    expect(await balance(u.token)).toBe(100);
+    expect(await count(sql`select count(*) as n from webhook_events where id = ${evt.id}`)).toBe(1);
   });
 
   it('out of order: the refund events before the success converge to the same state', async () => {
