@@ -1,7 +1,6 @@
 /*
  * Needs (pre-check): a CR or LF (CRLF_001/003), or ` HTTP/` with a `/` (CRLF_002).
  */
-import { viewsOf } from '../normalizers/index.ts';
 import type { Detector, Match, RuleMeta, TargetKind } from '../types.ts';
 import { isWordCode, matchAt } from './lib/match.ts';
 
@@ -137,11 +136,11 @@ function firstBreak(v: string): number {
 export const crlfInjection = {
   name: 'crlf-injection',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     const found: Match[] = [];
     // The shared presence table answers "any newline / any slash?" without rescanning the value.
-    const has = viewsOf(v).has;
+    const has = views.has;
     // A fact, not just a prefilter (the excerpt position depends on it): asked of the value itself.
     const hasNl = v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
     if (hasNl) {

@@ -21,6 +21,7 @@ import ssti from '../../../../test/fixtures/waf/detectors/template-injection.jso
 import xss from '../../../../test/fixtures/waf/detectors/xss.json';
 import xxe from '../../../../test/fixtures/waf/detectors/xxe.json';
 import { normalizeValue } from '../normalizers/index.ts';
+import { valueViews } from '../views.ts';
 import type { DetectContext, Target, TargetKind } from '../types.ts';
 import { DETECTORS } from './registry.ts';
 
@@ -99,7 +100,8 @@ for (const d of DETECTORS) {
         const ctx = c.referer
           ? { ...CTX, request: { ...CTX.request, headers: new Map([['referer', c.referer]]) } }
           : CTX;
-        const got = new Set(d.detect(target(c), ctx).map((m) => m.ruleId));
+        const t = target(c);
+        const got = new Set(d.detect(t, valueViews(t.value), ctx).map((m) => m.ruleId));
         if (!c.expect.length) expect([...got]).toEqual([]);
         for (const id of c.expect) expect([...got], `expected ${id}`).toContain(id);
       });
@@ -111,8 +113,9 @@ describe('benign marketplace inputs match no paranoia-1 rule of any detector', (
   for (const c of benign as Array<{ input: string; kind: TargetKind; name: string }>) {
     it(`${c.kind} ${c.name}: ${JSON.stringify(c.input).slice(0, 60)}`, () => {
       const t = target(c);
+      const views = valueViews(t.value);
       const hits = DETECTORS.filter((d) => !d.targets || d.targets.includes(t.kind))
-        .flatMap((d) => d.detect(t, CTX))
+        .flatMap((d) => d.detect(t, views, CTX))
         .filter((m) => PL1.has(m.ruleId));
       expect(hits.map((m) => `${m.ruleId}: ${m.excerpt}`)).toEqual([]);
     });
@@ -123,7 +126,7 @@ describe('matches carry a short excerpt of the normalized value', () => {
   it('excerpt is a substring of target.value, at most 40 characters', () => {
     const t = target({ input: 'hello there; cat /etc/passwd and more text after it' });
     for (const d of DETECTORS)
-      for (const m of d.detect(t, CTX)) {
+      for (const m of d.detect(t, valueViews(t.value), CTX)) {
         expect(t.value.includes(m.excerpt)).toBe(true);
         expect(m.excerpt.length).toBeLessThanOrEqual(40);
         expect(m.target).toBe(t);

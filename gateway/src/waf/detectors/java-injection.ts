@@ -4,7 +4,7 @@
  * org.apache. …) filling the whole value, key or a `name=value` slot.
  */
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
+import { hasAny, TIGHT_DOT } from '../views.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
@@ -277,10 +277,9 @@ function magicRun(v: string, has: Uint8Array): number {
 export const javaInjection = {
   name: 'java-injection',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     if (v.length < 4) return [];
-    const views = viewsOf(v);
     const has = views.has;
     // Lookups need `$`, gadgets and class names a dot inside a name (`java.lang`; a sentence's
     // `. ` is not one), `#`, `@` or `(`. Without any of those only a magic run can match: search

@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
+import { hasAny, TIGHT_DOT } from '../views.ts';
 import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
@@ -162,10 +162,9 @@ function dosLoop(compact: string): number {
 export const jsInjection = {
   name: 'js-injection',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     if (v.length < 7) return [];
-    const views = viewsOf(v);
     // Every marker has `_([\`$=:` or a dot inside a name (`process.env`; a sentence's `. ` is not one).
     if (!hasAny(views.has, '_([`$=:') && !views.has[TIGHT_DOT] && v.indexOf('XyQk') < 0) return [];
     const found: Match[] = [];

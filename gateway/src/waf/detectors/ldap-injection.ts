@@ -2,7 +2,6 @@
  * Needs (pre-check): `)` joined to `(` — `)(`, `) (`, `)\t(`, or through `!`, `|`, `&`.
  */
 import type { Detector, RuleMeta } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
 import { isAlphaCode, isWordCode, matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -55,9 +54,9 @@ function absoluteFilter(s: string, j: number): boolean {
 export const ldapInjection = {
   name: 'ldap-injection',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const s = target.value;
-    if (!viewsOf(s).has[41]) return [];
+    if (!views.has[41]) return [];
     const w = s.length <= 80 ? wildcardClose(s.trim()) : -1;
     if (w >= 0) return [matchAt('WAF_LDAP_002', target, w)];
     if (

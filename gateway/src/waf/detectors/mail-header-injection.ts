@@ -35,7 +35,7 @@ const MAIL_FIELD_HINTS = ['mail', 'subject', 'from', 'to', 'reply', 'sender', 'r
 export const mailHeaderInjection = {
   name: 'mail-header-injection',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     const lf = v.indexOf('\n');
     const cr = v.indexOf('\r');
@@ -48,7 +48,7 @@ export const mailHeaderInjection = {
     );
     const addressFirst = first.includes('@') && !first.trim().includes(' ');
     if (!hinted && !addressFirst) return [];
-    const s = v.toLowerCase();
+    const s = views.lower;
     for (let i = nl; i < s.length; i++) {
       if (s[i] !== '\n' && s[i] !== '\r') continue;
       let j = i + 1;

@@ -91,7 +91,7 @@ export const openRedirect = {
   name: 'open-redirect',
   rules: RULES,
   targets: ['query', 'form', 'json', 'multipart'],
-  detect(target, ctx) {
+  detect(target, _views, ctx) {
     // In JSON only a top-level destination is the request's own (a login's `return_to`); nested ones
     // (a Stripe event's `data.object.return_url`) describe someone else's redirect.
     if (target.kind === 'json' && (target.segments?.length ?? 0) > 1) return [];

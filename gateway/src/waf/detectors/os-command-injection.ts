@@ -3,7 +3,7 @@
  * `(`, `[` or `-`; RCE_005 a value that starts (after spaces or quotes) with a known command word.
  */
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasAny } from '../views.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 import { COMMAND_PREFIXES, DISTINCT_COMMANDS, STRONG_COMMANDS, WEAK_COMMANDS } from './lib/shell-commands.ts';
 import { aliasDefinition, braceExpansion, bracketGlob, evasion, globPath } from './lib/shell-evasion.ts';
@@ -428,10 +428,9 @@ function quotedBreakout(s: string): number {
 export const osCommandInjection = {
   name: 'os-command-injection',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     if (v.length < 2) return [];
-    const views = viewsOf(v);
     const s = views.lower;
     const has = views.has;
     const found: Match[] = [];

@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
+import { hasAny, TIGHT_DOT } from '../views.ts';
 import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
@@ -240,10 +240,9 @@ function restrictedPath(path: string): number {
 export const pathTraversal = {
   name: 'path-traversal',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     if (v.length < 3) return [];
-    const views = viewsOf(v);
     if (!hasAny(views.has, './\\')) return [];
     const s = views.lower;
     // Only sentence-ending dots (`forward. When`): no `..`, no separator, no file name, no hex form.

@@ -3,7 +3,7 @@
  * `(`, WAF_PHP_005 `$`, WAF_PHP_001 `<`, `[` or `{`, WAF_PHP_002/003 `:`, WAF_PHP_007 `=`.
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasAny } from '../views.ts';
 import { isWordCode, matchAt, NeedleSet } from './lib/match.ts';
 import { builtinCall, dataWrapper, dynamicCall, skipGap } from './lib/php-syntax.ts';
 import { STRONG_COMMANDS } from './lib/shell-commands.ts';
@@ -638,10 +638,9 @@ function push(found: Match[], target: Target, id: string, at: number): void {
 export const phpInjection = {
   name: 'php-injection',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     if (v.length < 3) return [];
-    const views = viewsOf(v);
     const has = views.has;
     const s = views.lower;
     const found: Match[] = [];

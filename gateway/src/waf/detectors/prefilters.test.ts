@@ -20,17 +20,18 @@ import ssrf from '../../../../test/fixtures/waf/detectors/ssrf-rfi.json';
 import ssti from '../../../../test/fixtures/waf/detectors/template-injection.json';
 import xss from '../../../../test/fixtures/waf/detectors/xss.json';
 import xxe from '../../../../test/fixtures/waf/detectors/xxe.json';
-import { bypassPrefilters, HIGH, LOOSE_QUOTE, normalizeValue, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
-import type { DetectContext, Detector, Target, TargetKind } from '../types.ts';
+import { normalizeValue } from '../normalizers/index.ts';
+import type { DetectContext, Detector, Target, TargetKind, ValueViews } from '../types.ts';
+import { HIGH, valueViews } from '../views.ts';
 import { DETECTORS } from './registry.ts';
 
 /**
  * The detectors skip work on values that lack what an attack needs (a presence table of ASCII
  * characters plus shape facts: a dot inside a name, a quote that is not an English apostrophe).
- * These tests pin that skipping hides nothing: with `bypassPrefilters(true)` every value reports
- * every character present, so each detector takes its full path, and both paths must agree on
- * every fixture, alone and surrounded by prose (sentence dots, commas, possessive apostrophes).
- * The one intended narrowing is documented in `pathsDisagree`.
+ * These tests pin that skipping hides nothing: given views whose presence table reports every
+ * character and shape fact present (`fullPathViews`), each detector takes its full path, and both
+ * paths must agree on every fixture, alone and surrounded by prose (sentence dots, commas,
+ * possessive apostrophes). The one intended narrowing is documented in `pathsDisagree`.
  */
 interface Case {
   input: string;
@@ -78,27 +79,29 @@ const CTX: DetectContext = {
 
 const PROSE = " My mother's library was small, and we didn't have much. I learned there, and it's why I'm here.";
 
+/** Every entry set (the 128 ASCII codes and every shape fact): each presence prefilter passes. */
+const ALL_PRESENT = new Uint8Array(HIGH + 1).fill(1);
+
+/** The value's real views, except that the presence table reports everything present. */
+function fullPathViews(value: string): ValueViews {
+  const real = valueViews(value);
+  return { lower: real.lower, collapsed: real.collapsed, compact: real.compact, has: ALL_PRESENT };
+}
+
 /**
- * The rule ids a detector reports on its fast path (prefilters on) and on its full
- * path (`bypassPrefilters(true)`: every character reported present), and whether a difference is
- * the one intended narrowing: plain prose (letters, sentence punctuation, English apostrophes) is
- * not lexed as SQL, so a system-object name inside it (`… and tempdb was …`) is not WAF_SQLI_008.
+ * The rule ids a detector reports on its fast path (the value's own views) and on its full path
+ * (`fullPathViews`: every character reported present), and whether a difference is the one
+ * intended narrowing: plain prose (letters, sentence punctuation, English apostrophes) is not
+ * lexed as SQL, so a system-object name inside it (`… and tempdb was …`) is not WAF_SQLI_008.
  */
 function pathsDisagree(d: Detector, t: Target, ctx: DetectContext): string | null {
-  const fast = d
-    .detect(t, ctx)
-    .map((m) => m.ruleId)
-    .sort();
-  bypassPrefilters(true);
-  let full: string[];
-  try {
-    full = d
-      .detect(t, ctx)
+  const ids = (views: ValueViews) =>
+    d
+      .detect(t, views, ctx)
       .map((m) => m.ruleId)
       .sort();
-  } finally {
-    bypassPrefilters(false);
-  }
+  const fast = ids(valueViews(t.value));
+  const full = ids(fullPathViews(t.value));
   if (fast.join() === full.join()) return null;
   const extra = full.filter((r) => !fast.includes(r));
   const intended =
@@ -112,29 +115,6 @@ function pathsDisagree(d: Detector, t: Target, ctx: DetectContext): string | nul
 function target(input: string, c: Case): Target {
   return { kind: c.kind ?? 'query', name: c.name ?? 'q', raw: input, value: normalizeValue(input) };
 }
-
-describe('presence table shape facts', () => {
-  it.each([
-    ['Forward. When we met, it was late.', false, false],
-    ["our library's catalog, O'Brien's essay", false, false],
-    ['java.lang.Runtime', true, false],
-    ['../etc/passwd', true, false],
-    ["admin' --", false, true],
-    ["'or'1", false, true],
-    ["the students' parents", false, true],
-  ])('%s → tight dot %s, loose quote %s', (v, dot, quote) => {
-    const has = viewsOf(v).has;
-    expect(has[TIGHT_DOT] === 1).toBe(dot);
-    expect(has[LOOSE_QUOTE] === 1).toBe(quote);
-  });
-  it('marks non-ASCII text and every character, short and long', () => {
-    expect(viewsOf('café').has[HIGH]).toBe(1);
-    expect(viewsOf('x'.repeat(5000) + 'é').has[HIGH]).toBe(1);
-    expect(viewsOf('x'.repeat(5000)).has[HIGH]).toBe(0);
-    const long = 'a'.repeat(3000) + '<b>;';
-    expect([viewsOf(long).has[60], viewsOf(long).has[59], viewsOf(long).has[36]]).toEqual([1, 1, 0]);
-  });
-});
 
 describe('prefilters: the fast path and the full path agree', () => {
   for (const d of DETECTORS) {

@@ -1,5 +1,4 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -37,7 +36,7 @@ function usedAsKey(s: string, after: number): boolean {
 export const prototypePollution = {
   name: 'prototype-pollution',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     // Nested JSON keys arrive one by one: `{"constructor": {"prototype": …}}` is the key `prototype`
     // under `constructor` (the engine never caches `prototype` as clean: rule 002 always matches it).
@@ -55,10 +54,10 @@ export const prototypePollution = {
         return [matchAt('WAF_PROTO_POLLUTION_002', target, 0)];
       return [];
     }
-    const s = viewsOf(v).lower;
+    const s = views.lower;
     const found: Match[] = [];
     const key = KEY_KINDS.has(target.kind);
-    let k = viewsOf(v).has[95] ? s.indexOf('__proto__') : -1;
+    let k = views.has[95] ? s.indexOf('__proto__') : -1;
     while (k >= 0 && !key && !usedAsKey(s, k + 9)) k = s.indexOf('__proto__', k + 9);
     // `constructor` only counts before `prototype`: look for the rare-lettered `ype` first.
     if (k < 0 && s.includes('ype')) {

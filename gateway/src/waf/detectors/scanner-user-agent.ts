@@ -150,9 +150,9 @@ export const scannerUserAgent = {
   name: 'scanner-user-agent',
   rules: RULES,
   targets: ['header'],
-  detect(target) {
+  detect(target, views) {
     if (target.name === 'user-agent') {
-      const ua = target.value.toLowerCase();
+      const ua = views.lower;
       if (SCANNER_SET.find(ua) < 0) return [];
       for (const t of SCANNER_TOKENS) {
         const k = hasToken(ua, t);

@@ -2,8 +2,7 @@
  * Needs (pre-check): SESSION_002/003 a parameter or JSON key named like a framework session cookie
  * (SESSION_NAMES); SESSION_001 the word `cookie` (any case) in a value of 8+ characters.
  */
-import type { DetectContext, Detector, Match, RuleMeta, Target } from '../types.ts';
-import { viewsOf } from '../normalizers/index.ts';
+import type { DetectContext, Detector, Match, RuleMeta, Target, ValueViews } from '../types.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -104,7 +103,7 @@ function keyName(t: Target): string {
 export const sessionFixation = {
   name: 'session-fixation',
   rules: RULES,
-  detect(target: Target, ctx: DetectContext) {
+  detect(target: Target, views: ValueViews, ctx: DetectContext) {
     const found: Match[] = [];
     if (PARAM_KINDS.has(target.kind) && SESSION_NAMES.has(keyName(target))) {
       const ref = ctx.request.headers.get('referer');
@@ -116,8 +115,8 @@ export const sessionFixation = {
     }
     const v = target.value;
     // `kie` first: its rare `k` makes the search for it several times cheaper on prose.
-    if (v.length < 8 || !viewsOf(v).lower.includes('kie') || !viewsOf(v).lower.includes('cookie')) return found;
-    const c = viewsOf(v).compact;
+    if (v.length < 8 || !views.lower.includes('kie') || !views.lower.includes('cookie')) return found;
+    const c = views.compact;
     const k = c.indexOf('.cookie');
     if (
       (k >= 0 &&

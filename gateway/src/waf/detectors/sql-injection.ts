@@ -4,9 +4,9 @@
  * between, union, select, exec, `_`, case, `.e.`), or the whole (short) value being a system object
  * or an overflow/DoS number. Anything else is never lexed.
  */
-import type { Detector, Match, RuleMeta, Target } from '../types.ts';
+import type { Detector, Match, RuleMeta, Target, ValueViews } from '../types.ts';
 import { isAlphaCode, matchAt } from './lib/match.ts';
-import { hasAny, LOOSE_QUOTE, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
+import { hasAny, LOOSE_QUOTE, TIGHT_DOT } from '../views.ts';
 import { dangerousObject, jsonOperator, SYSTEM_OBJECTS, versionComment } from './lib/sql-objects.ts';
 import {
   blindProbe,
@@ -170,8 +170,8 @@ function proseApostrophes(v: string): boolean {
 }
 
 /** Cheap necessary condition for any SQLi rule but 015/012: lexing is skipped when false. */
-function worthLexing(v: string, lower: string): boolean {
-  const has = viewsOf(v).has;
+function worthLexing(v: string, views: ValueViews): boolean {
+  const { has, lower } = views;
   if (hasAny(has, TRIGGER_CHARS)) return true;
   if (has[39] && (has[LOOSE_QUOTE] || !proseApostrophes(v))) return true;
   // `_`, `::` and `.e.` are asked of the presence table first (punctuation in the alternation
@@ -316,15 +316,15 @@ function scan(target: Target, raw: SqlToken[], breakout: boolean, prefixLen: num
 export const sqlInjection = {
   name: 'sql-injection',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     if (v.length < 2) return [];
-    const lower = viewsOf(v).lower;
+    const lower = views.lower;
     // System objects and magic numbers are whole (short) values.
     if (v.length <= 64 && SYSTEM_OBJECTS.has(lower.trim())) return [matchAt('WAF_SQLI_015', target, 0)];
     const magic = v.length <= 64 ? magicNumber(v) : null;
     if (magic) return [matchAt(magic === 'float' ? 'WAF_SQLI_016' : 'WAF_SQLI_012', target, 0)];
-    if (!worthLexing(v, lower)) return [];
+    if (!worthLexing(v, views)) return [];
     const found = new Map<string, Match>();
     scan(target, tokenizeSql(v), false, 0, found);
     for (const q of ["'", '"']) {

@@ -2,8 +2,8 @@
  * Needs (pre-check): one of : / . (or a value ending in `?`). URL rules need `://`, a leading
  * `http:`/`https:`, a leading `\\` (UNC) or a leading internal host name or address followed by / ? # :.
  */
-import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
+import type { Detector, Match, RuleMeta, Target, ValueViews } from '../types.ts';
+import { hasAny, TIGHT_DOT } from '../views.ts';
 import { classifyHost, METADATA_HOSTS } from './lib/hosts.ts';
 import { isAlphaCode, matchAt } from './lib/match.ts';
 
@@ -185,10 +185,9 @@ function includeParam(name: string): boolean {
 export const ssrfRfi = {
   name: 'ssrf-rfi',
   rules: RULES,
-  detect(target: Target) {
+  detect(target: Target, views: ValueViews) {
     const v = target.value;
     if (v.length < 4) return [];
-    const views = viewsOf(v);
     // URLs and host:port need `:/?#`, UNC paths `\\`, metadata hosts and IPs a dot inside a word.
     if (!hasAny(views.has, ':/?#\\') && !views.has[TIGHT_DOT]) return [];
     const s = views.lower.trim();

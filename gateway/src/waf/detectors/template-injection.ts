@@ -3,7 +3,7 @@
  * SSTI_002 a gadget name, SSTI_003 `@{[` or `${\`.
  */
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
+import { hasAny, TIGHT_DOT } from '../views.ts';
 import { matchAt, NeedleSet } from './lib/match.ts';
 
 const RULES = [
@@ -146,10 +146,9 @@ function arithmeticProbe(s: string): number {
 export const templateInjection = {
   name: 'template-injection',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     if (v.length < 5) return [];
-    const views = viewsOf(v);
     // Every probe and gadget has one of `{}[<_($#?` or a dot inside a name (`os.system`, `sys.modules`).
     if (!hasAny(views.has, '{}[<_($#?') && !views.has[TIGHT_DOT]) return [];
     const s = views.lower;

@@ -3,7 +3,7 @@
  * `<` such as `¼`); XSS_001 needs `<` (or a masked one), XSS_002 `on…=` or `=` after a quote.
  */
 import type { Detector, Match, RuleMeta, Target } from '../types.ts';
-import { HIGH, hasAny, viewsOf } from '../normalizers/index.ts';
+import { HIGH, hasAny } from '../views.ts';
 import { hasNonAscii } from '../normalizers/unicode-fold.ts';
 import { removeSqlComments } from '../normalizers/remove-sql-comments.ts';
 import { scanTags } from './lib/html-scan.ts';
@@ -416,10 +416,9 @@ function jsFuck(compact: string): boolean {
 export const xss = {
   name: 'xss',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     if (v.length < 3) return [];
-    const views = viewsOf(v);
     const has = views.has;
     // Every vector needs markup, a scheme colon, a call, a property access or an encoding mark.
     if (!hasAny(has, '<:([`=+.$!\\') && !has[HIGH] && !target.raw.includes('\\x') && !target.raw.includes('\\X'))

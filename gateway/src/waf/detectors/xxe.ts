@@ -1,5 +1,5 @@
 import type { Detector, Match, RuleMeta } from '../types.ts';
-import { hasAny, viewsOf } from '../normalizers/index.ts';
+import { hasAny } from '../views.ts';
 import { matchAt } from './lib/match.ts';
 
 const RULES = [
@@ -26,13 +26,13 @@ const RULES = [
 export const xxe = {
   name: 'xxe',
   rules: RULES,
-  detect(target) {
+  detect(target, views) {
     const v = target.value;
     // `!ENTITY` and `<!DOCTYPE` need `!`; `xi:include` and the XInclude namespace need `:` or `/`.
-    if (!hasAny(viewsOf(v).has, '!:/')) return [];
+    if (!hasAny(views.has, '!:/')) return [];
     if (v.indexOf('<!') < 0 && v.indexOf('!ENTITY') < 0 && v.indexOf('!entity') < 0 && v.indexOf('include') < 0)
       return [];
-    const s = viewsOf(v).collapsed;
+    const s = views.collapsed;
     const found: Match[] = [];
     let k = s.indexOf('!entity');
     while (k >= 0) {

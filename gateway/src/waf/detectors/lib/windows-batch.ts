@@ -1,5 +1,5 @@
 import { indexOfWord, NeedleSet } from './match.ts';
-import { hasAny } from '../../normalizers/index.ts';
+import { hasAny } from '../../views.ts';
 
 /** PowerShell cmdlets and .NET calls used to fetch and run code; verb-noun names are never prose. */
 const POWERSHELL = [
