@@ -120,9 +120,11 @@ export interface ValueViews {
 }
 
 /**
- * A detector: one attack class, one file. `detect` is pure, never throws, and does work linear in
- * `target.value.length` (no backtracking regex without a proven bound). `views` are `target.value`'s derived forms. On a `header` target the result depends only
- * on the header's name and value: the engine reuses it for a repeated value.
+ * A detector: one attack class, one folder (`detectors/<name>/index.ts`, its own helpers beside it;
+ * helpers two detectors use live in `detectors/lib/`). `detect` is pure, never throws, and does
+ * work linear in `target.value.length` (no backtracking regex without a proven bound). `views` are
+ * `target.value`'s derived forms. On a `header` target the result depends only on the header's
+ * name and value: the engine reuses it for a repeated value.
  */
 export interface Detector {
   name: string;
