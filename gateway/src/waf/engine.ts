@@ -7,7 +7,7 @@ import { scoreMatches } from './scoring/anomaly-score.ts';
 import { requestPathSegments } from './glob.ts';
 import { decodeComponent } from './targets/decode.ts';
 import { proseFor, proseMatchStands, proseOf } from './prose.ts';
-import { valueViews } from './views.ts';
+import { ReusableViews } from './views.ts';
 
 export type { WafRequest } from './targets/index.ts';
 
@@ -107,6 +107,8 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
   // JSON keys repeat (every element of an array has the same keys): a plain key found clean once
   // in this request is clean again, since no detector reads a plain key's path.
   const cleanKeys = new Set<string>();
+  // One views object for the whole inspection, pointed at each target in turn (only here).
+  const views = new ReusableViews();
   for (const t of extracted.targets) {
     if (t.value === '' && t.raw === '') continue;
     if (activeProse.length) {
@@ -129,8 +131,8 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
       continue;
     }
     const detectors = waf.detectorsByKind.get(t.kind) ?? waf.detectors;
-    // One views object per target, shared by its detectors: each view is built once, on first read.
-    const views = valueViews(t.value);
+    // The target's views, shared by its detectors: each view is built once, on first read.
+    views.of(t.value);
     let any = false;
     let all: Match[] | null = cacheKey === null ? null : [];
     for (let i = 0; i < detectors.length; i++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HIGH, LOOSE_QUOTE, TIGHT_DOT, valueViews } from './views.ts';
+import { HIGH, LOOSE_QUOTE, ReusableViews, TIGHT_DOT, valueViews } from './views.ts';
 
 describe('value views', () => {
   it('lower, collapsed and compact forms and a presence table', () => {
@@ -18,6 +18,24 @@ describe('value views', () => {
     expect(b.has[60]).toBe(1);
     expect(a.has).toBe(hasA);
     expect([hasA[59], hasA[60]]).toEqual([1, 0]);
+  });
+
+  it('reused views (one per inspection, in the engine) forget the previous value entirely', () => {
+    const views = new ReusableViews().of('A;B\tc');
+    expect([views.has[59], views.lower, views.compact]).toEqual([1, 'a;b\tc', 'a;bc']);
+    views.of('<X>');
+    expect([views.has[59], views.has[60], views.lower, views.collapsed, views.compact]).toEqual([
+      0,
+      1,
+      '<x>',
+      '<x>',
+      '<x>',
+    ]);
+    // Long values take the native-scan path; a short value after one must not inherit its letters.
+    views.of('x'.repeat(2000) + '$');
+    expect([views.has[36], views.has[97]]).toEqual([1, 1]);
+    views.of('1');
+    expect([views.has[36], views.has[97], views.has[49]]).toEqual([0, 0, 1]);
   });
 });
 

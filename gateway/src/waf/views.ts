@@ -4,9 +4,10 @@ import type { ValueViews } from './types.ts';
 
 /**
  * The derived views of one target value (lower-cased, collapsed, compact, presence table). The
- * engine builds them once per target (`valueViews`) and passes the same object to every detector,
- * so each view is computed at most once per value however many detectors read it, and nothing is
- * shared between values: each views object owns its presence table.
+ * engine points one `ReusableViews` per inspection at each target in turn and passes it to every
+ * detector, so each view is computed at most once per value however many detectors read it. Only
+ * its owner moves it to another value; anyone else asking for views (tests, tools) gets their own
+ * object from `valueViews`, so no caller can change the views a detector is reading.
  */
 
 /** `has[TIGHT_DOT]`: a `.` followed by a non-space (`java.lang`, `../`, `3.9`); prose ends sentences with `. `. */
@@ -28,11 +29,11 @@ const SCANNED = Array.from({ length: 128 }, (_, c) => c).filter((c) => !unscanne
 const LOOP_MAX = 1024;
 
 /**
- * The presence table of `value` (see `ValueViews.has`). Pure: a new table per call.
- * @example presence('a;b')[59] // 1
+ * Fills `t` with the presence table of `value` (see `ValueViews.has`) and returns it.
+ * @example presence('a;b', new Uint8Array(PRESENCE_SIZE))[59] // 1
  */
-function presence(value: string): Uint8Array {
-  const t = new Uint8Array(PRESENCE_SIZE);
+function presence(value: string, t: Uint8Array): Uint8Array {
+  t.fill(0);
   const n = value.length;
   if (n <= LOOP_MAX) {
     for (let i = 0; i < n; i++) {
@@ -90,15 +91,33 @@ function compactOf(lower: string): string {
   return out;
 }
 
-/** Lazy views of one value: each is built on first use (a detector needing `lower` pays for no other). */
-class LazyViews implements ValueViews {
+/**
+ * Lazy views of one value at a time: each is built on first read (a detector needing `lower` pays
+ * for no other), and `of` points the object at the next value. The presence table is allocated once
+ * per object and refilled per value: a typed array costs a few thousand instructions to allocate,
+ * more than filling one, and the engine inspects many values per request.
+ */
+export class ReusableViews implements ValueViews {
+  private value = '';
   private _lower: string | null = null;
   private _collapsed: string | null = null;
   private _compact: string | null = null;
-  private _has: Uint8Array | null = null;
-  constructor(private readonly value: string) {}
+  private table: Uint8Array | null = null;
+  /** The table holds the current value's presence (false until first read after `of`). */
+  private tableCurrent = false;
+  /** Views of `value` from now on; what was built for the previous value is dropped. */
+  of(value: string): this {
+    this.value = value;
+    this._lower = this._collapsed = this._compact = null;
+    this.tableCurrent = false;
+    return this;
+  }
   get has(): Uint8Array {
-    return (this._has ??= presence(this.value));
+    if (!this.tableCurrent || !this.table) {
+      this.table = presence(this.value, this.table ?? new Uint8Array(PRESENCE_SIZE));
+      this.tableCurrent = true;
+    }
+    return this.table;
   }
   get lower(): string {
     return (this._lower ??= this.value.toLowerCase());
@@ -112,10 +131,10 @@ class LazyViews implements ValueViews {
 }
 
 /**
- * The views of `value`, built lazily on first read. The engine calls it once per target and hands
- * the result to every detector; tests call it to drive a detector directly.
+ * Views of `value` in an object of their own, built lazily on first read: for callers that drive a
+ * detector directly (tests, tools). The engine reuses one `ReusableViews` per inspection instead.
  * @example valueViews('Jav\tA Script:').compact // 'javascript:'
  */
 export function valueViews(value: string): ValueViews {
-  return new LazyViews(value);
+  return new ReusableViews().of(value);
 }

@@ -100,8 +100,8 @@ function unicodeNewlineHeader(s: string): number {
   return -1;
 }
 
-function embeddedHttpLine(s: string): number {
-  const l = s.toLowerCase();
+/** Where a request line (`GET /x HTTP/1.1`) sits in the value; `l` is the value lower-cased. */
+function embeddedHttpLine(l: string): number {
   let k = l.indexOf(' http/');
   while (k >= 0) {
     // Walk back over the request target to the method word.
@@ -163,7 +163,7 @@ export const crlfInjection = {
       if (u >= 0) found.push(matchAt('WAF_CRLF_004', target, u));
     }
     if (v.length > 12 && has[47] && (v.indexOf(' HTTP/') >= 0 || v.indexOf(' http/') >= 0)) {
-      const k = embeddedHttpLine(v);
+      const k = embeddedHttpLine(views.lower);
       if (k >= 0 && (hasNl || target.kind === 'query' || target.kind === 'form' || target.kind === 'header'))
         found.push(matchAt('WAF_CRLF_002', target, k));
     }

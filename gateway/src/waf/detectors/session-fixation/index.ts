@@ -94,9 +94,9 @@ function hostOf(url: string): string | null {
   return url.slice(k + 3, e).toLowerCase();
 }
 
-function keyName(t: Target): string {
-  const n = t.value.toLowerCase();
-  return n.startsWith('aspsessionid') ? 'aspsessionid' : n;
+/** A parameter name as SESSION_NAMES spells it (`lower` is the name lower-cased). */
+function keyName(lower: string): string {
+  return lower.startsWith('aspsessionid') ? 'aspsessionid' : lower;
 }
 
 /** Session fixation: session ids arriving as parameters, and cookie-setting payloads. */
@@ -105,7 +105,7 @@ export const sessionFixation = {
   rules: RULES,
   detect(target: Target, views: ValueViews, ctx: DetectContext) {
     const found: Match[] = [];
-    if (PARAM_KINDS.has(target.kind) && SESSION_NAMES.has(keyName(target))) {
+    if (PARAM_KINDS.has(target.kind) && SESSION_NAMES.has(keyName(views.lower))) {
       const ref = ctx.request.headers.get('referer');
       const refHost = ref ? hostOf(ref) : null;
       const host = (ctx.request.host ?? '').toLowerCase().split(':')[0];
