@@ -110,6 +110,9 @@ describe('invalid configuration is refused, never half-applied', () => {
       },
     ],
     ['unknown top-level key', { parnoia: 1 }],
+    // The normalizer chain is fixed in code (normalizeValue); no rule file names transforms.
+    ['a normalizer list (no rule file names normalizers)', { normalizers: ['lowercase'] }],
+    ['a normalizer list on a route', { routes: [{ match: '/api/x', reason: 'r', normalizers: ['lowercase'] }] }],
     ['route pattern without /', { routes: [{ match: 'api/x' }] }],
     [
       'content type with parameters',

@@ -7,6 +7,7 @@ import { scoreMatches } from './scoring/anomaly-score.ts';
 import { requestPathSegments } from './glob.ts';
 import { decodeComponent } from './targets/decode.ts';
 import { proseFor, proseMatchStands, proseOf } from './prose.ts';
+import { ReusableViews } from './views.ts';
 
 export type { WafRequest } from './targets/index.ts';
 
@@ -63,7 +64,7 @@ function remember(cache: Map<string, CachedMatch[]>, key: string, matches: Cache
 const MAX_MATCHES = 64;
 
 /**
- * request → targets → normalize → detect → exclusions → score → Verdict. Pure and synchronous;
+ * request → targets → normalize → views → detect → exclusions → score → Verdict. Pure and synchronous;
  * `req.body` must already be cut to the inspected size. Never throws on request content.
  * @example inspectRequest({ method: 'GET', url: '/search?q=x', headers: {}, body: null }, compiled).wouldBlock
  */
@@ -106,6 +107,8 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
   // JSON keys repeat (every element of an array has the same keys): a plain key found clean once
   // in this request is clean again, since no detector reads a plain key's path.
   const cleanKeys = new Set<string>();
+  // One views object for the whole inspection, pointed at each target in turn (only here).
+  const views = new ReusableViews();
   for (const t of extracted.targets) {
     if (t.value === '' && t.raw === '') continue;
     if (activeProse.length) {
@@ -128,12 +131,14 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
       continue;
     }
     const detectors = waf.detectorsByKind.get(t.kind) ?? waf.detectors;
+    // The target's views, shared by its detectors: each view is built once, on first read.
+    views.of(t.value);
     let any = false;
     let all: Match[] | null = cacheKey === null ? null : [];
     for (let i = 0; i < detectors.length; i++) {
       let found: Match[];
       try {
-        found = detectors[i].detect(t, ctx);
+        found = detectors[i].detect(t, views, ctx);
       } catch {
         any = true;
         all = null;

@@ -2,7 +2,7 @@
  * The WAF's shared vocabulary. Detectors are small pure modules registered by name
  * (detectors/registry.ts); normalizers are pure string transforms the engine applies in one fixed,
  * bounded chain (normalizers/index.ts `normalizeValue`). The engine (engine.ts) turns a request into
- * Targets, runs the detectors and scores the Matches into a Verdict.
+ * Targets, builds each value's views once, runs the detectors and scores the Matches into a Verdict.
  */
 
 /** critical 5, error 4, warning 3, notice 2 (CRS anomaly scoring). */
@@ -100,16 +100,38 @@ export interface DetectContext {
 }
 
 /**
- * A detector: one attack class, one file. `detect` is pure, never throws, and does work linear in
- * `target.value.length` (no backtracking regex without a proven bound). On a `header` target the
- * result depends only on the header's name and value: the engine reuses it for a repeated value.
+ * Derived forms of one target value, built by the engine once per target (views.ts `valueViews`)
+ * and passed to every detector, so no detector lower-cases or scans the value for itself.
+ */
+export interface ValueViews {
+  /** `value.toLowerCase()`. */
+  readonly lower: string;
+  /** Lower-cased, whitespace runs collapsed to one space, trimmed. */
+  readonly collapsed: string;
+  /** Lower-cased with all whitespace and control characters removed (`jav\tascript:` → `javascript:`). */
+  readonly compact: string;
+  /**
+   * Presence table of ASCII codes in the value: `has[59]` is 1 when `;` occurs. O(1) prefilters,
+   * which may only skip work on absent characters (an entry reported present must never hide a match).
+   * Exact for every code but letters and rare C0 controls, which values over 1,024 characters report present.
+   * Past 127 it holds shape facts prose rarely has (views.ts `TIGHT_DOT`, `LOOSE_QUOTE`, `HIGH`).
+   */
+  readonly has: Uint8Array;
+}
+
+/**
+ * A detector: one attack class, one folder (`detectors/<name>/index.ts`, its own helpers beside it;
+ * helpers two detectors use live in `detectors/lib/`). `detect` is pure, never throws, and does
+ * work linear in `target.value.length` (no backtracking regex without a proven bound). `views` are
+ * `target.value`'s derived forms. On a `header` target the result depends only on the header's
+ * name and value: the engine reuses it for a repeated value.
  */
 export interface Detector {
   name: string;
   rules: readonly RuleMeta[];
   /** Target kinds this detector inspects; omitted = all. */
   targets?: readonly TargetKind[];
-  detect(target: Target, ctx: DetectContext): Match[];
+  detect(target: Target, views: ValueViews, ctx: DetectContext): Match[];
 }
 
 export type WafAction = 'block' | 'monitor' | 'allow';

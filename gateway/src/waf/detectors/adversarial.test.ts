@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeValue } from '../normalizers/index.ts';
+import { valueViews } from '../views.ts';
 import type { DetectContext, TargetKind } from '../types.ts';
 import { DETECTORS } from './registry.ts';
 
@@ -41,7 +42,7 @@ describe('adversarial 1 MB inputs finish (work stays linear) and never throw', (
     it(d.name, () => {
       for (const [name, v] of Object.entries(HOSTILE)) {
         for (const kind of KINDS) {
-          const out = d.detect({ kind, name: 'user-agent', raw: v, value: v }, CTX);
+          const out = d.detect({ kind, name: 'user-agent', raw: v, value: v }, valueViews(v), CTX);
           expect(Array.isArray(out), `${name}/${kind}`).toBe(true);
         }
       }

@@ -1,26 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import benign from '../../../../test/fixtures/waf/benign-marketplace.json';
-import crlf from '../../../../test/fixtures/waf/detectors/crlf-injection.json';
-import java from '../../../../test/fixtures/waf/detectors/java-injection.json';
-import jsi from '../../../../test/fixtures/waf/detectors/js-injection.json';
-import ldap from '../../../../test/fixtures/waf/detectors/ldap-injection.json';
-import mailCmd from '../../../../test/fixtures/waf/detectors/mail-command-injection.json';
-import mail from '../../../../test/fixtures/waf/detectors/mail-header-injection.json';
-import nosql from '../../../../test/fixtures/waf/detectors/nosql-injection.json';
-import redirect from '../../../../test/fixtures/waf/detectors/open-redirect.json';
-import rce from '../../../../test/fixtures/waf/detectors/os-command-injection.json';
-import lfi from '../../../../test/fixtures/waf/detectors/path-traversal.json';
-import php from '../../../../test/fixtures/waf/detectors/php-injection.json';
-import proto from '../../../../test/fixtures/waf/detectors/prototype-pollution.json';
-import scanner from '../../../../test/fixtures/waf/detectors/scanner-user-agent.json';
-import session from '../../../../test/fixtures/waf/detectors/session-fixation.json';
-import sqli from '../../../../test/fixtures/waf/detectors/sql-injection.json';
-import ssi from '../../../../test/fixtures/waf/detectors/ssi-injection.json';
-import ssrf from '../../../../test/fixtures/waf/detectors/ssrf-rfi.json';
-import ssti from '../../../../test/fixtures/waf/detectors/template-injection.json';
-import xss from '../../../../test/fixtures/waf/detectors/xss.json';
-import xxe from '../../../../test/fixtures/waf/detectors/xxe.json';
+import crlf from './crlf-injection/cases.json';
+import java from './java-injection/cases.json';
+import jsi from './js-injection/cases.json';
+import ldap from './ldap-injection/cases.json';
+import mailCmd from './mail-command-injection/cases.json';
+import mail from './mail-header-injection/cases.json';
+import nosql from './nosql-injection/cases.json';
+import redirect from './open-redirect/cases.json';
+import rce from './os-command-injection/cases.json';
+import lfi from './path-traversal/cases.json';
+import php from './php-injection/cases.json';
+import proto from './prototype-pollution/cases.json';
+import scanner from './scanner-user-agent/cases.json';
+import session from './session-fixation/cases.json';
+import sqli from './sql-injection/cases.json';
+import ssi from './ssi-injection/cases.json';
+import ssrf from './ssrf-rfi/cases.json';
+import ssti from './template-injection/cases.json';
+import xss from './xss/cases.json';
+import xxe from './xxe/cases.json';
 import { normalizeValue } from '../normalizers/index.ts';
+import { valueViews } from '../views.ts';
 import type { DetectContext, Target, TargetKind } from '../types.ts';
 import { DETECTORS } from './registry.ts';
 
@@ -83,7 +84,7 @@ describe('every detector has a fixture file with attacks and benign cases', () =
   for (const d of DETECTORS) {
     it(d.name, () => {
       const cases = FIXTURES[d.name];
-      expect(cases, `test/fixtures/waf/detectors/${d.name}.json`).toBeDefined();
+      expect(cases, `gateway/src/waf/detectors/${d.name}/cases.json`).toBeDefined();
       expect(cases.some((c) => c.expect.length > 0)).toBe(true);
       expect(cases.some((c) => c.expect.length === 0)).toBe(true);
       const covered = new Set(cases.flatMap((c) => c.expect));
@@ -99,7 +100,8 @@ for (const d of DETECTORS) {
         const ctx = c.referer
           ? { ...CTX, request: { ...CTX.request, headers: new Map([['referer', c.referer]]) } }
           : CTX;
-        const got = new Set(d.detect(target(c), ctx).map((m) => m.ruleId));
+        const t = target(c);
+        const got = new Set(d.detect(t, valueViews(t.value), ctx).map((m) => m.ruleId));
         if (!c.expect.length) expect([...got]).toEqual([]);
         for (const id of c.expect) expect([...got], `expected ${id}`).toContain(id);
       });
@@ -111,8 +113,9 @@ describe('benign marketplace inputs match no paranoia-1 rule of any detector', (
   for (const c of benign as Array<{ input: string; kind: TargetKind; name: string }>) {
     it(`${c.kind} ${c.name}: ${JSON.stringify(c.input).slice(0, 60)}`, () => {
       const t = target(c);
+      const views = valueViews(t.value);
       const hits = DETECTORS.filter((d) => !d.targets || d.targets.includes(t.kind))
-        .flatMap((d) => d.detect(t, CTX))
+        .flatMap((d) => d.detect(t, views, CTX))
         .filter((m) => PL1.has(m.ruleId));
       expect(hits.map((m) => `${m.ruleId}: ${m.excerpt}`)).toEqual([]);
     });
@@ -123,7 +126,7 @@ describe('matches carry a short excerpt of the normalized value', () => {
   it('excerpt is a substring of target.value, at most 40 characters', () => {
     const t = target({ input: 'hello there; cat /etc/passwd and more text after it' });
     for (const d of DETECTORS)
-      for (const m of d.detect(t, CTX)) {
+      for (const m of d.detect(t, valueViews(t.value), CTX)) {
         expect(t.value.includes(m.excerpt)).toBe(true);
         expect(m.excerpt.length).toBeLessThanOrEqual(40);
         expect(m.target).toBe(t);

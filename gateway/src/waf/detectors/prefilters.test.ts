@@ -1,36 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import benign from '../../../../test/fixtures/waf/benign-marketplace.json';
-import crlf from '../../../../test/fixtures/waf/detectors/crlf-injection.json';
-import java from '../../../../test/fixtures/waf/detectors/java-injection.json';
-import jsi from '../../../../test/fixtures/waf/detectors/js-injection.json';
-import ldap from '../../../../test/fixtures/waf/detectors/ldap-injection.json';
-import mailCmd from '../../../../test/fixtures/waf/detectors/mail-command-injection.json';
-import mail from '../../../../test/fixtures/waf/detectors/mail-header-injection.json';
-import nosql from '../../../../test/fixtures/waf/detectors/nosql-injection.json';
-import redirect from '../../../../test/fixtures/waf/detectors/open-redirect.json';
-import rce from '../../../../test/fixtures/waf/detectors/os-command-injection.json';
-import lfi from '../../../../test/fixtures/waf/detectors/path-traversal.json';
-import php from '../../../../test/fixtures/waf/detectors/php-injection.json';
-import proto from '../../../../test/fixtures/waf/detectors/prototype-pollution.json';
-import scanner from '../../../../test/fixtures/waf/detectors/scanner-user-agent.json';
-import session from '../../../../test/fixtures/waf/detectors/session-fixation.json';
-import sqli from '../../../../test/fixtures/waf/detectors/sql-injection.json';
-import ssi from '../../../../test/fixtures/waf/detectors/ssi-injection.json';
-import ssrf from '../../../../test/fixtures/waf/detectors/ssrf-rfi.json';
-import ssti from '../../../../test/fixtures/waf/detectors/template-injection.json';
-import xss from '../../../../test/fixtures/waf/detectors/xss.json';
-import xxe from '../../../../test/fixtures/waf/detectors/xxe.json';
-import { bypassPrefilters, HIGH, LOOSE_QUOTE, normalizeValue, TIGHT_DOT, viewsOf } from '../normalizers/index.ts';
-import type { DetectContext, Detector, Target, TargetKind } from '../types.ts';
+import crlf from './crlf-injection/cases.json';
+import java from './java-injection/cases.json';
+import jsi from './js-injection/cases.json';
+import ldap from './ldap-injection/cases.json';
+import mailCmd from './mail-command-injection/cases.json';
+import mail from './mail-header-injection/cases.json';
+import nosql from './nosql-injection/cases.json';
+import redirect from './open-redirect/cases.json';
+import rce from './os-command-injection/cases.json';
+import lfi from './path-traversal/cases.json';
+import php from './php-injection/cases.json';
+import proto from './prototype-pollution/cases.json';
+import scanner from './scanner-user-agent/cases.json';
+import session from './session-fixation/cases.json';
+import sqli from './sql-injection/cases.json';
+import ssi from './ssi-injection/cases.json';
+import ssrf from './ssrf-rfi/cases.json';
+import ssti from './template-injection/cases.json';
+import xss from './xss/cases.json';
+import xxe from './xxe/cases.json';
+import { normalizeValue } from '../normalizers/index.ts';
+import type { DetectContext, Detector, Target, TargetKind, ValueViews } from '../types.ts';
+import { HIGH, valueViews } from '../views.ts';
 import { DETECTORS } from './registry.ts';
 
 /**
  * The detectors skip work on values that lack what an attack needs (a presence table of ASCII
  * characters plus shape facts: a dot inside a name, a quote that is not an English apostrophe).
- * These tests pin that skipping hides nothing: with `bypassPrefilters(true)` every value reports
- * every character present, so each detector takes its full path, and both paths must agree on
- * every fixture, alone and surrounded by prose (sentence dots, commas, possessive apostrophes).
- * The one intended narrowing is documented in `pathsDisagree`.
+ * These tests pin that skipping hides nothing: given views whose presence table reports every
+ * character and shape fact present (`fullPathViews`), each detector takes its full path, and both
+ * paths must agree on every fixture, alone and surrounded by prose (sentence dots, commas,
+ * possessive apostrophes). The one intended narrowing is documented in `pathsDisagree`.
  */
 interface Case {
   input: string;
@@ -78,27 +79,29 @@ const CTX: DetectContext = {
 
 const PROSE = " My mother's library was small, and we didn't have much. I learned there, and it's why I'm here.";
 
+/** Every entry set (the 128 ASCII codes and every shape fact): each presence prefilter passes. */
+const ALL_PRESENT = new Uint8Array(HIGH + 1).fill(1);
+
+/** The value's real views, except that the presence table reports everything present. */
+function fullPathViews(value: string): ValueViews {
+  const real = valueViews(value);
+  return { lower: real.lower, collapsed: real.collapsed, compact: real.compact, has: ALL_PRESENT };
+}
+
 /**
- * The rule ids a detector reports on its fast path (prefilters on) and on its full
- * path (`bypassPrefilters(true)`: every character reported present), and whether a difference is
- * the one intended narrowing: plain prose (letters, sentence punctuation, English apostrophes) is
- * not lexed as SQL, so a system-object name inside it (`… and tempdb was …`) is not WAF_SQLI_008.
+ * The rule ids a detector reports on its fast path (the value's own views) and on its full path
+ * (`fullPathViews`: every character reported present), and whether a difference is the one
+ * intended narrowing: plain prose (letters, sentence punctuation, English apostrophes) is not
+ * lexed as SQL, so a system-object name inside it (`… and tempdb was …`) is not WAF_SQLI_008.
  */
 function pathsDisagree(d: Detector, t: Target, ctx: DetectContext): string | null {
-  const fast = d
-    .detect(t, ctx)
-    .map((m) => m.ruleId)
-    .sort();
-  bypassPrefilters(true);
-  let full: string[];
-  try {
-    full = d
-      .detect(t, ctx)
+  const ids = (views: ValueViews) =>
+    d
+      .detect(t, views, ctx)
       .map((m) => m.ruleId)
       .sort();
-  } finally {
-    bypassPrefilters(false);
-  }
+  const fast = ids(valueViews(t.value));
+  const full = ids(fullPathViews(t.value));
   if (fast.join() === full.join()) return null;
   const extra = full.filter((r) => !fast.includes(r));
   const intended =
@@ -112,29 +115,6 @@ function pathsDisagree(d: Detector, t: Target, ctx: DetectContext): string | nul
 function target(input: string, c: Case): Target {
   return { kind: c.kind ?? 'query', name: c.name ?? 'q', raw: input, value: normalizeValue(input) };
 }
-
-describe('presence table shape facts', () => {
-  it.each([
-    ['Forward. When we met, it was late.', false, false],
-    ["our library's catalog, O'Brien's essay", false, false],
-    ['java.lang.Runtime', true, false],
-    ['../etc/passwd', true, false],
-    ["admin' --", false, true],
-    ["'or'1", false, true],
-    ["the students' parents", false, true],
-  ])('%s → tight dot %s, loose quote %s', (v, dot, quote) => {
-    const has = viewsOf(v).has;
-    expect(has[TIGHT_DOT] === 1).toBe(dot);
-    expect(has[LOOSE_QUOTE] === 1).toBe(quote);
-  });
-  it('marks non-ASCII text and every character, short and long', () => {
-    expect(viewsOf('café').has[HIGH]).toBe(1);
-    expect(viewsOf('x'.repeat(5000) + 'é').has[HIGH]).toBe(1);
-    expect(viewsOf('x'.repeat(5000)).has[HIGH]).toBe(0);
-    const long = 'a'.repeat(3000) + '<b>;';
-    expect([viewsOf(long).has[60], viewsOf(long).has[59], viewsOf(long).has[36]]).toEqual([1, 1, 0]);
-  });
-});
 
 describe('prefilters: the fast path and the full path agree', () => {
   for (const d of DETECTORS) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../types.ts';
 import { DETECTORS } from './registry.ts';
+import { valueViews } from '../views.ts';
 
 /** The id prefix each family's rules use (stable ids are part of the rule-file contract). */
 const PREFIX: Partial<Record<Family, string[]>> = {
@@ -76,7 +77,11 @@ describe('detector registry', () => {
     for (const v of ['', 'a', '%', '\\', '<', '${', '\u0000', '\ud800', ')(', "'", '`', '&#', '::', '[$']) {
       for (const kind of kinds)
         for (const d of DETECTORS) {
-          const out = d.detect({ kind, name: kind === 'header' ? 'user-agent' : 'x', raw: v, value: v }, ctx);
+          const out = d.detect(
+            { kind, name: kind === 'header' ? 'user-agent' : 'x', raw: v, value: v },
+            valueViews(v),
+            ctx,
+          );
           expect(Array.isArray(out)).toBe(true);
         }
     }

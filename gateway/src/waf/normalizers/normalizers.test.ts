@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import cases from '../../../../test/fixtures/waf/normalizers.json';
-import { MAX_DECODE_PASSES, normalizeValue, viewsOf } from './index.ts';
+import { MAX_DECODE_PASSES, normalizeValue } from './index.ts';
 import { collapseWhitespace } from './collapse-whitespace.ts';
 import { decodeHtmlEntities } from './html-entities.ts';
 import { decodeJsEscapes } from './js-escapes.ts';
@@ -60,14 +60,5 @@ describe('normalizers (test/fixtures/waf/normalizers.json)', () => {
     const out = normalizeValue(deep);
     expect(out).not.toBe('<');
     expect(out.length).toBeLessThanOrEqual(deep.length);
-  });
-
-  it('views: lower, collapsed and compact forms and a presence table', () => {
-    const v = viewsOf('Jav\tA  Script:\nX');
-    expect(v.lower).toBe('jav\ta  script:\nx');
-    expect(v.collapsed).toBe('jav a script: x');
-    expect(v.compact).toBe('javascript:x');
-    expect(v.has[':'.charCodeAt(0)]).toBe(1);
-    expect(v.has[';'.charCodeAt(0)]).toBe(0);
   });
 });
