@@ -11,7 +11,10 @@ const SERIALIZABLE_MAX_ATTEMPTS = 12;
  * unique violation raised by a concurrent insert that serializable snapshots did not yet see. */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
-/** The SQLSTATE of a postgres.js / PGlite error, also when Drizzle wraps it in `cause`. */
+/**
+ * The SQLSTATE of a postgres.js / PGlite error, also when Drizzle wraps it in `cause`.
+ * @internal exported for its tests
+ */
 export function pgCode(e: unknown): string | undefined {
   for (
     let cur = e as { code?: unknown; cause?: unknown } | undefined, i = 0;

@@ -5,7 +5,10 @@ import { walletAccount } from './accounts.ts';
 
 type Reader = Db | Tx;
 
-/** An account's balance: the sum of its entries (there is no stored balance to drift). */
+/**
+ * An account's balance: the sum of its entries (there is no stored balance to drift).
+ * @internal exported for its tests
+ */
 export async function accountBalance(db: Reader, accountId: string): Promise<number> {
   const r = await db.execute(
     sql`select coalesce(sum(amount), 0)::bigint as total from ledger_entries where account_id = ${accountId}`,

@@ -6,7 +6,7 @@ import { appendToChain } from './chain.ts';
 type LedgerKind = 'purchase' | 'psp_fee' | 'refund' | 'credit_grant' | 'credit_revoke' | 'credit_spend';
 export type LedgerSource = 'webhook' | 'recovery' | 'reconcile' | 'api';
 
-export interface Posting {
+interface Posting {
   account: AccountRef;
   amount: number;
 }
@@ -21,9 +21,13 @@ export interface LedgerTransactionInput {
   postings: Posting[];
 }
 
+/** @internal exported for its tests */
 export class UnbalancedTransactionError extends Error {}
 
-/** Throws unless the postings sum to zero in every currency and every amount is a non-zero integer. */
+/**
+ * Throws unless the postings sum to zero in every currency and every amount is a non-zero integer.
+ * @internal exported for its tests
+ */
 export function assertBalanced(postings: Posting[]): void {
   if (postings.length < 2) throw new UnbalancedTransactionError('a ledger transaction needs at least two entries');
   const sums = new Map<string, number>();

@@ -28,6 +28,7 @@ const EXCERPT_CHARS = 40;
 const FIELD_CHARS = 64;
 /** Runs of token-like characters this long are credentials or session ids more often than attacks. */
 const TOKEN_RUN = 24;
+/** @internal exported for its tests */
 export const REDACTED = '[REDACTED]';
 
 /** Headers and cookie names whose values are always secrets, whatever the rule file says. */
@@ -63,7 +64,10 @@ function isTokenChar(c: number): boolean {
   );
 }
 
-/** Masks token-like runs (JWTs, API keys, session ids) inside an excerpt. */
+/**
+ * Masks token-like runs (JWTs, API keys, session ids) inside an excerpt.
+ * @internal exported for its tests
+ */
 export function maskTokens(s: string): string {
   let out = '',
     run = 0,
@@ -151,13 +155,16 @@ export function recordVerdict(v: Verdict): void {
     blocksByRule.set(v.primaryRule, (blocksByRule.get(v.primaryRule) ?? 0) + 1);
 }
 
-export interface WafCounters {
+interface WafCounters {
   requests: { block: number; monitor: number; allow: number };
   matches: Record<string, { block: number; monitor: number; allow: number }>;
   blocks: Record<string, number>;
 }
 
-/** A snapshot (copies) of this isolate's counters. */
+/**
+ * A snapshot (copies) of this isolate's counters.
+ * @internal exported for its tests
+ */
 export function wafCounters(): WafCounters {
   return {
     requests: { ...requests },

@@ -54,6 +54,7 @@ export function proseOf(active: readonly CompiledProse[], t: Target): string | n
 /**
  * A value is prose when it reads like sentences: at least 8 words and 60 characters. A title-length
  * value in a prose field (`' OR 1=1 --`) is judged like any other field.
+ * @internal exported for its tests
  */
 export function proseShaped(v: string): boolean {
   if (v.length < 60) return false;
@@ -90,6 +91,7 @@ function offSiteScript(src: string): boolean {
  * a navigating attribute, a document-swapping attribute (srcdoc, meta refresh), an iframe/embed/
  * object from another site, or a `<base href>`. A story about a
  * `<script>` tag or a `<div>` sample is not.
+ * @internal exported for its tests
  */
 export function htmlExecutes(value: string): boolean {
   const s = value.toLowerCase();

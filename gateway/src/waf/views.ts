@@ -134,6 +134,7 @@ export class ReusableViews implements ValueViews {
  * Views of `value` in an object of their own, built lazily on first read: for callers that drive a
  * detector directly (tests, tools). The engine reuses one `ReusableViews` per inspection instead.
  * @example valueViews('Jav\tA Script:').compact // 'javascript:'
+ * @internal exported for its tests
  */
 export function valueViews(value: string): ValueViews {
   return new ReusableViews().of(value);

@@ -7,6 +7,7 @@ import { urlDecodeOnce } from './url-decode.ts';
 /**
  * Decoding passes before we stop: three covers double and triple encoding (`%25252e`) that real
  * attacks use, while keeping the work a small constant times the input length.
+ * @internal exported for its tests
  */
 export const MAX_DECODE_PASSES = 3;
 
