@@ -59,7 +59,8 @@ describe('limits.yaml schema', () => {
         .sort();
     for (const path of ['/api/auth/login', '/api/provider/login'])
       expect(ids('POST', path)).toEqual(['auth-login-account', 'auth-login-ip', 'write']);
-    expect(ids('POST', '/api/auth/signup')).toContain('auth-signup-ip');
+    for (const path of ['/api/auth/signup', '/signup'])
+      expect(ids('POST', path)).toEqual(expect.arrayContaining(['auth-signup-ip', 'auth-signup-account']));
     expect(ids('POST', '/api/auth/password-reset')).toEqual(
       expect.arrayContaining(['auth-reset-ip', 'auth-reset-account']),
     );

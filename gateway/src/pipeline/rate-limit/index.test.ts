@@ -8,6 +8,7 @@ import { createBackend } from '../../ratelimit/backend.ts';
 import type { LimiterBackend } from '../../ratelimit/degrade.ts';
 import { BackendError } from '../../ratelimit/types.ts';
 import { rateLimit } from './index.ts';
+import { bundledRules } from '../../config/bundled.ts';
 
 const why = { why: 'test policy only' };
 const RULES = LimitsRulesSchema.parse({
@@ -180,6 +181,31 @@ describe('rate-limit stage', () => {
     for (let i = 0; i < 4; i++) expect((await login(a, 'bob@example.org', { ip: '192.0.2.43' }, 200)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 10));
     expect((await login(a, 'bob@example.org', { ip: '192.0.2.44' }, 401)).status).toBe(401);
+  });
+
+  it('the shipped signup policies: a fourth signup for one email within the hour is refused, from any address', async () => {
+    const a = new Hono<GatewayEnv>();
+    a.use(requestId());
+    a.use(async (c, next) => {
+      c.set('clientIp', c.req.header('x-test-ip')!);
+      await next();
+    });
+    const backend = createBackend({});
+    a.use(rateLimit(bundledRules()['limits.yaml'], { backend: () => backend }));
+    a.all('*', (c) => c.json({ status: 'accepted' }, 202));
+    const signup = (email: string, ip: string) =>
+      a.request('/api/auth/signup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-ip': ip },
+        body: JSON.stringify({ email, password: 'a-long-password', name: 'Mallory' }),
+      });
+    for (const ip of ['192.0.2.70', '198.51.100.71', '203.0.113.72'])
+      expect((await signup('Victim@Example.org', ip)).status).toBe(202);
+    const fourth = await signup('victim@example.org ', '192.0.2.73');
+    expect(fourth.status).toBe(429);
+    expect(fourth.headers.get('ratelimit-policy')).toContain('"auth-signup-account";q=3;w=3600');
+    // Another mailbox is not affected.
+    expect((await signup('someone.else@example.org', '192.0.2.73')).status).toBe(202);
   });
 
   // Issue 14, finding 3: a login padded past what the gateway reads for the account key used to
