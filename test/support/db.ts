@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { adminSql, urlFor } from './pg.ts';
 import { APP_ROLE, connectPostgres, type Database, type Db } from '../../backend/src/db/client.ts';
+import { users } from '../../backend/src/db/schema/users.ts';
 
 export interface TestDatabase extends Database {
   /** Connects as the login (the superuser postgres); the backend adds `role=gatehouse_app` itself. */
@@ -55,4 +56,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** A student row with an unusable password hash, for tests that need a user id and nothing else. */
+export async function insertStudent(db: Db, label: string): Promise<string> {
+  const [{ id }] = await db
+    .insert(users)
+    .values({ email: `${label}@example.test`, passwordHash: 'x', name: label })
+    .returning({ id: users.id });
+  return id;
 }

@@ -1,8 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
+import { createTestDatabase, insertStudent, type TestDatabase } from '../../../test/support/db.ts';
 import { creditPurchases } from '../db/schema/payments.ts';
-import { users } from '../db/schema/users.ts';
 import { insertPurchase } from '../payments/purchase-phases.ts';
 import { atomicPhase, response } from './atomic-phase.ts';
 import { beginIdempotentRequest } from './key-store.ts';
@@ -11,10 +10,7 @@ let database: TestDatabase;
 let userId: string;
 beforeAll(async () => {
   database = await createTestDatabase();
-  [{ id: userId }] = await database.db
-    .insert(users)
-    .values({ email: 'phases@example.test', passwordHash: 'x', name: 'Phases' })
-    .returning({ id: users.id });
+  userId = await insertStudent(database.db, 'phases');
 });
 afterAll(async () => {
   await database?.close();

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
-import { users } from '../db/schema/users.ts';
+import { createTestDatabase, insertStudent, type TestDatabase } from '../../../test/support/db.ts';
 import { idempotencyKeys } from '../db/schema/idempotency.ts';
 import { creditPurchases } from '../db/schema/payments.ts';
 import { insertPurchase } from '../payments/purchase-phases.ts';
@@ -11,10 +10,7 @@ let database: TestDatabase;
 let userId: string;
 beforeAll(async () => {
   database = await createTestDatabase();
-  [{ id: userId }] = await database.db
-    .insert(users)
-    .values({ email: 'keys@example.test', passwordHash: 'x', name: 'Keys' })
-    .returning({ id: users.id });
+  userId = await insertStudent(database.db, 'keys');
 });
 afterAll(async () => {
   await database?.close();
