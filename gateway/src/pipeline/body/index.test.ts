@@ -57,6 +57,13 @@ describe('body stage', () => {
     expect(r.status).toBe(413);
   });
 
+  it('a malformed Content-Length is not trusted: the body is read within the cap', async () => {
+    for (const length of ['-1', '1e3', ' 12', '0x10']) {
+      const r = await post({ body: 'x'.repeat(CAP + 1), headers: { 'content-length': length } });
+      expect(r.status, length).toBe(413);
+    }
+  });
+
   it('cuts a chunked body off at the cap with 413 BODY_TOO_LARGE', async () => {
     const r = await post({ body: stream(10, 200), duplex: 'half' } as RequestInit);
     expect(r.status).toBe(413);

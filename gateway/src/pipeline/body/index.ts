@@ -10,6 +10,9 @@ import { readCapped } from '../../../../shared/read-capped.ts';
  * 413 BODY_TOO_LARGE; `inspect_prefix` → forward up to `max_forwarded_bytes` (the WAF inspects the
  * prefix). A declared Content-Length over the cap is refused before reading anything.
  */
+/** A Content-Length as RFC 9110 §8.6 writes it: digits only. */
+const DIGITS = /^\d{1,15}$/;
+
 export function body(rules: WafRules): MiddlewareHandler<GatewayEnv> {
   const limits = rules.body;
   const cap =
@@ -19,13 +22,13 @@ export function body(rules: WafRules): MiddlewareHandler<GatewayEnv> {
   return async function body(c, next) {
     const stream = c.req.raw.body;
     if (!stream) return next();
-    const declared = Number(c.req.header('content-length') ?? NaN);
-    if (Number.isFinite(declared) && declared > cap) return problemResponse(c, 'BODY_TOO_LARGE');
+    const length = c.req.header('content-length');
+    const declared = length !== undefined && DIGITS.test(length) ? Number(length) : undefined;
+    if (declared !== undefined && declared > cap) return problemResponse(c, 'BODY_TOO_LARGE');
     // A declared length is what HTTP framing delivers: read it in one call. Chunked bodies (no
     // length) are read chunk by chunk and cut off at the cap.
-    const bytes = Number.isFinite(declared)
-      ? new Uint8Array(await c.req.raw.arrayBuffer())
-      : await readCapped(stream, cap);
+    const bytes =
+      declared !== undefined ? new Uint8Array(await c.req.raw.arrayBuffer()) : await readCapped(stream, cap);
     if (!bytes || bytes.byteLength > cap) return problemResponse(c, 'BODY_TOO_LARGE');
     c.set('body', bytes);
     await next();
