@@ -27,8 +27,8 @@ function policy(mode: FailureMode): CompiledPolicy {
 
 /** A backend whose shared limiter fails with `kind` while `down` is set, counting its calls. */
 function failingBackend(kind: BackendErrorKind) {
-  const state = { down: true, calls: 0 };
-  const breaker = new CircuitBreaker();
+  const state = { down: true, calls: 0, now: 1_000_000 };
+  const breaker = new CircuitBreaker({ now: () => state.now });
   const shared: Limiter = {
     async limit() {
       state.calls++;
@@ -97,7 +97,7 @@ describe('failure modes', () => {
     const d = await decide(p, 'ip:1', backend, { requestId: 'r', log: () => {} });
     expect(d.degraded).toBe('circuit_open');
     state.down = false;
-    await new Promise((r) => setTimeout(r, 1050));
+    state.now += 1050; // past the breaker's cooldown
     const probe = await decide(p, 'ip:1', backend, { requestId: 'r', log: () => {} });
     expect(probe).toMatchObject({ outcome: 'allow', source: 'redis' });
     expect(breaker.state).toBe('closed');

@@ -156,6 +156,8 @@ export function accessApp(
     crawlerRanges?: CrawlerRangesFile;
     wafVerdict?: GatewayEnv['Variables']['wafVerdict'];
     echoVars?: boolean;
+    /** The JWT stage's key-cache clock. */
+    now?: () => number;
   } = {},
 ) {
   const app = new Hono<GatewayEnv>();
@@ -169,7 +171,7 @@ export function accessApp(
       c.set('wafVerdict', opts.wafVerdict);
       await next();
     });
-  app.use(jwt(rules));
+  app.use(jwt(rules, { now: opts.now }));
   if (opts.echoVars) {
     // Instead of forwarding: answer with what the stages decided, for classification tests.
     app.all('*', (c) =>

@@ -187,10 +187,12 @@ describe('identity headers', () => {
 
 describe('JWKS cache', () => {
   it('refetches on an unknown kid (key rotation), at most once per interval', async () => {
+    let now = 1_000_000;
     const app = accessApp(
       accessRules((raw) => {
         raw.jwt.jwks.min_refetch_interval_seconds = 1;
       }),
+      { now: () => now },
     );
     expect((await app.request('/api/me', bearer(await mintToken(keys)))).status).toBe(200);
     expect(up.jwksFetches).toBe(1);
@@ -199,7 +201,7 @@ describe('JWKS cache', () => {
     // Within the interval the unknown kid cannot trigger a fetch.
     expect((await app.request('/api/me', bearer(await mintToken(rotated)))).status).toBe(401);
     expect(up.jwksFetches).toBe(1);
-    await new Promise((r) => setTimeout(r, 1100));
+    now += 1100; // past the refetch interval
     expect((await app.request('/api/me', bearer(await mintToken(rotated)))).status).toBe(200);
     expect(up.jwksFetches).toBe(2);
     expect((await app.request('/api/me', bearer(await mintToken(keys)))).status).toBe(200);

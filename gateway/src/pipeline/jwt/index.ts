@@ -17,6 +17,8 @@ const REALM = 'Bearer realm="gatehouse"';
 export interface JwtStageOptions {
   /** Where keys come from; default: BACKEND_URL + jwt.jwks.path, signed like forwarded requests. */
   loadJwks?: (env: GatewayEnv['Bindings']) => LoadJwks;
+  /** The key cache's clock (tests step it past `min_refetch_interval_seconds`). */
+  now?: () => number;
 }
 
 /**
@@ -41,6 +43,7 @@ export function jwt(rules: AccessRules, opts: JwtStageOptions = {}): MiddlewareH
       const cache = createJwksCache(load, {
         maxAgeMs: cfg.jwks.max_age_seconds * 1000,
         minRefetchMs: cfg.jwks.min_refetch_interval_seconds * 1000,
+        now: opts.now,
         onError: (err) =>
           console.error(JSON.stringify({ level: 'error', msg: 'jwks fetch failed', error: (err as Error).message })),
       });
