@@ -62,6 +62,11 @@ describe('gateway bindings (validated with zod once per isolate)', () => {
     expect(parseBindings(PROD).backendOrigin).toBe('https://origin.example');
   });
 
+  it('keeps the client-address header name in lower case (the proxy drops it by name)', () => {
+    const s = parseBindings({ ...DEV, CLIENT_IP_HEADER: 'X-Real-IP' });
+    expect(s.clientIp.header).toBe('x-real-ip');
+  });
+
   it('a bad BACKEND_URL answers 500 GATEWAY_MISCONFIGURED (no detail to the client) and logs the variable once', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const app = createGateway(bundledRules());

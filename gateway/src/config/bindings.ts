@@ -104,7 +104,8 @@ export function parseBindings(env: Record<string, unknown>): GatewaySettings {
     backendOrigin: new URL(b.BACKEND_URL).origin,
     clientIp: {
       source,
-      header: b.CLIENT_IP_HEADER ?? (source === 'proxy' ? 'x-forwarded-for' : 'cf-connecting-ip'),
+      // Lower case, as Headers iterate names: the proxy drops it by name from what it forwards.
+      header: (b.CLIENT_IP_HEADER ?? (source === 'proxy' ? 'x-forwarded-for' : 'cf-connecting-ip')).toLowerCase(),
       proxies: compileRanges(b.TRUSTED_PROXY_CIDRS),
     },
   };

@@ -5,7 +5,7 @@ import type { GatewaySettings } from '../../config/bindings.ts';
 import { problemResponse } from '../../respond.ts';
 import { settingsOf } from '../settings/index.ts';
 
-/** Dotted-quad IPv4 already in canonical text (no leading zeros, each part ≤ 255): every request's case. */
+/** Four-part decimal IPv4 in canonical text (no leading zeros, each part ≤ 255), the only IPv4 form accepted. */
 const CANONICAL_IPV4 = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/;
 
 function isCanonicalIPv4(s: string): boolean {
@@ -24,7 +24,6 @@ export function canonicalAddress(raw: string | undefined): string | null {
   const s = raw?.trim();
   if (!s) return null;
   if (isCanonicalIPv4(s)) return s;
-  if (ipaddr.IPv4.isValidFourPartDecimal(s)) return ipaddr.IPv4.parse(s).toString();
   if (!s.includes(':') || !ipaddr.IPv6.isValid(s)) return null;
   return ipaddr.process(s).toString();
 }

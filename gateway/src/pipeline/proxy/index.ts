@@ -85,7 +85,7 @@ export function proxy(): Handler<GatewayEnv> {
     const incoming = new URL(c.req.url);
     const canonical = requestOf(c);
     const target = settingsOf(c).backendOrigin + canonical.target;
-    const headers = forwardedHeaders(c.req.raw.headers, settingsOf(c).clientIp.header.toLowerCase());
+    const headers = forwardedHeaders(c.req.raw.headers, settingsOf(c).clientIp.header);
     const requestId = c.get('requestId');
     const identity = c.get('identity');
     headers.set('x-request-id', requestId);
