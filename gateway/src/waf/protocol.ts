@@ -190,40 +190,40 @@ export interface ProtocolFacts {
 }
 
 /** The protocol matches of one request, as ordinary Matches (excerpt = the offending value, redacted later). */
-export function protocolMatches(
-  x: Extracted,
-  route: RoutePolicy,
-  facts: ProtocolFacts,
-): { ruleId: string; target: Target; excerpt: string }[] {
-  const out: { ruleId: string; target: Target; excerpt: string }[] = [];
-  const add = (ruleId: string, name: string, raw: string) =>
-    out.push({ ruleId, target: requestTarget(name, raw), excerpt: raw.slice(0, 40) });
+export function protocolMatches(x: Extracted, route: RoutePolicy, facts: ProtocolFacts): ProtocolMatch[] {
+  const out: ProtocolMatch[] = [];
   const { method, host } = x.info;
-  if (!route.allowedMethods.has(method)) add('WAF_PROTO_001', 'method', method.slice(0, 20));
-  if (host === null || host.trim() === '') add('WAF_PROTO_002', 'host', '');
-  else if (hostProblem(host) && !LOOPBACK_HOST.test(host)) add('WAF_PROTO_003', 'host', host);
+  if (!route.allowedMethods.has(method)) add(out, 'WAF_PROTO_001', 'method', method.slice(0, 20));
+  if (host === null || host.trim() === '') add(out, 'WAF_PROTO_002', 'host', '');
+  else if (hostProblem(host) && !LOOPBACK_HOST.test(host)) add(out, 'WAF_PROTO_003', 'host', host);
   const hasBody = x.bodyLength > 0;
-  if (hasBody && (method === 'GET' || method === 'HEAD')) add('WAF_PROTO_005', 'body', '');
+  if (hasBody && (method === 'GET' || method === 'HEAD')) add(out, 'WAF_PROTO_005', 'body', '');
   if (
     hasBody &&
     x.mediaType &&
     !route.allowedContentTypes.has(x.mediaType) &&
     !(x.mediaType.endsWith('+json') && route.allowedContentTypes.has('application/json'))
   ) {
-    add('WAF_PROTO_004', 'content-type', x.mediaType);
+    add(out, 'WAF_PROTO_004', 'content-type', x.mediaType);
   }
   if (x.info.contentType && mediaTypeInParameters(x.info.contentType))
-    add('WAF_PROTO_011', 'content-type', x.mediaType ?? '');
+    add(out, 'WAF_PROTO_011', 'content-type', x.mediaType ?? '');
   const cookie = x.info.headers.get('cookie');
-  if (cookie && /(^|[;,]\s*)\$version\s*=/i.test(cookie)) add('WAF_PROTO_012', 'cookie', '$Version');
+  if (cookie && /(^|[;,]\s*)\$version\s*=/i.test(cookie)) add(out, 'WAF_PROTO_012', 'cookie', '$Version');
   for (const name of URL_OVERRIDE) {
     const v = x.info.headers.get(name);
-    if (v !== undefined) add('WAF_PROTO_014', name, v);
+    if (v !== undefined) add(out, 'WAF_PROTO_014', name, v);
   }
   const over = hostOverride(x.info.headers, host);
-  if (over) add('WAF_PROTO_015', over.name, over.raw);
-  if (facts.truncated) add('WAF_PROTO_007', 'body', '');
-  if (facts.spoofedCrawler) add('WAF_PROTO_013', 'user-agent', '');
-  for (const f of x.findings) add(FINDING_RULE[f], 'body', '');
+  if (over) add(out, 'WAF_PROTO_015', over.name, over.raw);
+  if (facts.truncated) add(out, 'WAF_PROTO_007', 'body', '');
+  if (facts.spoofedCrawler) add(out, 'WAF_PROTO_013', 'user-agent', '');
+  for (const f of x.findings) add(out, FINDING_RULE[f], 'body', '');
   return out;
+}
+
+type ProtocolMatch = { ruleId: string; target: Target; excerpt: string };
+
+function add(out: ProtocolMatch[], ruleId: string, name: string, raw: string): void {
+  out.push({ ruleId, target: requestTarget(name, raw), excerpt: raw.slice(0, 40) });
 }

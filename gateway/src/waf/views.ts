@@ -76,11 +76,12 @@ export function hasAny(has: Uint8Array, chars: string): boolean {
 }
 
 /** Characters the compact view drops: whitespace and C0 controls, which browsers ignore in schemes. */
+const drop = (c: number) => c <= 32 || c === 127 || c === 160;
+
 function compactOf(lower: string): string {
   let out = '';
   const n = lower.length;
   let i = 0;
-  const drop = (c: number) => c <= 32 || c === 127 || c === 160;
   while (i < n) {
     while (i < n && drop(lower.charCodeAt(i))) i++;
     let j = i;

@@ -154,6 +154,11 @@ function mayNestBeyond(text: string, depth: number): boolean {
   return false;
 }
 
+/** The whole body as one target, when its fields cannot be (or cannot all be) inspected. */
+function pushRaw(sink: TargetSink, body: string): void {
+  sink.push({ kind: 'body', name: 'body', raw: body }, false);
+}
+
 function extractBody(
   body: string,
   kind: BodyKind,
@@ -163,12 +168,11 @@ function extractBody(
   findings: BodyFinding[],
 ): void {
   if (kind === 'none') return;
-  const raw = () => sink.push({ kind: 'body', name: 'body', raw: body }, false);
   switch (kind) {
     case 'json': {
       if (mayNestBeyond(body, limits.jsonMaxDepth) && scanJsonShape(body).depth > limits.jsonMaxDepth) {
         findings.push('json_too_deep');
-        raw();
+        pushRaw(sink, body);
         return;
       }
       let parsed: unknown;
@@ -176,12 +180,12 @@ function extractBody(
         parsed = JSON.parse(body);
       } catch {
         findings.push('json_malformed');
-        raw();
+        pushRaw(sink, body);
         return;
       }
       const { depthExceeded } = walkJson(parsed, limits.jsonMaxDepth, sink);
       if (depthExceeded) findings.push('json_too_deep');
-      if (sink.full) raw();
+      if (sink.full) pushRaw(sink, body);
       return;
     }
     case 'form': {
@@ -191,24 +195,24 @@ function extractBody(
         sink.push({ kind: 'form', name, raw: value });
       }
       // Without a declared type the raw text is inspected too: it may not be a form at all.
-      if (truncated || sink.full || !contentType) raw();
+      if (truncated || sink.full || !contentType) pushRaw(sink, body);
       return;
     }
     case 'multipart': {
       const boundary = multipartBoundary(contentType);
       if (!boundary || !extractMultipart(body, boundary, sink)) {
         findings.push('multipart_malformed');
-        raw();
+        pushRaw(sink, body);
         return;
       }
-      if (sink.full) raw();
+      if (sink.full) pushRaw(sink, body);
       return;
     }
     case 'xml':
       extractXml(body, sink);
-      if (sink.full) raw();
+      if (sink.full) pushRaw(sink, body);
       return;
     default:
-      raw();
+      pushRaw(sink, body);
   }
 }

@@ -37,41 +37,50 @@ export function scanJsonShape(text: string): { depth: number; values: number } {
  * Stops at `maxDepth` (deeper values are not walked) and when the sink is full.
  */
 export function walkJson(root: unknown, maxDepth: number, sink: TargetSink): { depthExceeded: boolean } {
-  let depthExceeded = false;
-  const path: string[] = [];
-  const visit = (v: unknown, depth: number): void => {
-    if (sink.full) return;
-    if (typeof v === 'string') {
-      sink.push(leaf('json', path, v));
-      return;
-    }
-    if (typeof v === 'number' || typeof v === 'boolean') {
-      // Scalars rarely carry attacks, but `1 OR 1=1` arrives as a string anyway; numbers are cheap to skip.
-      return;
-    }
-    if (v === null || typeof v !== 'object') return;
-    if (depth >= maxDepth) {
-      depthExceeded = true;
-      return;
-    }
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length && !sink.full; i++) {
-        path.push(`[${i}]`);
-        visit(v[i], depth + 1);
-        path.pop();
-      }
-      return;
-    }
-    for (const k of Object.keys(v as object)) {
-      if (sink.full) return;
-      path.push(k);
-      sink.push(leaf('json_key', path, k));
-      visit((v as Record<string, unknown>)[k], depth + 1);
+  const walk: Walk = { sink, maxDepth, path: [], depthExceeded: false };
+  visit(walk, root, 0);
+  return { depthExceeded: walk.depthExceeded };
+}
+
+/** One walk's state: a plain object, so no closure is created per request body. */
+interface Walk {
+  sink: TargetSink;
+  maxDepth: number;
+  path: string[];
+  depthExceeded: boolean;
+}
+
+function visit(w: Walk, v: unknown, depth: number): void {
+  const { sink, path } = w;
+  if (sink.full) return;
+  if (typeof v === 'string') {
+    sink.push(leaf('json', path, v));
+    return;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean') {
+    // Scalars rarely carry attacks, but `1 OR 1=1` arrives as a string anyway; numbers are cheap to skip.
+    return;
+  }
+  if (v === null || typeof v !== 'object') return;
+  if (depth >= w.maxDepth) {
+    w.depthExceeded = true;
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && !sink.full; i++) {
+      path.push(`[${i}]`);
+      visit(w, v[i], depth + 1);
       path.pop();
     }
-  };
-  visit(root, 0);
-  return { depthExceeded };
+    return;
+  }
+  for (const k of Object.keys(v as object)) {
+    if (sink.full) return;
+    path.push(k);
+    sink.push(leaf('json_key', path, k));
+    visit(w, (v as Record<string, unknown>)[k], depth + 1);
+    path.pop();
+  }
 }
 
 function leaf(kind: 'json' | 'json_key', path: readonly string[], raw: string): Omit<Target, 'value'> {

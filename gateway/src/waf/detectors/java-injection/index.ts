@@ -3,9 +3,9 @@
  * H4sIAAAAAAAA, aced0005. WAF_JAVA_004 needs a sensitive package prefix (java., javax.,
  * org.apache. …) filling the whole value, key or a `name=value` slot.
  */
-import type { Detector, Match, RuleMeta } from '../../types.ts';
+import type { Detector, RuleMeta } from '../../types.ts';
 import { hasAny, TIGHT_DOT } from '../../views.ts';
-import { isWordCode, matchAt, NeedleSet } from '../lib/match.ts';
+import { Findings, isWordCode, matchAt, NeedleSet } from '../lib/match.ts';
 
 const RULES = [
   {
@@ -289,17 +289,16 @@ export const javaInjection = {
       return m >= 0 ? [matchAt('WAF_JAVA_003', target, m)] : [];
     }
     const s = views.lower;
-    const found: Match[] = [];
-    const add = (id: string, at: number) => found.push(matchAt(id, target, at));
+    const found = new Findings(target);
     if (s.indexOf('${') >= 0) {
       const k = lookup(views.compact.indexOf('${') >= 0 ? views.compact : s);
-      if (k >= 0) add('WAF_JAVA_001', k);
+      if (k >= 0) found.add('WAF_JAVA_001', k);
     }
     const hits = scanAll(s, v);
-    if (hits.gadget >= 0) add('WAF_JAVA_002', hits.gadget);
+    if (hits.gadget >= 0) found.add('WAF_JAVA_002', hits.gadget);
     let d = hits.deser;
     if (d < 0) d = magicRun(v, has);
-    if (d >= 0) add('WAF_JAVA_003', d);
+    if (d >= 0) found.add('WAF_JAVA_003', d);
     const c = hits.cls;
     const keyKind =
       target.kind === 'json_key' ||
@@ -309,13 +308,13 @@ export const javaInjection = {
     const trimmed = s.trim().length;
     if (c) {
       const standalone = trimmed <= c.len + 2 || keyKind || fillsSlot(s, c.at, c.len);
-      add(standalone ? 'WAF_JAVA_004' : 'WAF_JAVA_005', c.at);
+      found.add(standalone ? 'WAF_JAVA_004' : 'WAF_JAVA_005', c.at);
     } else if (
       hits.pkg &&
       (trimmed <= hits.pkg.len + 2 || keyKind || fillsSlot(s, hits.pkg.at, hits.pkg.len)) &&
       hits.pkg.len >= 12
     )
-      add('WAF_JAVA_004', hits.pkg.at);
-    return found;
+      found.add('WAF_JAVA_004', hits.pkg.at);
+    return found.list();
   },
 } satisfies Detector;

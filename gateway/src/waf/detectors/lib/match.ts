@@ -10,6 +10,25 @@ export function matchAt(ruleId: string, target: Target, at: number): Match {
   return { ruleId, target, excerpt: v.slice(start, start + 2 * EXCERPT_RADIUS) };
 }
 
+/**
+ * The matches of one target, the first position per rule. A class rather than an `add` closure
+ * per call: the detectors run for every value of every request, and with `keepNames` (tsx,
+ * wrangler) each closure created costs a `defineProperty`.
+ */
+export class Findings {
+  private readonly byRule = new Map<string, Match>();
+  constructor(private readonly target: Target) {}
+  add(ruleId: string, at: number): void {
+    if (!this.byRule.has(ruleId)) this.byRule.set(ruleId, matchAt(ruleId, this.target, at));
+  }
+  has(ruleId: string): boolean {
+    return this.byRule.has(ruleId);
+  }
+  list(): Match[] {
+    return [...this.byRule.values()];
+  }
+}
+
 /** ASCII letter, digit or underscore. */
 export function isWordCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;

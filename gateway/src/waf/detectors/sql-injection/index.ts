@@ -296,15 +296,25 @@ function scan(target: Target, raw: SqlToken[], breakout: boolean, prefixLen: num
     const k = commentAsSpace(target.value, raw);
     if (k >= 0) found.set('WAF_SQLI_009', matchAt('WAF_SQLI_009', target, raw[k - 1].pos));
   }
-  const hit = (id: string, idx: number, tokens: readonly SqlToken[]) => {
-    if (idx >= 0 && !found.has(id)) found.set(id, matchAt(id, target, Math.max(0, tokens[idx].pos - prefixLen)));
-  };
-  for (const [id, check] of COMMON) if (!found.has(id)) hit(id, check(t, target.value, prefixLen), t);
-  if (!found.has('WAF_SQLI_003')) hit('WAF_SQLI_003', stackedQuery(t, breakout), t);
+  for (const [id, check] of COMMON)
+    if (!found.has(id)) hit(found, target, prefixLen, id, check(t, target.value, prefixLen), t);
+  if (!found.has('WAF_SQLI_003')) hit(found, target, prefixLen, 'WAF_SQLI_003', stackedQuery(t, breakout), t);
   if (breakout) {
-    if (!found.has('WAF_SQLI_006')) hit('WAF_SQLI_006', commentAfterBreakout(raw), raw);
-    if (!found.has('WAF_SQLI_007')) hit('WAF_SQLI_007', keywordAfterBreakout(t), t);
+    if (!found.has('WAF_SQLI_006')) hit(found, target, prefixLen, 'WAF_SQLI_006', commentAfterBreakout(raw), raw);
+    if (!found.has('WAF_SQLI_007')) hit(found, target, prefixLen, 'WAF_SQLI_007', keywordAfterBreakout(t), t);
   }
+}
+
+/** Records rule `id` at token `idx` (a check's answer; -1 is no match), unless already found. */
+function hit(
+  found: Map<string, Match>,
+  target: Target,
+  prefixLen: number,
+  id: string,
+  idx: number,
+  tokens: readonly SqlToken[],
+): void {
+  if (idx >= 0 && !found.has(id)) found.set(id, matchAt(id, target, Math.max(0, tokens[idx].pos - prefixLen)));
 }
 
 /**

@@ -2,10 +2,10 @@
  * Needs (pre-check): one of : / . (or a value ending in `?`). URL rules need `://`, a leading
  * `http:`/`https:`, a leading `\\` (UNC) or a leading internal host name or address followed by / ? # :.
  */
-import type { Detector, Match, RuleMeta, Target, ValueViews } from '../../types.ts';
+import type { Detector, RuleMeta, Target, ValueViews } from '../../types.ts';
 import { hasAny, TIGHT_DOT } from '../../views.ts';
 import { classifyHost, METADATA_HOSTS } from './hosts.ts';
-import { isAlphaCode, matchAt } from '../lib/match.ts';
+import { Findings, isAlphaCode } from '../lib/match.ts';
 
 const RULES = [
   {
@@ -191,48 +191,46 @@ export const ssrfRfi = {
     // URLs and host:port need `:/?#`, UNC paths `\\`, metadata hosts and IPs a dot inside a word.
     if (!hasAny(views.has, ':/?#\\') && !views.has[TIGHT_DOT]) return [];
     const s = views.lower.trim();
-    const found = new Map<string, Match>();
-    const add = (id: string, at: number) => {
-      if (!found.has(id)) found.set(id, matchAt(id, target, at));
-    };
+    const found = new Findings(target);
     if (s.indexOf('://') >= 0) {
       // Apache mod_proxy `unix:/path|http://host/` (CVE-2021-40438): a socket path steering the proxy.
       const ux = s.indexOf('unix:');
-      if (ux >= 0 && target.kind !== 'header' && unixSocketUrl(s, ux + 5)) add('WAF_SSRF_003', ux);
+      if (ux >= 0 && target.kind !== 'header' && unixSocketUrl(s, ux + 5)) found.add('WAF_SSRF_003', ux);
       for (const u of urls(s)) {
         const cls = u.host ? classifyHost(u.host) : 'name';
-        if (SSRF_SCHEMES.has(u.scheme) && target.kind !== 'header') add('WAF_SSRF_003', u.at);
-        if (cls === 'metadata') add('WAF_SSRF_001', u.at);
+        if (SSRF_SCHEMES.has(u.scheme) && target.kind !== 'header') found.add('WAF_SSRF_003', u.at);
+        if (cls === 'metadata') found.add('WAF_SSRF_001', u.at);
         else if (
           cls === 'internal' &&
           (WEB_SCHEMES.has(u.scheme) || SSRF_SCHEMES.has(u.scheme)) &&
           target.name !== 'referer' &&
           target.name !== 'origin'
         )
-          add('WAF_SSRF_002', u.at);
+          found.add('WAF_SSRF_002', u.at);
         if (WEB_SCHEMES.has(u.scheme) && target.kind !== 'header') {
           const tail = s.slice(u.at, u.end);
-          if (cls === 'ip-public') add('WAF_RFI_001', u.at);
-          if ((tail.endsWith('?') || tail.indexOf('\0') >= 0) && u.at === 0) add('WAF_RFI_001', u.at); // `?`/NUL truncate the appended suffix
-          if (includeParam(target.name) && u.at === 0) add('WAF_RFI_002', u.at);
+          if (cls === 'ip-public') found.add('WAF_RFI_001', u.at);
+          if ((tail.endsWith('?') || tail.indexOf('\0') >= 0) && u.at === 0) found.add('WAF_RFI_001', u.at); // `?`/NUL truncate the appended suffix
+          if (includeParam(target.name) && u.at === 0) found.add('WAF_RFI_002', u.at);
         }
       }
     } else if (s.length <= 6 && RFI_PROBES.has(s)) {
-      add('WAF_RFI_001', 0);
+      found.add('WAF_RFI_001', 0);
     } else if (s.startsWith('\\\\') && target.kind !== 'header' && target.kind !== 'path') {
       // UNC path to a remote share (`\\10.0.0.5\share\x.php`): Windows include() fetches it over SMB.
       let e = 2;
       while (e < s.length && s[e] !== '\\' && s[e] !== '/') e++;
       const host = s.slice(2, e);
       if (e < s.length && host.length > 0 && (classifyHost(host) !== 'name' || host.indexOf('.') > 0))
-        add('WAF_RFI_001', 0);
+        found.add('WAF_RFI_001', 0);
     } else if (views.has[58] && target.kind !== 'header' && target.kind !== 'path' && slashlessHost(s)) {
       const cls = classifyHost(slashlessHost(s)!);
-      if (cls === 'metadata') add('WAF_SSRF_001', 0);
-      else if (cls === 'internal') add('WAF_SSRF_002', 0);
+      if (cls === 'metadata') found.add('WAF_SSRF_001', 0);
+      else if (cls === 'internal') found.add('WAF_SSRF_002', 0);
     } else if (target.kind !== 'header' && target.kind !== 'path') {
       const k = bareInternal(s);
-      if (k >= 0) add(classifyHost(s.slice(0, s.search(/[/?#:]/))) === 'metadata' ? 'WAF_SSRF_001' : 'WAF_SSRF_002', k);
+      if (k >= 0)
+        found.add(classifyHost(s.slice(0, s.search(/[/?#:]/))) === 'metadata' ? 'WAF_SSRF_001' : 'WAF_SSRF_002', k);
     }
     if (!found.has('WAF_SSRF_001') && views.has[TIGHT_DOT]) {
       const m = s.indexOf('169.254.169.254');
@@ -243,11 +241,11 @@ export const ssrfRfi = {
           s.indexOf('/computemetadata', m) > 0 ||
           s.indexOf('/openstack', m) > 0)
       )
-        add('WAF_SSRF_001', m);
+        found.add('WAF_SSRF_001', m);
       for (const h of ['metadata.google.internal', 'metadata.azure.com'])
-        if (s.indexOf(h) >= 0) add('WAF_SSRF_001', s.indexOf(h));
+        if (s.indexOf(h) >= 0) found.add('WAF_SSRF_001', s.indexOf(h));
     }
     void METADATA_HOSTS;
-    return [...found.values()];
+    return found.list();
   },
 } satisfies Detector;
