@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   jsonPathSegments,
@@ -47,6 +48,24 @@ describe('segment globs', () => {
   });
   it('resolves request paths like the backend (decode once, dot segments)', () => {
     expect(requestPathSegments('/api/x/../y/./%7A//', decodeURIComponent)).toEqual(['api', 'y', 'z']);
+  });
+  it('agrees with a plain recursive matcher on every pattern shape (fast paths and the dynamic program)', () => {
+    const reference = (p: readonly string[], s: readonly string[], index: boolean): boolean => {
+      if (p.length === 0) return s.length === 0;
+      if (p[0] === '**') return reference(p.slice(1), s, index) || (s.length > 0 && reference(p, s.slice(1), index));
+      if (s.length === 0) return false;
+      const ok = p[0] === '*' || p[0] === s[0] || (index && p[0] === '[*]' && s[0].startsWith('['));
+      return ok && reference(p.slice(1), s.slice(1), index);
+    };
+    const pattern = fc.array(fc.constantFrom('a', 'b', '*', '**', '[*]'), { maxLength: 5 });
+    const input = fc.array(fc.constantFrom('a', 'b', '[1]'), { maxLength: 6 });
+    fc.assert(
+      fc.property(pattern, input, (p, s) => {
+        expect(matchSegments(p, s)).toBe(reference(p, s, false));
+        expect(matchJsonPath(p, s)).toBe(reference(p, s, true));
+      }),
+      { numRuns: 2000 },
+    );
   });
   it('is linear on hostile patterns and paths', () => {
     const p = Array.from({ length: 50 }, () => '**').concat('z');

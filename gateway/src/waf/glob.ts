@@ -11,6 +11,8 @@ const ANY_MANY = '**';
 
 /** True when `input` segments match `pattern` segments. */
 export function matchSegments(pattern: Segments, input: Segments): boolean {
+  const fast = matchWithoutInnerGlob(pattern, input, false);
+  if (fast !== null) return fast;
   // prev[j]: pattern[0..i) matches input[0..j)
   let prev = new Array<boolean>(input.length + 1).fill(false);
   prev[0] = true;
@@ -29,6 +31,27 @@ export function matchSegments(pattern: Segments, input: Segments): boolean {
     prev = cur;
   }
   return prev[input.length];
+}
+
+/**
+ * The common shapes without the dynamic program (it allocates per pattern segment, and every
+ * request is matched against every route, exclusion and prose entry): no `**` at all, or a single
+ * trailing one (`/api/**`). Null for any other pattern. `indexWildcard`: `[*]` matches `[n]`.
+ */
+function matchWithoutInnerGlob(pattern: Segments, input: Segments, indexWildcard: boolean): boolean | null {
+  const many = pattern.indexOf(ANY_MANY);
+  let fixed = pattern.length;
+  if (many >= 0) {
+    if (many !== pattern.length - 1) return null;
+    fixed = many;
+    if (input.length < fixed) return false;
+  } else if (input.length !== fixed) return false;
+  for (let i = 0; i < fixed; i++) {
+    const p = pattern[i];
+    const s = input[i];
+    if (p !== s && p !== ANY_ONE && !(indexWildcard && p === '[*]' && s.startsWith('['))) return false;
+  }
+  return true;
 }
 
 /** `/api/auth/login` → ['api','auth','login']; `**` → ['**']; trailing slash ignored. */
@@ -97,6 +120,8 @@ export function matchJsonPath(pattern: Segments, input: Segments): boolean {
 }
 
 function matchSegmentsWith(pattern: Segments, input: Segments): boolean {
+  const fast = matchWithoutInnerGlob(pattern, input, true);
+  if (fast !== null) return fast;
   let prev = new Array<boolean>(input.length + 1).fill(false);
   prev[0] = true;
   for (const p of pattern) {
