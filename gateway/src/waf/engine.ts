@@ -113,7 +113,7 @@ export function inspect(req: WafRequest, waf: CompiledWaf, opts: InspectOptions 
     if (t.value === '' && t.raw === '') continue;
     if (activeProse.length) {
       prose = proseOf(activeProse, t);
-      proseMemo.clear();
+      if (proseMemo.size) proseMemo.clear();
     }
     const plainKey = t.kind === 'json_key' && PLAIN_KEY.test(t.value);
     if (plainKey && cleanKeys.has(t.value)) continue;

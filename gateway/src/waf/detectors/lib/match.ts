@@ -16,16 +16,18 @@ export function matchAt(ruleId: string, target: Target, at: number): Match {
  * wrangler) each closure created costs a `defineProperty`.
  */
 export class Findings {
-  private readonly byRule = new Map<string, Match>();
+  /** Allocated on the first match: most values match nothing. */
+  private byRule: Map<string, Match> | null = null;
   constructor(private readonly target: Target) {}
   add(ruleId: string, at: number): void {
+    this.byRule ??= new Map();
     if (!this.byRule.has(ruleId)) this.byRule.set(ruleId, matchAt(ruleId, this.target, at));
   }
   has(ruleId: string): boolean {
-    return this.byRule.has(ruleId);
+    return this.byRule?.has(ruleId) ?? false;
   }
   list(): Match[] {
-    return [...this.byRule.values()];
+    return this.byRule ? [...this.byRule.values()] : [];
   }
 }
 
