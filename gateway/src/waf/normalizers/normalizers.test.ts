@@ -6,7 +6,7 @@ import { decodeHtmlEntities } from './html-entities.ts';
 import { decodeJsEscapes } from './js-escapes.ts';
 import { removeNulls } from './remove-nulls.ts';
 import { removeSqlComments } from './remove-sql-comments.ts';
-import { unicodeFold } from './unicode-fold.ts';
+import { hasNonAscii, unicodeFold } from './unicode-fold.ts';
 import { urlDecodeOnce } from './url-decode.ts';
 
 /**
@@ -60,5 +60,19 @@ describe('normalizers (test/fixtures/waf/normalizers.json)', () => {
     const out = normalizeValue(deep);
     expect(out).not.toBe('<');
     expect(out.length).toBeLessThanOrEqual(deep.length);
+  });
+
+  it('tells non-ASCII text at every length, by regular expression or by the encoder', () => {
+    // Lengths on both sides of the encoder's range (256 … 16,384 code units).
+    for (const n of [1, 255, 256, 4000, 16_384, 16_385, 40_000]) {
+      const ascii = 'a'.repeat(n);
+      expect(hasNonAscii(ascii), `ascii ${n}`).toBe(false);
+      for (const c of ['é', '\u0080', '\u00ff', '\u4e2d', '\ud83d\ude00', '\ud800']) {
+        const atEnd = `${'b'.repeat(Math.max(0, n - c.length))}${c}`;
+        const atStart = `${c}${'c'.repeat(Math.max(0, n - c.length))}`;
+        expect(hasNonAscii(atEnd), `${JSON.stringify(c)} at the end of ${n}`).toBe(true);
+        expect(hasNonAscii(atStart), `${JSON.stringify(c)} at the start of ${n}`).toBe(true);
+      }
+    }
   });
 });
