@@ -20,7 +20,7 @@ function findPromtool(): string | undefined {
 }
 const promtool = findPromtool();
 
-const backendFamilies = new Set(registry.getMetricsAsArray().map((m) => m.name));
+const backendFamilies = new Set(parsePrometheusText(registry.render()).families.keys());
 const gatewayFamilies = new Set(
   parsePrometheusText(renderMetrics() + wafPrometheus() + renderEvents()).families.keys(),
 );
