@@ -67,7 +67,7 @@ abstract class Metric<L extends string, S> {
   /** Appends this family's sample lines. */
   protected abstract samples(out: string[]): void;
 
-  /** The series with these label values, in `labelNames` order (created on first use; none for an unlabelled metric). */
+  /** The series with these label values, in `labelNames` order, created on first use (`labels()` for an unlabelled metric). */
   labels(...values: string[]): S {
     const n = this.labelNames.length;
     if (values.length !== n) throw new Error(`${this.name}: ${n} label values expected, got ${values.length}`);
