@@ -1,7 +1,7 @@
 /**
  * One gateway request's decisions as a value: what the gateway's metrics stage counts into its
  * exposition locally, and what it writes as one Workers Analytics Engine data point in
- * production. Both paths derive their series from `eventCounts`, so the dashboard reads the same
+ * production. Both paths derive their series from `forEachSeries`, so the dashboard reads the same
  * metric names from either. Every field is a closed set or a rule/policy id from the rule files.
  */
 export interface GatewayEvent {
@@ -94,44 +94,52 @@ export function fromRow(row: Record<string, string | number>): GatewayEvent {
   return e;
 }
 
-const key = (name: string, labels: Record<string, string>) =>
-  `${name}|${Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',')}`;
+/**
+ * The counters an event can add to, each with its label names in the order a series key lists them
+ * (sorted, as `GatewayWindow` keys them): the exposition declares its counters with these names and
+ * `eventCounts` builds its keys from them, so both paths name the same series.
+ */
+export const EVENT_LABELS = {
+  gatehouse_gateway_requests_total: ['route_class', 'status_class'],
+  gatehouse_waf_decisions_total: ['action', 'client_class', 'route_class', 'rule'],
+  gatehouse_jwt_rejections_total: ['reason'],
+  gatehouse_cors_refusals_total: ['route_class'],
+  gatehouse_crawler_requests_total: ['verdict'],
+  gatehouse_upstream_requests_total: ['outcome', 'route_class'],
+  gatehouse_ratelimit_decisions_total: ['decision', 'policy', 'source'],
+  gatehouse_ratelimit_backend_errors_total: ['kind', 'policy'],
+} as const satisfies Record<string, readonly string[]>;
+export type EventSeries = keyof typeof EVENT_LABELS;
 
 /**
- * The series one event adds to. `withRateLimit` adds the rate-limit series too (Analytics Engine
- * path); the exposition has its own rate-limit counters, fed by the limiter itself.
+ * Calls `add` once for each series one event adds to, with the label values in `EVENT_LABELS`
+ * order. `withRateLimit` adds the rate-limit series too (Analytics Engine path); the exposition has
+ * its own rate-limit counters, fed by the limiter itself. Per request on the gateway: no key strings.
  */
-export function eventCounts(e: GatewayEvent, withRateLimit = false): string[] {
-  const out = [key('gatehouse_gateway_requests_total', { route_class: e.routeClass, status_class: e.statusClass })];
-  if (e.waf)
-    out.push(
-      key('gatehouse_waf_decisions_total', {
-        rule: e.waf.rule || 'none',
-        route_class: e.routeClass,
-        action: e.waf.action,
-        client_class: e.clientClass,
-      }),
-    );
-  if (e.jwtReason) out.push(key('gatehouse_jwt_rejections_total', { reason: e.jwtReason }));
-  if (e.corsRefused) out.push(key('gatehouse_cors_refusals_total', { route_class: e.routeClass }));
-  if (e.crawler) out.push(key('gatehouse_crawler_requests_total', { verdict: e.crawler }));
-  if (e.upstream)
-    out.push(key('gatehouse_upstream_requests_total', { route_class: e.routeClass, outcome: e.upstream.outcome }));
+export function forEachSeries(
+  e: GatewayEvent,
+  withRateLimit: boolean,
+  add: (series: EventSeries, values: string[]) => void,
+): void {
+  add('gatehouse_gateway_requests_total', [e.routeClass, e.statusClass]);
+  if (e.waf) add('gatehouse_waf_decisions_total', [e.waf.action, e.clientClass, e.routeClass, e.waf.rule || 'none']);
+  if (e.jwtReason) add('gatehouse_jwt_rejections_total', [e.jwtReason]);
+  if (e.corsRefused) add('gatehouse_cors_refusals_total', [e.routeClass]);
+  if (e.crawler) add('gatehouse_crawler_requests_total', [e.crawler]);
+  if (e.upstream) add('gatehouse_upstream_requests_total', [e.upstream.outcome, e.routeClass]);
   if (withRateLimit && e.rateLimit) {
-    out.push(
-      key('gatehouse_ratelimit_decisions_total', {
-        policy: e.rateLimit.policy,
-        source: e.rateLimit.source,
-        decision: e.rateLimit.decision,
-      }),
-    );
-    if (e.rateLimit.degraded && e.rateLimit.degraded !== 'circuit_open')
-      out.push(
-        key('gatehouse_ratelimit_backend_errors_total', { policy: e.rateLimit.policy, kind: e.rateLimit.degraded }),
-      );
+    const rl = e.rateLimit;
+    add('gatehouse_ratelimit_decisions_total', [rl.decision, rl.policy, rl.source]);
+    if (rl.degraded && rl.degraded !== 'circuit_open')
+      add('gatehouse_ratelimit_backend_errors_total', [rl.degraded, rl.policy]);
   }
+}
+
+/** The series one event adds to, keyed `name|label=value,…` as `GatewayWindow` counts them. */
+export function eventCounts(e: GatewayEvent, withRateLimit = false): string[] {
+  const out: string[] = [];
+  forEachSeries(e, withRateLimit, (series, values) => {
+    out.push(`${series}|${EVENT_LABELS[series].map((l, i) => `${l}=${values[i]}`).join(',')}`);
+  });
   return out;
 }

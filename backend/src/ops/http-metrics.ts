@@ -1,8 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Histogram } from 'prom-client';
 import type { Logger } from '../logger.ts';
 import { recordFailure } from './failed-requests.ts';
-import { classifyRoute, type RouteLabel } from '../../../shared/ops/route-class.ts';
+import { classifyRoute } from '../../../shared/ops/route-class.ts';
 import {
   httpDuration,
   httpInFlight,
@@ -28,17 +27,6 @@ const PURCHASE_OUTCOMES = new Set([
 ]);
 const REFUND_OUTCOMES = new Set(['succeeded', 'pending', 'failed', 'canceled']);
 
-/** prom-client children per route pattern, so the hot path skips the label hashing. */
-const children = new Map<string, Histogram.Internal<string>>();
-function histogramFor(l: RouteLabel) {
-  let h = children.get(l.route);
-  if (!h) {
-    h = httpDuration.labels(l.routeClass, l.route);
-    children.set(l.route, h);
-  }
-  return h;
-}
-
 /** Index of the first bucket holding `seconds` (LATENCY_BUCKETS.length for +Inf). */
 function bucketIndex(seconds: number): number {
   let i = 0;
@@ -62,7 +50,7 @@ export function httpMetrics(log?: Pick<Logger, 'info'>): MiddlewareHandler {
       const seconds = (performance.now() - started) / 1000;
       httpInFlight.dec({ route_class: label.routeClass });
       const status = c.res.status;
-      histogramFor(label).observe(seconds);
+      httpDuration.labels(label.routeClass, label.route).observe(seconds);
       if (status >= 500)
         recordFailure({ requestId: c.get('requestId'), route: label.route, status, at: new Date().toISOString() });
       opsWindow.add(`lat|${label.routeClass}|${label.route}|${bucketIndex(seconds)}`);

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../deps.ts';
+import { PROMETHEUS_CONTENT_TYPE } from '../../../shared/ops/prometheus.ts';
 import { problemResponse } from '../http/problem.ts';
 import { bearerMatches } from './bearer.ts';
 import { registry } from './metrics.ts';
 import { refreshPaymentGauges } from './payments-state.ts';
 
 /**
- * `GET /metrics`: the backend's Prometheus text (prom-client). Exists only when METRICS_TOKEN is
+ * `GET /metrics`: the backend's Prometheus text (shared/ops/prometheus.ts). Exists only when METRICS_TOKEN is
  * set, and then answers only to `Authorization: Bearer <METRICS_TOKEN>`: the numbers describe
  * payments and traffic, not for the public. Reachable without the gateway signature so a
  * Prometheus next to the backend can scrape it (see ops/prometheus.yml).
@@ -19,8 +20,8 @@ export function metricsRoutes(deps: AppDeps) {
     if (!bearerMatches(c.req.header('authorization'), token))
       return problemResponse(c, 'UNAUTHENTICATED', { headers: { 'www-authenticate': 'Bearer' } });
     await refreshPaymentGauges(deps.db);
-    return c.body(await registry.metrics(), 200, {
-      'content-type': registry.contentType,
+    return c.body(registry.render(), 200, {
+      'content-type': PROMETHEUS_CONTENT_TYPE,
       'cache-control': 'no-store',
     });
   });

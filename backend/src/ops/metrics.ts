@@ -1,8 +1,9 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from '../../../shared/ops/prometheus.ts';
 import { MinuteWindow } from './window.ts';
 
 /**
- * The backend's metrics: one prom-client registry per process (served at `GET /metrics`) and the
+ * The backend's metrics: one registry per process (served at `GET /metrics`, rendered by the
+ * renderer the gateway shares, shared/ops/prometheus.ts) and the
  * same events counted per minute in `opsWindow` (read by the ops dashboard for its 5 m … 24 h
  * windows). Every label value comes from a closed set (route table, outcome unions), never from a
  * path, an address or a user.
@@ -18,7 +19,7 @@ export const LATENCY_BUCKETS = [
   0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.035, 0.05, 0.075, 0.1, 0.12, 0.15, 0.2, 0.25, 0.5, 1, 2.5,
 ];
 
-/** A prom-client counter whose increments also land in the minute window under `name|v1|v2…`. */
+/** A counter whose increments also land in the minute window under `name|v1|v2…`. */
 class WindowedCounter<L extends string> {
   readonly counter: Counter<L>;
   constructor(
@@ -26,10 +27,10 @@ class WindowedCounter<L extends string> {
     help: string,
     readonly labelNames: readonly L[],
   ) {
-    this.counter = new Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
+    this.counter = registry.register(new Counter({ name, help, labelNames }));
   }
   inc(labels: Record<L, string>, by = 1): void {
-    this.counter.inc(labels as never, by);
+    this.counter.inc(labels, by);
     let key = this.name;
     for (const l of this.labelNames) key += `|${labels[l]}`;
     opsWindow.add(key, by);
@@ -42,19 +43,21 @@ export const httpRequests = new WindowedCounter(
   'Requests by route class, route pattern and status class (2xx, 3xx, 4xx, 5xx).',
   ['route_class', 'route', 'status_class'],
 );
-export const httpDuration = new Histogram({
-  name: 'gatehouse_http_request_duration_seconds',
-  help: 'Time from the first middleware to the response, by route class and route pattern.',
-  labelNames: ['route_class', 'route'],
-  buckets: LATENCY_BUCKETS,
-  registers: [registry],
-});
-export const httpInFlight = new Gauge({
-  name: 'gatehouse_http_requests_in_flight',
-  help: 'Requests being handled now, by route class.',
-  labelNames: ['route_class'],
-  registers: [registry],
-});
+export const httpDuration = registry.register(
+  new Histogram({
+    name: 'gatehouse_http_request_duration_seconds',
+    help: 'Time from the first middleware to the response, by route class and route pattern.',
+    labelNames: ['route_class', 'route'],
+    buckets: LATENCY_BUCKETS,
+  }),
+);
+export const httpInFlight = registry.register(
+  new Gauge({
+    name: 'gatehouse_http_requests_in_flight',
+    help: 'Requests being handled now, by route class.',
+    labelNames: ['route_class'],
+  }),
+);
 
 // Payments (events; the state gauges are set from the database at each scrape, see payments-gauges.ts).
 export const purchases = new WindowedCounter(

@@ -1,4 +1,4 @@
-import { Gauge } from 'prom-client';
+import { Gauge } from '../../../shared/ops/prometheus.ts';
 import type { Db } from '../db/client.ts';
 import { paymentsOpsSnapshot } from '../payments/ops.ts';
 import { detectDuplicates, DUPLICATE_KINDS, totalDuplicates, type Duplicates } from './duplicates.ts';
@@ -48,8 +48,8 @@ async function read(db: Db): Promise<PaymentsState> {
   };
 }
 
-const gauge = (name: string, help: string, labelNames: string[] = []) =>
-  new Gauge({ name, help, labelNames, registers: [registry] });
+const gauge = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
+  registry.register(new Gauge({ name, help, labelNames }));
 
 const outboxPending = gauge('gatehouse_payments_outbox_pending', 'Outbox messages not yet delivered.');
 const outboxLag = gauge('gatehouse_payments_outbox_lag_seconds', 'Age of the oldest undelivered outbox message.');

@@ -5,9 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parsePrometheusText } from '../../../shared/ops/prom-text.ts';
-import { renderMetrics } from '../../../gateway/src/ratelimit/metrics.ts';
-import { wafPrometheus } from '../../../gateway/src/waf/events.ts';
-import { renderEvents } from '../../../gateway/src/metrics/exposition.ts';
+import { gatewayRegistry } from '../../../gateway/src/metrics/registry.ts';
 import { METRICS_PATH } from '../../../gateway/src/pipeline/metrics/index.ts';
 import { registry } from './metrics.ts';
 import './payments-state.ts'; // registers the state gauges
@@ -20,10 +18,8 @@ function findPromtool(): string | undefined {
 }
 const promtool = findPromtool();
 
-const backendFamilies = new Set(registry.getMetricsAsArray().map((m) => m.name));
-const gatewayFamilies = new Set(
-  parsePrometheusText(renderMetrics() + wafPrometheus() + renderEvents()).families.keys(),
-);
+const backendFamilies = new Set(parsePrometheusText(registry.render()).families.keys());
+const gatewayFamilies = new Set(parsePrometheusText(gatewayRegistry.render()).families.keys());
 const known = new Set([...backendFamilies, ...gatewayFamilies]);
 const grafana = readFileSync('ops/grafana/gatehouse.json', 'utf8');
 const referenced = new Set(

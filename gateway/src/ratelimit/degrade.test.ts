@@ -3,9 +3,9 @@ import type { FailureMode } from '../config/schema/limits.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { decide, type LimiterBackend } from './degrade.ts';
 import { createMemoryLimiter } from './memory.ts';
-import { degraded, backendErrors } from './metrics.ts';
 import { compilePolicy, type CompiledPolicy } from './policies.ts';
 import { BackendError, type BackendErrorKind, type Limiter } from './types.ts';
+import { gatewayMetric } from '../../../test/support/gateway/metrics.ts';
 
 let seq = 0;
 function policy(mode: FailureMode): CompiledPolicy {
@@ -71,8 +71,8 @@ describe('failure modes', () => {
           reason: kind,
           request_id: 'r1',
         });
-        expect(backendErrors.get({ policy: p.id, kind })).toBe(1);
-        expect(degraded.get({ policy: p.id, mode, reason: kind })).toBe(1);
+        expect(gatewayMetric('gatehouse_ratelimit_backend_errors_total', { policy: p.id, kind })).toBe(1);
+        expect(gatewayMetric('gatehouse_ratelimit_degraded_total', { policy: p.id, mode, reason: kind })).toBe(1);
       }
     },
   );

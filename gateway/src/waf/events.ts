@@ -1,9 +1,10 @@
+import { Counter } from '../../../shared/ops/prometheus.ts';
 import type { Match, RuleMeta, Target, Verdict } from './types.ts';
 
 /**
  * The WAF's observable output: one structured JSON event line per request with matches, and
- * per-isolate counters of matches and blocks by rule and action (read by the ops dashboard through
- * `wafCounters()` or the Prometheus text of `wafPrometheus()`).
+ * per-isolate counters of matches and blocks by rule and action (Prometheus text at
+ * `GET /__gateway/metrics`, which the ops dashboard scrapes).
  */
 
 export interface WafEvent {
@@ -136,59 +137,34 @@ export function wafEvent(
 
 // Per-isolate counters. Workers isolates are short-lived and many: dashboards sum them from the
 // scraped text or the event lines; these exist so one instance can be read without a log pipeline.
-const requests = { block: 0, monitor: 0, allow: 0 };
-const matchesByRule = new Map<string, { block: number; monitor: number; allow: number }>();
-const blocksByRule = new Map<string, number>();
+const requests = new Counter({
+  name: 'gatehouse_waf_requests_total',
+  help: 'Requests inspected by the WAF, by action.',
+  labelNames: ['action'],
+});
+/** Every action shows from the start, at 0 until counted. */
+const requestsBy = {
+  block: requests.labels('block'),
+  monitor: requests.labels('monitor'),
+  allow: requests.labels('allow'),
+};
+const matches = new Counter({
+  name: 'gatehouse_waf_matches_total',
+  help: 'Requests a rule matched, by rule and the action taken.',
+  labelNames: ['rule', 'action'],
+});
+const blocks = new Counter({
+  name: 'gatehouse_waf_blocks_total',
+  help: 'Blocked requests by primary rule.',
+  labelNames: ['rule'],
+});
+
+/** Served at `GET /__gateway/metrics` (metrics/registry.ts). */
+export const wafMetrics = [requests, matches, blocks];
 
 /** Counts one inspected request: its action, each distinct matched rule under that action, the primary rule of a block. */
 export function recordVerdict(v: Verdict): void {
-  requests[v.action]++;
-  for (const id of new Set(v.matches.map((m) => m.ruleId))) {
-    let c = matchesByRule.get(id);
-    if (!c) {
-      c = { block: 0, monitor: 0, allow: 0 };
-      matchesByRule.set(id, c);
-    }
-    c[v.action]++;
-  }
-  if (v.action === 'block' && v.primaryRule)
-    blocksByRule.set(v.primaryRule, (blocksByRule.get(v.primaryRule) ?? 0) + 1);
-}
-
-interface WafCounters {
-  requests: { block: number; monitor: number; allow: number };
-  matches: Record<string, { block: number; monitor: number; allow: number }>;
-  blocks: Record<string, number>;
-}
-
-/**
- * A snapshot (copies) of this isolate's counters.
- * @internal exported for its tests
- */
-export function wafCounters(): WafCounters {
-  return {
-    requests: { ...requests },
-    matches: Object.fromEntries([...matchesByRule].map(([k, v]) => [k, { ...v }])),
-    blocks: Object.fromEntries(blocksByRule),
-  };
-}
-
-/** Prometheus text exposition (version 0.0.4) of the counters. */
-export function wafPrometheus(): string {
-  const lines = [
-    '# HELP gatehouse_waf_requests_total Requests inspected by the WAF, by action.',
-    '# TYPE gatehouse_waf_requests_total counter',
-    ...Object.entries(requests).map(([a, n]) => `gatehouse_waf_requests_total{action="${a}"} ${n}`),
-    '# HELP gatehouse_waf_matches_total Requests a rule matched, by rule and the action taken.',
-    '# TYPE gatehouse_waf_matches_total counter',
-  ];
-  for (const [rule, c] of [...matchesByRule].sort())
-    for (const [a, n] of Object.entries(c))
-      if (n) lines.push(`gatehouse_waf_matches_total{rule="${rule}",action="${a}"} ${n}`);
-  lines.push(
-    '# HELP gatehouse_waf_blocks_total Blocked requests by primary rule.',
-    '# TYPE gatehouse_waf_blocks_total counter',
-  );
-  for (const [rule, n] of [...blocksByRule].sort()) lines.push(`gatehouse_waf_blocks_total{rule="${rule}"} ${n}`);
-  return lines.join('\n') + '\n';
+  requestsBy[v.action].inc();
+  if (v.matches.length) for (const id of new Set(v.matches.map((m) => m.ruleId))) matches.labels(id, v.action).inc();
+  if (v.action === 'block' && v.primaryRule) blocks.labels(v.primaryRule).inc();
 }

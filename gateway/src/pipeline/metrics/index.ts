@@ -1,8 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
-import { renderMetrics } from '../../ratelimit/metrics.ts';
-import { wafPrometheus } from '../../waf/events.ts';
-import { renderEvents } from '../../metrics/exposition.ts';
+import { PROMETHEUS_CONTENT_TYPE } from '../../../../shared/ops/prometheus.ts';
+import { gatewayRegistry } from '../../metrics/registry.ts';
 import { problemResponse } from '../../respond.ts';
 
 /**
@@ -23,7 +22,7 @@ function sameToken(a: string, b: string): boolean {
 }
 
 /**
- * `GET /__gateway/metrics`: this isolate's rate-limit and WAF metrics in Prometheus text format, for the ops
+ * `GET /__gateway/metrics`: this isolate's rate-limit, WAF and request metrics in Prometheus text format, for the ops
  * dashboard. Guarded by a bearer token from the GATEWAY_METRICS_TOKEN binding: the client address
  * cannot prove "internal" on a self-hosted workerd (CF-Connecting-IP is absent there and any
  * client could omit it), a token can. Without the binding the endpoint does not exist (404).
@@ -37,8 +36,8 @@ export function gatewayMetrics(): MiddlewareHandler<GatewayEnv> {
     if (!sameToken(given, token)) {
       return problemResponse(c, 'UNAUTHENTICATED', { headers: { 'www-authenticate': 'Bearer' } });
     }
-    return new Response(`${renderMetrics()}${wafPrometheus()}${renderEvents()}`, {
-      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' },
+    return new Response(gatewayRegistry.render(), {
+      headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' },
     });
   };
 }

@@ -5,6 +5,8 @@ import { requestId } from '../request-id/index.ts';
 import { body } from '../body/index.ts';
 import { waf, WAF_MONITOR_ONLY } from './index.ts';
 import { probeWaf, rulesWith, shippedRules } from '../../../../test/support/gateway/waf.ts';
+import { gatewayMetric } from '../../../../test/support/gateway/metrics.ts';
+import { gatewayRegistry } from '../../metrics/registry.ts';
 import type { WafRules } from '../../config/schema/waf.ts';
 
 /** The three stages under test plus a terminal handler that reports what reached "the backend". */
@@ -149,12 +151,12 @@ describe('body stage', () => {
 
 describe('metrics endpoint', () => {
   it('counts blocks by rule in the Prometheus text the gateway metrics endpoint serves', async () => {
-    const { wafCounters, wafPrometheus } = await import('../../waf/events.ts');
-    const before = wafCounters();
+    const blocked = () => gatewayMetric('gatehouse_waf_requests_total', { action: 'block' });
+    const byRule = () => gatewayMetric('gatehouse_waf_blocks_total', { rule: 'WAF_TEST_001' });
+    const before = { blocked: blocked(), byRule: byRule() };
     await post(app(), '/api/auth/signup', ATTACK);
-    const after = wafCounters();
-    expect(after.requests.block - before.requests.block).toBe(1);
-    expect(after.blocks.WAF_TEST_001 - (before.blocks.WAF_TEST_001 ?? 0)).toBe(1);
-    expect(wafPrometheus()).toContain(`gatehouse_waf_blocks_total{rule="WAF_TEST_001"} ${after.blocks.WAF_TEST_001}`);
+    expect(blocked() - before.blocked).toBe(1);
+    expect(byRule() - before.byRule).toBe(1);
+    expect(gatewayRegistry.render()).toContain(`gatehouse_waf_blocks_total{rule="WAF_TEST_001"} ${byRule()}`);
   });
 });
