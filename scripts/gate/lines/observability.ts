@@ -18,7 +18,11 @@ const CLASSES: [string, RegExp][] = [
 /** A Prometheus text exposition: every non-comment line is `name{labels} value`. */
 function looksLikePrometheus(text: string): boolean {
   const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
-  return lines.length > 0 && lines.every((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.eE+-]+|NaN|[+-]Inf/.test(l));
+  // name{labels} value [timestamp], the whole line.
+  return (
+    lines.length > 0 &&
+    lines.every((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)( -?[0-9]+)?$/.test(l))
+  );
 }
 
 /**
