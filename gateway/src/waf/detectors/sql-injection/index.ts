@@ -138,8 +138,21 @@ const RULES = [
   },
 ] as const satisfies readonly RuleMeta[];
 
-/** Characters without which none of the patterns can match (`'` is judged separately, see `proseApostrophes`). */
-const TRIGGER_CHARS = '"`;=()#-/@|&<>';
+/**
+ * Characters without which none of the patterns can match (`'` is judged separately, see
+ * `proseApostrophes`; `-` and `/` below).
+ */
+const TRIGGER_CHARS = '"`;=()#@|&<>';
+/**
+ * `-` and `/` count among words (a value with whitespace: `1 - 1`, `/CREATE TABLE x`) or as comment
+ * marks (`--`, `/*`, `*\/`). In one whitespace-free token they are dashes, paths and URLs, which
+ * every request has (its path, a Referer, dates, slugs), and lexing those found nothing.
+ */
+function dashOrSlashCounts(v: string, has: Uint8Array): boolean {
+  if (!has[45] && !has[47]) return false;
+  if (has[32] || has[9] || has[10] || has[13]) return true;
+  return (has[45] === 1 && v.indexOf('--') >= 0) || (has[47] === 1 && has[42] === 1 && /\/\*|\*\//.test(v));
+}
 /**
  * Words that make a value worth lexing even without a trigger character (`1 union select 2`,
  * `case when … then`, `1.e.tables`). One native pass: a literal alternation with no quantifier, so
@@ -172,7 +185,7 @@ function proseApostrophes(v: string): boolean {
 /** Cheap necessary condition for any SQLi rule but 015/012: lexing is skipped when false. */
 function worthLexing(v: string, views: ValueViews): boolean {
   const { has, lower } = views;
-  if (hasAny(has, TRIGGER_CHARS)) return true;
+  if (hasAny(has, TRIGGER_CHARS) || dashOrSlashCounts(v, has)) return true;
   if (has[39] && (has[LOOSE_QUOTE] || !proseApostrophes(v))) return true;
   // `_`, `::` and `.e.` are asked of the presence table first (punctuation in the alternation
   // would slow the one pass over every word).
