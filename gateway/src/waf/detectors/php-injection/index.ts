@@ -635,6 +635,11 @@ function push(found: Match[], target: Target, id: string, at: number): void {
 }
 
 /** PHP injection: open tags, wrappers, serialized objects, PHP-only calls, superglobals, uploads. */
+/** A header named for a file name once `-`, `_` and `.` are dropped (`X-File-Name`, `x_filename`). */
+function filenameHeader(name: string): boolean {
+  return name.indexOf('name') >= 0 && name.replace(/[-_.]/g, '').includes('filename');
+}
+
 export const phpInjection = {
   name: 'php-injection',
   rules: RULES,
@@ -644,10 +649,7 @@ export const phpInjection = {
     const has = views.has;
     const s = views.lower;
     const found: Match[] = [];
-    const fileish =
-      target.kind === 'filename' ||
-      (target.kind === 'header' &&
-        target.name.split('-').join('').split('_').join('').split('.').join('').includes('filename'));
+    const fileish = target.kind === 'filename' || (target.kind === 'header' && filenameHeader(target.name));
     if (!hasAny(has, '<[{:($=') && !fileish) return found;
     if (has[60] || has[91] || has[123]) push(found, target, 'WAF_PHP_001', openTag(s));
     if (has[58] && s.indexOf('://') >= 0) {
