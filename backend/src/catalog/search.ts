@@ -33,6 +33,17 @@ const STOP = '\u0002';
 /** One best passage: the fragment mode (MaxFragments) costs ~3x as much per row. */
 const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12`;
 const CURSOR_KIND = 's';
+/**
+ * Candidates are the first matches in table order, so every scan that reads them must start at the
+ * table's first page. A sequential scan (the plan for a word most rows contain) of a table larger
+ * than a quarter of shared_buffers starts where another scan of that table stopped
+ * (synchronize_seqscans): "leadership" ranked a different thousand rows on every request, and its
+ * next page repeated or skipped results. A startup parameter would do the same but PgBouncer
+ * refuses unknown ones, and a transaction around SET LOCAL costs three round trips; this condition
+ * has no column, so the planner runs it once, before the scan begins (a One-Time Filter), and
+ * `set_config(…, true)` lasts only until this statement's transaction ends.
+ */
+const SCAN_FROM_FIRST_PAGE = sql`(select set_config('synchronize_seqscans', 'off', true)) = 'off'`;
 
 /**
  * Drops the description's own tags (ts_headline keeps whole tags as tokens), escapes the text, then
@@ -90,7 +101,7 @@ function scoredSql(
     select id, (${tier === 'title' ? TITLE_BOOST : 0} + ${RANK})::float8 as score
     from (
       select ${s.id} as id, search_vector from ${s}, websearch_to_tsquery('english', ${text}) as query(q)
-      where ${match} and ${filters}
+      where ${match} and ${filters} and ${SCAN_FROM_FIRST_PAGE}
       limit ${limit}
     ) candidates, websearch_to_tsquery('english', ${text}) as query(q)`;
 }
