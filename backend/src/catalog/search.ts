@@ -143,19 +143,19 @@ function countedSql(text: string, filters: SQL | undefined, after: SQL, take: nu
 /** Matches counted when a correction is weighed; past this many, both queries are "plenty". */
 const COUNT_CAP = MAX_RANKED_PER_TIER;
 
-async function countMatches(db: Db, text: string, filters: SQL | undefined): Promise<number> {
-  const rows = rowsOf<{ n: number }>(
-    await db.execute(sql`select count(*)::int as n from (
-      select 1 from ${s}, websearch_to_tsquery('english', ${text}) as query(q)
-      where search_vector @@ query.q and ${filters} limit ${COUNT_CAP}) hits`),
-  );
-  return Number(rows[0]?.n ?? 0);
+/** Matches of `text` with the filters, at most `limit` (a number or a subquery). */
+function hitsSql(text: string, filters: SQL | undefined, limit: SQL): SQL {
+  return sql`select count(*) as n from (
+    select 1 from ${s}, websearch_to_tsquery('english', ${text}) as query(q)
+    where search_vector @@ query.q and ${filters} limit ${limit}) hits`;
 }
 
 /**
- * A correction is only offered when it finds more than what was typed (with the same filters):
- * "nursing scholarshp" must never announce a corrected query above "no results". Only queries with
- * an unknown word pay for the two counts.
+ * A correction is only offered when it finds more than what was typed (with the same filters, each
+ * counted up to COUNT_CAP): "nursing scholarshp" must never announce a corrected query above "no
+ * results". One statement, and the corrected query is counted only as far as that answer needs:
+ * one match past the typed count (usually one row, since a misspelling rarely matches anything), none
+ * when the typed count is already at the cap. Only queries with an unknown word pay for it.
  */
 async function keepIfMoreResults(
   db: Db,
@@ -164,8 +164,12 @@ async function keepIfMoreResults(
   filters: SQL | undefined,
 ): Promise<{ text: string; corrections: Correction[] }> {
   if (fix.corrections.length === 0) return fix;
-  const [before, after] = await Promise.all([countMatches(db, typed, filters), countMatches(db, fix.text, filters)]);
-  return after > before ? fix : { text: typed, corrections: [] };
+  const rows = rowsOf<{ more: boolean }>(
+    await db.execute(sql`with typed as (${hitsSql(typed, filters, sql`${COUNT_CAP}`)})
+      select (${hitsSql(fix.text, filters, sql`(select case when n >= ${COUNT_CAP} then 0 else n + 1 end from typed)`)}) > n as more
+      from typed`),
+  );
+  return rows[0]?.more === true ? fix : { text: typed, corrections: [] };
 }
 
 /**
