@@ -165,7 +165,8 @@ function hitsSql(text: string, filters: SQL | undefined, limit: SQL): SQL {
  * counted up to COUNT_CAP): "nursing scholarshp" must never announce a corrected query above "no
  * results". One statement, and the corrected query is counted only as far as that answer needs:
  * one match past the typed count (usually one row, since a misspelling rarely matches anything), none
- * when the typed count is already at the cap. Only queries with an unknown word pay for it.
+ * when the typed count is already at the cap; nothing is counted when both stem to the same query
+ * ("enginering" and "engineering" both search for `engin`). Only queries with an unknown word pay.
  */
 async function keepIfMoreResults(
   db: Db,
@@ -177,7 +178,8 @@ async function keepIfMoreResults(
   const rows = rowsOf<{ more: boolean }>(
     await db.execute(sql`with typed as (${hitsSql(typed, filters, sql`${COUNT_CAP}`)})
       select (${hitsSql(fix.text, filters, sql`(select case when n >= ${COUNT_CAP} then 0 else n + 1 end from typed)`)}) > n as more
-      from typed`),
+      from typed
+      where websearch_to_tsquery('english', ${typed}) <> websearch_to_tsquery('english', ${fix.text})`),
   );
   return rows[0]?.more === true ? fix : { text: typed, corrections: [] };
 }
