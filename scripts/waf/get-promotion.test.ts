@@ -12,7 +12,6 @@ import { loadCompiled } from './load.ts';
  * shows no would-be block, a `routes` entry turns that route's GET to `block` for critical
  * signatures only. This runs the procedure on a copy of the shipped rules.
  */
-const TSX = path.resolve('node_modules/.bin/tsx');
 const PROMOTION = `
   - match: [/api/search, /search]
     modes: { GET: block, HEAD: block }
@@ -53,7 +52,7 @@ describe("promoting a route's GET to block critical signatures", { timeout: 120_
   const dir = promotedRules();
 
   it('step 1: waf replay of the recorded GET traffic under the candidate rules blocks nothing', () => {
-    const r = spawnSync(TSX, ['scripts/waf.ts', 'replay', '-', '--rules', dir], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/waf.ts', 'replay', '-', '--rules', dir], {
       input: RECORDED.join('\n'),
       encoding: 'utf8',
     });
@@ -67,7 +66,9 @@ describe("promoting a route's GET to block critical signatures", { timeout: 120_
   });
 
   it('step 2: lint accepts the promotion', () => {
-    const r = spawnSync(TSX, ['scripts/waf.ts', 'lint', '--rules', dir], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/waf.ts', 'lint', '--rules', dir], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
   });
 

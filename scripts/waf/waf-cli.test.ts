@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ruleFileSchemas } from './schema.ts';
 
-/** `npm run waf -- …` as the security team runs it (tsx child processes). */
-const TSX = path.resolve('node_modules/.bin/tsx');
+/** `npm run waf -- …` as the security team runs it: scripts/waf.ts through tsx's loader, in a child process. */
 const waf = (args: string[], input?: string) =>
-  spawnSync(TSX, ['scripts/waf.ts', ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/waf.ts', ...args], {
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 function rulesCopy(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'waf-rules-'));
