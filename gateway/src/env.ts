@@ -31,6 +31,7 @@ interface Bindings {
   GATEWAY_ANALYTICS?: Pick<AnalyticsDataset, 'writeDataPoint'>;
 }
 
+import type { IPv4, IPv6 } from 'ipaddr.js';
 import type { Verdict } from './waf/types.ts';
 import type { CanonicalRequest } from './request/canonical.ts';
 import type { GatewaySettings } from './config/bindings.ts';
@@ -53,6 +54,8 @@ interface Variables {
   route: string;
   /** The canonical client address from the trusted source (settings.clientIp); 'unknown' only in development. */
   clientIp: string;
+  /** `clientIp` parsed, once per request (client-ip stage `clientAddressOf`): the allowlist, crawler and rate-limit checks share it. */
+  clientAddr: { ip: string; addr: IPv4 | IPv6 | null } | undefined;
   clientClass: ClientClass;
   /** Grants of a matching allowlist entry (issue: access rules). */
   grants: ReadonlySet<string>;

@@ -3,6 +3,7 @@ import type { GatewayEnv } from '../env.ts';
 import type { IpPrefix, LimitKey } from '../config/schema/limits.ts';
 import { networkOf } from '../config/schema/cidr.ts';
 import { parseClientIp } from '../access/ip-ranges.ts';
+import { clientAddressOf } from '../pipeline/client-ip/index.ts';
 import { readCapped } from '../../../shared/read-capped.ts';
 
 /**
@@ -58,8 +59,7 @@ const DEFAULT_PREFIX: IpPrefix = { v4: 32, v6: 64 };
  * client-ip stage says so when it starts).
  * @internal exported for its tests
  */
-export function ipBucket(ip: string, prefix: IpPrefix = DEFAULT_PREFIX): string {
-  const addr = parseClientIp(ip);
+export function ipBucket(ip: string, prefix: IpPrefix = DEFAULT_PREFIX, addr = parseClientIp(ip)): string {
   if (!addr) return 'unknown';
   const len = addr.kind() === 'ipv4' ? prefix.v4 : prefix.v6;
   if (len === (addr.kind() === 'ipv4' ? 32 : 128)) return addr.toString();
@@ -74,7 +74,7 @@ export function keyResolver(c: Context<GatewayEnv>) {
   let account: ReturnType<typeof accountHash> | undefined;
   const acct = () => (account ??= accountHash(c));
   return async function keyFor(kind: LimitKey, prefix: IpPrefix = DEFAULT_PREFIX): Promise<KeyResult> {
-    const ip = ipBucket(c.get('clientIp') ?? 'unknown', prefix);
+    const ip = ipBucket(c.get('clientIp') ?? 'unknown', prefix, clientAddressOf(c));
     switch (kind) {
       case 'ip':
         return { key: `ip:${ip}` };
