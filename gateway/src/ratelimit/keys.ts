@@ -69,11 +69,13 @@ export function ipBucket(ip: string, prefix: IpPrefix = DEFAULT_PREFIX, addr = p
 /**
  * Builds a key resolver for one request; the account hash is computed at most once. A key that
  * cannot be computed comes back as `{ missing }` and the stage applies the policy's `missing_key`.
+ * Keys from the address or the identity come back at once; only the account key (it may read and
+ * hash the body) is a promise, so the common read and write policies cost no microtask turns.
  */
 export function keyResolver(c: Context<GatewayEnv>) {
   let account: ReturnType<typeof accountHash> | undefined;
   const acct = () => (account ??= accountHash(c));
-  return async function keyFor(kind: LimitKey, prefix: IpPrefix = DEFAULT_PREFIX): Promise<KeyResult> {
+  return function keyFor(kind: LimitKey, prefix: IpPrefix = DEFAULT_PREFIX): KeyResult | Promise<KeyResult> {
     const ip = ipBucket(c.get('clientIp') ?? 'unknown', prefix, clientAddressOf(c));
     switch (kind) {
       case 'ip':
@@ -82,14 +84,10 @@ export function keyResolver(c: Context<GatewayEnv>) {
         const id = c.get('identity')?.userId;
         return { key: id ? `user:${id}` : `ip:${ip}` };
       }
-      case 'account': {
-        const a = await acct();
-        return 'hash' in a ? { key: `acct:${a.hash}` } : a;
-      }
-      case 'ip+account': {
-        const a = await acct();
-        return 'hash' in a ? { key: `ipacct:${ip}:${a.hash}` } : a;
-      }
+      case 'account':
+        return acct().then((a) => ('hash' in a ? { key: `acct:${a.hash}` } : a));
+      case 'ip+account':
+        return acct().then((a) => ('hash' in a ? { key: `ipacct:${ip}:${a.hash}` } : a));
     }
   };
 }
