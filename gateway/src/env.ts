@@ -50,6 +50,11 @@ interface Variables {
    * request id). Every later stage decides on it and the proxy forwards it verbatim.
    */
   request: CanonicalRequest;
+  /**
+   * The request's header fields as read once (canonical stage `headerListOf`): the WAF inspects and the
+   * proxy forwards the same list, and workerd's Headers iterator is walked once per request, not twice.
+   */
+  headerList: [string, string][] | undefined;
   /** The waf.yaml route pattern the canonical path matched (`default` when none): later stages scope by it. */
   route: string;
   /** The canonical client address from the trusted source (settings.clientIp); 'unknown' only in development. */
