@@ -261,6 +261,8 @@ try {
   const ratios: string[] = [];
   for (const kind of KINDS) {
     const rows: Record<string, Run> = {};
+    /** workerd CPU µs per request of each target (load on the machine barely moves it; req/s it does). */
+    const workerdUs: Record<string, number> = {};
     for (const [name, url, pid] of [
       ['pass-through', pass.url, pass.child.pid!],
       ['gateway', gw.url, gw.child.pid!],
@@ -273,6 +275,7 @@ try {
       const wall = (performance.now() - started) / 1000;
       const cpu = await meter.stop();
       rows[name] = r;
+      workerdUs[name] = (cpu.workerd / r.n) * 1e6;
       const us = (s: number) => ((s / r.n) * 1e6).toFixed(0);
       console.log(
         `${kind.name.padEnd(16)} ${name.padEnd(13)} ${String(r.rps).padStart(7)} ${r.p50.toFixed(2).padStart(6)} ${r.p95.toFixed(2).padStart(6)} ${r.p99.toFixed(2).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}  ${us(cpu.workerd).padStart(4)} (${((cpu.workerd / wall) * 100).toFixed(0)}%) · ${us(cpu.upstream)} · ${us(cpu.driver)}`,
@@ -280,7 +283,9 @@ try {
     }
     const pct = (rows.gateway.rps / rows['pass-through'].rps) * 100;
     ratios.push(
-      `${kind.name}: gateway ${pct.toFixed(0)}% of pass-through throughput; +${(rows.gateway.p50 - rows['pass-through'].p50).toFixed(2)} ms at p50`,
+      `${kind.name}: gateway ${pct.toFixed(0)}% of pass-through throughput; +${(rows.gateway.p50 - rows['pass-through'].p50).toFixed(2)} ms at p50;` +
+        ` workerd CPU per request ${workerdUs.gateway.toFixed(0)} µs vs ${workerdUs['pass-through'].toFixed(0)} µs` +
+        ` (${((workerdUs['pass-through'] / workerdUs.gateway) * 100).toFixed(0)}%: the throughput share when workerd bounds both runs)`,
     );
   }
   console.log(`\n${ratios.join('\n')}`);
