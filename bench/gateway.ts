@@ -6,7 +6,10 @@
  *    front of the same trivial upstream, with the same requests: a 1 KB JSON POST (/api/eligibility:
  *    WAF in block mode, JWT rule, write policy) and a filtered GET (/api/scholarships?…). Clients
  *    come from many addresses (like real traffic; one address would hit its own limit), none of them
- *    allowlisted, so every stage runs. autocannon, 32 connections by default.
+ *    allowlisted, so every stage runs. autocannon, 32 connections by default. The upstream runs in its
+ *    own process, so each run also prints the CPU time per request of every process (workerd,
+ *    upstream, the autocannon driver; /proc/<pid>/stat) and the share of one core workerd used:
+ *    workerd runs a Worker's JavaScript on one thread, so a workerd near 100% bounds that run.
  * 2. Per-stage cost: the same pipeline in-process on Node with each stage timed (self time, without
  *    the stages after it) and the upstream answered in memory, in µs per request. workerd's clocks do
  *    not advance during computation (a Spectre mitigation), so stage timing inside workerd is not possible.
@@ -14,8 +17,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,7 @@ import type { RuleSet } from '../gateway/src/config/schema/index.ts';
 import { parseRuleFiles } from '../gateway/src/config/schema/index.ts';
 import { parseOverlay, withOverlay } from '../gateway/src/config/schema/overlay.ts';
 import { summarize } from './lib/percentiles.ts';
+import { cpuMeter } from './lib/cpu-meter.ts';
 import { freePort } from './lib/stack.ts';
 
 const { values } = parseArgs({
@@ -79,6 +81,8 @@ const nextIp = () => {
 };
 
 interface Run {
+  /** Requests answered in the run. */
+  n: number;
   rps: number;
   p50: number;
   p95: number;
@@ -113,6 +117,7 @@ async function load(url: string, kind: (typeof KINDS)[number], seconds: number):
   const r = (await inst) as unknown as { errors: number; timeouts: number; duration: number };
   const s = summarize(samples);
   return {
+    n: samples.length,
     rps: Math.round(samples.length / r.duration),
     p50: s.p50,
     p95: s.p95,
@@ -217,15 +222,17 @@ async function stageCosts(kind: (typeof KINDS)[number]): Promise<Map<string, num
   return new Map([...total].map(([k, v]) => [k, (v / SAMPLES) * 1000]));
 }
 
-const upstream = http.createServer((req, res) => {
+/** The trivial upstream, in its own process so its CPU time is told apart from the driver's. */
+const UPSTREAM = `const s = require('node:http').createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"items":[],"next_cursor":null}');
   });
 });
-await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
-const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+const upstream = spawn(process.execPath, ['-e', UPSTREAM], { stdio: ['ignore', 'pipe', 'inherit'] });
+const upstreamUrl = `http://127.0.0.1:${await new Promise<string>((r) => upstream.stdout!.once('data', (d) => r(String(d).trim())))}`;
 const children: { stop(): Promise<void> }[] = [];
 try {
   const pass = await startPassThrough(upstreamUrl);
@@ -249,25 +256,36 @@ try {
       .map((x) => x.toFixed(1))
       .join(' ')} on ${os.cpus().length} CPUs`,
   );
-  const head = `${'request'.padEnd(16)} ${'target'.padEnd(13)} ${'req/s'.padStart(7)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)} ${'non2xx'.padStart(7)} ${'errors'.padStart(6)}`;
+  const head = `${'request'.padEnd(16)} ${'target'.padEnd(13)} ${'req/s'.padStart(7)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)} ${'non2xx'.padStart(7)} ${'errors'.padStart(6)}  CPU µs/req: workerd (% of a core) · upstream · driver`;
   console.log(`${head}\n${'-'.repeat(head.length)}`);
   const ratios: string[] = [];
   for (const kind of KINDS) {
     const rows: Record<string, Run> = {};
-    for (const [name, url] of [
-      ['pass-through', pass.url],
-      ['gateway', gw.url],
+    /** workerd CPU µs per request of each target (load on the machine barely moves it; req/s it does). */
+    const workerdUs: Record<string, number> = {};
+    for (const [name, url, pid] of [
+      ['pass-through', pass.url, pass.child.pid!],
+      ['gateway', gw.url, gw.child.pid!],
     ] as const) {
       await load(url, kind, 2); // warm-up
+      const meter = cpuMeter({ workerd: () => [pid], upstream: () => [upstream.pid!], driver: () => [process.pid] });
+      await meter.start();
+      const started = performance.now();
       const r = await load(url, kind, SECONDS);
+      const wall = (performance.now() - started) / 1000;
+      const cpu = await meter.stop();
       rows[name] = r;
+      workerdUs[name] = (cpu.workerd / r.n) * 1e6;
+      const us = (s: number) => ((s / r.n) * 1e6).toFixed(0);
       console.log(
-        `${kind.name.padEnd(16)} ${name.padEnd(13)} ${String(r.rps).padStart(7)} ${r.p50.toFixed(2).padStart(6)} ${r.p95.toFixed(2).padStart(6)} ${r.p99.toFixed(2).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}`,
+        `${kind.name.padEnd(16)} ${name.padEnd(13)} ${String(r.rps).padStart(7)} ${r.p50.toFixed(2).padStart(6)} ${r.p95.toFixed(2).padStart(6)} ${r.p99.toFixed(2).padStart(6)} ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}  ${us(cpu.workerd).padStart(4)} (${((cpu.workerd / wall) * 100).toFixed(0)}%) · ${us(cpu.upstream)} · ${us(cpu.driver)}`,
       );
     }
     const pct = (rows.gateway.rps / rows['pass-through'].rps) * 100;
     ratios.push(
-      `${kind.name}: gateway ${pct.toFixed(0)}% of pass-through throughput; +${(rows.gateway.p50 - rows['pass-through'].p50).toFixed(2)} ms at p50`,
+      `${kind.name}: gateway ${pct.toFixed(0)}% of pass-through throughput; +${(rows.gateway.p50 - rows['pass-through'].p50).toFixed(2)} ms at p50;` +
+        ` workerd CPU per request ${workerdUs.gateway.toFixed(0)} µs vs ${workerdUs['pass-through'].toFixed(0)} µs` +
+        ` (${((workerdUs['pass-through'] / workerdUs.gateway) * 100).toFixed(0)}%: the throughput share when workerd bounds both runs)`,
     );
   }
   console.log(`\n${ratios.join('\n')}`);
@@ -292,5 +310,5 @@ try {
   );
 } finally {
   for (const c of children.reverse()) await c.stop();
-  upstream.close();
+  upstream.kill('SIGTERM');
 }

@@ -31,6 +31,7 @@ interface Bindings {
   GATEWAY_ANALYTICS?: Pick<AnalyticsDataset, 'writeDataPoint'>;
 }
 
+import type { IPv4, IPv6 } from 'ipaddr.js';
 import type { Verdict } from './waf/types.ts';
 import type { CanonicalRequest } from './request/canonical.ts';
 import type { GatewaySettings } from './config/bindings.ts';
@@ -49,10 +50,17 @@ interface Variables {
    * request id). Every later stage decides on it and the proxy forwards it verbatim.
    */
   request: CanonicalRequest;
+  /**
+   * The request's header fields as read once (canonical stage `headerListOf`): the WAF inspects and the
+   * proxy forwards the same list, and workerd's Headers iterator is walked once per request, not twice.
+   */
+  headerList: [string, string][] | undefined;
   /** The waf.yaml route pattern the canonical path matched (`default` when none): later stages scope by it. */
   route: string;
   /** The canonical client address from the trusted source (settings.clientIp); 'unknown' only in development. */
   clientIp: string;
+  /** `clientIp` parsed, once per request (client-ip stage `clientAddressOf`): the allowlist, crawler and rate-limit checks share it. */
+  clientAddr: { ip: string; addr: IPv4 | IPv6 | null } | undefined;
   clientClass: ClientClass;
   /** Grants of a matching allowlist entry (issue: access rules). */
   grants: ReadonlySet<string>;

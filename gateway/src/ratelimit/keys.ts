@@ -3,6 +3,7 @@ import type { GatewayEnv } from '../env.ts';
 import type { IpPrefix, LimitKey } from '../config/schema/limits.ts';
 import { networkOf } from '../config/schema/cidr.ts';
 import { parseClientIp } from '../access/ip-ranges.ts';
+import { clientAddressOf } from '../pipeline/client-ip/index.ts';
 import { readCapped } from '../../../shared/read-capped.ts';
 
 /**
@@ -58,8 +59,7 @@ const DEFAULT_PREFIX: IpPrefix = { v4: 32, v6: 64 };
  * client-ip stage says so when it starts).
  * @internal exported for its tests
  */
-export function ipBucket(ip: string, prefix: IpPrefix = DEFAULT_PREFIX): string {
-  const addr = parseClientIp(ip);
+export function ipBucket(ip: string, prefix: IpPrefix = DEFAULT_PREFIX, addr = parseClientIp(ip)): string {
   if (!addr) return 'unknown';
   const len = addr.kind() === 'ipv4' ? prefix.v4 : prefix.v6;
   if (len === (addr.kind() === 'ipv4' ? 32 : 128)) return addr.toString();
@@ -69,12 +69,14 @@ export function ipBucket(ip: string, prefix: IpPrefix = DEFAULT_PREFIX): string 
 /**
  * Builds a key resolver for one request; the account hash is computed at most once. A key that
  * cannot be computed comes back as `{ missing }` and the stage applies the policy's `missing_key`.
+ * Keys from the address or the identity come back at once; only the account key (it may read and
+ * hash the body) is a promise, so the common read and write policies cost no microtask turns.
  */
 export function keyResolver(c: Context<GatewayEnv>) {
   let account: ReturnType<typeof accountHash> | undefined;
   const acct = () => (account ??= accountHash(c));
-  return async function keyFor(kind: LimitKey, prefix: IpPrefix = DEFAULT_PREFIX): Promise<KeyResult> {
-    const ip = ipBucket(c.get('clientIp') ?? 'unknown', prefix);
+  return function keyFor(kind: LimitKey, prefix: IpPrefix = DEFAULT_PREFIX): KeyResult | Promise<KeyResult> {
+    const ip = ipBucket(c.get('clientIp') ?? 'unknown', prefix, clientAddressOf(c));
     switch (kind) {
       case 'ip':
         return { key: `ip:${ip}` };
@@ -82,14 +84,10 @@ export function keyResolver(c: Context<GatewayEnv>) {
         const id = c.get('identity')?.userId;
         return { key: id ? `user:${id}` : `ip:${ip}` };
       }
-      case 'account': {
-        const a = await acct();
-        return 'hash' in a ? { key: `acct:${a.hash}` } : a;
-      }
-      case 'ip+account': {
-        const a = await acct();
-        return 'hash' in a ? { key: `ipacct:${ip}:${a.hash}` } : a;
-      }
+      case 'account':
+        return acct().then((a) => ('hash' in a ? { key: `acct:${a.hash}` } : a));
+      case 'ip+account':
+        return acct().then((a) => ('hash' in a ? { key: `ipacct:${ip}:${a.hash}` } : a));
     }
   };
 }

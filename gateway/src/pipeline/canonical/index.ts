@@ -39,3 +39,13 @@ export function requestOf(c: Context<GatewayEnv>): CanonicalRequest {
   c.set('request', r.request);
   return r.request;
 }
+
+/**
+ * The request's header fields (lower-case names, in the order the Headers iterator gives them),
+ * read once per request: the WAF inspects and the proxy forwards this same list.
+ */
+export function headerListOf(c: Context<GatewayEnv>): [string, string][] {
+  let list = c.get('headerList');
+  if (!list) c.set('headerList', (list = [...c.req.raw.headers]));
+  return list;
+}

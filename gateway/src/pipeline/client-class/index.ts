@@ -5,7 +5,7 @@ import type { CrawlerRangesFile } from '../../config/schema/crawler-ranges.ts';
 import { compileAllowlist } from '../../access/allowlist.ts';
 import { compileCrawlers } from '../../access/crawlers.ts';
 import { bundledCrawlerRanges } from '../../access/bundled-crawlers.ts';
-import { parseClientIp } from '../../access/ip-ranges.ts';
+import { clientAddressOf } from '../client-ip/index.ts';
 import { applyDebugHeaders } from '../../access/debug-headers.ts';
 
 /**
@@ -25,7 +25,7 @@ export function clientClass(
   const checkCrawler = compileCrawlers(rules.crawlers, crawlerRanges);
   const crawlerGrants: ReadonlySet<string> = new Set(rules.crawlers.grants);
   return async function clientClass(c, next) {
-    const addr = parseClientIp(c.get('clientIp'));
+    const addr = clientAddressOf(c);
     const listed = matchAllowlist(addr, Date.now());
     const cf = c.req.raw.cf as { botManagement?: { verifiedBot?: boolean } } | undefined;
     const crawler = checkCrawler(c.req.header('user-agent'), addr, cf?.botManagement?.verifiedBot === true);

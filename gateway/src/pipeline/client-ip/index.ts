@@ -1,9 +1,10 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import ipaddr from 'ipaddr.js';
 import type { GatewayEnv } from '../../env.ts';
 import type { GatewaySettings } from '../../config/bindings.ts';
 import { problemResponse } from '../../respond.ts';
 import { settingsOf } from '../settings/index.ts';
+import { parseClientIp } from '../../access/ip-ranges.ts';
 
 /** Four-part decimal IPv4 in canonical text (no leading zeros, each part ≤ 255), the only IPv4 form accepted. */
 const CANONICAL_IPV4 = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/;
@@ -86,4 +87,18 @@ export function clientIp(): MiddlewareHandler<GatewayEnv> {
     } else c.set('clientIp', ip);
     await next();
   };
+}
+
+/**
+ * The client address of `c` as parsed by ipaddr.js, parsed once per request: the allowlist, the
+ * crawler check and the rate-limit keys all read it (three parses per request before). Keyed by the
+ * `clientIp` text, so a value set later (tests mount single stages) is never answered from a stale parse.
+ */
+export function clientAddressOf(c: Context<GatewayEnv>): ReturnType<typeof parseClientIp> {
+  const ip = c.get('clientIp') ?? 'unknown';
+  const memo = c.get('clientAddr');
+  if (memo?.ip === ip) return memo.addr;
+  const addr = parseClientIp(ip);
+  c.set('clientAddr', { ip, addr });
+  return addr;
 }

@@ -6,7 +6,7 @@ import { inspectRequest } from '../../waf/engine.ts';
 import { recordVerdict, wafEvent } from '../../waf/events.ts';
 import { problemResponse } from '../../respond.ts';
 import { formatFieldErrors } from '../../waf/formats/problem.ts';
-import { requestOf } from '../canonical/index.ts';
+import { headerListOf, requestOf } from '../canonical/index.ts';
 
 /**
  * Grant (access rules) that turns blocks into monitor events for a client: inspect and log, never block.
@@ -36,7 +36,7 @@ export function waf(rules: WafRules, compiled: CompiledWaf = compiledWaf(rules))
       {
         method,
         url: req.target,
-        headers: c.req.raw.headers,
+        headers: headerListOf(c),
         body: buffered ? (truncated ? buffered.subarray(0, max) : buffered) : null,
       },
       compiled,
