@@ -1,9 +1,12 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { LEDGER_WRITE_LOCK } from '../ledger/chain.ts';
 import { oneAtATime } from './one-at-a-time.ts';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Must be a transaction's first statement; see `withRetries`. */
+const SET_SERIALIZABLE = sql`set transaction isolation level serializable`;
 
 /** Retries of one SERIALIZABLE transaction before giving up: 50 racers on one key settle in a few. */
 const SERIALIZABLE_MAX_ATTEMPTS = 12;
@@ -75,15 +78,16 @@ async function withRetries<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: Serializ
   for (let attempt = 1; ; attempt++) {
     try {
       const lock = opts.lane ? LANE_LOCKS[opts.lane] : null;
-      return await db.transaction(
-        lock
-          ? async (tx) => {
-              await tx.execute(lock);
-              return fn(tx);
-            }
-          : fn,
-        { isolationLevel: 'serializable' },
-      );
+      return await db.transaction(async (tx) => {
+        // Sent with the transaction's first statement instead of before it, as Drizzle's
+        // `isolationLevel` option does (its SET TRANSACTION is a round trip of its own): the driver
+        // pipelines statements issued together on the transaction's connection, and they run in order.
+        const isolation = tx.execute(SET_SERIALIZABLE);
+        isolation.catch(() => {}); // awaited below; the statements after it fail too if it did
+        const out = lock ? await tx.execute(lock).then(() => fn(tx)) : await fn(tx);
+        await isolation;
+        return out;
+      });
     } catch (e) {
       const code = pgCode(e);
       const retry =
