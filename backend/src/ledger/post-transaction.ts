@@ -1,7 +1,7 @@
 import { ledgerAccounts, ledgerTransactions, ledgerEntries } from '../db/schema/ledger.ts';
 import type { Tx } from '../idempotency/serializable.ts';
 import type { AccountRef } from './accounts.ts';
-import { appendToChain } from './chain.ts';
+import { appendToChain, deferredChainOf } from './chain.ts';
 
 type LedgerKind = 'purchase' | 'psp_fee' | 'refund' | 'credit_grant' | 'credit_revoke' | 'credit_spend';
 export type LedgerSource = 'webhook' | 'recovery' | 'reconcile' | 'api';
@@ -43,7 +43,8 @@ export function assertBalanced(postings: Posting[]): void {
 /**
  * Appends one balanced transaction, unless one with the same business key exists.
  * Returns whether it was applied now. Runs inside the caller's transaction, so the effect, the
- * inbox row, the outbox rows and the transaction's link in the hash chain (chain.ts) commit together.
+ * inbox row, the outbox rows and the transaction's link in the hash chain (chain.ts) commit together
+ * (the link appended now, or at the end of a transaction that chains its writes there: `deferChain`).
  */
 export async function postTransaction(tx: Tx, input: LedgerTransactionInput): Promise<boolean> {
   assertBalanced(input.postings);
@@ -72,6 +73,8 @@ export async function postTransaction(tx: Tx, input: LedgerTransactionInput): Pr
       amount: p.amount,
     })),
   );
-  await appendToChain(tx, txn.id);
+  const later = deferredChainOf(tx);
+  if (later) later.push(txn.id);
+  else await appendToChain(tx, txn.id);
   return true;
 }

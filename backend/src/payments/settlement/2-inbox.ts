@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
 import { creditPurchases } from '../../db/schema/payments.ts';
-import { serializable } from '../../idempotency/serializable.ts';
+import { readCommitted } from '../../idempotency/serializable.ts';
+import { deferChain } from '../../ledger/chain.ts';
 import { applyPaymentIntentFacts } from './4-apply-payment-intent.ts';
 import { applyRefundFacts } from './5-apply-refund.ts';
 import {
@@ -66,8 +67,12 @@ async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | n
 
 /**
  * Handles one verified event: the inbox row (unique on the event id) and every effect commit in
- * one SERIALIZABLE transaction, so a duplicate, concurrent or late delivery is a no-op and the
- * state converges whatever the order. `requestId`: the delivery's, stored on the inbox row and on
+ * one transaction, so a duplicate, concurrent or late delivery is a no-op and the state converges
+ * whatever the order. READ COMMITTED (`readCommitted`): every effect is decided under the row lock
+ * of its purchase and written under unique keys (a concurrent duplicate waits for the lock, then
+ * sees the purchase settled; its inbox insert fails on the event id and the retry answers
+ * `duplicate`), and the ledger writes are chained at the end, so the chain's lock is held from the
+ * append to the commit only, across every process (ledger/chain.ts `deferChain`). `requestId`: the delivery's, stored on the inbox row and on
  * whatever its effects create (refund rows, outbox messages).
  */
 export function handleStripeEvent(
@@ -98,31 +103,23 @@ async function handleOnce(ctx: PaymentsContext, event: Stripe.Event, requestId: 
   if (seen) return 'duplicate';
   const facts = await plan(ctx, event);
   const objectId = (event.data.object as { id?: string }).id ?? null;
-  return serializable(
-    ctx.db,
-    async (tx) => {
-      const [again] = await tx
-        .select({ id: webhookEvents.id })
-        .from(webhookEvents)
-        .where(eq(webhookEvents.id, event.id));
-      if (again) return 'duplicate';
-      const outcomes: string[] = [];
-      if (facts?.pi)
-        outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook', requestId)}`);
-      for (const r of facts?.refunds ?? [])
-        outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook', requestId)}`);
-      if (facts?.expiredPurchaseId)
-        outcomes.push(`checkout:${await cancelExpiredCheckout(tx, facts.expiredPurchaseId)}`);
-      const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
-      await tx
-        .insert(webhookEvents)
-        .values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event), requestId });
-      return outcome;
-    },
-    // Every event, also those that write only the inbox row or a purchase's status: left out of the
-    // lane, they aborted one another and the ledger writers (3 rolled-back transactions per purchase).
-    { lane: 'ledger' },
-  );
+  return readCommitted(ctx.db, async (tx) => {
+    const chain = deferChain(tx);
+    const [again] = await tx.select({ id: webhookEvents.id }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
+    if (again) return 'duplicate';
+    const outcomes: string[] = [];
+    if (facts?.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook', requestId)}`);
+    for (const r of facts?.refunds ?? [])
+      outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook', requestId)}`);
+    if (facts?.expiredPurchaseId) outcomes.push(`checkout:${await cancelExpiredCheckout(tx, facts.expiredPurchaseId)}`);
+    const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
+    await tx
+      .insert(webhookEvents)
+      .values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event), requestId });
+    // Last: the chain's lock is held from here to the commit only.
+    await chain.append();
+    return outcome;
+  });
 }
 
 /** The event as stored in the inbox, minus the PaymentIntent's client secret (a bearer credential for the payment). */
