@@ -92,4 +92,26 @@ describe('outbox relay', () => {
     const ops = await paymentsOpsSnapshot(db.db);
     expect(ops.outbox.pending).toBe(0);
   });
+
+  it('a round delivers several messages at once, marks them delivered, and says when its batch was full', async () => {
+    await db.db.transaction(async (tx) => {
+      for (let i = 0; i < 12; i++) await enqueue(tx, 'credits.granted', { n: 200 + i }, null);
+    });
+    let inFlight = 0;
+    let most = 0;
+    const consumer: OutboxConsumer = {
+      name: 'overlap',
+      topics: ['credits.granted'],
+      async handle() {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+      },
+    };
+    const full = await relayOnce(db.db, [consumer], 8);
+    expect(full).toMatchObject({ claimed: 8, delivered: 8 });
+    expect(most).toBeGreaterThan(1);
+    expect(await relayOnce(db.db, [consumer], 8)).toMatchObject({ claimed: 4, delivered: 4 });
+    expect((await paymentsOpsSnapshot(db.db)).outbox.pending).toBe(0);
+  });
 });
