@@ -57,7 +57,9 @@ export interface SerializableOptions {
  * serialization failures. `fn` must only touch the database: it may run several times.
  */
 export function serializable<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: SerializableOptions = {}): Promise<T> {
-  return opts.lane ? lanes(opts.lane, () => withRetries(db, fn, opts, SET_ISOLATION.serializable)) : withRetries(db, fn, opts, SET_ISOLATION.serializable);
+  return opts.lane
+    ? lanes(opts.lane, () => withRetries(db, fn, opts, SET_ISOLATION.serializable))
+    : withRetries(db, fn, opts, SET_ISOLATION.serializable);
 }
 
 /**

@@ -103,15 +103,31 @@ async function handleOnce(ctx: PaymentsContext, event: Stripe.Event, requestId: 
   if (seen) return 'duplicate';
   const facts = await plan(ctx, event);
   const objectId = (event.data.object as { id?: string }).id ?? null;
+  if (!facts) {
+    // Nothing to apply (an event type we do not act on, or not our payment): the inbox row alone,
+    // one statement, no transaction; the event id decides between a first and a repeated delivery.
+    const [stored] = await ctx.db
+      .insert(webhookEvents)
+      .values({
+        id: event.id,
+        type: event.type,
+        objectId,
+        outcome: 'ignored',
+        payload: storedPayload(event),
+        requestId,
+      })
+      .onConflictDoNothing({ target: webhookEvents.id })
+      .returning({ id: webhookEvents.id });
+    return stored ? 'ignored' : 'duplicate';
+  }
   return readCommitted(ctx.db, async (tx) => {
     const chain = deferChain(tx);
     const [again] = await tx.select({ id: webhookEvents.id }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
     if (again) return 'duplicate';
     const outcomes: string[] = [];
-    if (facts?.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook', requestId)}`);
-    for (const r of facts?.refunds ?? [])
-      outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook', requestId)}`);
-    if (facts?.expiredPurchaseId) outcomes.push(`checkout:${await cancelExpiredCheckout(tx, facts.expiredPurchaseId)}`);
+    if (facts.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook', requestId)}`);
+    for (const r of facts.refunds) outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook', requestId)}`);
+    if (facts.expiredPurchaseId) outcomes.push(`checkout:${await cancelExpiredCheckout(tx, facts.expiredPurchaseId)}`);
     const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
     await tx
       .insert(webhookEvents)
