@@ -41,12 +41,19 @@ export interface OutboxConsumer {
   name: string;
   topics: readonly OutboxTopic[];
   handle(tx: Tx, msg: OutboxMessage): Promise<void>;
+  /**
+   * Deliver a round's messages in one transaction (one dedupe insert, one commit) instead of one
+   * each. Only for a consumer whose effects are all in the transaction, or harmless to repeat: if
+   * one message fails, the round's transaction rolls back and its messages go one by one.
+   */
+  batch?: boolean;
 }
 
 /**
  * One relay round: claim due messages with FOR UPDATE SKIP LOCKED (several relays never take the
- * same one), deliver them to their consumers (OUTBOX_CONCURRENCY at a time), then mark the delivered
- * ones in one statement, and retry the failed ones later with backoff or dead-letter them.
+ * same one), deliver them to each consumer (in one transaction for a `batch` consumer, else
+ * OUTBOX_CONCURRENCY at a time, one transaction each), then mark the delivered ones in one
+ * statement, and retry the failed ones later with backoff or dead-letter them.
  * `claimed`: a full batch means more may be due (the caller runs the next round at once). At least once: a crash after a consumer committed redelivers, and the consumer's
  * (consumer, message id) row turns that into a no-op. A failed delivery is logged under the
  * message's originating `request_id`, so the request's log lines lead to its dead letter.
@@ -66,26 +73,45 @@ export async function relayOnce(
     returning id, topic, payload, attempts, request_id`),
   );
   const result = { claimed: claimed.length, delivered: 0, retried: 0, dead: 0 };
-  const delivered: string[] = [];
-  const deliver = async (msg: OutboxMessage) => {
-    try {
-      for (const consumer of consumers.filter((c) => c.topics.includes(msg.topic))) {
-        await db.transaction(async (tx) => {
-          const [fresh] = await tx
-            .insert(outboxConsumed)
-            .values({ consumer: consumer.name, messageId: msg.id })
-            .onConflictDoNothing()
-            .returning();
-          if (fresh) await consumer.handle(tx, msg);
-        });
-      }
-      delivered.push(msg.id);
-    } catch (e) {
-      await failed(db, msg, e, result, log);
-    }
+  const errors = new Map<string, unknown>();
+  /** One transaction for `msgs`: the dedupe rows, then each fresh message's effect. */
+  const deliverAll = (consumer: OutboxConsumer, msgs: OutboxMessage[]) =>
+    db.transaction(async (tx) => {
+      const fresh = await tx
+        .insert(outboxConsumed)
+        .values(msgs.map((m) => ({ consumer: consumer.name, messageId: m.id })))
+        .onConflictDoNothing()
+        .returning({ messageId: outboxConsumed.messageId });
+      const ids = new Set(fresh.map((f) => f.messageId));
+      for (const m of msgs) if (ids.has(m.id)) await consumer.handle(tx, m);
+    });
+  const oneByOne = async (consumer: OutboxConsumer, msgs: OutboxMessage[]) => {
+    for (let next = 0; next < msgs.length; next += OUTBOX_CONCURRENCY)
+      await Promise.all(
+        msgs.slice(next, next + OUTBOX_CONCURRENCY).map((m) =>
+          deliverAll(consumer, [m]).catch((e) => {
+            if (!errors.has(m.id)) errors.set(m.id, e);
+          }),
+        ),
+      );
   };
-  for (let next = 0; next < claimed.length; next += OUTBOX_CONCURRENCY)
-    await Promise.all(claimed.slice(next, next + OUTBOX_CONCURRENCY).map(deliver));
+  for (const consumer of consumers) {
+    const mine = claimed.filter((m) => consumer.topics.includes(m.topic));
+    if (mine.length === 0) continue;
+    if (consumer.batch && mine.length > 1) {
+      const ok = await deliverAll(consumer, mine).then(
+        () => true,
+        () => false,
+      );
+      if (ok) continue;
+    }
+    await oneByOne(consumer, mine);
+  }
+  const delivered: string[] = [];
+  for (const msg of claimed) {
+    if (errors.has(msg.id)) await failed(db, msg, errors.get(msg.id), result, log);
+    else delivered.push(msg.id);
+  }
   // One statement for the round: a crash before it only redelivers what the consumers' dedupe rows
   // turn into no-ops once the lease ends.
   if (delivered.length > 0) {
