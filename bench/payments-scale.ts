@@ -9,14 +9,19 @@
  * To tell what limits a run it also prints, per process count: CPU ms per purchase by process group
  * (the driver — this process: clients, balancer, PSP simulator —, backends, workerd, the database's
  * Postgres sessions), the mean number of Postgres sessions per state/wait event, and transactions
- * committed and rolled back (serialization retries). Other env: BENCH_CPU_PROFILE_DIR (each
+ * committed and rolled back (serialization retries). Settlement (webhooks, ledger, outbox) may trail
+ * the purchases: it prints what was left unsettled when the window closed, then waits until every
+ * purchase is settled and its outbox delivered, and prints the CPU per purchase including that
+ * (work a run defers past its window is work it still owes). Other env: BENCH_CPU_PROFILE_DIR (each
  * backend's V8 CPU profile under `backends-<N>/`), CLUSTER_LOG_DIR (keep the backends' log lines),
  * BENCH_NO_WEBHOOKS=1 (the simulator sends none: the purchase path alone).
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { sql } from 'drizzle-orm';
 import { generateSigningJwk, loadSigningKeys } from '../backend/src/auth/keys.ts';
 import { signAccessToken } from '../backend/src/auth/tokens.ts';
-import { connectPostgres, runMigrations } from '../backend/src/db/client.ts';
+import { connectPostgres, rowsOf, runMigrations } from '../backend/src/db/client.ts';
 import { users } from '../backend/src/db/schema/users.ts';
 import { startCluster } from '../test/support/cluster.ts';
 import { adminSql, urlFor } from '../test/support/pg.ts';
@@ -28,6 +33,8 @@ import { sampleWaits } from './lib/pg-waits.ts';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 24);
 const PURCHASES = Number(process.env.BENCH_SCALE_PURCHASES ?? 400);
 const WARMUP = 40;
+/** How long to wait after the window for settlement to catch up before reporting what is left. */
+const DRAIN_LIMIT_MS = 120_000;
 /** The gateway's `write` policy allows 120/min per user: enough users that none reaches it. */
 const USERS = 80;
 const WHSEC = 'whsec_bench_scale';
@@ -45,8 +52,28 @@ interface RunResult {
   failed: number;
   /** CPU seconds per purchase, by process group. */
   cpuMs: Record<string, number>;
+  /** The same, from the start of the window until every purchase is settled and its outbox delivered. */
+  cpuMsSettled: Record<string, number>;
+  /** Seconds after the window until the settlement backlog was gone. */
+  drainSeconds: number;
   /** Mean sessions of the bench database per state / wait event. */
   waits: [string, number][];
+}
+
+/**
+ * Settlement work the run left undone when its window closed: purchases whose webhook has not
+ * been applied yet and outbox messages not yet delivered. A run that defers more of it did less of
+ * the work per purchase inside the window, so compare CPU per purchase only between runs whose
+ * backlog is alike.
+ */
+async function settlementBacklog(database: ReturnType<typeof connectPostgres>) {
+  const [row] = rowsOf<{ purchases: string; unsettled: string; outbox: string }>(
+    await database.db.execute(sql`select
+      (select count(*) from credit_purchases)::text as purchases,
+      (select count(*) from credit_purchases where status <> 'succeeded')::text as unsettled,
+      (select count(*) from outbox_messages where delivered_at is null)::text as outbox`),
+  );
+  return { purchases: Number(row.purchases), unsettled: Number(row.unsettled), outbox: Number(row.outbox) };
 }
 
 async function runWith(processes: number): Promise<RunResult> {
@@ -121,14 +148,18 @@ async function runWith(processes: number): Promise<RunResult> {
     failed = 0;
     statuses.clear();
     const c = cluster;
-    const meter = cpuMeter({
+    const groups = {
       driver: () => [process.pid],
       backends: () => c.backends.map((b) => b.proc.pid ?? 0),
       gateways: () => c.gatewayPids,
       postgres: async () =>
         (await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${dbName}`).map((r) => r.pid),
-    });
+    };
+    const meter = cpuMeter(groups);
+    /** The same groups from the start of the run until its settlement work is done too. */
+    const meterSettled = cpuMeter(groups);
     await meter.start();
+    await meterSettled.start();
     const xacts = async () =>
       (
         await admin<
@@ -143,8 +174,32 @@ async function runWith(processes: number): Promise<RunResult> {
     const waited = await waits.stop();
     const cpu = await meter.stop();
     const [c1, r1] = await xacts();
+    const backlog = await settlementBacklog(database);
+    const webhooks = { ...sim.state.stats };
     console.log(`  commits ${c1 - c0}, rollbacks ${r1 - r0} (${((r1 - r0) / samples.length).toFixed(2)} per purchase)`);
-    const cpuMs = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000) / samples.length]));
+    console.log(
+      `  at the end: ${backlog.unsettled} of ${backlog.purchases} purchases not yet settled, ${backlog.outbox} outbox messages undelivered; webhooks ${webhooks.webhooksDelivered} delivered of ${webhooks.webhookAttempts} attempts; load ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    // Settlement (webhooks, ledger, outbox) may trail the purchases: wait for it, so the work a run
+    // deferred past its window is counted too.
+    const drainStarted = performance.now();
+    let left = backlog;
+    while ((left.unsettled > 0 || left.outbox > 0) && performance.now() - drainStarted < DRAIN_LIMIT_MS) {
+      await new Promise((r) => setTimeout(r, 200));
+      left = await settlementBacklog(database);
+    }
+    const drainSeconds = (performance.now() - drainStarted) / 1000;
+    const cpuSettled = await meterSettled.stop();
+    console.log(
+      `  settled ${left.unsettled || left.outbox ? 'NOT all' : 'all'} ${drainSeconds.toFixed(1)} s after the window (${left.unsettled} unsettled, ${left.outbox} undelivered left); rollbacks incl. settlement ${(((await xacts())[1] - r0) / samples.length).toFixed(2)} per purchase`,
+    );
+    const perPurchase = (c: Record<string, number>) =>
+      Object.fromEntries(Object.entries(c).map(([k, v]) => [k, (v * 1000) / samples.length]));
+    const cpuMs = perPurchase(cpu);
+    const cpuMsSettled = perPurchase(cpuSettled);
     const s = summarize(samples);
     if (failed) console.log(`  non-201 answers by status: ${JSON.stringify(Object.fromEntries(statuses))}`);
     return {
@@ -155,6 +210,8 @@ async function runWith(processes: number): Promise<RunResult> {
       p99: s.p99,
       failed,
       cpuMs,
+      cpuMsSettled,
+      drainSeconds,
       waits: waited,
     };
   } finally {
@@ -187,6 +244,15 @@ export async function benchScaleOut(processes: number): Promise<void> {
         .join('  ')}  total ${Object.values(r.cpuMs)
         .reduce((a, b) => a + b, 0)
         .toFixed(1)}`,
+    );
+  console.log('\n  CPU ms per purchase including settlement after the window (seconds it took):');
+  for (const r of rows)
+    console.log(
+      `  ${String(r.processes).padStart(9)}  ${Object.entries(r.cpuMsSettled)
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join('  ')}  total ${Object.values(r.cpuMsSettled)
+        .reduce((a, b) => a + b, 0)
+        .toFixed(1)}  (${r.drainSeconds.toFixed(1)} s)`,
     );
   console.log('\n  Postgres sessions by state (mean over the run):');
   for (const r of rows)

@@ -7,7 +7,7 @@ import type { PresentedCredential } from './credential.ts';
  * (user and role empty when anonymous). Binding the body digest and the credential means a captured
  * signature cannot carry another body or another token; the backend also refuses a request id it
  * has seen (single-use nonce) and timestamps ahead of its clock by more than a small skew.
- * Web Crypto only, so the same code runs in workerd and Node.
+ * Web Crypto by default, so the same code runs in workerd and Node (`SignatureCrypto`).
  */
 export const SIGNATURE_HEADER = 'x-gateway-signature';
 export const USER_HEADER = 'x-gateway-user';
@@ -51,23 +51,46 @@ function hex(buf: ArrayBuffer): string {
   return out;
 }
 
+/**
+ * The two primitives the scheme needs, as hex. Web Crypto by default (workerd and Node alike); the
+ * backend passes Node's synchronous `node:crypto` ones (backend/src/http/node-signature-crypto.ts):
+ * Web Crypto in Node hands each digest to a worker thread and back, which cost ~0.5 ms of the
+ * backend's main thread per request, more than the hashing.
+ */
+export interface SignatureCrypto {
+  sha256Hex(data: Uint8Array): string | Promise<string>;
+  hmacSha256Hex(secret: string, data: string): string | Promise<string>;
+}
+
+/** @internal exported for its tests (the default everywhere else) */
+export const WEB_CRYPTO: SignatureCrypto = {
+  sha256Hex: async (data) => hex(await crypto.subtle.digest('SHA-256', data as BufferSource)),
+  hmacSha256Hex: async (secret, data) => hex(await crypto.subtle.sign('HMAC', await hmacKey(secret), enc.encode(data))),
+};
+
 /** SHA-256 of zero bytes: every GET's body digest, so it is not computed per request. */
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** Hex SHA-256 of the body bytes; `undefined`/empty → the digest of zero bytes. */
-export async function bodyDigest(body: Uint8Array | ArrayBuffer | undefined): Promise<string> {
+export async function bodyDigest(
+  body: Uint8Array | ArrayBuffer | undefined,
+  impl: SignatureCrypto = WEB_CRYPTO,
+): Promise<string> {
   if (!body || body.byteLength === 0) return EMPTY_SHA256;
-  return hex(await crypto.subtle.digest('SHA-256', body as BufferSource));
+  return impl.sha256Hex(body instanceof Uint8Array ? body : new Uint8Array(body));
 }
 
 /**
  * What the signature says about the credential: `-` for none, `sha256:<hex>` of the token (never the
  * token itself), or the refusal kind. Both sides derive it with `pickCredential` from the headers.
  */
-export async function credentialBinding(cred: PresentedCredential): Promise<string> {
+export async function credentialBinding(
+  cred: PresentedCredential,
+  impl: SignatureCrypto = WEB_CRYPTO,
+): Promise<string> {
   if (cred.kind === 'none') return '-';
   if (cred.kind !== 'token') return cred.kind;
-  return `sha256:${hex(await crypto.subtle.digest('SHA-256', enc.encode(cred.token)))}`;
+  return `sha256:${await impl.sha256Hex(enc.encode(cred.token))}`;
 }
 
 function canonical(t: number, p: SignedParts): string {
@@ -84,13 +107,9 @@ function canonical(t: number, p: SignedParts): string {
   ].join('\n');
 }
 
-async function mac(secret: string, data: string): Promise<string> {
-  return hex(await crypto.subtle.sign('HMAC', await hmacKey(secret), enc.encode(data)));
-}
-
 export async function signGatewayRequest(secret: string, parts: SignedParts, now = Date.now()): Promise<string> {
   const t = Math.floor(now / 1000);
-  return `t=${t},v2=${await mac(secret, canonical(t, parts))}`;
+  return `t=${t},v2=${await WEB_CRYPTO.hmacSha256Hex(secret, canonical(t, parts))}`;
 }
 
 /** Constant-time comparison of two hex strings of equal length. */
@@ -123,13 +142,14 @@ export async function checkGatewaySignature(
   header: string | null | undefined,
   parts: SignedParts,
   now = Date.now(),
+  impl: SignatureCrypto = WEB_CRYPTO,
 ): Promise<SignatureCheck> {
   if (!header) return 'missing';
   const parsed = parseSignatureHeader(header);
   if (!parsed) return 'malformed';
   const fresh = checkTimestamp(parsed.t, now);
   if (fresh !== 'ok') return fresh;
-  return safeEqual(parsed.mac, await mac(secret, canonical(parsed.t, parts))) ? 'ok' : 'mismatch';
+  return safeEqual(parsed.mac, await impl.hmacSha256Hex(secret, canonical(parsed.t, parts))) ? 'ok' : 'mismatch';
 }
 
 /** @internal exported for its tests */

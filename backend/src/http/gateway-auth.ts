@@ -15,6 +15,7 @@ import { pickCredential } from '../../../shared/credential.ts';
 import { ACCESS_COOKIE } from '../auth/middleware.ts';
 import { problemResponse } from './problem.ts';
 import type { NonceStore } from './nonce-store.ts';
+import { NODE_CRYPTO } from './node-signature-crypto.ts';
 
 /** Probes that orchestrators call directly on the backend port; /metrics has its own bearer token. */
 const UNSIGNED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -104,14 +105,16 @@ export function gatewayAuth(opts: GatewayAuthOptions): MiddlewareHandler {
         method: c.req.method,
         pathAndQuery: url.pathname + url.search,
         requestId,
-        bodySha256: await bodyDigest(body),
+        bodySha256: await bodyDigest(body, NODE_CRYPTO),
         credential: await credentialBinding(
           pickCredential(c.req.header('authorization'), c.req.header('cookie'), ACCESS_COOKIE),
+          NODE_CRYPTO,
         ),
         userId: c.req.header(USER_HEADER) ?? '',
         role: c.req.header(ROLE_HEADER) ?? '',
       },
       now(),
+      NODE_CRYPTO,
     );
     if (check !== 'ok') return refuse(check);
     if (!(await opts.nonces!.claim(requestId))) return refuse('replayed');

@@ -61,13 +61,27 @@ export async function atomicPhase<P extends string>(
   const r = await serializable(
     db,
     async (tx) => {
-      const [cur] = await tx
+      // The lock-token check goes out with `fn`'s first statement (pipelined, one round trip less)
+      // and runs before it: `fn`'s writes happen under the key's row lock, and a run that lost the
+      // key stops here, before the commit, its writes rolled back with the transaction.
+      const check = tx
         .select({ lockToken: idempotencyKeys.lockToken })
         .from(idempotencyKeys)
         .where(eq(idempotencyKeys.id, keyId))
-        .for('update');
-      if (!cur || cur.lockToken !== key.lockToken) throw new LockLostError();
-      const result = await fn(tx);
+        .for('update')
+        .execute();
+      const stillOurs = async () => {
+        const [cur] = await check;
+        if (!cur || cur.lockToken !== key.lockToken) throw new LockLostError();
+      };
+      let result: PhaseResult<P>;
+      try {
+        result = await fn(tx);
+      } catch (e) {
+        await stillOurs(); // a lost key is the answer, whatever `fn` ran into
+        throw e;
+      }
+      await stillOurs();
       if (result.kind === 'recovery_point') {
         await tx
           .update(idempotencyKeys)

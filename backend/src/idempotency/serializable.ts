@@ -1,9 +1,14 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { LEDGER_WRITE_LOCK } from '../ledger/chain.ts';
 import { oneAtATime } from './one-at-a-time.ts';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Each must be a transaction's first statement; see `withRetries`. */
+const SET_ISOLATION = {
+  serializable: sql`set transaction isolation level serializable`,
+  readCommitted: sql`set transaction isolation level read committed`,
+};
 
 /** Retries of one SERIALIZABLE transaction before giving up: 50 racers on one key settle in a few. */
 const SERIALIZABLE_MAX_ATTEMPTS = 12;
@@ -27,34 +32,18 @@ export function pgCode(e: unknown): string | undefined {
 }
 
 /**
- * Lanes. Postgres tracks serializable reads per index page while an index is small (a new or
- * young ledger fits in a few pages), so two transactions that merely overlap in time and read and
- * write the same few pages (webhooks for different purchases: the inbox, purchase and ledger
- * indexes; two purchases recording their PaymentIntents: the key and purchase indexes) nearly
- * always abort one another, and each retry overlaps the next arrival. With the PSP's bursts of
- * events this snowballed: 100 sequential purchases with their webhooks cost ~1,200 aborted
- * transactions, up to 18 open at once, and purchase p50 went from ~20 to ~60 ms; 24 concurrent
- * purchases without the `phases` lane aborted ~4 transactions per purchase and exhausted the
- * retries of some (HTTP 500). Transactions that name the same lane run one at a time in this
- * process, so they commit first time; across processes see LANE_LOCKS. Lanes only save work:
- * SERIALIZABLE still decides correctness.
+ * The `phases` lane. Postgres tracks serializable reads per index page while an index is small, so
+ * two transactions that merely overlap in time and read and write the same few pages (two purchases
+ * recording their PaymentIntents: the key and purchase indexes) nearly always abort one another,
+ * and each retry overlaps the next arrival: 24 concurrent purchases without the lane aborted ~4
+ * transactions per purchase and exhausted the retries of some (HTTP 500). Transactions of the lane
+ * run one at a time in this process, so they commit first time; across processes SERIALIZABLE
+ * decides and retries the loser (phases are short and touch one key and one resource each). The
+ * lane only saves work: SERIALIZABLE still decides correctness. Settlement does not run here (see
+ * `readCommitted`).
  */
-type Lane = 'ledger' | 'phases';
+type Lane = 'phases';
 const lanes = oneAtATime();
-
-/**
- * The first statement of a lane's transactions, queueing them across processes too. `ledger`:
- * every ledger write appends to the one hash chain (ledger/chain.ts), so two processes' ledger
- * transactions that overlap cannot both commit: without this the later one aborted once the other
- * committed (3 aborted transactions per purchase with 3 processes). LOCK TABLE takes no snapshot,
- * so a transaction that waited reads the chain as the previous writer left it and commits first
- * time (chain.ts LEDGER_WRITE_LOCK). `phases` are short and touch one key and one resource each:
- * across processes SERIALIZABLE decides, and retries the loser.
- */
-const LANE_LOCKS: Record<Lane, SQL | null> = {
-  ledger: LEDGER_WRITE_LOCK,
-  phases: null,
-};
 
 export interface SerializableOptions {
   /** false: a unique violation is final (default: retried, see RETRYABLE). */
@@ -68,22 +57,41 @@ export interface SerializableOptions {
  * serialization failures. `fn` must only touch the database: it may run several times.
  */
 export function serializable<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: SerializableOptions = {}): Promise<T> {
-  return opts.lane ? lanes(opts.lane, () => withRetries(db, fn, opts)) : withRetries(db, fn, opts);
+  return opts.lane
+    ? lanes(opts.lane, () => withRetries(db, fn, opts, SET_ISOLATION.serializable))
+    : withRetries(db, fn, opts, SET_ISOLATION.serializable);
 }
 
-async function withRetries<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: SerializableOptions): Promise<T> {
+/**
+ * Runs `fn` in one READ COMMITTED transaction, retried whole on a deadlock
+ * or a unique violation (a concurrent insert of the same key: the retry sees it). For settlement
+ * (payments/settlement/2-inbox.ts), whose every effect is decided under a row lock on its purchase
+ * (SELECT … FOR UPDATE returns the row as last committed) and written under unique business keys,
+ * and which chains its ledger writes at its end (ledger/chain.ts `deferChain`). `fn` must only
+ * touch the database: it may run several times.
+ */
+export function readCommitted<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withRetries(db, fn, {}, SET_ISOLATION.readCommitted);
+}
+
+async function withRetries<T>(
+  db: Db,
+  fn: (tx: Tx) => Promise<T>,
+  opts: SerializableOptions,
+  isolationLevel: SQL,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const lock = opts.lane ? LANE_LOCKS[opts.lane] : null;
-      return await db.transaction(
-        lock
-          ? async (tx) => {
-              await tx.execute(lock);
-              return fn(tx);
-            }
-          : fn,
-        { isolationLevel: 'serializable' },
-      );
+      return await db.transaction(async (tx) => {
+        // Sent with the transaction's first statement instead of before it, as Drizzle's
+        // `isolationLevel` option does (its SET TRANSACTION is a round trip of its own): the driver
+        // pipelines statements issued together on the transaction's connection, and they run in order.
+        const isolation = tx.execute(isolationLevel);
+        isolation.catch(() => {}); // awaited below; the statements after it fail too if it did
+        const out = await fn(tx);
+        await isolation;
+        return out;
+      });
     } catch (e) {
       const code = pgCode(e);
       const retry =

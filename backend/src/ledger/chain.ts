@@ -13,14 +13,6 @@ const CHAIN_GENESIS = '0'.repeat(64);
  * fork impossible, the lock only keeps racing writers from doing the work twice.
  */
 const CHAIN_LOCK = 727_300;
-/**
- * Taken as the first statement of a ledger-writing transaction (serializable.ts, lane `ledger`) so
- * that writers in different processes queue before their snapshot, not after it: LOCK TABLE takes
- * none, so the one that waited reads the head the previous writer committed instead of failing on
- * it. The table has no rows and exists for this lock (migration 0014; EXCLUSIVE conflicts with itself
- * and not with readers).
- */
-export const LEDGER_WRITE_LOCK = sql`lock table ledger_write_lock in exclusive mode`;
 /** Links checked per query by `verifyChain`. */
 const VERIFY_BATCH = 1000;
 
@@ -78,6 +70,62 @@ export async function appendToChain(tx: Tx, id: string): Promise<void> {
   const prev = row.head_hash ?? CHAIN_GENESIS;
   await tx.execute(sql`insert into ledger_chain (seq, transaction_id, prev_hash, hash)
     values (${Number(row.head_seq ?? 0) + 1}, ${id}, ${prev}, ${linkHash(prev, canonicalOf(row))})`);
+}
+
+/** Ledger transactions written in a settlement transaction, chained at its end (`deferChain`). */
+const deferred = new WeakMap<Tx, string[]>();
+
+/**
+ * Chain this transaction's ledger writes at its end instead of one by one. For READ COMMITTED
+ * transactions (settlement, payments/settlement/2-inbox.ts): `postTransaction` collects the ids and
+ * `append()`, the last statement before the commit, takes the chain's lock and then reads the head
+ * in a statement of its own, whose snapshot (READ COMMITTED takes one per statement) is newer than
+ * the lock: it sees the head the previous holder committed. So the chain's lock is held for two
+ * round trips and the commit, not for the whole transaction; writers in every process queue on it
+ * and none is aborted by it. A SERIALIZABLE transaction must not defer: its snapshot predates the
+ * lock, and it would fail on `seq` and be retried.
+ */
+export function deferChain(tx: Tx): { append(): Promise<void> } {
+  const ids: string[] = [];
+  deferred.set(tx, ids);
+  return {
+    async append() {
+      deferred.delete(tx);
+      if (ids.length > 0) await appendAllToChain(tx, ids);
+    },
+  };
+}
+
+/** The collector of a transaction that chains at its end (`deferChain`), if any. */
+export function deferredChainOf(tx: Tx): string[] | undefined {
+  return deferred.get(tx);
+}
+
+/**
+ * Appends `ids` (inserted with their entries in this READ COMMITTED transaction), in order. One
+ * round trip sends three statements: their canonical content, the lock, then the head (read after
+ * the lock is granted, see `deferChain`); a second inserts the links.
+ */
+async function appendAllToChain(tx: Tx, ids: string[]): Promise<void> {
+  const [contents, , head] = await Promise.all([
+    canonicalContent(tx, ids),
+    tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`),
+    tx.execute(sql`select seq, hash from ledger_chain order by seq desc limit 1`),
+  ]);
+  const [h] = rowsOf<{ seq: string; hash: string }>(head);
+  let seq = Number(h?.seq ?? 0);
+  let prev = h?.hash ?? CHAIN_GENESIS;
+  const links = ids.map((id) => {
+    const content = contents.get(id);
+    if (content === undefined) throw new Error(`ledger transaction ${id} not found for chaining`);
+    const hash = linkHash(prev, content);
+    const link = sql`(${++seq}, ${id}::uuid, ${prev}, ${hash})`;
+    prev = hash;
+    return link;
+  });
+  await tx.execute(
+    sql`insert into ledger_chain (seq, transaction_id, prev_hash, hash) values ${sql.join(links, sql`, `)}`,
+  );
 }
 
 interface ChainBreak {

@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../db/client.ts';
 import { ledgerAccounts, ledgerTransactions, ledgerEntries } from '../db/schema/ledger.ts';
 import type { Tx } from '../idempotency/serializable.ts';
 import type { AccountRef } from './accounts.ts';
-import { appendToChain } from './chain.ts';
+import { appendToChain, deferredChainOf } from './chain.ts';
 
 type LedgerKind = 'purchase' | 'psp_fee' | 'refund' | 'credit_grant' | 'credit_revoke' | 'credit_spend';
 export type LedgerSource = 'webhook' | 'recovery' | 'reconcile' | 'api';
@@ -43,35 +45,42 @@ export function assertBalanced(postings: Posting[]): void {
 /**
  * Appends one balanced transaction, unless one with the same business key exists.
  * Returns whether it was applied now. Runs inside the caller's transaction, so the effect, the
- * inbox row, the outbox rows and the transaction's link in the hash chain (chain.ts) commit together.
+ * inbox row, the outbox rows and the transaction's link in the hash chain (chain.ts) commit together
+ * (the link appended now, or at the end of a transaction that chains its writes there: `deferChain`).
  */
 export async function postTransaction(tx: Tx, input: LedgerTransactionInput): Promise<boolean> {
   assertBalanced(input.postings);
-  const [txn] = await tx
-    .insert(ledgerTransactions)
-    .values({
-      kind: input.kind,
-      businessKey: input.businessKey,
-      purchaseId: input.purchaseId,
-      refundId: input.refundId,
-      source: input.source,
-    })
-    .onConflictDoNothing({ target: ledgerTransactions.businessKey })
-    .returning({ id: ledgerTransactions.id });
-  if (!txn) return false;
   const accounts = [...new Map(input.postings.map((p) => [p.account.id, p.account])).values()];
-  await tx
-    .insert(ledgerAccounts)
-    .values(accounts.map((a) => ({ id: a.id, kind: a.kind, currency: a.currency, userId: a.userId })))
-    .onConflictDoNothing({ target: ledgerAccounts.id });
-  await tx.insert(ledgerEntries).values(
-    input.postings.map((p) => ({
-      transactionId: txn.id,
-      accountId: p.account.id,
-      currency: p.account.currency,
-      amount: p.amount,
-    })),
+  // One statement (one round trip instead of three): the transaction unless its business key
+  // exists, its accounts unless they exist, and its entries only if the transaction was inserted.
+  // The entries' foreign keys are checked at the end of the statement, when the rows of the CTEs
+  // before them exist.
+  const [txn] = rowsOf<{ id: string }>(
+    await tx.execute(sql`with txn as (
+        insert into ${ledgerTransactions} (kind, business_key, purchase_id, refund_id, source)
+        values (${input.kind}, ${input.businessKey}, ${input.purchaseId ?? null}::uuid, ${input.refundId ?? null}::uuid, ${input.source})
+        on conflict (business_key) do nothing
+        returning id
+      ), accounts as (
+        insert into ${ledgerAccounts} (id, kind, currency, user_id)
+        select a.id, a.kind, a.currency, a.user_id::uuid from (values ${sql.join(
+          accounts.map((a) => sql`(${a.id}, ${a.kind}, ${a.currency}, ${a.userId ?? null})`),
+          sql`, `,
+        )}) as a (id, kind, currency, user_id)
+        where exists (select 1 from txn)
+        on conflict (id) do nothing
+      ), entries as (
+        insert into ${ledgerEntries} (transaction_id, account_id, currency, amount)
+        select txn.id, e.account_id, e.currency, e.amount::bigint from txn cross join (values ${sql.join(
+          input.postings.map((p) => sql`(${p.account.id}, ${p.account.currency}, ${String(p.amount)})`),
+          sql`, `,
+        )}) as e (account_id, currency, amount)
+      )
+      select id from txn`),
   );
-  await appendToChain(tx, txn.id);
+  if (!txn) return false;
+  const later = deferredChainOf(tx);
+  if (later) later.push(txn.id);
+  else await appendToChain(tx, txn.id);
   return true;
 }

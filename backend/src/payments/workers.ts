@@ -1,7 +1,7 @@
 import type { AppDeps } from '../deps.ts';
 import { stripeFor } from './psp.ts';
 import { recoverOnce } from '../workers/recovery.ts';
-import { relayOnce } from './settlement/7-outbox-relay.ts';
+import { OUTBOX_BATCH, relayOnce } from './settlement/7-outbox-relay.ts';
 import { purgeIdempotencyKeys } from '../workers/purge.ts';
 import { receiptMailer, creditAuditLog } from './settlement/8-consumers.ts';
 import { mailTransportFor } from '../mail/index.ts';
@@ -12,7 +12,7 @@ const OUTBOX_POLL_MS = 500;
 /** Expired Idempotency-Key records are purged this often (retention is in hours, so hourly is plenty). */
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Runs `fn` now and then every `ms`, never overlapping itself. */
+/** Runs `fn` now and then every `ms`, never overlapping itself; at once again while it returns `true` (more is due). */
 function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => void) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -21,8 +21,8 @@ function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => 
     if (stopped) return;
     running = fn()
       .catch(onError)
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, ms);
+      .then((more) => {
+        if (!stopped) timer = setTimeout(tick, more === true ? 0 : ms);
       });
   };
   timer = setTimeout(tick, 0);
@@ -63,7 +63,16 @@ export function startPaymentWorkers(deps: AppDeps): { stop(): Promise<void> } {
     receiptMailer({ mail: mailTransportFor(deps), publicUrl: deps.env.PUBLIC_URL }),
     creditAuditLog(deps.log),
   ];
-  stops.push(every(OUTBOX_POLL_MS, () => relayOnce(deps.db, consumers, undefined, deps.log), onError('outbox relay')));
+  stops.push(
+    every(
+      OUTBOX_POLL_MS,
+      async () => {
+        const r = await relayOnce(deps.db, consumers, OUTBOX_BATCH, deps.log);
+        return r.claimed === OUTBOX_BATCH; // a full batch: more may be due, go on without waiting
+      },
+      onError('outbox relay'),
+    ),
+  );
   stops.push(
     every(
       PURGE_INTERVAL_MS,

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { webhookEvents } from '../../db/schema/webhooks.ts';
 import { creditPurchases } from '../../db/schema/payments.ts';
-import { serializable } from '../../idempotency/serializable.ts';
+import { readCommitted } from '../../idempotency/serializable.ts';
+import { deferChain } from '../../ledger/chain.ts';
 import { applyPaymentIntentFacts } from './4-apply-payment-intent.ts';
 import { applyRefundFacts } from './5-apply-refund.ts';
 import {
@@ -35,11 +36,21 @@ async function purchaseSettled(ctx: PaymentsContext, piId: string): Promise<bool
   return p?.status === 'succeeded';
 }
 
-async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | null> {
+/**
+ * The facts to apply, or null when there is nothing to apply. `seen` is asked before any call to
+ * the PSP: an event already in the inbox (a redelivery after a timeout) answers `duplicate` without
+ * one. Events planned without the PSP skip that read; their transaction finds a repeat anyway.
+ */
+async function plan(
+  ctx: PaymentsContext,
+  event: Stripe.Event,
+  seen: () => Promise<boolean>,
+): Promise<Plan | null | 'duplicate'> {
   const obj = event.data.object as unknown as Record<string, unknown>;
   if (event.type.startsWith('checkout.session.')) {
     const expiredPurchaseId = expiredCheckoutPurchase(event);
     if (expiredPurchaseId) return { refunds: [], expiredPurchaseId };
+    if (await seen()) return 'duplicate';
     const pi = await checkoutSessionFacts(ctx, event);
     return pi ? { pi, refunds: [] } : null;
   }
@@ -48,10 +59,14 @@ async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | n
     // Every PaymentIntent we create names its purchase; anything else on the account is not ours.
     if (!pi.metadata.purchase_id) return null;
     // The event carries the charge id, not the fee: fetch the charge's balance transaction.
-    if (pi.status === 'succeeded' && pi.feeCents === null) pi = await fetchPaymentIntentFacts(ctx.stripe, pi.id);
+    if (pi.status === 'succeeded' && pi.feeCents === null) {
+      if (await seen()) return 'duplicate';
+      pi = await fetchPaymentIntentFacts(ctx.stripe, pi.id);
+    }
     return { pi, refunds: [] };
   }
   let refunds: RefundFacts[];
+  if ((REFUND_EVENTS.has(event.type) || event.type === 'charge.refunded') && (await seen())) return 'duplicate';
   if (REFUND_EVENTS.has(event.type)) refunds = [refundFacts(obj as unknown as Stripe.Refund)];
   else if (event.type === 'charge.refunded') {
     const piId = typeof obj.payment_intent === 'string' ? obj.payment_intent : null;
@@ -66,8 +81,12 @@ async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | n
 
 /**
  * Handles one verified event: the inbox row (unique on the event id) and every effect commit in
- * one SERIALIZABLE transaction, so a duplicate, concurrent or late delivery is a no-op and the
- * state converges whatever the order. `requestId`: the delivery's, stored on the inbox row and on
+ * one transaction, so a duplicate, concurrent or late delivery is a no-op and the state converges
+ * whatever the order. READ COMMITTED (`readCommitted`): every effect is decided under the row lock
+ * of its purchase and written under unique keys (a concurrent duplicate waits for the lock, then
+ * sees the purchase settled; its inbox insert fails on the event id and the retry answers
+ * `duplicate`), and the ledger writes are chained at the end, so the chain's lock is held from the
+ * append to the commit only, across every process (ledger/chain.ts `deferChain`). `requestId`: the delivery's, stored on the inbox row and on
  * whatever its effects create (refund rows, outbox messages).
  */
 export function handleStripeEvent(
@@ -91,38 +110,49 @@ export function handleStripeEvent(
 const inFlight = new WeakMap<PaymentsContext['db'], Map<string, Promise<InboxOutcome>>>();
 
 async function handleOnce(ctx: PaymentsContext, event: Stripe.Event, requestId: string | null): Promise<InboxOutcome> {
-  const [seen] = await ctx.db
-    .select({ id: webhookEvents.id })
-    .from(webhookEvents)
-    .where(eq(webhookEvents.id, event.id));
-  if (seen) return 'duplicate';
-  const facts = await plan(ctx, event);
+  const seen = async () => {
+    const [row] = await ctx.db
+      .select({ id: webhookEvents.id })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, event.id));
+    return row !== undefined;
+  };
+  const facts = await plan(ctx, event, seen);
+  if (facts === 'duplicate') return 'duplicate';
   const objectId = (event.data.object as { id?: string }).id ?? null;
-  return serializable(
-    ctx.db,
-    async (tx) => {
-      const [again] = await tx
-        .select({ id: webhookEvents.id })
-        .from(webhookEvents)
-        .where(eq(webhookEvents.id, event.id));
-      if (again) return 'duplicate';
-      const outcomes: string[] = [];
-      if (facts?.pi)
-        outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook', requestId)}`);
-      for (const r of facts?.refunds ?? [])
-        outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook', requestId)}`);
-      if (facts?.expiredPurchaseId)
-        outcomes.push(`checkout:${await cancelExpiredCheckout(tx, facts.expiredPurchaseId)}`);
-      const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
-      await tx
-        .insert(webhookEvents)
-        .values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event), requestId });
-      return outcome;
-    },
-    // Every event, also those that write only the inbox row or a purchase's status: left out of the
-    // lane, they aborted one another and the ledger writers (3 rolled-back transactions per purchase).
-    { lane: 'ledger' },
-  );
+  if (!facts) {
+    // Nothing to apply (an event type we do not act on, or not our payment): the inbox row alone,
+    // one statement, no transaction; the event id decides between a first and a repeated delivery.
+    const [stored] = await ctx.db
+      .insert(webhookEvents)
+      .values({
+        id: event.id,
+        type: event.type,
+        objectId,
+        outcome: 'ignored',
+        payload: storedPayload(event),
+        requestId,
+      })
+      .onConflictDoNothing({ target: webhookEvents.id })
+      .returning({ id: webhookEvents.id });
+    return stored ? 'ignored' : 'duplicate';
+  }
+  return readCommitted(ctx.db, async (tx) => {
+    const chain = deferChain(tx);
+    const [again] = await tx.select({ id: webhookEvents.id }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
+    if (again) return 'duplicate';
+    const outcomes: string[] = [];
+    if (facts.pi) outcomes.push(`payment_intent:${await applyPaymentIntentFacts(tx, facts.pi, 'webhook', requestId)}`);
+    for (const r of facts.refunds) outcomes.push(`refund:${await applyRefundFacts(tx, r, 'webhook', requestId)}`);
+    if (facts.expiredPurchaseId) outcomes.push(`checkout:${await cancelExpiredCheckout(tx, facts.expiredPurchaseId)}`);
+    const outcome = outcomes.length ? outcomes.join(',') : 'ignored';
+    await tx
+      .insert(webhookEvents)
+      .values({ id: event.id, type: event.type, objectId, outcome, payload: storedPayload(event), requestId });
+    // Last: the chain's lock is held from here to the commit only.
+    await chain.append();
+    return outcome;
+  });
 }
 
 /** The event as stored in the inbox, minus the PaymentIntent's client secret (a bearer credential for the payment). */

@@ -146,8 +146,7 @@ export async function applyPaymentIntentFacts(
       amount_cents: purchase.amountCents,
       payment_intent_id: f.id,
     };
-    await enqueue(tx, 'credits.granted', payload, requestId);
-    await enqueue(tx, 'receipt.mail', payload, requestId);
+    await enqueue(tx, ['credits.granted', 'receipt.mail'], payload, requestId);
   }
   return applied || granted ? 'applied' : 'already_applied';
 }

@@ -5,15 +5,17 @@ import type { Tx } from '../../idempotency/serializable.ts';
 export type OutboxTopic = 'credits.granted' | 'credits.revoked' | 'receipt.mail' | 'refund.processed';
 
 /**
- * Stages a message in the caller's transaction: it exists if and only if the effect committed.
+ * Stages a message (one per topic, in one statement) in the caller's transaction: it exists if and
+ * only if the effect committed.
  * `requestId`: the request (or recovery/reconcile run) whose transaction this is, so the relay and
  * the consumers log under the id that caused the message (docs/payments.md, "Tracing a request").
  */
 export async function enqueue(
   tx: Tx,
-  topic: OutboxTopic,
+  topics: OutboxTopic | readonly OutboxTopic[],
   payload: Record<string, unknown>,
   requestId: string | null,
 ): Promise<void> {
-  await tx.insert(outboxMessages).values({ topic, payload, requestId });
+  const all = typeof topics === 'string' ? [topics] : topics;
+  await tx.insert(outboxMessages).values(all.map((topic) => ({ topic, payload, requestId })));
 }

@@ -28,6 +28,9 @@ export function receiptMailer(opts: { mail: MailTransport; publicUrl: string }):
   return {
     name: 'receipt-mailer',
     topics: ['receipt.mail', 'refund.processed'],
+    // The dev mailbox is a row in the relay's transaction; an SMTP send cannot be rolled back, so a
+    // failed round must not send the others' receipts again: one transaction per message then.
+    batch: opts.mail.kind !== 'smtp',
     async handle(tx, msg) {
       const p = msg.payload;
       const [u] = await tx
@@ -50,6 +53,8 @@ export function creditAuditLog(log: Logger): OutboxConsumer {
   return {
     name: 'credit-audit-log',
     topics: ['credits.granted', 'credits.revoked'],
+    // Its handler only logs and cannot fail; a round's transaction fails only with the database.
+    batch: true,
     async handle(_tx, msg) {
       log.info(
         {

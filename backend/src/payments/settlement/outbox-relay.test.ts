@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/db.ts';
 import { relayOnce, OUTBOX_MAX_ATTEMPTS, type OutboxConsumer, type OutboxMessage } from './7-outbox-relay.ts';
@@ -91,5 +91,67 @@ describe('outbox relay', () => {
     expect(new Set(seenAll).size).toBe(seenAll.length);
     const ops = await paymentsOpsSnapshot(db.db);
     expect(ops.outbox.pending).toBe(0);
+  });
+
+  it('a round delivers several messages at once, marks them delivered, and says when its batch was full', async () => {
+    await db.db.transaction(async (tx) => {
+      for (let i = 0; i < 12; i++) await enqueue(tx, 'credits.granted', { n: 200 + i }, null);
+    });
+    let inFlight = 0;
+    let most = 0;
+    const consumer: OutboxConsumer = {
+      name: 'overlap',
+      topics: ['credits.granted'],
+      async handle() {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+      },
+    };
+    const full = await relayOnce(db.db, [consumer], 8);
+    expect(full).toMatchObject({ claimed: 8, delivered: 8 });
+    expect(most).toBeGreaterThan(1);
+    expect(await relayOnce(db.db, [consumer], 8)).toMatchObject({ claimed: 4, delivered: 4 });
+    expect((await paymentsOpsSnapshot(db.db)).outbox.pending).toBe(0);
+  });
+
+  it('a batch consumer gets the round in one transaction; if one message fails, the others are delivered once each and it alone backs off', async () => {
+    await db.db.transaction(async (tx) => {
+      for (let i = 0; i < 5; i++) await enqueue(tx, 'credits.granted', { n: 300 + i }, null);
+    });
+    const bad = { id: '' };
+    const consumer: OutboxConsumer = {
+      name: 'batched',
+      topics: ['credits.granted'],
+      batch: true,
+      async handle(tx, msg) {
+        if (msg.payload.n === 302) bad.id = msg.id;
+        // Its effect is a row in the relay's transaction, as the dev mailbox's is.
+        await tx.execute(
+          sql`insert into mailbox (to_address, subject, body) values ('batch@example.test', ${msg.id}, '')`,
+        );
+        if (msg.payload.n === 302) throw new Error('this one fails');
+      },
+    };
+    const attempts = vi.spyOn(db.db, 'transaction');
+    const round = await relayOnce(db.db, [consumer]);
+    expect(round).toMatchObject({ claimed: 5, delivered: 4, retried: 1 });
+    expect(attempts).toHaveBeenCalledTimes(6); // the round's, rolled back, then one each
+    const effects = rows<{ subject: string; n: number }>(
+      await db.db.execute(
+        sql`select subject, count(*)::int as n from mailbox where to_address = 'batch@example.test' group by subject`,
+      ),
+    );
+    expect(effects).toHaveLength(4);
+    expect(effects.every((e) => e.n === 1 && e.subject !== bad.id)).toBe(true);
+    // Everything fine: one transaction for the round.
+    await db.db.transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await enqueue(tx, 'credits.granted', { n: 400 + i }, null);
+    });
+    attempts.mockClear();
+    const second = await relayOnce(db.db, [consumer]);
+    expect(second).toMatchObject({ claimed: 3, delivered: 3 });
+    expect(attempts).toHaveBeenCalledTimes(1);
+    attempts.mockRestore();
   });
 });
