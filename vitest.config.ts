@@ -1,14 +1,25 @@
 import { defineConfig } from 'vitest/config';
 import { defineWorkersProject } from '@cloudflare/vitest-pool-workers/config';
+import { availableParallelism } from 'node:os';
+
+/** Backend worker threads: at least two (its files mostly wait on Postgres), more on larger machines. */
+const BACKEND_THREADS = Math.max(2, availableParallelism() - 1);
 
 /**
- * Three projects, one `npm test`:
- * - `backend`: Node tests against the real Postgres (each file in its own database).
+ * Three projects, one `npm test`, each in its own pool so the three run side by side (Vitest runs
+ * different pools concurrently, but within the forks pool it runs every multi-fork file before the
+ * first single-fork one):
+ * - `backend`: Node tests against the real Postgres (each file in its own database), in worker
+ *   threads that stay up across files (isolate off: each file re-imports only itself).
  * - `gateway`: tests inside workerd through Cloudflare's Workers pool.
- * - `e2e`: cross-process tests (gateway on workerd + backend + Redis + Postgres), run one file at a time.
+ * - `e2e`: cross-process tests (gateway on workerd + backend + Redis + Postgres), run one file at a time
+ *   in one fork.
  */
 export default defineConfig({
   test: {
+    // Pool-wide options are only read from the root config. Only `backend` uses threads; two of them
+    // keep a 2-core machine busy while the e2e files wait on their processes.
+    poolOptions: { threads: { isolate: false, minThreads: 1, maxThreads: BACKEND_THREADS } },
     projects: [
       {
         test: {
@@ -21,7 +32,10 @@ export default defineConfig({
             'bench/**/*.test.ts',
           ],
           environment: 'node',
+          pool: 'threads',
+          isolate: false,
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/fresh-ops-window.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
