@@ -67,7 +67,11 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/support/global-setup.ts', 'test/support/gateway-bundle.ts'],
+          globalSetup: [
+            'test/support/global-setup.ts',
+            'test/support/gateway-bundle.ts',
+            'test/support/backend-build.ts',
+          ],
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 120_000,
