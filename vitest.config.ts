@@ -4,6 +4,11 @@ import { availableParallelism } from 'node:os';
 
 /** Backend worker threads: at least two (its files mostly wait on Postgres), more on larger machines. */
 const BACKEND_THREADS = Math.max(2, availableParallelism() - 1);
+/**
+ * e2e files at a time: two. Each file starts its own processes on free ports, its own database and
+ * Redis key prefix, so two files never share state; most of their time is spent waiting on them.
+ */
+const E2E_FORKS = 2;
 
 /**
  * Three projects, one `npm test`, each in its own pool so the three run side by side (Vitest runs
@@ -12,14 +17,17 @@ const BACKEND_THREADS = Math.max(2, availableParallelism() - 1);
  * - `backend`: Node tests against the real Postgres (each file in its own database), in worker
  *   threads that stay up across files (isolate off: each file re-imports only itself).
  * - `gateway`: tests inside workerd through Cloudflare's Workers pool.
- * - `e2e`: cross-process tests (gateway on workerd + backend + Redis + Postgres), run one file at a time
- *   in one fork.
+ * - `e2e`: cross-process tests (gateway on workerd + backend + Redis + Postgres), two files at a
+ *   time in two forks that stay up across files (isolate off, as for `backend`).
  */
 export default defineConfig({
   test: {
-    // Pool-wide options are only read from the root config. Only `backend` uses threads; two of them
-    // keep a 2-core machine busy while the e2e files wait on their processes.
-    poolOptions: { threads: { isolate: false, minThreads: 1, maxThreads: BACKEND_THREADS } },
+    // Pool-wide options are only read from the root config. `backend` is the only threads project,
+    // `e2e` the forks one in `npm test` (`gate` keeps one fork; `image` has one file).
+    poolOptions: {
+      threads: { isolate: false, minThreads: 1, maxThreads: BACKEND_THREADS },
+      forks: { minForks: 1, maxForks: E2E_FORKS, isolate: false },
+    },
     projects: [
       {
         test: {
@@ -73,7 +81,7 @@ export default defineConfig({
             'test/support/backend-build.ts',
           ],
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
