@@ -55,6 +55,10 @@ export default defineConfig({
           poolOptions: {
             workers: {
               singleWorker: true,
+              // The Worker has no storage binding (KV, Durable Objects, D1, R2), so there is nothing to
+              // isolate; the per-test push/pop of the storage stack went over the loopback and failed
+              // with "Network connection lost" under load.
+              isolatedStorage: false,
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
                 bindings: {
