@@ -1,14 +1,33 @@
 import { defineConfig } from 'vitest/config';
 import { defineWorkersProject } from '@cloudflare/vitest-pool-workers/config';
+import { availableParallelism } from 'node:os';
+
+/** Backend worker threads: at least two (its files mostly wait on Postgres), more on larger machines. */
+const BACKEND_THREADS = Math.max(2, availableParallelism() - 1);
+/**
+ * e2e files at a time: two. Each file starts its own processes on free ports, its own database and
+ * Redis key prefix, so two files never share state; most of their time is spent waiting on them.
+ */
+const E2E_FORKS = 2;
 
 /**
- * Three projects, one `npm test`:
- * - `backend`: Node tests against the real Postgres (each file in its own database).
+ * Three projects, one `npm test`, each in its own pool so the three run side by side (Vitest runs
+ * different pools concurrently, but within the forks pool it runs every multi-fork file before the
+ * first single-fork one):
+ * - `backend`: Node tests against the real Postgres (each file in its own database), in worker
+ *   threads that stay up across files (isolate off: each file re-imports only itself).
  * - `gateway`: tests inside workerd through Cloudflare's Workers pool.
- * - `e2e`: cross-process tests (gateway on workerd + backend + Redis + Postgres), run one file at a time.
+ * - `e2e`: cross-process tests (gateway on workerd + backend + Redis + Postgres), two files at a
+ *   time in two forks that stay up across files (isolate off, as for `backend`).
  */
 export default defineConfig({
   test: {
+    // Pool-wide options are only read from the root config. `backend` is the only threads project,
+    // `e2e` the forks one in `npm test` (`gate` keeps one fork; `image` has one file).
+    poolOptions: {
+      threads: { isolate: false, minThreads: 1, maxThreads: BACKEND_THREADS },
+      forks: { minForks: 1, maxForks: E2E_FORKS, isolate: false },
+    },
     projects: [
       {
         test: {
@@ -21,7 +40,10 @@ export default defineConfig({
             'bench/**/*.test.ts',
           ],
           environment: 'node',
+          pool: 'threads',
+          isolate: false,
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/fresh-ops-window.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -33,6 +55,10 @@ export default defineConfig({
           poolOptions: {
             workers: {
               singleWorker: true,
+              // The Worker has no storage binding (KV, Durable Objects, D1, R2), so there is nothing to
+              // isolate; the per-test push/pop of the storage stack went over the loopback and failed
+              // with "Network connection lost" under load.
+              isolatedStorage: false,
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
                 bindings: {
@@ -53,9 +79,13 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/support/global-setup.ts', 'test/support/gateway-bundle.ts'],
+          globalSetup: [
+            'test/support/global-setup.ts',
+            'test/support/gateway-bundle.ts',
+            'test/support/backend-build.ts',
+          ],
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { freePort } from '../support/stack.ts';
+import { backendArgv, freePort } from '../support/stack.ts';
 import { TEST_GATEWAY_SECRET } from '../support/backend.ts';
 import { startPspSim, type PspSim } from '../support/psp-sim/index.ts';
 import { signedRequestInit } from '../support/sign.ts';
@@ -45,7 +45,7 @@ async function gatewayHeaders(method: string, pathAndQuery: string, extra: Recor
 
 async function startBackend(extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-crash-'));
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
+  const proc = spawn(process.execPath, backendArgv(), {
     env: {
       ...process.env,
       GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,

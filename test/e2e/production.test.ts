@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateSigningJwk, loadSigningKeys } from '../../backend/src/auth/keys.ts';
 import { signAccessToken } from '../../backend/src/auth/tokens.ts';
 import { seedDemo } from '../../backend/src/db/seed.ts';
@@ -40,6 +40,7 @@ beforeAll(async () => {
     backends: 1,
     gateways: 1,
     builtServer: path.join(BUILD_DIR, 'server.js'),
+    gatewayBundle: inject('gatewayBundle'),
     env: {
       JWT_PRIVATE_JWK: jwk,
       STRIPE_SECRET_KEY: STRIPE_KEY,

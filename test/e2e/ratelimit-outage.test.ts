@@ -7,9 +7,11 @@ import { useTwoHostLimitsStack } from '../support/redis-bridge/two-hosts.ts';
  * stopped (connection refused), hanging (timeout), and answering 401 (wrong token). Each time:
  * login fails closed (503, no brute force gets through), read-only GETs keep serving, writes run on
  * the reduced local limit; when the bridge is back, limits are shared again without a restart.
- * Policies: test/fixtures/limits/limits.yaml (t-write: 20 per hour, local factor 0.25 → 5).
+ * Policies: test/fixtures/limits/limits.yaml (t-write: 20 per hour, local factor 0.25 → 5), with the
+ * 1000 ms Redis timeouts of login, t-read and t-write at 500 ms: while the bridge hangs, every request
+ * the breaker lets through waits that long (the 'bridge hanging' cases took 20 s at 1000 ms).
  */
-const h = useTwoHostLimitsStack();
+const h = useTwoHostLimitsStack({ redisTimeoutMs: 500 });
 let ipSeq = 1;
 /** A client address no other case uses (TEST-NET-3, outside the QA allowlist). */
 const freshIp = () => `203.0.113.${100 + ipSeq++}`;
@@ -61,6 +63,8 @@ const OUTAGES = [
 
 describe('Redis outage behaviour', () => {
   it('baseline: limits decided by Redis, headers on every limited route', async () => {
+    // Both gateways answer logins from Redis first (a cold isolate's first round trip is the slowest).
+    await waitRecovered();
     const l = await login(0, 'someone@example.org', freshIp());
     expect(limiterRefused(l.status)).toBe(false);
     expect(l.headers.get('ratelimit-policy')).toBe('"login-ip";q=1000;w=3600, "login-account";q=5;w=3600');

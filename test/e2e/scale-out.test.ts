@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import os from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateSigningJwk, loadSigningKeys } from '../../backend/src/auth/keys.ts';
 import { signAccessToken } from '../../backend/src/auth/tokens.ts';
 import { users } from '../../backend/src/db/schema/users.ts';
@@ -60,6 +60,9 @@ describe.skipIf(!HAS_PGBOUNCER)(
         databaseUrl: bouncer.urlFor(appLoginUrl(db.url)),
         backends: 3,
         gateways: 2,
+        // The run's builds (test/support/backend-build.ts, gateway-bundle.ts): plain node, no rebuild.
+        builtServer: inject('backendServer'),
+        gatewayBundle: inject('gatewayBundle'),
         env: {
           DATABASE_PREPARE: 'false',
           DATABASE_POOL_MAX: '5',

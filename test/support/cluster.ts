@@ -37,6 +37,8 @@ export async function startCluster(opts: {
   env?: Record<string, string>;
   /** Run this built server (`npm run build` output) with plain node instead of the TypeScript source. */
   builtServer?: string;
+  /** A Worker bundle `buildGateway` already made (the e2e run's, `inject('gatewayBundle')`): copied, not rebuilt. */
+  gatewayBundle?: string;
   /** Extra node flags per backend index (`--cpu-prof`, which NODE_OPTIONS may not carry). */
   nodeArgs?: (index: number) => string[];
 }): Promise<Cluster> {
@@ -55,6 +57,7 @@ export async function startCluster(opts: {
     gateways.push(
       await startGateway({
         port: await freePort(),
+        bundleDir: opts.gatewayBundle,
         env: { ...process.env, GATEWAY_SHARED_SECRET: opts.secret, BACKEND_URL: balancer.url },
       }),
     );

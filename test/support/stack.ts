@@ -10,6 +10,16 @@ import { freePort, waitReady } from './process.ts';
 
 export { freePort };
 
+/**
+ * The node arguments that run the backend: the run's build (test/support/backend-build.ts) in the
+ * e2e project, the TypeScript source through tsx elsewhere (benchmarks). Source maps keep stack
+ * traces pointing at backend/src.
+ */
+export function backendArgv(): string[] {
+  const built = inject('backendServer');
+  return built ? ['--enable-source-maps', built] : ['--import', 'tsx', path.resolve('backend/src/server.ts')];
+}
+
 export interface Stack {
   backendUrl: string;
   /** One URL per gateway started, in the order of `gateways`. */
@@ -38,7 +48,7 @@ export async function startStack(
   const backendPort = await freePort();
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const common = { GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET, ...opts.env };
-  const backend = spawn(process.execPath, ['--import', 'tsx', path.resolve('backend/src/server.ts')], {
+  const backend = spawn(process.execPath, backendArgv(), {
     env: {
       ...process.env,
       ...common,

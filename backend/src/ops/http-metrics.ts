@@ -68,9 +68,19 @@ export function httpMetrics(log?: Pick<Logger, 'info'>): MiddlewareHandler {
   };
 }
 
+/**
+ * Reads the JSON answer and puts an unread copy back. Not `c.res.clone()`: undici ties the original
+ * body stream to the original Response object, and middleware that runs after this one (requestId's
+ * `c.header`) replaces that object with one wrapping the same stream; once the replaced object was
+ * garbage-collected, undici cancelled the stream and the answer's body was gone ("Body has already
+ * been read", seen in backend/src/ops/metrics.test.ts).
+ */
 async function bodyOf(c: Context): Promise<Record<string, unknown>> {
+  if (c.res.body === null) return {};
+  const text = await c.res.text();
+  c.res = new Response(text, c.res);
   try {
-    return (await c.res.clone().json()) as Record<string, unknown>;
+    return JSON.parse(text) as Record<string, unknown>;
   } catch {
     return {};
   }
