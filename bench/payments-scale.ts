@@ -236,24 +236,17 @@ export async function benchScaleOut(processes: number): Promise<void> {
   console.log('\n  processes   req/s     p50 ms   p95 ms   p99 ms   non-201');
   for (const r of rows)
     console.log(`  ${String(r.processes).padStart(9)} ${f(r.rps)} ${f(r.p50)}  ${f(r.p95)}  ${f(r.p99)}   ${r.failed}`);
+  /** One process group's CPU ms per purchase, then their total. */
+  const cpuLine = (r: RunResult, ms: Record<string, number>) =>
+    `  ${String(r.processes).padStart(9)}  ${Object.entries(ms)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join('  ')}  total ${Object.values(ms)
+      .reduce((a, b) => a + b, 0)
+      .toFixed(1)}`;
   console.log('\n  CPU ms per purchase (driver = clients + balancer + PSP simulator):');
-  for (const r of rows)
-    console.log(
-      `  ${String(r.processes).padStart(9)}  ${Object.entries(r.cpuMs)
-        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-        .join('  ')}  total ${Object.values(r.cpuMs)
-        .reduce((a, b) => a + b, 0)
-        .toFixed(1)}`,
-    );
+  for (const r of rows) console.log(cpuLine(r, r.cpuMs));
   console.log('\n  CPU ms per purchase including settlement after the window (seconds it took):');
-  for (const r of rows)
-    console.log(
-      `  ${String(r.processes).padStart(9)}  ${Object.entries(r.cpuMsSettled)
-        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-        .join('  ')}  total ${Object.values(r.cpuMsSettled)
-        .reduce((a, b) => a + b, 0)
-        .toFixed(1)}  (${r.drainSeconds.toFixed(1)} s)`,
-    );
+  for (const r of rows) console.log(`${cpuLine(r, r.cpuMsSettled)}  (${r.drainSeconds.toFixed(1)} s)`);
   console.log('\n  Postgres sessions by state (mean over the run):');
   for (const r of rows)
     console.log(
