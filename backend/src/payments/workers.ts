@@ -12,8 +12,11 @@ const OUTBOX_POLL_MS = 500;
 /** Expired Idempotency-Key records are purged this often (retention is in hours, so hourly is plenty). */
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Runs `fn` now and then every `ms`, never overlapping itself; at once again while it returns `true` (more is due). */
-function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => void) {
+/**
+ * Runs `fn` now and then every `ms`, never overlapping itself; at once again while it returns `true` (more is due).
+ * @internal exported for its tests
+ */
+export function every(ms: number, fn: () => Promise<unknown>, onError: (e: unknown) => void) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
