@@ -42,8 +42,9 @@ function fixtureWithTimeout(ms: number): string {
  */
 export function useTwoHostLimitsStack(opts: { redisTimeoutMs?: number } = {}): TwoHostLimitsStack {
   const h = { token: `e2e-${randomUUID()}`, metricsToken: `metrics-${randomUUID()}` } as TwoHostLimitsStack;
-  const rulesDir = opts.redisTimeoutMs ? fixtureWithTimeout(opts.redisTimeoutMs) : FIXTURE_DIR;
+  let rulesDir = FIXTURE_DIR;
   beforeAll(async () => {
+    if (opts.redisTimeoutMs) rulesDir = fixtureWithTimeout(opts.redisTimeoutMs);
     h.bridge = await startRedisBridge({ token: h.token });
     h.stack = await startStack({
       gateways: [{ host: '127.0.0.2' }, { host: '127.0.0.3' }],
