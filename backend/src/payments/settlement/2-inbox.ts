@@ -36,21 +36,11 @@ async function purchaseSettled(ctx: PaymentsContext, piId: string): Promise<bool
   return p?.status === 'succeeded';
 }
 
-/**
- * The facts to apply, or null when there is nothing to apply. `seen` is asked before any call to
- * the PSP: an event already in the inbox (a redelivery after a timeout) answers `duplicate` without
- * one. Events planned without the PSP skip that read; their transaction finds a repeat anyway.
- */
-async function plan(
-  ctx: PaymentsContext,
-  event: Stripe.Event,
-  seen: () => Promise<boolean>,
-): Promise<Plan | null | 'duplicate'> {
+async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | null> {
   const obj = event.data.object as unknown as Record<string, unknown>;
   if (event.type.startsWith('checkout.session.')) {
     const expiredPurchaseId = expiredCheckoutPurchase(event);
     if (expiredPurchaseId) return { refunds: [], expiredPurchaseId };
-    if (await seen()) return 'duplicate';
     const pi = await checkoutSessionFacts(ctx, event);
     return pi ? { pi, refunds: [] } : null;
   }
@@ -59,14 +49,10 @@ async function plan(
     // Every PaymentIntent we create names its purchase; anything else on the account is not ours.
     if (!pi.metadata.purchase_id) return null;
     // The event carries the charge id, not the fee: fetch the charge's balance transaction.
-    if (pi.status === 'succeeded' && pi.feeCents === null) {
-      if (await seen()) return 'duplicate';
-      pi = await fetchPaymentIntentFacts(ctx.stripe, pi.id);
-    }
+    if (pi.status === 'succeeded' && pi.feeCents === null) pi = await fetchPaymentIntentFacts(ctx.stripe, pi.id);
     return { pi, refunds: [] };
   }
   let refunds: RefundFacts[];
-  if ((REFUND_EVENTS.has(event.type) || event.type === 'charge.refunded') && (await seen())) return 'duplicate';
   if (REFUND_EVENTS.has(event.type)) refunds = [refundFacts(obj as unknown as Stripe.Refund)];
   else if (event.type === 'charge.refunded') {
     const piId = typeof obj.payment_intent === 'string' ? obj.payment_intent : null;
@@ -110,15 +96,12 @@ export function handleStripeEvent(
 const inFlight = new WeakMap<PaymentsContext['db'], Map<string, Promise<InboxOutcome>>>();
 
 async function handleOnce(ctx: PaymentsContext, event: Stripe.Event, requestId: string | null): Promise<InboxOutcome> {
-  const seen = async () => {
-    const [row] = await ctx.db
-      .select({ id: webhookEvents.id })
-      .from(webhookEvents)
-      .where(eq(webhookEvents.id, event.id));
-    return row !== undefined;
-  };
-  const facts = await plan(ctx, event, seen);
-  if (facts === 'duplicate') return 'duplicate';
+  const [seen] = await ctx.db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.id, event.id));
+  if (seen) return 'duplicate';
+  const facts = await plan(ctx, event);
   const objectId = (event.data.object as { id?: string }).id ?? null;
   if (!facts) {
     // Nothing to apply (an event type we do not act on, or not our payment): the inbox row alone,
