@@ -138,6 +138,7 @@ describe.skipIf(!HAS_PGBOUNCER)(
       await chaos;
 
       expect(results.filter((r) => r.status !== 201)).toEqual([]);
+      expect(cluster.crashes, 'no backend exits but the one killed').toEqual([]);
       for (const b of buyers) {
         const ids = new Set(
           results.slice(buyers.indexOf(b) * SENDS_PER_KEY, (buyers.indexOf(b) + 1) * SENDS_PER_KEY).map((r) => r.id),
@@ -191,6 +192,7 @@ describe.skipIf(!HAS_PGBOUNCER)(
       const report = await reconcile(db.db, stripe, { since: started });
       expect(reconcileOk(report), formatReport(report)).toBe(true);
       expect(report.matched).toBe(report.checked);
+      expect(cluster.crashes).toEqual([]);
     }, 240_000);
   },
 );

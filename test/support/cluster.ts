@@ -14,6 +14,9 @@ interface ClusterBackend {
   restart(): Promise<void>;
 }
 
+/** Exits nobody asked for (a crash, an unhandled rejection): `index: code/signal`, in order. */
+type CrashLog = string[];
+
 export interface Cluster {
   backends: ClusterBackend[];
   /** The round-robin balancer the gateways forward to (a stand-in for a load balancer). */
@@ -21,6 +24,8 @@ export interface Cluster {
   gatewayUrls: string[];
   /** workerd's process ids, one per gateway (benchmarks account their CPU). */
   gatewayPids: number[];
+  /** Backend exits that `kill()` did not cause: a test of the cluster expects none. */
+  crashes: CrashLog;
   stop(): Promise<void>;
 }
 
@@ -43,13 +48,20 @@ export async function startCluster(opts: {
   nodeArgs?: (index: number) => string[];
 }): Promise<Cluster> {
   const backends: ClusterBackend[] = [];
+  const crashes: CrashLog = [];
   const script = opts.builtServer ? [opts.builtServer] : ['--import', 'tsx', path.resolve('backend/src/server.ts')];
   for (let i = 0; i < opts.backends; i++)
     backends.push(
-      await startBackend(i, [...(opts.nodeArgs?.(i) ?? []), ...script], opts.databaseUrl, {
-        GATEWAY_SHARED_SECRET: opts.secret,
-        ...opts.env,
-      }),
+      await startBackend(
+        i,
+        [...(opts.nodeArgs?.(i) ?? []), ...script],
+        opts.databaseUrl,
+        {
+          GATEWAY_SHARED_SECRET: opts.secret,
+          ...opts.env,
+        },
+        crashes,
+      ),
     );
   const balancer = await startBalancer(backends.map((b) => b.url));
   const gateways: Awaited<ReturnType<typeof startGateway>>[] = [];
@@ -67,6 +79,7 @@ export async function startCluster(opts: {
     balancerUrl: balancer.url,
     gatewayUrls: gateways.map((g) => g.url),
     gatewayPids: gateways.map((g) => g.child.pid ?? 0),
+    crashes,
     async stop() {
       await Promise.all(gateways.map((g) => g.stop()));
       await new Promise<void>((r) => balancer.server.close(() => r()));
@@ -80,11 +93,13 @@ async function startBackend(
   argv: string[],
   databaseUrl: string,
   env: Record<string, string>,
+  crashes: CrashLog,
 ): Promise<ClusterBackend> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const spawnOne = () =>
-    spawn(process.execPath, argv, {
+  let killing = false;
+  const spawnOne = () => {
+    const proc = spawn(process.execPath, argv, {
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,
@@ -104,6 +119,11 @@ async function startBackend(
         'inherit',
       ],
     });
+    proc.once('exit', (code, signal) => {
+      if (!killing) crashes.push(`backend ${index}: ${signal ?? `exit ${code}`}`);
+    });
+    return proc;
+  };
   const b: ClusterBackend = {
     url,
     proc: spawnOne(),
@@ -111,10 +131,12 @@ async function startBackend(
       const p = b.proc;
       if (p.exitCode !== null || p.signalCode !== null) return;
       const exited = new Promise((r) => p.once('exit', r));
+      killing = true;
       p.kill(signal);
       await exited;
     },
     async restart() {
+      killing = false;
       b.proc = spawnOne();
       await waitReady(url, b.proc);
     },

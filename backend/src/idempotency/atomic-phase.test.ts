@@ -58,3 +58,32 @@ describe('atomicPhase under concurrency (issue 16)', () => {
     attempts.mockRestore();
   });
 });
+
+describe('atomicPhase when the lock check fails', () => {
+  it('rejects the phase and leaves no unhandled rejection while `fn` is still busy (a crash of the process)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // An id Postgres cannot cast fails the pipelined check at once, as a serialization failure
+      // of the check does under load; `fn` is busy off the database meanwhile.
+      const key = {
+        id: 'not-a-uuid',
+        lockToken: 'x',
+        userId,
+        operation: 'purchase.create',
+        idempotencyKey: 'broken',
+        fingerprint: 'fp',
+      };
+      const phase = atomicPhase(database.db, key, async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        return response(200, {});
+      });
+      await expect(phase).rejects.toThrow(/Failed query/);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

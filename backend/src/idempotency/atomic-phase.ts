@@ -70,6 +70,9 @@ export async function atomicPhase<P extends string>(
         .where(eq(idempotencyKeys.id, keyId))
         .for('update')
         .execute();
+      // Awaited only after `fn`'s first statements: without a handler attached now, its rejection
+      // (a serialization failure, say) would be an unhandled rejection that ends the process.
+      check.catch(() => {});
       const stillOurs = async () => {
         const [cur] = await check;
         if (!cur || cur.lockToken !== key.lockToken) throw new LockLostError();
