@@ -13,6 +13,8 @@ import { trackInflight } from './http/inflight.ts';
 
 /** Scholarships loaded on first start with the embedded defaults. */
 const DEMO_SCHOLARSHIP_COUNT = 500;
+/** After the request grace period, how long background rounds (recovery, outbox relay) get to finish. */
+const WORKERS_STOP_MS = 5_000;
 
 async function main() {
   let env: ReturnType<typeof parseEnv>;
@@ -74,7 +76,13 @@ async function main() {
       console.error(
         `backend: ${inflight.count()} request(s) still running after the grace period; their keys resume by recovery`,
       );
-    await Promise.all([workers.stop(), opsWorkers.stop()]);
+    // Bounded too: a round stuck on a query whose answer never comes must not keep the process up.
+    const workersStopped = await Promise.race([
+      Promise.all([workers.stop(), opsWorkers.stop()]).then(() => true),
+      new Promise<false>((r) => setTimeout(r, WORKERS_STOP_MS, false).unref()),
+    ]);
+    if (!workersStopped)
+      console.error(`backend: a background round still running after ${WORKERS_STOP_MS} ms; exiting`);
     await database.close();
     process.exit(0);
   };

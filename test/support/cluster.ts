@@ -133,7 +133,10 @@ async function startBackend(
       const exited = new Promise((r) => p.once('exit', r));
       killing = true;
       p.kill(signal);
+      // A process that does not end within its grace (20 s) plus a margin is killed, not left behind.
+      const hard = setTimeout(() => p.kill('SIGKILL'), 30_000);
       await exited;
+      clearTimeout(hard);
     },
     async restart() {
       killing = false;
