@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SCRYPT_LOG2N } from './auth/password.ts';
 
 /**
  * Every environment variable the backend reads, validated once at start. A bad value stops the
@@ -102,6 +103,8 @@ const EnvSchema = z
     OPS_STATUS_ALLOWLIST: z.string().default(''),
     /** Minutes between the backend's own reconciliations (last 24 h); 0 turns them off. */
     RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
+    /** scrypt cost of new password hashes, N=2^value (12-20); below 15 only outside production (the tests use 12). */
+    PASSWORD_SCRYPT_LOG2N: z.coerce.number().int().min(12).max(20).default(DEFAULT_SCRYPT_LOG2N),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Load demo data on first start when the database is empty. */
     SEED_DEMO: z
@@ -112,6 +115,16 @@ const EnvSchema = z
   .superRefine((env, ctx) => {
     if (env.DEV_MAILBOX === 'true' && (env.APP_ENV === 'production' || env.NODE_ENV === 'production')) {
       ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'the dev mailbox never runs in production' });
+    }
+    if (
+      env.PASSWORD_SCRYPT_LOG2N < DEFAULT_SCRYPT_LOG2N &&
+      (env.APP_ENV === 'production' || env.NODE_ENV === 'production')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PASSWORD_SCRYPT_LOG2N'],
+        message: `below ${DEFAULT_SCRYPT_LOG2N} is for tests only, never production`,
+      });
     }
     if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
       ctx.addIssue({

@@ -10,6 +10,7 @@ import { crashObserver } from './payments/crash-hook.ts';
 import { startOpsWorkers } from './ops/ops-workers.ts';
 import type { AppDeps } from './deps.ts';
 import { trackInflight } from './http/inflight.ts';
+import { setPasswordHashCost } from './auth/password.ts';
 
 /** Scholarships loaded on first start with the embedded defaults. */
 const DEMO_SCHOLARSHIP_COUNT = 500;
@@ -24,6 +25,7 @@ async function main() {
     console.error(`backend: ${(e as Error).message}`);
     process.exit(2);
   }
+  setPasswordHashCost(env.PASSWORD_SCRYPT_LOG2N);
   const log = createLogger(env.LOG_LEVEL);
   // Migrations and demo data as the owner; the app's own connection as gatehouse_app (db/open.ts).
   const database = await openAppDatabase({

@@ -1,20 +1,31 @@
 import { scrypt, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * scrypt with N=2^15, r=8, p=1: ~60-90 ms on our 2-core machines, the cost the launch plan asks
+ * scrypt with N=2^15, r=8, p=1: ~60-170 ms on our 2-core machines, the cost the launch plan asks
  * for (slow enough to hurt offline guessing, fast enough for login p95). Encoded as
- * `scrypt$N$r$p$salt$hash` (base64url) so the cost can be raised later without breaking old hashes.
+ * `scrypt$N$r$p$salt$hash` (base64url), so the cost of new hashes can change (PASSWORD_SCRYPT_LOG2N)
+ * without breaking old ones: each verifies at the cost it was made with.
  */
-const N = 1 << 15;
+export const DEFAULT_SCRYPT_LOG2N = 15;
 const R = 8;
 const P = 1;
 const KEYLEN = 32;
-/** scrypt needs 128·N·r bytes; allow headroom. */
-const MAXMEM = 128 * N * R * 2;
+
+let log2n = DEFAULT_SCRYPT_LOG2N;
+
+/**
+ * The cost of new hashes, N=2^log2n: server.ts sets PASSWORD_SCRYPT_LOG2N (env.ts refuses less than
+ * the default in production); the test suites hash at a lower cost (vitest.config.ts).
+ */
+export function setPasswordHashCost(value: number): void {
+  log2n = value;
+}
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  // scrypt needs 128·N·r bytes; allow headroom.
+  const maxmem = 128 * n * r * 2;
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEYLEN, { N: n, r, p, maxmem: MAXMEM }, (err, key) =>
+    scrypt(password.normalize('NFKC'), salt, KEYLEN, { N: n, r, p, maxmem }, (err, key) =>
       err ? reject(err) : resolve(key),
     ),
   );
@@ -22,6 +33,7 @@ function derive(password: string, salt: Buffer, n: number, r: number, p: number)
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
+  const N = 2 ** log2n;
   const key = await derive(password, salt, N, R, P);
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
