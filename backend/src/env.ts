@@ -24,6 +24,16 @@ const EnvSchema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((v) => v === 'true'),
+    /**
+     * Send a connection's next statement before the last one answered (postgres.js pipelining). Turn
+     * off behind a transaction-mode pooler: PgBouncer 1.18 hands the server to another client when a
+     * statement ends outside a transaction and loses the answer to the one pipelined behind it, a
+     * query that never returns (backend/src/db/pgbouncer.test.ts, db/no-pipelining.ts).
+     */
+    DATABASE_PIPELINE: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     /** Apply migrations at start. Production turns this off and runs `npm run db:migrate` as a release step. */
     MIGRATE_ON_START: z
       .enum(['true', 'false'])

@@ -34,6 +34,7 @@ async function main() {
     dataDir: env.DATA_DIR,
     poolMax: env.DATABASE_POOL_MAX,
     prepare: env.DATABASE_PREPARE,
+    pipeline: env.DATABASE_PIPELINE,
     migrate: env.MIGRATE_ON_START,
     ownerWork: async (owner) => {
       if (env.SEED_DEMO && (await isEmpty(owner))) {

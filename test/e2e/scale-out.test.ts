@@ -65,6 +65,7 @@ describe.skipIf(!HAS_PGBOUNCER)(
         gatewayBundle: inject('gatewayBundle'),
         env: {
           DATABASE_PREPARE: 'false',
+          DATABASE_PIPELINE: 'false',
           DATABASE_POOL_MAX: '5',
           JWT_PRIVATE_JWK: jwk,
           STRIPE_SECRET_KEY: STRIPE_KEY,

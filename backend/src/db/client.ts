@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
 import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.ts';
+import { withoutPipelining } from './no-pipelining.ts';
 
 /** The Drizzle handle every service takes; the same type for Postgres and embedded PGlite. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -46,14 +47,17 @@ export const APP_ROLE = 'gatehouse_app';
  * Postgres via postgres.js. `max` stays small: the backend is one process on a 2-core box. `role`
  * is sent as a startup parameter, so every pooled connection runs as that role from its first query.
  */
-export function connectPostgres(url: string, opts: { max?: number; prepare?: boolean; role?: string } = {}): Database {
+export function connectPostgres(
+  url: string,
+  opts: { max?: number; prepare?: boolean; pipeline?: boolean; role?: string } = {},
+): Database {
   const client = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => {},
     prepare: opts.prepare ?? true,
     connection: opts.role ? { role: opts.role } : {},
   });
-  const db = drizzlePg(client, { schema }) as unknown as Db;
+  const db = drizzlePg(opts.pipeline === false ? withoutPipelining(client) : client, { schema }) as unknown as Db;
   const u = new URL(url);
   return {
     db,
@@ -80,9 +84,10 @@ export async function connect(opts: {
   dataDir: string;
   poolMax?: number;
   prepare?: boolean;
+  pipeline?: boolean;
 }): Promise<Database> {
   return opts.databaseUrl
-    ? connectPostgres(opts.databaseUrl, { max: opts.poolMax, prepare: opts.prepare })
+    ? connectPostgres(opts.databaseUrl, { max: opts.poolMax, prepare: opts.prepare, pipeline: opts.pipeline })
     : connectPglite(path.join(opts.dataDir, 'pglite'));
 }
 

@@ -9,9 +9,10 @@ export interface OpenOptions {
   /** The owner's connection for migrations and demo data (`MIGRATION_DATABASE_URL`); unset → `databaseUrl`. */
   migrationDatabaseUrl?: string;
   dataDir: string;
-  /** The app's pool size and prepared statements (DATABASE_POOL_MAX, DATABASE_PREPARE). */
+  /** The app's pool size, prepared statements and pipelining (DATABASE_POOL_MAX, DATABASE_PREPARE, DATABASE_PIPELINE). */
   poolMax?: number;
   prepare?: boolean;
+  pipeline?: boolean;
   /** Apply migrations (MIGRATE_ON_START); off when `npm run db:migrate` is a release step. Default on. */
   migrate?: boolean;
   /** Owner-only work after migrating (demo data: bulk loads drop and rebuild indexes). */
@@ -37,13 +38,17 @@ export async function openAppDatabase(opts: OpenOptions): Promise<Database> {
     await database.db.execute(sql.raw(`set role ${APP_ROLE}`));
     return { ...database, describe: `${database.describe} as ${APP_ROLE}` };
   }
-  const owner = connectPostgres(opts.migrationDatabaseUrl ?? opts.databaseUrl, { max: 2, prepare: opts.prepare });
+  const owner = connectPostgres(opts.migrationDatabaseUrl ?? opts.databaseUrl, {
+    max: 2,
+    prepare: opts.prepare,
+    pipeline: opts.pipeline,
+  });
   try {
     await ownerWork(owner, opts);
   } finally {
     await owner.close();
   }
-  const pool = { max: opts.poolMax, prepare: opts.prepare };
+  const pool = { max: opts.poolMax, prepare: opts.prepare, pipeline: opts.pipeline };
   const app = connectPostgres(opts.databaseUrl, pool);
   if (!(await mayAlterLedger(app.db))) return app; // a dedicated login (member of gatehouse_app): as is
   // The login could alter the ledger (the owner, or a superuser): run as gatehouse_app instead.
