@@ -209,7 +209,7 @@ describe('login', () => {
       const { users } = await import('../db/schema/index.ts');
       const rows = await t2.deps.db.select({ hash: users.passwordHash }).from(users);
       expect(rows[0].hash).toMatch(
-        new RegExp(`^scrypt\\$${2 ** Number(process.env.PASSWORD_SCRYPT_LOG2N)}\\$8\\$1\\$`),
+        new RegExp(`^scrypt\\$${2 ** Number(process.env.PASSWORD_SCRYPT_LOG2N ?? DEFAULT_SCRYPT_LOG2N)}\\$8\\$1\\$`),
       );
       expect(rows[0].hash).not.toContain(u.password);
     } finally {

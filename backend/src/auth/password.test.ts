@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env.ts';
 import { DEFAULT_SCRYPT_LOG2N, hashPassword, setPasswordHashCost, verifyPassword } from './password.ts';
 
-const suiteCost = Number(process.env.PASSWORD_SCRYPT_LOG2N);
+const suiteCost = Number(process.env.PASSWORD_SCRYPT_LOG2N ?? DEFAULT_SCRYPT_LOG2N);
 afterEach(() => setPasswordHashCost(suiteCost));
 
 describe('password hashing cost', () => {

@@ -11,7 +11,7 @@ import type { Sql } from 'postgres';
  * description before anything else goes on its connection, and a transaction reserves its
  * connection; only a statement without parameters outside a transaction leaves its connection open
  * to a pipelined follower. Such statements run in a transaction of their own here (two round trips
- * more, for the few there are: health checks, `select now()`). postgres.js' own `max_pipeline: 0`
+ * more each: readiness checks, selects without a condition). postgres.js' own `max_pipeline: 0`
  * cannot do this: it also stops `begin` from reserving its connection.
  */
 export function withoutPipelining(client: Sql): Sql {
