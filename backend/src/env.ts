@@ -126,10 +126,7 @@ const EnvSchema = z
     if (env.DEV_MAILBOX === 'true' && (env.APP_ENV === 'production' || env.NODE_ENV === 'production')) {
       ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'the dev mailbox never runs in production' });
     }
-    if (
-      env.PASSWORD_SCRYPT_LOG2N < DEFAULT_SCRYPT_LOG2N &&
-      (env.APP_ENV === 'production' || env.NODE_ENV === 'production')
-    ) {
+    if (env.PASSWORD_SCRYPT_LOG2N < DEFAULT_SCRYPT_LOG2N && isProduction(env)) {
       ctx.addIssue({
         code: 'custom',
         path: ['PASSWORD_SCRYPT_LOG2N'],
