@@ -5,7 +5,7 @@ import { openAppDatabase } from './db/open.ts';
 import { loadSigningKeys } from './auth/keys.ts';
 import { createApp } from './app.ts';
 import { isEmpty, seedDemo, DEMO_ACCOUNTS } from './db/seed.ts';
-import { startPaymentWorkers } from './payments/workers.ts';
+import { settlesWithin, startPaymentWorkers } from './payments/workers.ts';
 import { crashObserver } from './payments/crash-hook.ts';
 import { startOpsWorkers } from './ops/ops-workers.ts';
 import type { AppDeps } from './deps.ts';
@@ -80,10 +80,7 @@ async function main() {
         `backend: ${inflight.count()} request(s) still running after the grace period; their keys resume by recovery`,
       );
     // Bounded too: a round stuck on a query whose answer never comes must not keep the process up.
-    const workersStopped = await Promise.race([
-      Promise.all([workers.stop(), opsWorkers.stop()]).then(() => true),
-      new Promise<false>((r) => setTimeout(r, WORKERS_STOP_MS, false).unref()),
-    ]);
+    const workersStopped = await settlesWithin(Promise.all([workers.stop(), opsWorkers.stop()]), WORKERS_STOP_MS);
     if (!workersStopped)
       console.error(`backend: a background round still running after ${WORKERS_STOP_MS} ms; exiting`);
     await database.close();

@@ -59,7 +59,10 @@ interface Variables {
   route: string;
   /** The canonical client address from the trusted source (settings.clientIp); 'unknown' only in development. */
   clientIp: string;
-  /** `clientIp` parsed, once per request (client-ip stage `clientAddressOf`): the allowlist, crawler and rate-limit checks share it. */
+  /**
+   * `clientIp` parsed, once per request (client-ip stage `clientAddressOf`): the allowlist, crawler
+   * and rate-limit checks share it.
+   */
   clientAddr: { ip: string; addr: IPv4 | IPv6 | null } | undefined;
   clientClass: ClientClass;
   /** Grants of a matching allowlist entry (issue: access rules). */

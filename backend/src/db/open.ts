@@ -9,7 +9,7 @@ export interface OpenOptions {
   /** The owner's connection for migrations and demo data (`MIGRATION_DATABASE_URL`); unset → `databaseUrl`. */
   migrationDatabaseUrl?: string;
   dataDir: string;
-  /** The app's pool size, prepared statements and pipelining (DATABASE_POOL_MAX, DATABASE_PREPARE, DATABASE_PIPELINE). */
+  /** The app's pool size, prepared statements and pipelining (DATABASE_POOL_MAX, _PREPARE, _PIPELINE). */
   poolMax?: number;
   prepare?: boolean;
   pipeline?: boolean;

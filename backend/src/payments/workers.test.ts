@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { every } from './workers.ts';
+import { every, settlesWithin } from './workers.ts';
 
 /** The workers' scheduler: the outbox relay runs its next round at once after a full batch (issue 16). */
 describe('every', () => {
@@ -57,5 +57,32 @@ describe('every', () => {
     await stopped;
     await vi.advanceTimersByTimeAsync(1_000);
     expect(runs).toBe(before);
+  });
+});
+
+/** Shutdown's bound on background rounds (server.ts). */
+describe('settlesWithin', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers true when the work settles in time (also by failing), false when it never does', async () => {
+    const done = settlesWithin(new Promise((r) => setTimeout(r, 100)), 5_000);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await done).toBe(true);
+    expect(await settlesWithin(Promise.reject(new Error('down')), 5_000)).toBe(true);
+    const stuck = settlesWithin(new Promise(() => {}), 5_000);
+    await vi.advanceTimersByTimeAsync(4_999);
+    let answered: boolean | undefined;
+    void stuck.then((v) => {
+      answered = v;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(answered).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await stuck).toBe(false);
   });
 });

@@ -37,6 +37,23 @@ export function every(ms: number, fn: () => Promise<unknown>, onError: (e: unkno
 }
 
 /**
+ * Whether `work` settles within `ms`: shutdown waits this long for background rounds (server.ts), so a
+ * round stuck on a query whose answer never comes cannot keep a stopping process up.
+ */
+export function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((r) => {
+      timer = setTimeout(r, ms, false);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Background work of the payments domain, started by server.ts: recovery on start and every
  * PAYMENTS_RECOVERY_INTERVAL_SECONDS, the outbox relay, and the idempotency purge.
  */

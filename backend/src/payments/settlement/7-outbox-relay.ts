@@ -54,7 +54,8 @@ export interface OutboxConsumer {
  * same one), deliver them to each consumer (in one transaction for a `batch` consumer, else
  * OUTBOX_CONCURRENCY at a time, one transaction each), then mark the delivered ones in one
  * statement, and retry the failed ones later with backoff or dead-letter them.
- * `claimed`: a full batch means more may be due (the caller runs the next round at once). At least once: a crash after a consumer committed redelivers, and the consumer's
+ * `claimed`: a full batch means more may be due (the caller runs the next round at once).
+ * At least once: a crash after a consumer committed redelivers, and the consumer's
  * (consumer, message id) row turns that into a no-op. A failed delivery is logged under the
  * message's originating `request_id`, so the request's log lines lead to its dead letter.
  */
