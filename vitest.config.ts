@@ -5,12 +5,13 @@ import { availableParallelism } from 'node:os';
 /** Backend worker threads: at least two (its files mostly wait on Postgres), more on larger machines. */
 const BACKEND_THREADS = Math.max(2, availableParallelism() - 1);
 /**
- * e2e files at a time: one. Each file starts its own processes on free ports, its own database and
- * Redis key prefix, so two at once share no state and the suite is ~10-20 s faster; but on 2 CPUs
- * beside the backend project they starved each other's processes past the production rules'
- * 250 ms Redis timeouts (a login refused 503 instead of counted, a red CI run). Raise it on larger machines.
+ * e2e files at a time: two. Each file starts its own processes on free ports, its own database and
+ * Redis key prefix, so two at once share no state; on 2 CPUs it takes `npm test` from ~120 s to
+ * ~95-100 s. A test that counts limits through Redis gives its stack Redis timeouts of seconds
+ * (`limitsWithTimeouts`, test/support/limits-rules.ts): the production rules' 150-250 ms were once
+ * missed on a busy machine (a login refused 503 instead of counted). Raise it on larger machines.
  */
-const E2E_FORKS = 1;
+const E2E_FORKS = 2;
 
 /**
  * The suite hashes passwords at scrypt N=2^12 instead of production's 2^15 (~170 ms each on 2 CPUs,

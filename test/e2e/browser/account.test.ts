@@ -91,7 +91,10 @@ describe('student account journeys', () => {
       await logIn(page, address);
       expect(new URL(page.url()).pathname).toBe(`/scholarships/${slug}`);
       await page.getByRole('button', { name: 'Save this scholarship' }).click();
-      expect(await page.getByRole('button', { name: 'Saved: remove from my list' }).count()).toBe(1);
+      // With JavaScript off the click only waits for the form's navigation to start.
+      const savedButton = page.getByRole('button', { name: 'Saved: remove from my list' });
+      await savedButton.waitFor();
+      expect(await savedButton.count()).toBe(1);
 
       await page.goto(`${base}/account`);
       const saved = page.locator('h2#saved ~ div article h3');
