@@ -1,5 +1,9 @@
 import { createExecutionContext, env as workerEnv, waitOnExecutionContext } from 'cloudflare:test';
+import { type Context, Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayEnv } from '../env.ts';
+import { problemResponse } from '../respond.ts';
+import { upstreamTiming } from './telemetry.ts';
 import { createGateway } from '../app.ts';
 import { makeKeys, stubBackend, ENV } from '../../../test/support/gateway/access.ts';
 import { bundledRules } from '../config/bundled.ts';
@@ -120,4 +124,32 @@ describe('gateway telemetry (inside workerd)', () => {
     expect(samples.length).toBeLessThan(1500);
     for (const s of samples) for (const v of Object.values(s.labels)) expect(v).not.toMatch(/^10\.|^\/[a-z0-9]{8}\//);
   }, 120_000);
+});
+
+describe('upstream-timing stage', () => {
+  /** The stage in front of a stand-in proxy; reports the outcome and time the stage recorded. */
+  async function outcome(proxy: (c: Context<GatewayEnv>) => Response | Promise<Response>) {
+    const a = new Hono<GatewayEnv>();
+    let seen: { outcome: string; ms: number } | undefined;
+    a.use(async (c, next) => {
+      await next();
+      seen = c.get('upstream');
+    });
+    a.use(upstreamTiming());
+    a.all('*', proxy);
+    const res = await a.request('/x');
+    return { status: res.status, ...seen! };
+  }
+
+  it('says ok for any answer below 500, status_5xx for a 5xx, unreachable when the proxy could not connect', async () => {
+    expect(await outcome((c) => c.text('fine'))).toMatchObject({ status: 200, outcome: 'ok' });
+    expect(await outcome((c) => c.text('missing', 404))).toMatchObject({ status: 404, outcome: 'ok' });
+    expect(await outcome((c) => c.text('broken', 503))).toMatchObject({ status: 503, outcome: 'status_5xx' });
+    expect(await outcome((c) => problemResponse(c, 'UPSTREAM_UNAVAILABLE'))).toMatchObject({
+      status: 502,
+      outcome: 'unreachable',
+    });
+    // workerd's clock stands still during computation, so only the type is checked here.
+    expect(typeof (await outcome((c) => c.text('fine'))).ms).toBe('number');
+  });
 });
