@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { parsePrometheusText, sumOf } from '../../shared/ops/prom-text.ts';
 import { useTwoHostLimitsStack } from '../support/redis-bridge/two-hosts.ts';
 
 /**
@@ -20,6 +21,17 @@ async function burst(pathName: string, ip: string, n: number) {
       }),
     ),
   );
+}
+
+/** Login-account tokens both gateways gave back to Redis so far (their refunds_total counters). */
+async function refundedLogins(): Promise<number> {
+  let n = 0;
+  for (const url of h.stack.gatewayUrls) {
+    const res = await fetch(`${url}/__gateway/metrics`, { headers: { authorization: `Bearer ${h.metricsToken}` } });
+    const { samples } = parsePrometheusText(await res.text());
+    n += sumOf(samples, 'gatehouse_ratelimit_refunds_total', { policy: 'login-account', result: 'ok' });
+  }
+  return n;
 }
 
 describe('limits shared across two gateway hosts', () => {
@@ -73,13 +85,18 @@ describe('limits shared across two gateway hosts', () => {
         return r;
       });
     expect((await post(0, '/api/auth/signup', { email, password, name: 'Rate Limit' })).status).toBe(202);
+    const refundedBefore = await refundedLogins();
     // login-account allows 5 per hour: 7 successful logins pass because each gives its token back.
     for (let i = 0; i < 7; i++) {
       const r = await post(i, '/api/auth/login', { email, password });
       expect(r.status).toBe(200);
       expect(r.headers.get('ratelimit-policy')).toContain('"login-account";q=5;w=3600');
     }
-    await new Promise((r) => setTimeout(r, 500)); // refunds run after the response (waitUntil)
+    // Refunds run after the response (waitUntil): wait until both hosts counted all seven.
+    await vi.waitFor(async () => expect((await refundedLogins()) - refundedBefore).toBe(7), {
+      timeout: 10_000,
+      interval: 50,
+    });
     const failed = [];
     for (let i = 0; i < 6; i++)
       failed.push((await post(i, '/api/auth/login', { email, password: 'wrong password!' })).status);
