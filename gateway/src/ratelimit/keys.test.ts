@@ -28,6 +28,7 @@ async function keys(init: RequestInit & { ip?: string; user?: string; bodyBytes?
 }
 
 const json = (o: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(o) });
+const form = { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' } };
 
 describe('rate-limit keys', () => {
   it('account: hashed, case- and space-insensitive; never the raw email', async () => {
@@ -38,6 +39,14 @@ describe('rate-limit keys', () => {
     expect(`${a.account} ${a.both}`).not.toMatch(/ann|example/i);
     expect(a.both).toBe(`ipacct:192.0.2.1:${a.account!.slice(5)}`);
     expect(a.rest).toContain('Ann@Example.org');
+  });
+
+  it('JSON with a charset or a +json type keys like plain application/json', async () => {
+    const plain = (await keys(json({ email: 'ann@example.org' }))).account;
+    for (const type of ['application/json; charset=utf-8', 'application/merge-patch+json'])
+      expect((await keys({ headers: { 'content-type': type }, body: '{"email":"ann@example.org"}' })).account).toBe(
+        plain,
+      );
   });
 
   it('an HTML form post keys like the JSON API', async () => {
@@ -58,11 +67,37 @@ describe('rate-limit keys', () => {
 
   it.each([
     { name: 'no email field', init: json({ user: 'x' }), missing: 'no_account' },
-    { name: 'email not a string', init: json({ email: ['a@b.c'] }), missing: 'no_account' },
+    { name: 'an empty email', init: json({ email: '  ' }), missing: 'no_account' },
+    { name: 'JSON that is not an object', init: json(['a@b.c']), missing: 'no_account' },
+    { name: 'a form without an email', init: { ...form, body: 'password=x' }, missing: 'no_account' },
+    { name: 'email not a string', init: json({ email: ['a@b.c'] }), missing: 'email_not_text' },
+    { name: 'email a number', init: json({ email: 5 }), missing: 'email_not_text' },
     {
       name: 'malformed JSON',
       init: { headers: { 'content-type': 'application/json' }, body: '{"email":' },
-      missing: 'no_account',
+      missing: 'malformed_json',
+    },
+    {
+      name: 'an empty JSON body',
+      init: { headers: { 'content-type': 'application/json' }, body: '' },
+      missing: 'malformed_json',
+    },
+    // The backend reads JSON only as application/json (or +json) and forms only urlencoded.
+    {
+      name: 'JSON sent as text/plain',
+      init: { headers: { 'content-type': 'text/plain' }, body: '{"email":"a@b.c"}' },
+      missing: 'unsupported_media_type',
+    },
+    // Bytes, not a string: a string body would get text/plain from the Request constructor.
+    {
+      name: 'no content type',
+      init: { body: new TextEncoder().encode('{"email":"a@b.c"}') },
+      missing: 'unsupported_media_type',
+    },
+    {
+      name: 'a multipart form',
+      init: { headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' },
+      missing: 'unsupported_media_type',
     },
     // Issue 14, finding 3: padding used to make the key "absent", and the policy was skipped.
     {

@@ -19,15 +19,20 @@ async function sha256Hex(s: string): Promise<string> {
   return Array.from(d.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function emailOf(c: Context<GatewayEnv>, text: string): unknown {
-  if (/^application\/x-www-form-urlencoded/i.test(c.req.header('content-type') ?? ''))
-    return new URLSearchParams(text).get('email');
-  const json = JSON.parse(text) as unknown;
-  return json && typeof json === 'object' ? (json as Record<string, unknown>).email : undefined;
-}
+/** The body types the backend reads an account from, as its JSON reader and HTML forms accept them. */
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
 
-/** Why a key could not be computed; the policy's `missing_key` says what happens then. */
-export type MissingKey = 'no_account' | 'body_too_large';
+/**
+ * Why a key could not be computed; the policy's `missing_key` says what happens then, and the stage
+ * answers each with the problem the backend would give the same body.
+ */
+export type MissingKey =
+  | 'no_account'
+  | 'email_not_text'
+  | 'malformed_json'
+  | 'unsupported_media_type'
+  | 'body_too_large';
 export type KeyResult = { key: string } | { missing: MissingKey };
 
 /**
@@ -36,19 +41,30 @@ export type KeyResult = { key: string } | { missing: MissingKey };
  * padding a login past the cap used to skip the per-account limit (issue 14, finding 3).
  */
 async function accountHash(c: Context<GatewayEnv>): Promise<{ hash: string } | { missing: MissingKey }> {
+  const type = c.req.header('content-type') ?? '';
+  const form = FORM_TYPE.test(type);
+  if (!form && !JSON_TYPE.test(type)) return { missing: 'unsupported_media_type' };
   // The body stage reads the body once; until it has, read a bounded clone ourselves.
   const buffered = c.get('body');
   const clone = buffered ? null : c.req.raw.clone().body;
   const bytes = buffered ?? (clone ? await readCapped(clone, ACCOUNT_BODY_MAX) : new Uint8Array(0));
   if (bytes === null || bytes.byteLength > ACCOUNT_BODY_MAX) return { missing: 'body_too_large' };
-  if (!bytes.byteLength) return { missing: 'no_account' };
-  try {
-    const email = emailOf(c, new TextDecoder().decode(bytes));
-    if (typeof email !== 'string' || !email.trim()) return { missing: 'no_account' };
-    return { hash: await sha256Hex(email.trim().toLowerCase()) };
-  } catch {
-    return { missing: 'no_account' };
+  const text = new TextDecoder().decode(bytes);
+  let email: unknown;
+  if (form) email = new URLSearchParams(text).get('email');
+  else {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { missing: 'malformed_json' };
+    }
+    email = json && typeof json === 'object' ? (json as Record<string, unknown>).email : undefined;
   }
+  if (email === undefined || email === null || email === '') return { missing: 'no_account' };
+  if (typeof email !== 'string') return { missing: 'email_not_text' };
+  if (!email.trim()) return { missing: 'no_account' };
+  return { hash: await sha256Hex(email.trim().toLowerCase()) };
 }
 
 const DEFAULT_PREFIX: IpPrefix = { v4: 32, v6: 64 };

@@ -230,6 +230,45 @@ describe('rate-limit stage', () => {
     expect(await noEmail.json()).toMatchObject({ code: 'RATE_LIMIT_KEY_MISSING', errors: [{ path: 'email' }] });
   });
 
+  // Each unreadable login answers what the backend would for that body, never a misleading "email required".
+  it.each([
+    {
+      name: 'malformed JSON',
+      type: 'application/json',
+      body: '{"email":',
+      status: 400,
+      code: 'MALFORMED_JSON',
+      path: '(body)',
+    },
+    {
+      name: 'an email that is not text',
+      type: 'application/json',
+      body: '{"email":5}',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      path: 'email',
+    },
+    {
+      name: 'JSON sent as text/plain',
+      type: 'text/plain',
+      body: '{"email":"a@b.c"}',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      path: undefined,
+    },
+  ])('credential policy without a key: $name answers $status $code', async ({ type, body, status, code, path }) => {
+    const r = await req(app(createBackend({})), '/api/auth/login?status=401', {
+      method: 'POST',
+      who: { ip: '192.0.2.62' },
+      headers: { 'content-type': type },
+      body,
+    });
+    expect(r.status).toBe(status);
+    const problem = (await r.json()) as { code: string; errors?: { path: string }[] };
+    expect(problem.code).toBe(code);
+    expect(problem.errors?.[0]?.path).toBe(path);
+  });
+
   it('a policy with missing_key: skip is skipped when its key is missing', async () => {
     const rules = LimitsRulesSchema.parse({
       version: 1,

@@ -5,7 +5,7 @@ import { problemResponse } from '../../respond.ts';
 import { backendFor } from '../../ratelimit/backend.ts';
 import { decide, refund, type LimiterBackend } from '../../ratelimit/degrade.ts';
 import { retryAfterForDenied, retryAfterForUnavailable, setRateLimitHeaders } from '../../ratelimit/headers.ts';
-import { keyResolver, type KeyResult } from '../../ratelimit/keys.ts';
+import { keyResolver, type KeyResult, type MissingKey } from '../../ratelimit/keys.ts';
 import { recordDecision, refunds } from '../../ratelimit/metrics.ts';
 import { compileLimits } from '../../ratelimit/policies.ts';
 import type { Decision } from '../../ratelimit/types.ts';
@@ -20,6 +20,36 @@ function waitUntil(c: Context<GatewayEnv>, p: Promise<unknown>): void {
   } catch {
     // No execution context (app.request in tests): let it run unawaited.
     void p;
+  }
+}
+
+/**
+ * The refusal for a credential request whose account key cannot be read: the same code and field
+ * the backend would answer for that body, so a client learns what to fix (not only "no email").
+ */
+function missingKeyProblem(c: Context<GatewayEnv>, why: MissingKey): Response {
+  switch (why) {
+    case 'body_too_large':
+      return problemResponse(c, 'BODY_TOO_LARGE', { detail: 'Sign-in and account requests are limited to 8 KiB' });
+    case 'unsupported_media_type':
+      return problemResponse(c, 'UNSUPPORTED_MEDIA_TYPE', {
+        detail: 'Send the body as application/json (or as an HTML form)',
+      });
+    case 'malformed_json':
+      return problemResponse(c, 'MALFORMED_JSON', {
+        detail: 'The body could not be parsed as JSON',
+        errors: [{ path: '(body)', message: 'malformed JSON' }],
+      });
+    case 'email_not_text':
+      return problemResponse(c, 'VALIDATION_FAILED', {
+        detail: 'Some fields are not valid',
+        errors: [{ path: 'email', message: 'must be a string' }],
+      });
+    case 'no_account':
+      return problemResponse(c, 'RATE_LIMIT_KEY_MISSING', {
+        detail: 'This request must name the account it is for',
+        errors: [{ path: 'email', message: 'required' }],
+      });
   }
 }
 
@@ -56,14 +86,7 @@ export function rateLimit(
     }
     // A policy that cannot compute its key refuses the request unless limits.yaml says `missing_key: skip`.
     const refused = resolved.find(({ p, k }) => 'missing' in k && p.missing_key === 'refuse');
-    if (refused && 'missing' in refused.k) {
-      return refused.k.missing === 'body_too_large'
-        ? problemResponse(c, 'BODY_TOO_LARGE', { detail: 'Sign-in and account requests are limited to 8 KiB' })
-        : problemResponse(c, 'RATE_LIMIT_KEY_MISSING', {
-            detail: 'This request must name the account it is for',
-            errors: [{ path: 'email', message: 'required' }],
-          });
-    }
+    if (refused && 'missing' in refused.k) return missingKeyProblem(c, refused.k.missing);
     const keyed = resolved.flatMap(({ p, k }) => ('key' in k ? [{ p, key: k.key }] : []));
     // One policy (most requests): no Promise.all around it. Several: decided in parallel (Redis round trips).
     const decisions: Decision[] =
