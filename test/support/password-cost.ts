@@ -5,4 +5,5 @@ import { DEFAULT_SCRYPT_LOG2N, setPasswordHashCost } from '../../backend/src/aut
  * scrypt cost, PASSWORD_SCRYPT_LOG2N from vitest.config.ts (the backends the e2e tests spawn
  * inherit the variable and read it through env.ts like any deployment).
  */
-setPasswordHashCost(Number(process.env.PASSWORD_SCRYPT_LOG2N ?? DEFAULT_SCRYPT_LOG2N));
+export const SUITE_SCRYPT_LOG2N = Number(process.env.PASSWORD_SCRYPT_LOG2N ?? DEFAULT_SCRYPT_LOG2N);
+setPasswordHashCost(SUITE_SCRYPT_LOG2N);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestBackend, type TestBackend } from '../../../test/support/backend.ts';
 import { ephemeralSigningKeys } from '../../../test/support/signing-keys.ts';
+import { SUITE_SCRYPT_LOG2N } from '../../../test/support/password-cost.ts';
 import { signAccessToken } from './tokens.ts';
 import { DEFAULT_SCRYPT_LOG2N, hashPassword, setPasswordHashCost } from './password.ts';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from './middleware.ts';
@@ -105,7 +106,7 @@ describe('signup', () => {
         hash.push(await hashing());
       }
     } finally {
-      setPasswordHashCost(Number(process.env.PASSWORD_SCRYPT_LOG2N ?? DEFAULT_SCRYPT_LOG2N));
+      setPasswordHashCost(SUITE_SCRYPT_LOG2N);
     }
     expect(Math.min(...taken)).toBeGreaterThan(Math.min(...hash) / 2);
     // And a fresh signup answers the same way (status above), so the answer itself tells nothing.
@@ -208,9 +209,7 @@ describe('login', () => {
       expect(r.headers.getSetCookie().every((c) => /; Secure/.test(c))).toBe(true);
       const { users } = await import('../db/schema/index.ts');
       const rows = await t2.deps.db.select({ hash: users.passwordHash }).from(users);
-      expect(rows[0].hash).toMatch(
-        new RegExp(`^scrypt\\$${2 ** Number(process.env.PASSWORD_SCRYPT_LOG2N ?? DEFAULT_SCRYPT_LOG2N)}\\$8\\$1\\$`),
-      );
+      expect(rows[0].hash).toMatch(new RegExp(`^scrypt\\$${2 ** SUITE_SCRYPT_LOG2N}\\$8\\$1\\$`));
       expect(rows[0].hash).not.toContain(u.password);
     } finally {
       await t2.close();

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ProblemError } from '../http/problem.ts';
 import { readBodyText } from '../http/validate.ts';
+import { isFormContentType } from '../../../shared/media-types.ts';
 
 /** Our forms hold a few short fields; anything bigger is not from them. */
 export const MAX_FORM_BYTES = 16 * 1024;
@@ -22,8 +23,7 @@ export async function readForm<T extends z.ZodType>(c: Context, schema: T): Prom
 
 /** The raw fields of a urlencoded body; a repeated name is kept as an error marker. */
 export async function readFormFields(c: Context): Promise<{ values: Record<string, string>; repeated: string[] }> {
-  const ct = c.req.header('content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\b/i.test(ct))
+  if (!isFormContentType(c.req.header('content-type')))
     throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the form as application/x-www-form-urlencoded');
   const params = new URLSearchParams(await readBodyText(c, MAX_FORM_BYTES));
   const values: Record<string, string> = {};

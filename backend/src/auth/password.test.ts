@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env.ts';
+import { SUITE_SCRYPT_LOG2N } from '../../../test/support/password-cost.ts';
 import { DEFAULT_SCRYPT_LOG2N, hashPassword, setPasswordHashCost, verifyPassword } from './password.ts';
 
-const suiteCost = Number(process.env.PASSWORD_SCRYPT_LOG2N ?? DEFAULT_SCRYPT_LOG2N);
-afterEach(() => setPasswordHashCost(suiteCost));
+afterEach(() => setPasswordHashCost(SUITE_SCRYPT_LOG2N));
 
 describe('password hashing cost', () => {
   it('production hashes at N=2^15 unless configured; the env refuses a lower cost in production', () => {

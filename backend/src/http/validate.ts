@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ProblemError } from './problem.ts';
 import type { FieldError } from '../../../shared/errors.ts';
 import { readCapped } from '../../../shared/read-capped.ts';
+import { isJsonContentType } from '../../../shared/media-types.ts';
 
 /** Bodies above this are refused before parsing; no endpoint needs more (essays are ≤ 20k chars). */
 const MAX_JSON_BYTES = 256 * 1024;
@@ -57,8 +58,7 @@ export async function readJson<T extends z.ZodType>(
   schema: T,
   opts: { maxBytes?: number } = {},
 ): Promise<z.infer<T>> {
-  const ct = c.req.header('content-type') ?? '';
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(ct)) {
+  if (!isJsonContentType(c.req.header('content-type'))) {
     throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   }
   const text = await readBodyText(c, opts.maxBytes);

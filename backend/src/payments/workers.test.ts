@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { every, settlesWithin } from './workers.ts';
 
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 /** The workers' scheduler: the outbox relay runs its next round at once after a full batch (issue 16). */
 describe('every', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('runs again at once while fn says more is due, then waits the interval', async () => {
     const answers = [true, true, false, false];
     let runs = 0;
@@ -62,13 +62,6 @@ describe('every', () => {
 
 /** Shutdown's bound on background rounds (server.ts). */
 describe('settlesWithin', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('answers true when the work settles in time (also by failing), false when it never does', async () => {
     const done = settlesWithin(new Promise((r) => setTimeout(r, 100)), 5_000);
     await vi.advanceTimersByTimeAsync(100);

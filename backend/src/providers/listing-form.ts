@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { MAX_FORM_BYTES } from '../auth/form.ts';
 import { ProblemError } from '../http/problem.ts';
 import { readBodyText } from '../http/validate.ts';
+import { isFormContentType } from '../../../shared/media-types.ts';
 import { CreateListing, MAX_AMOUNT, MAX_DESCRIPTION, MAX_TITLE } from './listing-schema.ts';
 
 /** A description is up to 20,000 characters of rich text: the form may be bigger than a login form. */
@@ -54,7 +55,7 @@ const number = (raw: string): unknown =>
  * accept exactly the same listings.
  */
 export async function readListingForm(c: Context): Promise<ListingFormResult> {
-  if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? ''))
+  if (!isFormContentType(c.req.header('content-type')))
     throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Send the form as application/x-www-form-urlencoded');
   const f = new URLSearchParams(await readBodyText(c, MAX_LISTING_FORM_BYTES));
   const one = (k: string) => f.get(k) ?? '';

@@ -5,6 +5,7 @@ import { networkOf } from '../config/schema/cidr.ts';
 import { parseClientIp } from '../access/ip-ranges.ts';
 import { clientAddressOf } from '../pipeline/client-ip/index.ts';
 import { readCapped } from '../../../shared/read-capped.ts';
+import { isFormContentType, isJsonContentType } from '../../../shared/media-types.ts';
 
 /**
  * The counter key of a policy for one request. Keys never hold raw personal data: the login email is
@@ -18,10 +19,6 @@ async function sha256Hex(s: string): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
   return Array.from(d.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
 }
-
-/** The body types the backend reads an account from, as its JSON reader and HTML forms accept them. */
-const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
-const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
 
 /**
  * Why a key could not be computed; the policy's `missing_key` says what happens then, and the stage
@@ -41,9 +38,9 @@ export type KeyResult = { key: string } | { missing: MissingKey };
  * padding a login past the cap used to skip the per-account limit (issue 14, finding 3).
  */
 async function accountHash(c: Context<GatewayEnv>): Promise<{ hash: string } | { missing: MissingKey }> {
-  const type = c.req.header('content-type') ?? '';
-  const form = FORM_TYPE.test(type);
-  if (!form && !JSON_TYPE.test(type)) return { missing: 'unsupported_media_type' };
+  const type = c.req.header('content-type');
+  const form = isFormContentType(type);
+  if (!form && !isJsonContentType(type)) return { missing: 'unsupported_media_type' };
   // The body stage reads the body once; until it has, read a bounded clone ourselves.
   const buffered = c.get('body');
   const clone = buffered ? null : c.req.raw.clone().body;

@@ -73,8 +73,8 @@ async function plan(ctx: PaymentsContext, event: Stripe.Event): Promise<Plan | n
  * sees the purchase settled; its inbox insert fails on the event id and the retry answers
  * `duplicate`), and the ledger writes are chained at the end, so the chain's lock is held from the
  * append to the commit only, across every process (ledger/chain.ts `deferChain`).
- * `requestId`: the delivery's, stored on the inbox row and on
- * whatever its effects create (refund rows, outbox messages).
+ * `requestId`: the delivery's, stored on the inbox row and on whatever its effects create (refund
+ * rows, outbox messages).
  */
 export function handleStripeEvent(
   ctx: PaymentsContext,
