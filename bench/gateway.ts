@@ -10,6 +10,9 @@
  *    own process, so each run also prints the CPU time per request of every process (workerd,
  *    upstream, the autocannon driver; /proc/<pid>/stat) and the share of one core workerd used:
  *    workerd runs a Worker's JavaScript on one thread, so a workerd near 100% bounds that run.
+ *    A third Worker, the signing floor, does only what the gateway → backend signature asks of any
+ *    gateway (buffer and digest the body, HMAC-sign, forward headers, add one to the answer): the
+ *    summary prints how much CPU the stages add on top of it and how much 50% of pass-through leaves.
  * 2. Per-stage cost: the same pipeline in-process on Node with each stage timed (self time, without
  *    the stages after it) and the upstream answered in memory, in µs per request. workerd's clocks do
  *    not advance during computation (a Spectre mitigation), so stage timing inside workerd is not possible.
@@ -128,21 +131,59 @@ async function load(url: string, kind: (typeof KINDS)[number], seconds: number):
 }
 
 /** The baseline: a Worker that forwards every request unchanged, nothing else. */
-async function startPassThrough(upstream: string): Promise<{ url: string; child: ChildProcess }> {
-  const dir = path.resolve('.wrangler/bench-pass-through');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    path.join(dir, 'index.js'),
-    `export default {
+const PASS_THROUGH = `export default {
   fetch(req, env) {
     const u = new URL(req.url);
     return fetch(env.BACKEND_URL + u.pathname + u.search, { method: req.method, headers: req.headers, body: req.body, redirect: 'manual' });
   },
 };
-`,
-  );
+`;
+
+/**
+ * The signing floor: the work issue 14's gateway → backend contract asks of any gateway before a
+ * stage decides anything (no WAF, limits, JWT, CORS or telemetry): buffer the body, SHA-256 it,
+ * HMAC-sign the method, path and query, request id and digest (Web Crypto, as the gateway does), send
+ * the client's headers plus the gateway's, and answer with a header of its own added. The gateway
+ * cannot use less CPU than this; the bench prints what is left for its stages at 50% of pass-through.
+ */
+const SIGNING_FLOOR = `const enc = new TextEncoder();
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const hex = (buf) => { let o = ''; for (const b of new Uint8Array(buf)) o += HEX[b]; return o; };
+let key;
+export default {
+  async fetch(req, env) {
+    const u = new URL(req.url);
+    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(await req.arrayBuffer());
+    key ??= await crypto.subtle.importKey('raw', enc.encode(env.GATEWAY_SHARED_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const digest = body ? hex(await crypto.subtle.digest('SHA-256', body)) : '';
+    const id = crypto.randomUUID();
+    const t = Math.floor(Date.now() / 1000);
+    const line = ['v2', t, req.method, u.pathname + u.search, id, digest, '-', '', ''].join('\\n');
+    const headers = new Headers(req.headers);
+    headers.set('x-request-id', id);
+    headers.set('x-gateway-signature', 't=' + t + ',v2=' + hex(await crypto.subtle.sign('HMAC', key, enc.encode(line))));
+    const res = await fetch(env.BACKEND_URL + u.pathname + u.search, { method: req.method, headers, body, redirect: 'manual' });
+    const out = new Response(res.body, res);
+    out.headers.set('x-request-id', id);
+    return out;
+  },
+};
+`;
+
+/** Serves one Worker module on workerd, as `npm run gateway` does, with the bench's bindings. */
+async function startWorker(
+  name: string,
+  source: string,
+  upstream: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const dir = path.resolve(`.wrangler/bench-${name}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'index.js'), source);
   const port = await freePort();
-  const config = writeWorkerdConfig(dir, ['index.js'], `127.0.0.1:${port}`, { BACKEND_URL: upstream });
+  const config = writeWorkerdConfig(dir, ['index.js'], `127.0.0.1:${port}`, {
+    BACKEND_URL: upstream,
+    GATEWAY_SHARED_SECRET: SECRET,
+  });
   // Quiet: workerd reports every connection autocannon drops at the end of a run as an error.
   const child = spawn(path.resolve('node_modules/.bin/workerd'), ['serve', config, '--experimental'], {
     stdio: 'ignore',
@@ -156,7 +197,7 @@ async function startPassThrough(upstream: string): Promise<{ url: string; child:
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new Error('pass-through worker did not start');
+  throw new Error(`${name} worker did not start`);
 }
 
 /** Self time per stage (µs/request), the pipeline run in-process with an in-memory upstream. */
@@ -235,8 +276,10 @@ const upstream = spawn(process.execPath, ['-e', UPSTREAM], { stdio: ['ignore', '
 const upstreamUrl = `http://127.0.0.1:${await new Promise<string>((r) => upstream.stdout!.once('data', (d) => r(String(d).trim())))}`;
 const children: { stop(): Promise<void> }[] = [];
 try {
-  const pass = await startPassThrough(upstreamUrl);
+  const pass = await startWorker('pass-through', PASS_THROUGH, upstreamUrl);
   children.push({ stop: async () => void pass.child.kill('SIGTERM') });
+  const floor = await startWorker('signing-floor', SIGNING_FLOOR, upstreamUrl);
+  children.push({ stop: async () => void floor.child.kill('SIGTERM') });
   const gw = await startGateway({
     port: await freePort(),
     outDir: '.wrangler/bench-gateway',
@@ -265,6 +308,7 @@ try {
     const workerdUs: Record<string, number> = {};
     for (const [name, url, pid] of [
       ['pass-through', pass.url, pass.child.pid!],
+      ['signing floor', floor.url, floor.child.pid!],
       ['gateway', gw.url, gw.child.pid!],
     ] as const) {
       await load(url, kind, 2); // warm-up
@@ -282,10 +326,13 @@ try {
       );
     }
     const pct = (rows.gateway.rps / rows['pass-through'].rps) * 100;
+    const [passUs, floorUs, gatewayUs] = [workerdUs['pass-through'], workerdUs['signing floor'], workerdUs.gateway];
     ratios.push(
       `${kind.name}: gateway ${pct.toFixed(0)}% of pass-through throughput; +${(rows.gateway.p50 - rows['pass-through'].p50).toFixed(2)} ms at p50;` +
-        ` workerd CPU per request ${workerdUs.gateway.toFixed(0)} µs vs ${workerdUs['pass-through'].toFixed(0)} µs` +
-        ` (${((workerdUs['pass-through'] / workerdUs.gateway) * 100).toFixed(0)}%: the throughput share when workerd bounds both runs)`,
+        ` workerd CPU per request ${gatewayUs.toFixed(0)} µs vs ${passUs.toFixed(0)} µs` +
+        ` (${((passUs / gatewayUs) * 100).toFixed(0)}%: the throughput share when workerd bounds both runs)` +
+        `\n  signing floor ${floorUs.toFixed(0)} µs (${((passUs / floorUs) * 100).toFixed(0)}% of pass-through): the stages add` +
+        ` ${(gatewayUs - floorUs).toFixed(0)} µs on top of it; at 50% of pass-through they would have ${(2 * passUs - floorUs).toFixed(0)} µs`,
     );
   }
   console.log(`\n${ratios.join('\n')}`);
