@@ -16,7 +16,7 @@ const RULES = [
     severity: 'critical',
     paranoia: 1,
     description:
-      'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), <(…), `…`) or an alias definition',
+      'Shell command after a separator (;id, | cat /etc/passwd, && whoami, $(…), <(…), `…`, the blind probes ; sleep 10 and & ping 10.0.0.1) or an alias definition',
   },
   {
     id: 'WAF_RCE_002',
@@ -117,7 +117,8 @@ function argShape(s: string, j: number): Shape {
   if ('/~.\\$%{'.includes(d)) return 'path';
   if (d === '"' || d === "'") return 'quoted';
   let e = k;
-  while (e < s.length && !' \t\n;|&'.includes(s[e])) e++;
+  // A closing backtick or parenthesis ends the word too: `sleep 5` and $(sleep 5) take the 5.
+  while (e < s.length && !' \t\n;|&`)'.includes(s[e])) e++;
   const word = s.slice(k, e);
   if (
     word.includes('.') ||
@@ -127,6 +128,25 @@ function argShape(s: string, j: number): Shape {
   )
     return 'hostlike';
   return 'word';
+}
+
+/**
+ * Weak commands that time or reach out with a single number or address argument: what a blind
+ * injection sends to learn whether it ran. Other weak names (`run 5`, `time 25.3`) stay prose.
+ */
+const PROBE_COMMANDS = new Set(['sleep', 'ping']);
+
+/**
+ * After the command word ending at `j`: one argument, then the end of the value, a separator or `#`.
+ * An argument that ends a sentence (`sleep 8.`) is prose.
+ */
+function endsAfterOneArg(s: string, j: number): boolean {
+  let k = j;
+  while (s[k] === ' ' || s[k] === '\t') k++;
+  while (k < s.length && !' \t\n\r;|&`)#\'"'.includes(s[k])) k++;
+  if (s[k - 1] === '.') return false;
+  while (s[k] === ' ' || s[k] === '\t') k++;
+  return k >= s.length || ';|&`)#\n\r\'"'.includes(s[k]);
 }
 
 /** Reads a command word at `i`, dropping quotes and backslashes used to split it (w'h'o'am'i). */
@@ -273,6 +293,9 @@ function commandAfterSeparator(s: string, orig: string): number {
       const bare = shape === 'hostlike' || shape === 'end';
       if (WEAK_COMMANDS.has(word) && shape !== 'word' && (!bare || hard || tight) && (sep !== '{' || shape !== 'end'))
         return i;
+      // `; sleep 10`, `& ping 10.0.0.1`: the blind probes, one number or address as the only
+      // argument and the command line ending there (end of value, a separator or a comment).
+      if (PROBE_COMMANDS.has(word) && shape === 'hostlike' && sep !== '{' && endsAfterOneArg(s, end)) return i;
       if (!COMMAND_PREFIXES.has(word)) break;
       j = end;
       while (j < s.length && (s[j] === ' ' || s[j] === '\t' || s[j] === ';')) j++;

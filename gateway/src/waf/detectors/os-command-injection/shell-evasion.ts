@@ -137,7 +137,51 @@ export function aliasDefinition(s: string): number {
   return -1;
 }
 
+/** Characters of a path token that may stand in for a wildcard path: lower-case names, dots, dashes, `?` and `*`. */
+const isPathTokenCode = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 95 || c === 47 || c === 63 || c === 42;
+/** Ends a token: whitespace and the shell's separators and substitutions. */
+const TOKEN_END = ' \t\n\r;|&`()<>\'"';
+
+/**
+ * `/???/c?t /e??/p?ss??`, `;?at /?tc/?asswd`: shell wildcards standing in for the letters of a
+ * command or file, so that no name is spelled out. A path token (`/…`, whitespace or a separator
+ * before it) made only of names, dots, dashes and wildcards counts once one of its segments has a
+ * `?` or `*`; the value is flagged with two wildcard segments in one token, or two tokens with one
+ * each (a command and its file). Trailing `?` are dropped first: "did you mean /login? or /signup?"
+ * asks questions. A URL's query (`/search?q=1`) has `=` and is no such token.
+ */
+function wildcardPaths(s: string): number {
+  let first = -1;
+  let segments = 0;
+  for (let k = s.indexOf('/'); k >= 0; k = s.indexOf('/', k + 1)) {
+    if (k > 0 && !TOKEN_END.includes(s[k - 1])) continue;
+    let e = k;
+    while (e < s.length && isPathTokenCode(s.charCodeAt(e))) e++;
+    if (e < s.length && !TOKEN_END.includes(s[e])) {
+      k = e;
+      continue;
+    }
+    let end = e;
+    while (end > k && s[end - 1] === '?') end--;
+    let inToken = 0;
+    for (const seg of s.slice(k + 1, end).split('/'))
+      if (seg.length && (seg.includes('?') || seg.includes('*'))) inToken++;
+    if (inToken) {
+      if (first < 0) first = k;
+      segments += inToken;
+      if (inToken >= 2 || segments >= 2) return first;
+    }
+    k = e;
+  }
+  return -1;
+}
+
 export function globPath(s: string): number {
+  if ((s.indexOf('?') >= 0 || s.indexOf('*') >= 0) && s.indexOf('/') >= 0) {
+    const k = wildcardPaths(s);
+    if (k >= 0) return k;
+  }
   if (
     s.indexOf('[') < 0 &&
     s.indexOf('?') < 0 &&
@@ -161,6 +205,5 @@ export function globPath(s: string): number {
   if (cleaned === s) return -1;
   for (const p of ['/etc/passwd', '/etc/shadow', '/bin/', '/usr/bin', '/etc/hosts', '/proc/self'])
     if (cleaned.includes(p)) return 0;
-  // `/???/??t /???/p??s??`: wildcard-only path segments are never real input.
-  return s.includes('/???/') || (s.includes('/??') && s.includes('/???')) ? 0 : -1;
+  return -1;
 }
