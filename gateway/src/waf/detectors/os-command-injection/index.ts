@@ -4,7 +4,7 @@
  */
 import type { Detector, Match, RuleMeta } from '../../types.ts';
 import { hasAny } from '../../views.ts';
-import { isWordCode, matchAt, NeedleSet } from '../lib/match.ts';
+import { isAlphaCode, isWordCode, matchAt, NeedleSet } from '../lib/match.ts';
 import { COMMAND_PREFIXES, DISTINCT_COMMANDS, STRONG_COMMANDS, WEAK_COMMANDS } from '../lib/shell-commands.ts';
 import { aliasDefinition, braceExpansion, bracketGlob, evasion, globPath } from './shell-evasion.ts';
 import { windowsBatch } from './windows-batch.ts';
@@ -115,6 +115,8 @@ function argShape(s: string, j: number): Shape {
   if (';|&`)><\n\r'.includes(d)) return 'sep';
   if (d === '-' && k + 1 < s.length && s[k + 1] !== ' ') return 'flag';
   if ('/~.\\$%{'.includes(d)) return 'path';
+  // A Windows drive path (`dir c:\`, `type C:/boot.ini`).
+  if (isAlphaCode(s.charCodeAt(k)) && s[k + 1] === ':' && (s[k + 2] === '\\' || s[k + 2] === '/')) return 'path';
   if (d === '"' || d === "'") return 'quoted';
   let e = k;
   // A closing backtick or parenthesis ends the word too: `sleep 5` and $(sleep 5) take the 5.

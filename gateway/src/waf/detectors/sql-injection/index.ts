@@ -27,7 +27,8 @@ const RULES = [
     family: 'sqli',
     severity: 'critical',
     paranoia: 1,
-    description: "SQL tautology or contradiction after a value (or 1=1, ' or 'a'='a)",
+    description:
+      "SQL tautology or contradiction after a value (or 1=1, ' or 'a'='a), or after any word when a comment ends the value (x or 1=1--)",
   },
   {
     id: 'WAF_SQLI_002',

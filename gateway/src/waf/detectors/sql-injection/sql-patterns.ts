@@ -167,18 +167,32 @@ function afterValue(t: readonly SqlToken[], i: number): boolean {
   );
 }
 
-/** `… OR 1=1`, `' or 'a'='a`, `) and 1=2 --`, `or true--`. */
-export function tautology(t: readonly SqlToken[]): number {
+/**
+ * `… OR 1=1`, `' or 'a'='a`, `) and 1=2 --`, `or true--`, `x or 1=1-- -`. `src` is the value and
+ * `shift` the length of a quote prepended to it for the breakout stream (token positions count it).
+ */
+export function tautology(t: readonly SqlToken[], src = '', shift = 0): number {
   for (let i = 0; i < t.length; i++) {
     // The value may start with the operator (`AND 2771=1709)`, `or 1#`): the query supplies the
     // value before it. Then the condition must be between numbers, not words.
     const leading = i === 0 && isLogic(t[0]);
-    if (!isLogic(t[i]) || (!leading && !afterValue(t, i))) continue;
+    // `x or 1=1--`: after a bare word only when the value ends in a bare comment right after the
+    // condition (`--`, `-- -`, `--+`, `#`), cutting the query off; "x or 1=1" alone may be arithmetic
+    // prose, and "A or 4=4 -- confusing" a dash before more words.
+    const afterWord = !leading && !afterValue(t, i) && t[i - 1]?.type === 'word';
+    if (!isLogic(t[i]) || (!leading && !afterValue(t, i) && !afterWord)) continue;
     if (leading && !numericCondition(t, 1)) continue;
     let j = i + 1;
     while (t[j]?.type === 'lparen') j++;
     if (isWord(t[j], 'not') && isLiteral(t[j + 1])) j++; // `and not 1=2`
     const a = t[j];
+    if (afterWord) {
+      const c = t[j + 3];
+      if (isLiteral(a) && isCmp(t[j + 1]) && isLiteral(t[j + 2]) && c?.type === 'comment' && c.quote !== '/*') {
+        if (src.length - (c.pos - shift) <= 4) return i;
+      }
+      continue;
+    }
     if (isLiteral(a)) {
       // `1 between 0 and 2`, `'a' in ('a','b')`: set/range forms of the same constant condition.
       if (
