@@ -137,18 +137,29 @@ export function aliasDefinition(s: string): number {
   return -1;
 }
 
-/** Characters of a path token that may stand in for a wildcard path: lower-case names, dots, dashes, `?` and `*`. */
+/** Characters of a wildcard path token: lower-case names, digits, dots, dashes, `_`, `/`, `?` and `*`. */
 const isPathTokenCode = (c: number) =>
   (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 95 || c === 47 || c === 63 || c === 42;
 /** Ends a token: whitespace and the shell's separators and substitutions. */
 const TOKEN_END = ' \t\n\r;|&`()<>\'"';
 
 /**
+ * A path segment whose wildcards replace letters: any `?` (`c?t`, `???`), or a `*` between two
+ * word characters (`c*t`, `pa*d`). A shell user's own globs (`*.log`, a lone `*`) do not count.
+ */
+function standsInForLetters(seg: string): boolean {
+  if (seg.includes('?')) return true;
+  for (let i = seg.indexOf('*'); i > 0; i = seg.indexOf('*', i + 1))
+    if (i + 1 < seg.length && isWordCode(seg.charCodeAt(i - 1)) && isWordCode(seg.charCodeAt(i + 1))) return true;
+  return false;
+}
+
+/**
  * `/???/c?t /e??/p?ss??`, `;?at /?tc/?asswd`: shell wildcards standing in for the letters of a
  * command or file, so that no name is spelled out. A path token (`/…`, whitespace or a separator
- * before it) made only of names, dots, dashes and wildcards counts once one of its segments has a
- * `?` or `*`; the value is flagged with two wildcard segments in one token, or two tokens with one
- * each (a command and its file). Trailing `?` are dropped first: "did you mean /login? or /signup?"
+ * before it) made only of names, dots, dashes and wildcards counts once a segment has wildcards
+ * for letters (`standsInForLetters`); the value is flagged with two such segments in one token, or
+ * two tokens with one each (a command and its file). Trailing `?` are dropped first: "did you mean /login? or /signup?"
  * asks questions. A URL's query (`/search?q=1`) has `=` and is no such token.
  */
 function wildcardPaths(s: string): number {
@@ -165,8 +176,7 @@ function wildcardPaths(s: string): number {
     let end = e;
     while (end > k && s[end - 1] === '?') end--;
     let inToken = 0;
-    for (const seg of s.slice(k + 1, end).split('/'))
-      if (seg.length && (seg.includes('?') || seg.includes('*'))) inToken++;
+    for (const seg of s.slice(k + 1, end).split('/')) if (standsInForLetters(seg)) inToken++;
     if (inToken) {
       if (first < 0) first = k;
       segments += inToken;
