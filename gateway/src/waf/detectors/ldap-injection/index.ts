@@ -11,7 +11,7 @@ const RULES = [
     severity: 'critical',
     paranoia: 1,
     description:
-      'LDAP filter injection (*)(uid=*, )(|(cn=, admin)(&(objectClass=*), absolute filter bar)(&), admin)(|)',
+      'LDAP filter injection (*)(uid=*, )(|(cn=, admin)(&(objectClass=*), a nested filter on an OID-style attribute admin)(!(&(1=0, absolute filter bar)(&), admin)(|)',
   },
   {
     id: 'WAF_LDAP_002',
@@ -83,10 +83,13 @@ export const ldapInjection = {
       }
       if (s[j] === '(' && absoluteFilter(s, j + 1)) return [matchAt('WAF_LDAP_001', target, k)];
       if (s[j] === '(') {
+        const open = j;
         while (s[j] === '(' || s[j] === '|' || s[j] === '&' || s[j] === '!') j++;
+        // A nested filter (`)(!(&(1=0`) may test an OID-style attribute, which starts with a digit.
+        const nested = j - open > 1;
         const a = j;
         while (j < s.length && j - a < 40 && (isWordCode(s.charCodeAt(j)) || s[j] === '-' || s[j] === '.')) j++;
-        if (j > a && isAlphaCode(s.charCodeAt(a))) {
+        if (j > a && (isAlphaCode(s.charCodeAt(a)) || nested)) {
           const op = s[j] === '=' ? '=' : s.slice(j, j + 2);
           if (op === '=' || op === '~=' || op === '>=' || op === '<=') return [matchAt('WAF_LDAP_001', target, k)];
         }
