@@ -261,7 +261,8 @@ function commandAfterSeparator(s: string, orig: string): number {
     while (s[j] === '|' || s[j] === '&') j++;
     // `&&(sh)0>…`, `;(id)`: a subshell right after the separator.
     if (s[j] === '(' && sep.length === 1 && sep !== '{' && sep !== '`') j++;
-    const tight = s[j] !== ' ' && s[j] !== '\t';
+    // A tab after the separator is as crafted as none (`;\tid`): prose puts a space there.
+    const tight = s[j] !== ' ';
     while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
     // `|$u wget …`: an unset variable expands to nothing in front of the command.
     if (s[j] === '$' && sep !== '$(' && isWordCode(s.charCodeAt(j + 1))) {

@@ -258,7 +258,9 @@ export const pathTraversal = {
     ) {
       found.push(matchAt('WAF_LFI_001', target, t.first));
     } else if (t.count === 1) found.push(matchAt('WAF_LFI_004', target, t.first));
-    const f = hasAny(views.has, '/\\') ? sensitiveFile(norm) : bareSensitiveFile(norm);
+    // `////etc//passwd`: the OS reads repeated slashes as one.
+    const files = norm.indexOf('//') >= 0 ? norm.replace(/\/{2,}/g, '/') : norm;
+    const f = hasAny(views.has, '/\\') ? sensitiveFile(files) : bareSensitiveFile(files);
     if (f >= 0) found.push(matchAt('WAF_LFI_002', target, f));
     if (target.kind === 'path') {
       const r = restrictedPath(norm);
