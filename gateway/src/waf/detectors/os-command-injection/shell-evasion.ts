@@ -159,8 +159,8 @@ function standsInForLetters(seg: string): boolean {
  * command or file, so that no name is spelled out. A path token (`/…`, whitespace or a separator
  * before it) made only of names, dots, dashes and wildcards counts once a segment has wildcards
  * for letters (`standsInForLetters`); the value is flagged with two such segments in one token, or
- * two tokens with one each (a command and its file). Trailing `?` are dropped first: "did you mean /login? or /signup?"
- * asks questions. A URL's query (`/search?q=1`) has `=` and is no such token.
+ * two tokens with one each (a command and its file). Trailing `?` are dropped first: "did you mean
+ * /login? or /signup?" asks questions. A URL's query (`/search?q=1`) has `=` and is no such token.
  */
 function wildcardPaths(s: string): number {
   let first = -1;

@@ -175,12 +175,13 @@ export function tautology(t: readonly SqlToken[], src = '', shift = 0): number {
   for (let i = 0; i < t.length; i++) {
     // The value may start with the operator (`AND 2771=1709)`, `or 1#`): the query supplies the
     // value before it. Then the condition must be between numbers, not words.
-    const leading = i === 0 && isLogic(t[0]);
+    if (!isLogic(t[i])) continue;
+    const leading = i === 0;
     // `x or 1=1--`: after a bare word only when the value ends in a bare comment right after the
     // condition (`--`, `-- -`, `--+`, `#`), cutting the query off; "x or 1=1" alone may be arithmetic
     // prose, and "A or 4=4 -- confusing" a dash before more words.
-    const afterWord = !leading && !afterValue(t, i) && t[i - 1]?.type === 'word';
-    if (!isLogic(t[i]) || (!leading && !afterValue(t, i) && !afterWord)) continue;
+    const afterWord = !leading && !afterValue(t, i) && t[i - 1].type === 'word';
+    if (!leading && !afterWord && !afterValue(t, i)) continue;
     if (leading && !numericCondition(t, 1)) continue;
     let j = i + 1;
     while (t[j]?.type === 'lparen') j++;
