@@ -83,7 +83,7 @@ describe('signup', () => {
     // processes' load on the machine (e2e files, Chromium) stretches wall time unevenly between
     // two measurements, while the CPU a hash takes stays put. Other backend files run in this
     // process's worker threads and add their CPU to both series alike; a taken-email answer without
-    // the hash would still stay far below half of one.
+    // the hash would still stay below half of one.
     const cpuMs = async (work: () => Promise<unknown>) => {
       const before = process.cpuUsage();
       await work();
