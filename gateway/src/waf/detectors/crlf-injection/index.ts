@@ -38,7 +38,10 @@ const RULES = [
 
 /** Where a newline is never legitimate; body fields (essays) have newlines and "Note:" lines. */
 const LINE_KINDS = new Set<TargetKind>(['path', 'query', 'query_name', 'header', 'cookie', 'cookie_name', 'form_name']);
-/** Headers an attacker injects into a body field to be safe to flag there too. */
+/**
+ * Headers an attacker injects into a body field, safe to flag there too: the classic targets plus
+ * hyphenated technical names no essay line starts with ("Date:", "Origin:" or "Server:" may).
+ */
 const HTTP_HEADERS = [
   'set-cookie',
   'location',
@@ -54,6 +57,27 @@ const HTTP_HEADERS = [
   'cache-control',
   'x-xss-protection',
   'content-security-policy',
+  'content-disposition',
+  'content-encoding',
+  'content-location',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'x-original-url',
+  'x-rewrite-url',
+  'x-http-method-override',
+  'x-frame-options',
+  'x-content-type-options',
+  'x-powered-by',
+  'strict-transport-security',
+  'access-control-allow-credentials',
+  'access-control-allow-headers',
+  'access-control-allow-methods',
+  'authorization',
+  'proxy-authorization',
+  'www-authenticate',
+  'user-agent',
+  'referer',
 ];
 const METHODS = ['get', 'post', 'put', 'head', 'delete', 'options', 'patch', 'connect', 'trace', 'propfind'];
 
