@@ -1,60 +1,87 @@
 import type { TargetSink } from './sink.ts';
 
+/** `host` has its own protocol rules; `cookie` is split into names and values below. */
+const NOT_VALUES = new Set(['host', 'cookie']);
+
+/** A comma list of `token` or `token;q=0.8` (Accept-Language, Accept-Encoding, TE …). */
+const WEIGHTED = /^\s*[\w*-]{1,40}(?:\s*;\s*q=[\d.]{1,5})?(?:\s*,\s*[\w*-]{1,40}(?:\s*;\s*q=[\d.]{1,5})?){0,40}\s*$/;
+/** A comma list of `name` or `name=value` directives (Cache-Control, Connection, Keep-Alive, Priority). */
+const DIRECTIVES = /^\s*[\w-]{1,40}(?:=[\w.-]{1,40})?(?:\s*,\s*[\w-]{1,40}(?:=[\w.-]{1,40})?){0,20}\s*$/;
+/** A single opaque token (request ids, idempotency keys, Cloudflare's ray id). */
+const TOKEN = /^[\w.:-]{1,128}$/;
+/** `t=…,v1=…` signature headers (gateway, Stripe). */
+const SIGNED = /^[\w=,-]{1,1024}$/;
+/** `Bearer <token>` or `Basic <base64>`: a scheme and one token68 (RFC 9110 §11.4). */
+const CREDENTIALS = /^[A-Za-z][\w-]{0,20} [\w.~+/-]{1,8192}=*$/;
+/** An HTTP date (`Tue, 01 Dec 2026 08:00:00 GMT`) or any value of letters, digits, `,` `:` `-` `+` and spaces. */
+const DATE = /^[\w ,:+-]{1,64}$/;
+/** A list of entity tags: `*`, `"abc"`, `W/"abc"` with token characters inside. */
+const ETAGS = /^\s*(?:\*|(?:W\/)?"[\w.:+/=-]{0,128}"(?:\s*,\s*(?:W\/)?"[\w.:+/=-]{0,128}"){0,20})\s*$/;
+/** A comma list of media ranges with `;name=value` parameters (`text/html, image/webp;q=0.8`). */
+const MEDIA_RANGES =
+  /^\s*[\w.+*-]{1,64}\/[\w.+*-]{1,64}(?:\s*;\s*[\w.-]{1,32}=[\w.+-]{1,64}){0,8}(?:\s*,\s*[\w.+*-]{1,64}\/[\w.+*-]{1,64}(?:\s*;\s*[\w.-]{1,32}=[\w.+-]{1,64}){0,8}){0,40}\s*$/;
+/** Client-hint brand lists: `"Chromium";v="156", "Not)A;Brand";v="99"` (GREASE brands use `( ) / : ; = ? _`). */
+const BRANDS = /^\s*"[\w .;()/:=?-]{0,64}";v="[\w.]{0,32}"(?:\s*,\s*"[\w .;()/:=?-]{0,64}";v="[\w.]{0,32}"){0,10}\s*$/;
+
 /**
- * Headers whose values are machine-generated tokens the detectors would only misread (quality
- * lists, dates, lengths, fetch metadata). Everything else, custom headers included, is inspected.
- * `host` has its own protocol rules; `cookie` is split into names and values below; `authorization`
- * carries credentials (base64, JWTs) that look like noise to signature detectors.
+ * Headers whose values are machine-generated: signature detectors would only misread them (quality
+ * lists, dates, lengths, credentials, fetch metadata), so they are not inspected *while their value
+ * has the header's format*. A value outside it (`Accept-Language: ' or 1=1--`) is inspected like any
+ * other header: these headers are no hiding place. Everything else, custom headers included, is
+ * always inspected.
  */
-const SKIPPED = new Set([
-  'host',
-  'cookie',
-  'authorization',
-  'proxy-authorization',
-  'accept',
-  'accept-encoding',
-  'accept-language',
-  'accept-charset',
-  'connection',
-  'content-length',
-  'keep-alive',
-  'proxy-connection',
-  'cache-control',
-  'pragma',
-  'if-modified-since',
-  'if-unmodified-since',
-  'if-none-match',
-  'if-match',
-  'date',
-  'te',
-  'upgrade-insecure-requests',
-  'dnt',
-  'priority',
-  'x-request-id',
-  'cf-connecting-ip',
-  'cf-ray',
-  'cf-ipcountry',
-  'cf-visitor',
-  'cdn-loop',
-  'x-forwarded-proto',
-  'sec-fetch-dest',
-  'sec-fetch-mode',
-  'sec-fetch-site',
-  'sec-fetch-user',
-  'sec-ch-ua',
-  'sec-ch-ua-mobile',
-  'sec-ch-ua-platform',
-  'sec-websocket-key',
-  'sec-websocket-version',
-  'x-gatehouse-signature',
-  'idempotency-key',
-  'stripe-signature',
+const MACHINE_FORMATS = new Map<string, RegExp>([
+  ['authorization', CREDENTIALS],
+  ['proxy-authorization', CREDENTIALS],
+  ['accept', MEDIA_RANGES],
+  ['accept-encoding', WEIGHTED],
+  ['accept-language', WEIGHTED],
+  ['accept-charset', WEIGHTED],
+  ['te', WEIGHTED],
+  ['connection', DIRECTIVES],
+  ['keep-alive', DIRECTIVES],
+  ['proxy-connection', DIRECTIVES],
+  ['cache-control', DIRECTIVES],
+  ['pragma', DIRECTIVES],
+  ['priority', DIRECTIVES],
+  ['content-length', /^\d{1,19}$/],
+  ['if-modified-since', DATE],
+  ['if-unmodified-since', DATE],
+  ['date', DATE],
+  ['if-none-match', ETAGS],
+  ['if-match', ETAGS],
+  ['upgrade-insecure-requests', /^[01]$/],
+  ['dnt', /^[01]$/],
+  ['x-request-id', TOKEN],
+  ['idempotency-key', TOKEN],
+  ['cf-connecting-ip', /^[\da-fA-F:.]{1,45}$/],
+  ['cf-ray', TOKEN],
+  ['cf-ipcountry', /^[A-Za-z0-9]{2}$/],
+  ['cf-visitor', /^\{"scheme":"https?"\}$/],
+  ['cdn-loop', /^[\w.; =,-]{1,256}$/],
+  ['x-forwarded-proto', /^https?$/],
+  ['sec-fetch-dest', TOKEN],
+  ['sec-fetch-mode', TOKEN],
+  ['sec-fetch-site', TOKEN],
+  ['sec-fetch-user', /^\?[01]$/],
+  ['sec-ch-ua', BRANDS],
+  ['sec-ch-ua-mobile', /^\?[01]$/],
+  ['sec-ch-ua-platform', /^"[\w .-]{0,32}"$/],
+  ['sec-websocket-key', /^[A-Za-z0-9+/=]{1,64}$/],
+  ['sec-websocket-version', /^\d{1,3}$/],
+  ['x-gatehouse-signature', SIGNED],
+  ['stripe-signature', SIGNED],
 ]);
+
+/** True when the header is not inspected: its value is the machine format the header carries. */
+function hasMachineFormat(name: string, value: string): boolean {
+  return MACHINE_FORMATS.get(name)?.test(value) ?? false;
+}
 
 /** Header name → value targets (names lower-case), then cookie names and values. */
 export function extractHeaders(headers: ReadonlyMap<string, string>, sink: TargetSink): void {
   for (const [name, value] of headers) {
-    if (SKIPPED.has(name) || value === '') continue;
+    if (NOT_VALUES.has(name) || value === '' || hasMachineFormat(name, value)) continue;
     sink.push({ kind: 'header', name, raw: value }, false);
   }
   const cookie = headers.get('cookie');
