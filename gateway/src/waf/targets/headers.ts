@@ -9,7 +9,7 @@ const WEIGHTED = /^\s*[\w*-]{1,40}(?:\s*;\s*q=[\d.]{1,5})?(?:\s*,\s*[\w*-]{1,40}
 const DIRECTIVES = /^\s*[\w-]{1,40}(?:=[\w.-]{1,40})?(?:\s*,\s*[\w-]{1,40}(?:=[\w.-]{1,40})?){0,20}\s*$/;
 /** A single opaque token (request ids, idempotency keys, Cloudflare's ray id). */
 const TOKEN = /^[\w.:-]{1,128}$/;
-/** `t=…,v1=…` signature headers (gateway, Stripe). */
+/** `t=…,v2=…` / `t=…,v1=…` signature headers (X-Gateway-Signature, Stripe-Signature). */
 const SIGNED = /^[\w=,-]{1,1024}$/;
 /** `Bearer <token>` or `Basic <base64>`: a scheme and one token68 (RFC 9110 §11.4). */
 const CREDENTIALS = /^[A-Za-z][\w-]{0,20} [\w.~+/-]{1,8192}=*$/;
@@ -69,7 +69,7 @@ const MACHINE_FORMATS = new Map<string, RegExp>([
   ['sec-ch-ua-platform', /^"[\w .-]{0,32}"$/],
   ['sec-websocket-key', /^[A-Za-z0-9+/=]{1,64}$/],
   ['sec-websocket-version', /^\d{1,3}$/],
-  ['x-gatehouse-signature', SIGNED],
+  ['x-gateway-signature', SIGNED],
   ['stripe-signature', SIGNED],
 ]);
 
