@@ -34,8 +34,13 @@ describe('runPaced', () => {
     expect(paths.filter((p) => p === '/a')).toHaveLength(25);
     expect(paths.filter((p) => p === '/missing')).toHaveLength(25);
     expect(r.non2xx).toBe(25);
-    expect(r.rps).toBeGreaterThan(80);
-    expect(r.p50).toBeLessThan(20);
+    // Never faster than the rate (load can only slow a run down, so this bound is firm); a scheduler
+    // at half the rate (~50 req/s) fails the lower bound, which leaves room for a loaded machine
+    // (78 req/s seen on a busy 2-CPU CI run). A latency counted from the run's start instead of each
+    // request's due time would put p50 near 250 ms.
+    expect(r.rps).toBeLessThanOrEqual(102);
+    expect(r.rps).toBeGreaterThan(60);
+    expect(r.p50).toBeLessThan(100);
   });
 
   it('counts the wait for a busy connection as latency (no coordinated omission)', async () => {
