@@ -58,7 +58,7 @@ async function accountHash(c: Context<GatewayEnv>): Promise<{ hash: string } | {
     }
     email = json && typeof json === 'object' ? (json as Record<string, unknown>).email : undefined;
   }
-  if (email === undefined || email === null || email === '') return { missing: 'no_account' };
+  if (email === undefined || email === null) return { missing: 'no_account' };
   if (typeof email !== 'string') return { missing: 'email_not_text' };
   if (!email.trim()) return { missing: 'no_account' };
   return { hash: await sha256Hex(email.trim().toLowerCase()) };

@@ -3,25 +3,31 @@ import type { TargetSink } from './sink.ts';
 /** `host` has its own protocol rules; `cookie` is split into names and values below. */
 const NOT_VALUES = new Set(['host', 'cookie']);
 
-/** A comma list of `token` or `token;q=0.8` (Accept-Language, Accept-Encoding, TE …). */
-const WEIGHTED = /^\s*[\w*-]{1,40}(?:\s*;\s*q=[\d.]{1,5})?(?:\s*,\s*[\w*-]{1,40}(?:\s*;\s*q=[\d.]{1,5})?){0,40}\s*$/;
-/** A comma list of `name` or `name=value` directives (Cache-Control, Connection, Keep-Alive, Priority). */
-const DIRECTIVES = /^\s*[\w-]{1,40}(?:=[\w.-]{1,40})?(?:\s*,\s*[\w-]{1,40}(?:=[\w.-]{1,40})?){0,20}\s*$/;
+/** `^item(, item)*$` with optional spaces around the commas, at most `max` items. */
+const commaList = (item: string, max: number) =>
+  new RegExp(`^\\s*(?:${item})(?:\\s*,\\s*(?:${item})){0,${max - 1}}\\s*$`);
+
+/** `token` or `token;q=0.8` items (Accept-Language, Accept-Encoding, TE …). */
+const WEIGHTED = commaList(String.raw`[\w*-]{1,40}(?:\s*;\s*q=[\d.]{1,5})?`, 40);
+/** `name` or `name=value` directives (Cache-Control, Connection, Keep-Alive, Priority). */
+const DIRECTIVES = commaList(String.raw`[\w-]{1,40}(?:=[\w.-]{1,40})?`, 20);
+/** Entity tags: `*`, or `"abc"` / `W/"abc"` with token characters inside. */
+const ETAGS = commaList(String.raw`\*|(?:W\/)?"[\w.:+/=-]{0,128}"`, 20);
+/** Media ranges with `;name=value` parameters (`text/html, image/webp;q=0.8`). */
+const MEDIA_RANGES = commaList(
+  String.raw`[\w.+*-]{1,64}\/[\w.+*-]{1,64}(?:\s*;\s*[\w.-]{1,32}=[\w.+-]{1,64}){0,8}`,
+  40,
+);
+/** Client-hint brands: `"Chromium";v="156", "Not)A;Brand";v="99"` (GREASE brands use `( ) / : ; = ? _`). */
+const BRANDS = commaList(String.raw`"[\w .;()/:=?-]{0,64}";v="[\w.]{0,32}"`, 10);
 /** A single opaque token (request ids, idempotency keys, Cloudflare's ray id). */
 const TOKEN = /^[\w.:-]{1,128}$/;
 /** `t=…,v2=…` / `t=…,v1=…` signature headers (X-Gateway-Signature, Stripe-Signature). */
 const SIGNED = /^[\w=,-]{1,1024}$/;
 /** `Bearer <token>` or `Basic <base64>`: a scheme and one token68 (RFC 9110 §11.4). */
 const CREDENTIALS = /^[A-Za-z][\w-]{0,20} [\w.~+/-]{1,8192}=*$/;
-/** An HTTP date (`Tue, 01 Dec 2026 08:00:00 GMT`) or any value of letters, digits, `,` `:` `-` `+` and spaces. */
+/** An HTTP date (`Tue, 01 Dec 2026 08:00:00 GMT`): letters, digits, `,` `:` `-` `+` and spaces. */
 const DATE = /^[\w ,:+-]{1,64}$/;
-/** A list of entity tags: `*`, `"abc"`, `W/"abc"` with token characters inside. */
-const ETAGS = /^\s*(?:\*|(?:W\/)?"[\w.:+/=-]{0,128}"(?:\s*,\s*(?:W\/)?"[\w.:+/=-]{0,128}"){0,20})\s*$/;
-/** A comma list of media ranges with `;name=value` parameters (`text/html, image/webp;q=0.8`). */
-const MEDIA_RANGES =
-  /^\s*[\w.+*-]{1,64}\/[\w.+*-]{1,64}(?:\s*;\s*[\w.-]{1,32}=[\w.+-]{1,64}){0,8}(?:\s*,\s*[\w.+*-]{1,64}\/[\w.+*-]{1,64}(?:\s*;\s*[\w.-]{1,32}=[\w.+-]{1,64}){0,8}){0,40}\s*$/;
-/** Client-hint brand lists: `"Chromium";v="156", "Not)A;Brand";v="99"` (GREASE brands use `( ) / : ; = ? _`). */
-const BRANDS = /^\s*"[\w .;()/:=?-]{0,64}";v="[\w.]{0,32}"(?:\s*,\s*"[\w .;()/:=?-]{0,64}";v="[\w.]{0,32}"){0,10}\s*$/;
 
 /**
  * Headers whose values are machine-generated: signature detectors would only misread them (quality

@@ -42,7 +42,7 @@ const LINE_KINDS = new Set<TargetKind>(['path', 'query', 'query_name', 'header',
  * Headers an attacker injects into a body field, safe to flag there too: the classic targets plus
  * hyphenated technical names no essay line starts with ("Date:", "Origin:" or "Server:" may).
  */
-const HTTP_HEADERS = [
+const HTTP_HEADERS = new Set([
   'set-cookie',
   'location',
   'content-type',
@@ -78,7 +78,7 @@ const HTTP_HEADERS = [
   'www-authenticate',
   'user-agent',
   'referer',
-];
+]);
 const METHODS = ['get', 'post', 'put', 'head', 'delete', 'options', 'patch', 'connect', 'trace', 'propfind'];
 
 function headerAfterNewline(s: string, strictNames: boolean): number {
@@ -92,7 +92,7 @@ function headerAfterNewline(s: string, strictNames: boolean): number {
     while (s[j] === ' ' || s[j] === '\r' || s[j] === '\t') j++;
     if (j > st && s[j] === ':') {
       const name = s.slice(st, j).trim().toLowerCase();
-      if (!strictNames || HTTP_HEADERS.includes(name)) return i;
+      if (!strictNames || HTTP_HEADERS.has(name)) return i;
     }
     // Blank line then markup: body injection in a split response.
     if (s.startsWith('<', st) && s.slice(i, st).includes('\n') && s.slice(i, st).length >= 2) return i;
@@ -118,7 +118,7 @@ function unicodeNewlineHeader(s: string): number {
     while (j < s.length && lowNewline(s.charCodeAt(j))) j++;
     const st = j;
     while (j < s.length && j - st < 40 && (isWordCode(s.charCodeAt(j)) || s[j] === '-')) j++;
-    if (j > st && s[j] === ':' && HTTP_HEADERS.includes(s.slice(st, j).toLowerCase())) return i;
+    if (j > st && s[j] === ':' && HTTP_HEADERS.has(s.slice(st, j).toLowerCase())) return i;
     i = Math.max(i, st - 1);
   }
   return -1;

@@ -180,8 +180,9 @@ export function tautology(t: readonly SqlToken[], src = '', shift = 0): number {
     // `x or 1=1--`: after a bare word only when the value ends in a bare comment right after the
     // condition (`--`, `-- -`, `--+`, `#`), cutting the query off; "x or 1=1" alone may be arithmetic
     // prose, and "A or 4=4 -- confusing" a dash before more words.
-    const afterWord = !leading && !afterValue(t, i) && t[i - 1].type === 'word';
-    if (!leading && !afterWord && !afterValue(t, i)) continue;
+    const valueBefore = !leading && afterValue(t, i);
+    const afterWord = !leading && !valueBefore && t[i - 1].type === 'word';
+    if (!leading && !valueBefore && !afterWord) continue;
     if (leading && !numericCondition(t, 1)) continue;
     let j = i + 1;
     while (t[j]?.type === 'lparen') j++;
@@ -189,9 +190,8 @@ export function tautology(t: readonly SqlToken[], src = '', shift = 0): number {
     const a = t[j];
     if (afterWord) {
       const c = t[j + 3];
-      if (isLiteral(a) && isCmp(t[j + 1]) && isLiteral(t[j + 2]) && c?.type === 'comment' && c.quote !== '/*') {
-        if (src.length - (c.pos - shift) <= 4) return i;
-      }
+      const cutOff = c?.type === 'comment' && c.quote !== '/*' && src.length - (c.pos - shift) <= 4;
+      if (cutOff && isLiteral(a) && isCmp(t[j + 1]) && isLiteral(t[j + 2])) return i;
       continue;
     }
     if (isLiteral(a)) {
